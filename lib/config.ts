@@ -1,0 +1,158 @@
+import { z } from "zod";
+
+/**
+ * The one place that reads the environment. Names and defaults are the seed's
+ * (`backend/config.py` and its `.env` section); everything Redrive adds is
+ * prefixed or documented in the README's configuration table.
+ */
+
+const QUEUE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+const KEY_NAME = /^[A-Za-z0-9_:.{}-]{1,128}$/;
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"], {
+    error: "expected true or false",
+  })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+function int(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, { error: `expected a whole number between ${min} and ${max}` })
+    .transform(Number)
+    .pipe(z.number().min(min).max(max, { error: `expected at most ${max}` }));
+}
+
+function num(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, { error: `expected a number between ${min} and ${max}` })
+    .transform(Number)
+    .pipe(z.number().min(min).max(max, { error: `expected a number between ${min} and ${max}` }));
+}
+
+const redisUrl = z
+  .string()
+  .regex(/^rediss?:\/\/\S+$/, { error: "expected a redis:// or rediss:// URL" });
+
+const queueList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(",")
+      .map((q) => q.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(
+        z.string().regex(QUEUE_NAME, {
+          error: "expected queue names of lowercase letters, digits, _ or - (at most 32)",
+        }),
+      )
+      .min(1, { error: "expected at least one queue name" })
+      .max(64, { error: "expected at most 64 queues" })
+      .refine((qs) => new Set(qs).size === qs.length, { error: "expected no duplicate names" }),
+  );
+
+const baseSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  REDIS_URL: redisUrl.optional(),
+  REDIS_SERVER_BIN: z.string().min(1).default("redis-server"),
+  QUEUES: queueList.default(["document", "audio", "video", "graph"]),
+
+  MAX_RETRY_ATTEMPTS: int(0, 100).default(3),
+  RETRY_BACKOFF_BASE_SECONDS: num(0, 86_400).default(60),
+  RETRY_BACKOFF_MAX_SECONDS: num(0, 30 * 86_400).default(86_400),
+  RETRY_JITTER_RATIO: num(0, 1).default(0.1),
+  DLQ_RETENTION_DAYS: num(0, 3650).default(7),
+
+  RETRY_WORKER_INTERVAL_SECONDS: num(0.05, 3600).default(10),
+  PROCESSING_LEASE_SECONDS: num(1, 86_400).default(60),
+
+  CACHE_ENABLED: bool.default(true),
+  CACHE_DEFAULT_TTL: int(1, 31_536_000).default(300),
+  CACHE_USER_TTL: int(1, 31_536_000).default(900),
+  CACHE_JOB_STATUS_TTL: int(1, 31_536_000).default(5),
+  CACHE_DOCUMENT_TTL: int(1, 31_536_000).default(3600),
+  CACHE_VECTOR_SEARCH_TTL: int(1, 31_536_000).default(1800),
+  CACHE_GRAPH_TTL: int(1, 31_536_000).default(600),
+  CACHE_USER_LIST_TTL: int(1, 31_536_000).default(300),
+});
+
+export interface QueueKeyNames {
+  /** Producers LPUSH here, consumers BLMOVE from the right. */
+  work: string;
+  retry: string;
+  dlq: string;
+}
+
+export type Config = Omit<z.infer<typeof baseSchema>, "QUEUES"> & {
+  QUEUES: string[];
+  /** Key names per queue after the seed's REDIS_DLQ_<Q> / REDIS_RETRY_<Q> overrides. */
+  queueKeys: Record<string, QueueKeyNames>;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function issuesToProblems(error: z.ZodError, env: Env): string[] {
+  return error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? "environment");
+    const value = env[name];
+    const shown = value === undefined ? "" : ` (got ${JSON.stringify(value.slice(0, 60))})`;
+    return `${name}: ${issue.message}${shown}`;
+  });
+}
+
+/** Per-queue key overrides, e.g. REDIS_DLQ_DOCUMENT=document_dlq (the seed's names). */
+function resolveQueueKeys(queues: string[], env: Env, problems: string[]) {
+  const keys: Record<string, QueueKeyNames> = {};
+  for (const q of queues) {
+    const suffix = q.toUpperCase().replace(/-/g, "_");
+    const pick = (kind: string, fallback: string) => {
+      const name = `REDIS_${kind}_${suffix}`;
+      const value = env[name];
+      if (value === undefined || value === "") return fallback;
+      if (!KEY_NAME.test(value)) {
+        problems.push(`${name}: expected a Redis key name of letters, digits and _:.{}- (got ${JSON.stringify(value.slice(0, 60))})`);
+      }
+      return value;
+    };
+    keys[q] = {
+      work: pick("QUEUE", `${q}_queue`),
+      retry: pick("RETRY", `${q}_retry`),
+      dlq: pick("DLQ", `${q}_dlq`),
+    };
+  }
+  const all = Object.values(keys).flatMap((k) => [k.work, k.retry, k.dlq]);
+  const dup = all.find((k, i) => all.indexOf(k) !== i);
+  if (dup) problems.push(`REDIS_*: the key ${JSON.stringify(dup)} is used twice`);
+  return keys;
+}
+
+/** Parses and validates an environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  // Empty strings mean "unset" so that `FOO=` in an .env file falls back to the default.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
+  const parsed = baseSchema.safeParse(cleaned);
+  if (!parsed.success) throw new ConfigError(issuesToProblems(parsed.error, env));
+  const problems: string[] = [];
+  const queueKeys = resolveQueueKeys(parsed.data.QUEUES, env, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...parsed.data, queueKeys };
+}
+
+let cached: Config | undefined;
+
+/** The process-wide configuration, validated once on first use. */
+export function getConfig(): Config {
+  cached ??= loadConfig();
+  return cached;
+}

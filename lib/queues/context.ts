@@ -1,0 +1,34 @@
+import type Redis from "ioredis";
+import type { Config } from "../config";
+import { queueKeys, type QueueKeys } from "./keys";
+
+/** What every engine function needs: a connection and the validated config. */
+export interface EngineContext {
+  redis: Redis;
+  config: Config;
+  /** Injectable clock (epoch seconds) so that tests can stand at a boundary. */
+  now?: () => number;
+}
+
+export function nowSeconds(ctx: EngineContext): number {
+  return ctx.now ? ctx.now() : Date.now() / 1000;
+}
+
+export function keysOf(ctx: EngineContext, queue: string): QueueKeys {
+  return queueKeys(ctx.config, queue);
+}
+
+export const BATCH = 1000;
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,41 @@
+import type { Config } from "../config";
+
+/** Every key of one queue, built in one place (DESIGN.md's key layout). */
+export interface QueueKeys {
+  queue: string;
+  work: string;
+  /** Messages a consumer took and has not acknowledged yet. */
+  processing: string;
+  /** sha1 of a processing message -> last time a live consumer touched it. */
+  leases: string;
+  retry: string;
+  dlq: string;
+}
+
+export function queueKeys(config: Config, queue: string): QueueKeys {
+  const names = config.queueKeys[queue];
+  if (!names) throw new UnknownQueueError(queue);
+  return {
+    queue,
+    work: names.work,
+    processing: `${names.work}:processing`,
+    leases: `${names.work}:processing:leases`,
+    retry: names.retry,
+    dlq: names.dlq,
+  };
+}
+
+/** Whether a queue name (from a URL, say) is one of the configured queues. */
+export function isQueue(config: Config, queue: string): boolean {
+  return Object.hasOwn(config.queueKeys, queue);
+}
+
+export const WORKER_HEARTBEAT_KEY = "redrive:worker:heartbeat";
+
+export class UnknownQueueError extends Error {
+  readonly code = "UNKNOWN_QUEUE";
+  constructor(queue: string) {
+    super(`Unknown queue ${JSON.stringify(queue.slice(0, 100))}`);
+    this.name = "UnknownQueueError";
+  }
+}

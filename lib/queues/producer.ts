@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import type { Config } from "../config";
+import { keysOf, nowSeconds, type EngineContext } from "./context";
+import {
+  metadataFields,
+  metadataKeyOf,
+  toDlqEntry,
+  toErrorInfo,
+  withRetryCount,
+  withRetryNonce,
+} from "./message";
+
+export type MessageInput = Buffer | string | Record<string, unknown>;
+
+export function toBuffer(message: MessageInput): Buffer {
+  if (Buffer.isBuffer(message)) return message;
+  return Buffer.from(typeof message === "string" ? message : JSON.stringify(message));
+}
+
+/** Adds a message to a work queue the way the seed's producers do (LPUSH). */
+export async function enqueue(ctx: EngineContext, queue: string, message: MessageInput) {
+  return ctx.redis.lpush(keysOf(ctx, queue).work, toBuffer(message));
+}
+
+/**
+ * Seconds to wait before retry number `attempt + 1`, after `attempt` retries:
+ *   min(RETRY_BACKOFF_BASE_SECONDS × 2^attempt, RETRY_BACKOFF_MAX_SECONDS) × (1 + RETRY_JITTER_RATIO × u)
+ * with u uniform in [0, 1): 60 s, 120 s, 240 s … with the defaults, each up to 10 % later,
+ * so that a burst of failures does not come back as one burst.
+ */
+export function backoffSeconds(config: Config, attempt: number, random = Math.random): number {
+  const base = Math.min(
+    config.RETRY_BACKOFF_BASE_SECONDS * 2 ** attempt,
+    config.RETRY_BACKOFF_MAX_SECONDS,
+  );
+  return base * (1 + config.RETRY_JITTER_RATIO * random());
+}
+
+/**
+ * The seed's push_to_retry_queue: schedules `message` (which has had
+ * `retryCount` retries) with retry_count + 1 at now + backoff. Returns the due
+ * time in epoch seconds.
+ */
+export async function pushToRetryQueue(
+  ctx: EngineContext,
+  queue: string,
+  message: MessageInput,
+  retryCount: number,
+): Promise<number> {
+  const due = nowSeconds(ctx) + backoffSeconds(ctx.config, retryCount);
+  let member = withRetryCount(toBuffer(message), retryCount + 1);
+  const key = keysOf(ctx, queue).retry;
+  // ZADD NX: an identical member already scheduled would otherwise absorb this one.
+  while ((await ctx.redis.zadd(key, "NX", due, member)) === 0) {
+    member = withRetryNonce(member, randomUUID());
+  }
+  return due;
+}
+
+/**
+ * The seed's push_to_dlq: the DLQ entry (see toDlqEntry) and its metadata hash,
+ * which expires after DLQ_RETENTION_DAYS, written in one MULTI.
+ */
+export async function pushToDlq(
+  ctx: EngineContext,
+  queue: string,
+  message: MessageInput,
+  error: unknown,
+  retryCount: number,
+): Promise<void> {
+  const buf = toBuffer(message);
+  const stamp = {
+    error: toErrorInfo(error),
+    retryCount,
+    failedAt: new Date(nowSeconds(ctx) * 1000),
+    originalQueue: queue,
+  };
+  const entry = toDlqEntry(buf, stamp);
+  const metaKey = metadataKeyOf(entry);
+  await ctx.redis
+    .multi()
+    .lpush(keysOf(ctx, queue).dlq, entry)
+    .hset(metaKey, metadataFields(buf, stamp))
+    .expire(metaKey, retentionSeconds(ctx.config))
+    .exec();
+}
+
+export function retentionSeconds(config: Config): number {
+  return Math.max(1, Math.round(config.DLQ_RETENTION_DAYS * 86_400));
+}

@@ -1,0 +1,206 @@
+/**
+ * Byte-preserving edits of a JSON object's top-level members.
+ *
+ * Messages come from producers we do not control (the seed's Python backend
+ * among them). JSON.parse + JSON.stringify would reorder nothing but would
+ * rewrite unicode escapes, whitespace and integers beyond 2^53, so Redrive edits
+ * the bytes: it finds the span of each top-level member and splices.
+ */
+
+export interface Member {
+  /** The decoded key. */
+  key: string;
+  /** Offset of the key's opening quote. */
+  start: number;
+  /** Offsets of the value's first byte and one past its last. */
+  valueStart: number;
+  valueEnd: number;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+class Malformed extends Error {}
+
+function isSpace(b: number | undefined): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
+function skipSpace(buf: Buffer, i: number): number {
+  while (isSpace(buf[i])) i++;
+  return i;
+}
+
+/** Returns the offset just past the string starting at buf[i] (a quote). */
+function skipString(buf: Buffer, i: number): number {
+  i++;
+  for (;;) {
+    const next = buf.indexOf(QUOTE, i);
+    if (next < 0) throw new Malformed();
+    // A quote is escaped when an odd number of backslashes precede it.
+    let slashes = 0;
+    while (buf[next - 1 - slashes] === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) {
+      for (let j = i; j < next; j++) if (buf[j]! < 0x20) throw new Malformed();
+      return next + 1;
+    }
+    i = next + 1;
+  }
+}
+
+const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/;
+
+function skipScalar(buf: Buffer, i: number): number {
+  for (const lit of ["true", "false", "null"]) {
+    if (buf.toString("latin1", i, i + lit.length) === lit) return i + lit.length;
+  }
+  const m = NUMBER.exec(buf.toString("latin1", i, i + 400));
+  if (!m) throw new Malformed();
+  return i + m[0].length;
+}
+
+/** Returns the offset just past the JSON value starting at buf[i]. */
+function skipValue(buf: Buffer, i: number): number {
+  const b = buf[i];
+  if (b === QUOTE) return skipString(buf, i);
+  if (b === OPEN_BRACE || b === OPEN_BRACKET) return skipContainer(buf, i);
+  return skipScalar(buf, i);
+}
+
+function skipContainer(buf: Buffer, i: number): number {
+  const isObject = buf[i] === OPEN_BRACE;
+  const close = isObject ? CLOSE_BRACE : CLOSE_BRACKET;
+  i = skipSpace(buf, i + 1);
+  if (buf[i] === close) return i + 1;
+  for (;;) {
+    if (isObject) {
+      if (buf[i] !== QUOTE) throw new Malformed();
+      i = skipSpace(buf, skipString(buf, i));
+      if (buf[i] !== COLON) throw new Malformed();
+      i = skipSpace(buf, i + 1);
+    }
+    i = skipSpace(buf, skipValue(buf, i));
+    if (buf[i] === close) return i + 1;
+    if (buf[i] !== COMMA) throw new Malformed();
+    i = skipSpace(buf, i + 1);
+  }
+}
+
+function decodeKey(buf: Buffer, start: number, end: number): string {
+  const text = buf.toString("utf8", start, end);
+  // Most keys have no escapes; JSON.parse handles the rest exactly.
+  return text.includes("\\") ? (JSON.parse(text) as string) : text.slice(1, -1);
+}
+
+export interface ParsedObject {
+  members: Member[];
+  /** Offset of the closing brace. */
+  close: number;
+}
+
+/**
+ * The top-level members of a JSON object, or null when the bytes are not one
+ * well-formed JSON object (a string, an array, truncated or foreign data).
+ */
+export function parseTopLevel(buf: Buffer): ParsedObject | null {
+  try {
+    let i = skipSpace(buf, 0);
+    if (buf[i] !== OPEN_BRACE) return null;
+    const members: Member[] = [];
+    i = skipSpace(buf, i + 1);
+    if (buf[i] === CLOSE_BRACE) return trailingSpaceOnly(buf, i, members);
+    for (;;) {
+      if (buf[i] !== QUOTE) return null;
+      const start = i;
+      const keyEnd = skipString(buf, i);
+      i = skipSpace(buf, keyEnd);
+      if (buf[i] !== COLON) return null;
+      const valueStart = skipSpace(buf, i + 1);
+      const valueEnd = skipValue(buf, valueStart);
+      members.push({ key: decodeKey(buf, start, keyEnd), start, valueStart, valueEnd });
+      i = skipSpace(buf, valueEnd);
+      if (buf[i] === CLOSE_BRACE) return trailingSpaceOnly(buf, i, members);
+      if (buf[i] !== COMMA) return null;
+      i = skipSpace(buf, i + 1);
+    }
+  } catch (e) {
+    if (e instanceof Malformed || e instanceof SyntaxError) return null;
+    throw e;
+  }
+}
+
+function trailingSpaceOnly(buf: Buffer, close: number, members: Member[]): ParsedObject | null {
+  return skipSpace(buf, close + 1) === buf.length ? { members, close } : null;
+}
+
+/** The last member with that key (JSON.parse's rule for duplicate keys). */
+export function findMember(obj: ParsedObject, key: string): Member | undefined {
+  for (let i = obj.members.length - 1; i >= 0; i--) {
+    if (obj.members[i]!.key === key) return obj.members[i];
+  }
+  return undefined;
+}
+
+/** The raw text of a top-level value, e.g. `"abc"` or `12345678901234567890`. */
+export function rawValue(buf: Buffer, member: Member): string {
+  return buf.toString("utf8", member.valueStart, member.valueEnd);
+}
+
+export type FieldEdits = Record<string, string | undefined>;
+
+/**
+ * Sets (value = JSON text) or removes (value = undefined) top-level members.
+ * Existing members are edited in place, keeping order; new ones are appended.
+ * Everything not named keeps its exact bytes. Returns null for non-objects.
+ */
+export function editFields(buf: Buffer, edits: FieldEdits): Buffer | null {
+  const obj = parseTopLevel(buf);
+  if (!obj) return null;
+  const parts: Buffer[] = [];
+  let cursor = 0;
+  const seen = new Set<string>();
+  let kept = 0;
+  obj.members.forEach((m, idx) => {
+    if (!(m.key in edits)) {
+      kept++;
+      return;
+    }
+    const value = edits[m.key];
+    if (value !== undefined && !seen.has(m.key)) {
+      seen.add(m.key);
+      kept++;
+      parts.push(buf.subarray(cursor, m.valueStart), Buffer.from(value));
+      cursor = m.valueEnd;
+      return;
+    }
+    // Removal (or a repeated key being set): cut the member and one adjacent comma.
+    const next = obj.members[idx + 1];
+    const cutFrom = kept === 0 ? m.start : commaBefore(buf, m.start);
+    const cutTo = kept === 0 && next ? next.start : m.valueEnd;
+    parts.push(buf.subarray(cursor, cutFrom));
+    cursor = cutTo;
+  });
+  const appended = Object.entries(edits)
+    .filter(([k, v]) => v !== undefined && !seen.has(k))
+    .map(([k, v]) => `${JSON.stringify(k)}:${v}`);
+  if (appended.length === 0) {
+    parts.push(buf.subarray(cursor));
+    return Buffer.concat(parts);
+  }
+  parts.push(buf.subarray(cursor, obj.close));
+  parts.push(Buffer.from((kept > 0 ? "," : "") + appended.join(",")));
+  parts.push(buf.subarray(obj.close));
+  return Buffer.concat(parts);
+}
+
+function commaBefore(buf: Buffer, start: number): number {
+  let i = start - 1;
+  while (i > 0 && buf[i] !== COMMA) i--;
+  return i;
+}

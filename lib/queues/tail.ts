@@ -1,0 +1,174 @@
+import { createHash } from "node:crypto";
+import { pipeScript } from "../redis/scripts";
+import { BATCH, keysOf, nowSeconds, sleep, type EngineContext } from "./context";
+import { checkLuaReply, LuaCode } from "./errors";
+import { failedAtOf, forRequeue, metadataKeyOf, parseTimestamp } from "./message";
+import { execAll } from "./pipeline";
+import { parseTopLevel } from "./rawJson";
+import { retentionSeconds } from "./producer";
+import type { MoveMode } from "./dlq";
+
+/**
+ * Operations on the oldest end of a DLQ (its tail): requeue all, delete all and
+ * the retention purge. Each moveTail call takes ≤ 1000 entries and first checks
+ * a digest of exactly the entries read, so a concurrent change (a single
+ * requeue, another purge) makes the call a no-op, never a wrong move.
+ */
+
+/** sha1 over "<bytes>:<value>" of each entry, in list order (moveTail-2.lua). */
+export function tailDigest(entries: Buffer[]): string {
+  const hash = createHash("sha1");
+  for (const e of entries) hash.update(`${e.length}:`).update(e);
+  return hash.digest("hex");
+}
+
+/** Arguments of one moveTail call for `chunk`, the list's last entries in list order. */
+function moveTailArgs(mode: MoveMode, chunk: Buffer[]): (string | number | Buffer)[] {
+  const metas: string[] = [];
+  const pushes: Buffer[] = [];
+  // Oldest first (the list's last entry first), so LPUSH leaves it nearest the consumers.
+  for (let i = chunk.length - 1; i >= 0; i--) {
+    const raw = chunk[i]!;
+    metas.push(metadataKeyOf(raw, parseTopLevel(raw)));
+    if (mode === "requeue") pushes.push(forRequeue(raw));
+  }
+  return [mode, chunk.length, tailDigest(chunk), metas.length, ...metas, ...pushes];
+}
+
+/** Script calls per round trip when draining. */
+const CALLS_IN_FLIGHT = 4;
+
+/**
+ * Moves `chunks` (consecutive tail slices, oldest slice first) with pipelined
+ * moveTail calls. Stops counting at the first CHANGED reply: the calls after it
+ * fail their digest too, and nothing moves for them.
+ */
+async function moveChunks(
+  ctx: EngineContext,
+  queue: string,
+  mode: MoveMode,
+  chunks: Buffer[][],
+): Promise<{ moved: number; changed: boolean }> {
+  const { dlq, work } = keysOf(ctx, queue);
+  const pipeline = ctx.redis.pipeline();
+  for (const chunk of chunks) pipeScript(pipeline, "moveTail", [dlq, work], moveTailArgs(mode, chunk));
+  let moved = 0;
+  for (const reply of await execAll(pipeline)) {
+    if (Number(reply) === LuaCode.CHANGED) return { moved, changed: true };
+    moved += checkLuaReply(reply, "moveTail");
+  }
+  return { moved, changed: false };
+}
+
+/** Splits the list's last entries (in list order) into tail chunks, oldest first. */
+function tailChunks(window: Buffer[], size: number): Buffer[][] {
+  const chunks: Buffer[][] = [];
+  for (let end = window.length; end > 0; end -= size) {
+    chunks.push(window.slice(Math.max(0, end - size), end));
+  }
+  return chunks;
+}
+
+export interface DrainOptions {
+  /** Stop after this many (defaults to the DLQ's length when the drain starts). */
+  limit?: number;
+  /** Messages per second; unlimited when absent. */
+  ratePerSecond?: number;
+  signal?: AbortSignal;
+  onProgress?: (moved: number, total: number) => void;
+}
+
+export interface DrainResult {
+  moved: number;
+  total: number;
+  cancelled: boolean;
+}
+
+/**
+ * Requeue all / delete all: moves the DLQ's entries from the oldest, as many as
+ * it held when the drain started, so messages that fail again while it runs
+ * are not drained a second time.
+ */
+export async function drainDlq(
+  ctx: EngineContext,
+  queue: string,
+  mode: MoveMode,
+  options: DrainOptions = {},
+): Promise<DrainResult> {
+  const { dlq } = keysOf(ctx, queue);
+  const total = options.limit ?? (await ctx.redis.llen(dlq));
+  const rate = options.ratePerSecond;
+  const chunkSize = rate ? Math.max(1, Math.min(BATCH, Math.floor(rate))) : BATCH;
+  const started = Date.now();
+  let moved = 0;
+  let stalls = 0;
+  while (moved < total && !options.signal?.aborted && stalls < 10) {
+    const want = Math.min(total - moved, chunkSize * (rate ? 1 : CALLS_IN_FLIGHT));
+    const window = await ctx.redis.lrangeBuffer(dlq, -want, -1);
+    if (window.length === 0) break;
+    const result = await moveChunks(ctx, queue, mode, tailChunks(window, chunkSize));
+    moved += result.moved;
+    stalls = result.moved === 0 ? stalls + 1 : 0;
+    options.onProgress?.(moved, total);
+    if (rate) await sleep(started + (moved / rate) * 1000 - Date.now(), options.signal);
+  }
+  return { moved, total, cancelled: options.signal?.aborted ?? false };
+}
+
+/** Entries read per step while looking for the retention boundary. */
+const PURGE_SCAN_MAX = 100_000;
+
+/**
+ * Deletes DLQ entries older than DLQ_RETENTION_DAYS (failed_at < now − retention),
+ * from the tail. An entry without a timestamp (a foreign one) is taken to be as
+ * old as the nearest newer entry that has one: entries arrive at the head, so
+ * list order is arrival order. Undated entries with no dated entry after them
+ * are kept.
+ */
+export async function purgeExpired(ctx: EngineContext, queue: string): Promise<number> {
+  const cutoff = nowSeconds(ctx) - retentionSeconds(ctx.config);
+  let purged = 0;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const expired = await findExpiredTail(ctx, queue, cutoff);
+    if (expired.length === 0) return purged;
+    const result = await moveChunks(ctx, queue, "delete", tailChunks(expired, BATCH));
+    purged += result.moved;
+    if (!result.changed && expired.length < PURGE_SCAN_MAX) return purged;
+  }
+  return purged;
+}
+
+/** The tail entries (list order) that are past the cutoff, by the rule above. */
+async function findExpiredTail(ctx: EngineContext, queue: string, cutoff: number): Promise<Buffer[]> {
+  const { dlq } = keysOf(ctx, queue);
+  const scanned: Buffer[] = []; // oldest first
+  let removable = 0;
+  for (let from = 0; from < PURGE_SCAN_MAX; from += BATCH) {
+    const page = await ctx.redis.lrangeBuffer(dlq, -(from + BATCH), -(from + 1));
+    const times = await timestampsOf(ctx, page);
+    for (let i = page.length - 1; i >= 0; i--) {
+      scanned.push(page[i]!);
+      const t = times[i];
+      if (t === null || t === undefined) continue;
+      if (t >= cutoff) return scanned.slice(0, removable).reverse();
+      removable = scanned.length;
+    }
+    if (page.length < BATCH) break;
+  }
+  return scanned.slice(0, removable).reverse();
+}
+
+/** failed_at of each entry, from the entry or else its metadata hash. */
+async function timestampsOf(ctx: EngineContext, page: Buffer[]): Promise<(number | null)[]> {
+  const times = page.map((raw) => failedAtOf(raw));
+  const undated = times.flatMap((t, i) => (t === null ? [i] : []));
+  if (undated.length === 0) return times;
+  const pipeline = ctx.redis.pipeline();
+  for (const i of undated) pipeline.hget(metadataKeyOf(page[i]!), "failed_at");
+  const values = (await execAll(pipeline)) as (string | null)[];
+  undated.forEach((i, k) => {
+    const v = values[k];
+    times[i] = v ? parseTimestamp(v) : null;
+  });
+  return times;
+}

@@ -1,0 +1,44 @@
+/**
+ * Response shapes of the engine, declared once and shared by the API and the UI.
+ * Times are Unix epoch seconds.
+ */
+
+export interface DlqMessage {
+  /** Position in the DLQ when read; 0 is the newest. */
+  index: number;
+  /** `id:<id>` or `h:<sha1>`: what an action names besides the index. */
+  identity: string;
+  /** The entry as text (UTF-8; invalid bytes shown as U+FFFD). */
+  raw: string;
+  bytes: number;
+  /** Whether the entry is one well-formed JSON object. */
+  isJson: boolean;
+  /** JSON.parse of the entry when it is an object (integers beyond 2^53 are rounded here; `raw` is exact). */
+  payload: unknown;
+  jobId: string | null;
+  filename: string | null;
+  errorType: string | null;
+  errorMessage: string | null;
+  errorStack: string | null;
+  retryCount: number;
+  failedAt: number | null;
+  originalQueue: string | null;
+  metadataKey: string;
+  /** The metadata hash's fields, or null when there is none (expired or never written). */
+  metadata: Record<string, string> | null;
+}
+
+export interface QueueStats {
+  queue: string;
+  work: number;
+  processing: number;
+  retry: number;
+  /** Retries whose due time has passed (the worker service promotes them). */
+  retryDue: number;
+  /** Due time of the next scheduled retry. */
+  nextRetryAt: number | null;
+  dlq: number;
+  /** failed_at of the oldest DLQ entry, when it has one. */
+  oldestDlqAt: number | null;
+  oldestDlqAgeSeconds: number | null;
+}

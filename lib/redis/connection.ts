@@ -1,0 +1,24 @@
+import "server-only";
+import Redis, { type RedisOptions } from "ioredis";
+import { getConfig } from "../config";
+import { defineScripts } from "./scripts";
+
+/**
+ * The one connection factory. Every client gets Redrive's Lua commands, so a
+ * caller never has to remember to load them.
+ */
+export function createRedis(url?: string, options: RedisOptions = {}): Redis {
+  const target = url ?? getConfig().REDIS_URL;
+  if (!target) {
+    throw new Error("REDIS_URL is not set: point it at Redis, or start the demo (npm run demo)");
+  }
+  const redis = new Redis(target, {
+    // Fail fast instead of queueing commands forever while Redis is down.
+    maxRetriesPerRequest: 2,
+    connectTimeout: 5_000,
+    retryStrategy: (times) => Math.min(50 * 2 ** times, 2_000),
+    ...options,
+  });
+  defineScripts(redis);
+  return redis;
+}

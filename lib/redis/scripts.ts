@@ -1,0 +1,79 @@
+import "server-only";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import type Redis from "ioredis";
+import type { ChainableCommander } from "ioredis";
+
+/**
+ * Loads lib/queues/lua/<name>-<numKeys>.lua as ioredis commands (BullMQ's
+ * convention): the key count comes from the file name, so it cannot drift from
+ * the script's header.
+ */
+const LUA_DIR = join(process.cwd(), "lib", "queues", "lua");
+const FILE = /^([a-zA-Z]+)-(\d+)\.lua$/;
+
+export type ScriptName =
+  | "promoteDue"
+  | "moveIndexed"
+  | "moveTail"
+  | "ack"
+  | "failToRetry"
+  | "failToDlq"
+  | "recoverStale";
+
+interface ScriptDef {
+  name: ScriptName;
+  numberOfKeys: number;
+  lua: string;
+}
+
+let loaded: ScriptDef[] | undefined;
+
+function loadScripts(dir = LUA_DIR): ScriptDef[] {
+  loaded ??= readdirSync(dir).flatMap((file) => {
+    const m = FILE.exec(file);
+    if (!m) return [];
+    return [
+      {
+        name: m[1] as ScriptName,
+        numberOfKeys: Number(m[2]),
+        lua: readFileSync(join(dir, file), "utf8"),
+      },
+    ];
+  });
+  return loaded;
+}
+
+export function defineScripts(redis: Redis): void {
+  for (const s of loadScripts()) {
+    redis.defineCommand(s.name, { lua: s.lua, numberOfKeys: s.numberOfKeys });
+  }
+}
+
+export type ScriptArg = string | Buffer | number;
+type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
+type PipelineFn = (...args: ScriptArg[]) => ChainableCommander;
+
+/** Runs one of the scripts defineScripts registered; keys first, as in EVALSHA. */
+export function runScript(
+  redis: Redis,
+  name: ScriptName,
+  keys: string[],
+  args: ScriptArg[],
+): Promise<unknown> {
+  const fn = (redis as unknown as Record<string, ScriptFn>)[name];
+  if (!fn) throw new Error(`Lua script ${name} is not loaded`);
+  return fn.call(redis, ...keys, ...args);
+}
+
+/** Queues a script call on a pipeline (replies arrive with the pipeline's exec). */
+export function pipeScript(
+  pipeline: ChainableCommander,
+  name: ScriptName,
+  keys: string[],
+  args: ScriptArg[],
+): ChainableCommander {
+  const fn = (pipeline as unknown as Record<string, PipelineFn>)[name];
+  if (!fn) throw new Error(`Lua script ${name} is not loaded`);
+  return fn.call(pipeline, ...keys, ...args);
+}

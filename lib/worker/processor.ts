@@ -1,0 +1,241 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type Redis from "ioredis";
+import { runScript } from "../redis/scripts";
+import { keysOf, nowSeconds, type EngineContext } from "../queues/context";
+import { checkLuaReply, EngineError, LuaCode } from "../queues/errors";
+import {
+  identityOf,
+  metadataFields,
+  metadataKeyOf,
+  retryCountOf,
+  sha1,
+  toDlqEntry,
+  toErrorInfo,
+  withRetryCount,
+  withRetryNonce,
+} from "../queues/message";
+import { backoffSeconds, retentionSeconds } from "../queues/producer";
+import { parseTopLevel } from "../queues/rawJson";
+import { logLine } from "./log";
+
+/**
+ * The seed's processor error handling as a harness: take a message reliably,
+ * run a handler, and route a failure to the retry set while
+ * retry_count < MAX_RETRY_ATTEMPTS, else to the DLQ.
+ *
+ * Reliability: BLMOVE moves the message into `<work>:processing` as it is
+ * taken, and a lease (sha1 -> time) is touched while the handler runs. If the
+ * consumer dies, the lease goes stale and the retry worker service returns the
+ * message to its work queue (see recoverAbandoned).
+ */
+
+/** Thrown by a handler for a failure that retrying cannot fix: straight to the DLQ. */
+export class PermanentError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "PermanentError";
+  }
+}
+
+export interface TakenMessage {
+  raw: Buffer;
+  text: string;
+  /** JSON.parse of the message when it is a JSON object, else null. */
+  json: Record<string, unknown> | null;
+  retryCount: number;
+  identity: string;
+}
+
+export type Handler = (message: TakenMessage) => Promise<void>;
+
+export type Outcome = "done" | "retry" | "dlq" | "lost";
+
+export interface ProcessorOptions {
+  queue: string;
+  handler: Handler;
+  /** A dedicated connection per slot is opened with this (BLMOVE blocks it). */
+  connect: () => Redis;
+  concurrency?: number;
+  /** How long one BLMOVE waits, so that stop() is prompt. */
+  blockSeconds?: number;
+  onOutcome?: (outcome: Outcome, message: TakenMessage, error?: unknown) => void;
+}
+
+export class Processor {
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private readonly blockers: Redis[] = [];
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly options: ProcessorOptions,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const n = this.options.concurrency ?? 1;
+    for (let i = 0; i < n; i++) {
+      const blocker = this.options.connect();
+      this.blockers.push(blocker);
+      this.loops.push(this.loop(blocker));
+    }
+  }
+
+  /** Finishes the messages in hand, then stops taking new ones. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+    this.loops = [];
+    this.blockers.splice(0).forEach((b) => b.disconnect());
+  }
+
+  private async loop(blocker: Redis): Promise<void> {
+    const { work, processing } = keysOf(this.ctx, this.options.queue);
+    const block = this.options.blockSeconds ?? 1;
+    while (this.running) {
+      let raw: Buffer | null;
+      try {
+        raw = await blocker.blmoveBuffer(work, processing, "RIGHT", "LEFT", block);
+      } catch (error) {
+        if (!this.running) return;
+        logLine("warn", "take failed", { queue: this.options.queue, error: String(error) });
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      if (!raw) continue;
+      // On a Redis error the message stays in the processing list; its lease
+      // goes stale and recoverAbandoned returns it to the work queue.
+      await processOne(this.ctx, this.options, raw).catch((error: unknown) =>
+        logLine("error", "settle failed", { queue: this.options.queue, error: String(error) }),
+      );
+    }
+  }
+}
+
+function describe(raw: Buffer): TakenMessage {
+  const obj = parseTopLevel(raw);
+  const text = raw.toString("utf8");
+  return {
+    raw,
+    text,
+    json: obj ? (JSON.parse(text) as Record<string, unknown>) : null,
+    retryCount: retryCountOf(raw, obj),
+    identity: identityOf(raw, obj),
+  };
+}
+
+/** Runs the handler on one taken message and settles it. Exported for tests. */
+export async function processOne(
+  ctx: EngineContext,
+  options: Pick<ProcessorOptions, "queue" | "handler" | "onOutcome">,
+  raw: Buffer,
+): Promise<Outcome> {
+  const keys = keysOf(ctx, options.queue);
+  const sha = sha1(raw);
+  const touch = () => ctx.redis.hset(keys.leases, sha, nowSeconds(ctx)).catch(() => 0);
+  await touch();
+  const leaseMs = (ctx.config.PROCESSING_LEASE_SECONDS * 1000) / 4;
+  const timer = setInterval(() => void touch(), leaseMs);
+  const message = describe(raw);
+  let outcome: Outcome;
+  let failure: unknown;
+  try {
+    await options.handler(message);
+    outcome = await settle(async () => {
+      checkLuaReply(await runScript(ctx.redis, "ack", [keys.processing, keys.leases], [raw, sha]), "ack");
+      return "done";
+    });
+  } catch (error) {
+    failure = error;
+    outcome = await settle(() => fail(ctx, options.queue, message, sha, error));
+  } finally {
+    clearInterval(timer);
+  }
+  options.onOutcome?.(outcome, message, failure);
+  return outcome;
+}
+
+/** Maps a LOST reply to the "lost" outcome (the message was redelivered). */
+async function settle(run: () => Promise<Outcome>): Promise<Outcome> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof EngineError && error.code === "LOST") return "lost";
+    throw error;
+  }
+}
+
+async function fail(
+  ctx: EngineContext,
+  queue: string,
+  message: TakenMessage,
+  sha: string,
+  error: unknown,
+): Promise<Outcome> {
+  const keys = keysOf(ctx, queue);
+  const attempts = message.retryCount;
+  if (!(error instanceof PermanentError) && attempts < ctx.config.MAX_RETRY_ATTEMPTS) {
+    const due = nowSeconds(ctx) + backoffSeconds(ctx.config, attempts);
+    let member = withRetryCount(message.raw, attempts + 1);
+    for (;;) {
+      const keysList = [keys.processing, keys.leases, keys.retry];
+      const reply = await runScript(ctx.redis, "failToRetry", keysList, [message.raw, sha, due, member]);
+      if (Number(reply) !== LuaCode.DUPLICATE) {
+        checkLuaReply(reply, "failToRetry");
+        return "retry";
+      }
+      member = withRetryNonce(member, randomUUID());
+    }
+  }
+  const stamp = {
+    error: toErrorInfo(error),
+    retryCount: attempts,
+    failedAt: new Date(nowSeconds(ctx) * 1000),
+    originalQueue: queue,
+  };
+  const fields = Object.entries(metadataFields(message.raw, stamp)).flat();
+  const entry = toDlqEntry(message.raw, stamp);
+  const reply = await runScript(ctx.redis, "failToDlq", [keys.processing, keys.leases, keys.dlq], [
+    message.raw,
+    sha,
+    entry,
+    metadataKeyOf(entry),
+    retentionSeconds(ctx.config),
+    ...fields,
+  ]);
+  checkLuaReply(reply, "failToDlq");
+  return "dlq";
+}
+
+/**
+ * Returns messages abandoned by dead consumers to their work queue. A message
+ * in the processing list whose lease was not touched for
+ * PROCESSING_LEASE_SECONDS is abandoned; one seen without a lease (its consumer
+ * died between taking it and touching it) gets one now and is judged on a later
+ * run. Live consumers touch their leases every quarter of that time.
+ */
+export async function recoverAbandoned(ctx: EngineContext, queue: string): Promise<number> {
+  const keys = keysOf(ctx, queue);
+  const entries = await ctx.redis.lrangeBuffer(keys.processing, -1000, -1);
+  if (entries.length === 0) return 0;
+  const now = nowSeconds(ctx);
+  const shas = entries.map((e) => sha1(e));
+  const pipeline = ctx.redis.pipeline();
+  for (const sha of shas) pipeline.hsetnx(keys.leases, sha, now);
+  await pipeline.exec();
+  const cutoff = now - ctx.config.PROCESSING_LEASE_SECONDS;
+  const leases = await ctx.redis.hmget(keys.leases, ...shas);
+  let recovered = 0;
+  for (let i = 0; i < entries.length; i++) {
+    if (Number(leases[i]) > cutoff) continue;
+    const reply = await runScript(ctx.redis, "recoverStale", [keys.processing, keys.leases, keys.work], [
+      entries[i]!,
+      shas[i]!,
+      cutoff,
+    ]);
+    recovered += checkLuaReply(reply, "recoverStale");
+  }
+  return recovered;
+}

@@ -1,0 +1,125 @@
+import "server-only";
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import { nowSeconds, sleep, type EngineContext } from "../queues/context";
+import { WORKER_HEARTBEAT_KEY } from "../queues/keys";
+import { promoteDue } from "../queues/retry";
+import { purgeExpired } from "../queues/tail";
+import { recoverAbandoned } from "./processor";
+import { logLine } from "./log";
+import { VERSION } from "../version";
+
+/**
+ * The seed's retry_worker_service: every RETRY_WORKER_INTERVAL_SECONDS it
+ * promotes due retries, returns abandoned messages, purges DLQ entries past the
+ * retention and writes a heartbeat. Every step is a set of atomic Lua calls, so
+ * any number of instances may run side by side.
+ */
+
+export interface RunReport {
+  promoted: Record<string, number>;
+  recovered: Record<string, number>;
+  purged: Record<string, number>;
+  errors: string[];
+  durationMs: number;
+}
+
+export interface Heartbeat {
+  instanceId: string;
+  version: string;
+  pid: number;
+  host: string;
+  startedAt: number;
+  lastRunAt: number;
+  intervalSeconds: number;
+  lastRun: RunReport;
+}
+
+/** Heartbeats older than this are pruned from the hash. */
+const HEARTBEAT_PRUNE_SECONDS = 86_400;
+
+export class RetryWorkerService {
+  readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly startedAt: number;
+  private readonly abort = new AbortController();
+  private loop?: Promise<void>;
+
+  constructor(private readonly ctx: EngineContext) {
+    this.startedAt = nowSeconds(ctx);
+  }
+
+  /** One pass over every queue; a failing queue does not stop the others. */
+  async runOnce(): Promise<RunReport> {
+    const started = Date.now();
+    const report: RunReport = { promoted: {}, recovered: {}, purged: {}, errors: [], durationMs: 0 };
+    const signal = this.abort.signal;
+    for (const queue of this.ctx.config.QUEUES) {
+      if (signal.aborted) break;
+      try {
+        report.promoted[queue] = await promoteDue(this.ctx, queue, signal);
+        report.recovered[queue] = await recoverAbandoned(this.ctx, queue);
+        report.purged[queue] = await purgeExpired(this.ctx, queue);
+      } catch (error) {
+        report.errors.push(`${queue}: ${String(error)}`);
+      }
+    }
+    report.durationMs = Date.now() - started;
+    await this.writeHeartbeat(report).catch((e: unknown) => report.errors.push(`heartbeat: ${String(e)}`));
+    logLine(report.errors.length > 0 ? "warn" : "info", "retry worker run", {
+      instance: this.instanceId,
+      ...report,
+    });
+    return report;
+  }
+
+  private async writeHeartbeat(lastRun: RunReport): Promise<void> {
+    const now = nowSeconds(this.ctx);
+    const beat: Heartbeat = {
+      instanceId: this.instanceId,
+      version: VERSION,
+      pid: process.pid,
+      host: hostname(),
+      startedAt: this.startedAt,
+      lastRunAt: now,
+      intervalSeconds: this.ctx.config.RETRY_WORKER_INTERVAL_SECONDS,
+      lastRun,
+    };
+    await this.ctx.redis.hset(WORKER_HEARTBEAT_KEY, this.instanceId, JSON.stringify(beat));
+    const stale = (await readHeartbeats(this.ctx)).filter(
+      (h) => now - h.lastRunAt > HEARTBEAT_PRUNE_SECONDS,
+    );
+    if (stale.length > 0) {
+      await this.ctx.redis.hdel(WORKER_HEARTBEAT_KEY, ...stale.map((h) => h.instanceId));
+    }
+  }
+
+  /** Runs until stop(); the first run starts at once. */
+  start(): void {
+    this.loop ??= (async () => {
+      while (!this.abort.signal.aborted) {
+        await this.runOnce();
+        await sleep(this.ctx.config.RETRY_WORKER_INTERVAL_SECONDS * 1000, this.abort.signal);
+      }
+    })();
+  }
+
+  /** Lets the run in progress finish (its batches are atomic), then returns. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+  }
+}
+
+/** Every worker instance's last heartbeat (bounded: one entry per live instance). */
+export async function readHeartbeats(ctx: EngineContext): Promise<Heartbeat[]> {
+  const [, flat] = await ctx.redis.hscan(WORKER_HEARTBEAT_KEY, "0", "COUNT", 1000);
+  const beats: Heartbeat[] = [];
+  for (let i = 1; i < flat.length; i += 2) {
+    try {
+      beats.push(JSON.parse(flat[i]!) as Heartbeat);
+    } catch {
+      // A foreign value in our hash is skipped, not fatal.
+    }
+  }
+  return beats;
+}

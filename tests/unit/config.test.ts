@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "@/lib/config";
+import { backoffSeconds } from "@/lib/queues/producer";
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("loadConfig", () => {
+  it("should use the seed's defaults when nothing is set", () => {
+    const config = loadConfig({});
+    expect(config.QUEUES).toEqual(["document", "audio", "video", "graph"]);
+    expect(config.MAX_RETRY_ATTEMPTS).toBe(3);
+    expect(config.RETRY_BACKOFF_BASE_SECONDS).toBe(60);
+    expect(config.DLQ_RETENTION_DAYS).toBe(7);
+    expect(config.CACHE_ENABLED).toBe(true);
+    expect(config.CACHE_USER_TTL).toBe(900);
+    expect(config.CACHE_JOB_STATUS_TTL).toBe(5);
+    expect(config.CACHE_DOCUMENT_TTL).toBe(3600);
+    expect(config.CACHE_VECTOR_SEARCH_TTL).toBe(1800);
+    expect(config.CACHE_GRAPH_TTL).toBe(600);
+    expect(config.CACHE_DEFAULT_TTL).toBe(300);
+    expect(config.queueKeys.document).toEqual({ work: "document_queue", retry: "document_retry", dlq: "document_dlq" });
+  });
+
+  it("should apply the seed's per-queue key overrides when set", () => {
+    const config = loadConfig({ REDIS_DLQ_DOCUMENT: "docs_dead", REDIS_RETRY_AUDIO: "audio_later" });
+    expect(config.queueKeys.document!.dlq).toBe("docs_dead");
+    expect(config.queueKeys.audio!.retry).toBe("audio_later");
+  });
+
+  it("should name the variable and what it expects when a value is bad", () => {
+    expect(problemsOf({ MAX_RETRY_ATTEMPTS: "three" })).toEqual([
+      'MAX_RETRY_ATTEMPTS: expected a whole number between 0 and 100 (got "three")',
+    ]);
+    expect(problemsOf({ CACHE_ENABLED: "maybe" })[0]).toMatch(/^CACHE_ENABLED: expected true or false/);
+    expect(problemsOf({ REDIS_URL: "localhost:6379" })[0]).toMatch(/^REDIS_URL: expected a redis:\/\/ or rediss:\/\/ URL/);
+    expect(problemsOf({ QUEUES: "document,Bad Name" })[0]).toMatch(/^QUEUES: expected queue names/);
+    expect(problemsOf({ QUEUES: "a,a" })[0]).toMatch(/^QUEUES: expected no duplicate names/);
+    expect(problemsOf({ REDIS_DLQ_DOCUMENT: "bad key*" })[0]).toMatch(/^REDIS_DLQ_DOCUMENT: expected a Redis key name/);
+    expect(problemsOf({ REDIS_DLQ_DOCUMENT: "audio_dlq" })[0]).toMatch(/used twice/);
+  });
+
+  it("should report every bad variable at once", () => {
+    expect(problemsOf({ MAX_RETRY_ATTEMPTS: "-1", DLQ_RETENTION_DAYS: "x" })).toHaveLength(2);
+  });
+});
+
+describe("backoffSeconds", () => {
+  it("should double from the base and add at most the jitter ratio", () => {
+    const config = loadConfig({});
+    expect(backoffSeconds(config, 0, () => 0)).toBe(60);
+    expect(backoffSeconds(config, 1, () => 0)).toBe(120);
+    expect(backoffSeconds(config, 2, () => 0.999)).toBeCloseTo(240 * 1.0999);
+    expect(backoffSeconds(config, 30, () => 0)).toBe(86_400);
+  });
+});
