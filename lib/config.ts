@@ -20,7 +20,12 @@ function int(min: number, max: number) {
     .string()
     .regex(/^\d+$/, { error: `expected a whole number between ${min} and ${max}` })
     .transform(Number)
-    .pipe(z.number().min(min).max(max, { error: `expected at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .min(min)
+        .max(max, { error: `expected at most ${max}` }),
+    );
 }
 
 function num(min: number, max: number) {
@@ -28,7 +33,12 @@ function num(min: number, max: number) {
     .string()
     .regex(/^\d+(\.\d+)?$/, { error: `expected a number between ${min} and ${max}` })
     .transform(Number)
-    .pipe(z.number().min(min).max(max, { error: `expected a number between ${min} and ${max}` }));
+    .pipe(
+      z
+        .number()
+        .min(min)
+        .max(max, { error: `expected a number between ${min} and ${max}` }),
+    );
 }
 
 const redisUrl = z
@@ -121,7 +131,9 @@ function resolveQueueKeys(queues: string[], env: Env, problems: string[]) {
       const value = env[name];
       if (value === undefined || value === "") return fallback;
       if (!KEY_NAME.test(value)) {
-        problems.push(`${name}: expected a Redis key name of letters, digits and _:.{}- (got ${JSON.stringify(value.slice(0, 60))})`);
+        problems.push(
+          `${name}: expected a Redis key name of letters, digits and _:.{}- (got ${JSON.stringify(value.slice(0, 60))})`,
+        );
       }
       return value;
     };

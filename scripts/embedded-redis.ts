@@ -37,7 +37,10 @@ export function redisServerAvailable(bin: string): boolean {
 function waitForReady(child: ChildProcess, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = "";
-    const timer = setTimeout(() => fail(new Error(`redis-server did not start:\n${output}`)), 10_000);
+    const timer = setTimeout(
+      () => fail(new Error(`redis-server did not start:\n${output}`)),
+      10_000,
+    );
     function fail(error: Error) {
       clearTimeout(timer);
       child.kill("SIGKILL");
@@ -50,7 +53,9 @@ function waitForReady(child: ChildProcess, port: number): Promise<void> {
         resolve();
       }
     });
-    child.on("exit", (code) => fail(new Error(`redis-server on port ${port} exited (${code}):\n${output}`)));
+    child.on("exit", (code) =>
+      fail(new Error(`redis-server on port ${port} exited (${code}):\n${output}`)),
+    );
     child.on("error", (error) => fail(error));
   });
 }

@@ -32,7 +32,8 @@ export async function getDlqMessages(
   offset = 0,
   limit = 50,
 ): Promise<DlqMessage[]> {
-  if (!Number.isInteger(offset) || offset < 0) throw new EngineError("INVALID", "offset must be ≥ 0");
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new EngineError("INVALID", "offset must be ≥ 0");
   if (!Number.isInteger(limit) || limit < 1 || limit > BATCH) {
     throw new EngineError("INVALID", `limit must be between 1 and ${BATCH}`);
   }
@@ -71,7 +72,8 @@ function toView(
   const record = (payload ?? {}) as Record<string, unknown>;
   const error = (record.error ?? {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === "string" ? v : null);
-  const failedAt = failedAtOf(raw, obj) ?? (metadata?.failed_at ? parseTimestamp(metadata.failed_at) : null);
+  const failedAt =
+    failedAtOf(raw, obj) ?? (metadata?.failed_at ? parseTimestamp(metadata.failed_at) : null);
   return {
     index,
     identity: identityOf(raw, obj),
@@ -120,7 +122,8 @@ interface Located {
 
 /** Whether an entry has this identity; sha1 first, so most entries cost no parse. */
 function matches(raw: Buffer, identity: string): boolean {
-  if (identity.startsWith("h:")) return sha1(raw) === identity.slice(2) && identityOf(raw) === identity;
+  if (identity.startsWith("h:"))
+    return sha1(raw) === identity.slice(2) && identityOf(raw) === identity;
   return raw.includes('"id"') && identityOf(raw) === identity;
 }
 
@@ -180,7 +183,12 @@ async function moveLocated(
   const args: (string | number | Buffer)[] = [mode, tombstone()];
   for (const l of located) {
     const obj = parseTopLevel(l.raw);
-    args.push(l.index, sha1(l.raw), mode === "requeue" ? forRequeue(l.raw) : "", metadataKeyOf(l.raw, obj));
+    args.push(
+      l.index,
+      sha1(l.raw),
+      mode === "requeue" ? forRequeue(l.raw) : "",
+      metadataKeyOf(l.raw, obj),
+    );
   }
   const reply = (await runScript(ctx.redis, "moveIndexed", [dlq, work], args)) as number[];
   return located.filter((_, i) => reply[i] === 1);
@@ -208,7 +216,12 @@ export async function moveByIdentity(
     const hitIds = new Set(hits.map((h) => h.identity));
     const rest = pending.filter((t) => !hitIds.has(t.identity));
     const claimed = new Set(hits.map((h) => h.index));
-    const found = await scanFor(ctx, dlq, rest.map((t) => t.identity), claimed);
+    const found = await scanFor(
+      ctx,
+      dlq,
+      rest.map((t) => t.identity),
+      claimed,
+    );
     const located = [...hits, ...found];
     if (located.length === 0) break;
     const done = await moveLocated(ctx, queue, mode, located);

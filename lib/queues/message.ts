@@ -147,7 +147,10 @@ export function forRequeue(buf: Buffer): Buffer {
 }
 
 /** failed_at of an entry as epoch seconds: ISO text or a number (s or ms). */
-export function failedAtOf(buf: Buffer, obj: ParsedObject | null = parseTopLevel(buf)): number | null {
+export function failedAtOf(
+  buf: Buffer,
+  obj: ParsedObject | null = parseTopLevel(buf),
+): number | null {
   const m = obj ? findMember(obj, FIELDS.failedAt) : undefined;
   return m ? parseTimestamp(rawValue(buf, m)) : null;
 }

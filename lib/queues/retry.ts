@@ -73,6 +73,11 @@ export async function getRetries(
   limit: number,
 ): Promise<ScheduledRetry[]> {
   const { retry } = keysOf(ctx, queue);
-  const reply = await ctx.redis.zrangeBuffer(retry, String(offset), String(offset + limit - 1), "WITHSCORES");
+  const reply = await ctx.redis.zrangeBuffer(
+    retry,
+    String(offset),
+    String(offset + limit - 1),
+    "WITHSCORES",
+  );
   return pairs(reply);
 }

@@ -51,7 +51,8 @@ async function moveChunks(
 ): Promise<{ moved: number; changed: boolean }> {
   const { dlq, work } = keysOf(ctx, queue);
   const pipeline = ctx.redis.pipeline();
-  for (const chunk of chunks) pipeScript(pipeline, "moveTail", [dlq, work], moveTailArgs(mode, chunk));
+  for (const chunk of chunks)
+    pipeScript(pipeline, "moveTail", [dlq, work], moveTailArgs(mode, chunk));
   let moved = 0;
   for (const reply of await execAll(pipeline)) {
     if (Number(reply) === LuaCode.CHANGED) return { moved, changed: true };
@@ -139,7 +140,11 @@ export async function purgeExpired(ctx: EngineContext, queue: string): Promise<n
 }
 
 /** The tail entries (list order) that are past the cutoff, by the rule above. */
-async function findExpiredTail(ctx: EngineContext, queue: string, cutoff: number): Promise<Buffer[]> {
+async function findExpiredTail(
+  ctx: EngineContext,
+  queue: string,
+  cutoff: number,
+): Promise<Buffer[]> {
   const { dlq } = keysOf(ctx, queue);
   const scanned: Buffer[] = []; // oldest first
   let removable = 0;

@@ -144,7 +144,10 @@ export async function processOne(
   try {
     await options.handler(message);
     outcome = await settle(async () => {
-      checkLuaReply(await runScript(ctx.redis, "ack", [keys.processing, keys.leases], [raw, sha]), "ack");
+      checkLuaReply(
+        await runScript(ctx.redis, "ack", [keys.processing, keys.leases], [raw, sha]),
+        "ack",
+      );
       return "done";
     });
   } catch (error) {
@@ -181,7 +184,12 @@ async function fail(
     let member = withRetryCount(message.raw, attempts + 1);
     for (;;) {
       const keysList = [keys.processing, keys.leases, keys.retry];
-      const reply = await runScript(ctx.redis, "failToRetry", keysList, [message.raw, sha, due, member]);
+      const reply = await runScript(ctx.redis, "failToRetry", keysList, [
+        message.raw,
+        sha,
+        due,
+        member,
+      ]);
       if (Number(reply) !== LuaCode.DUPLICATE) {
         checkLuaReply(reply, "failToRetry");
         return "retry";
@@ -197,14 +205,12 @@ async function fail(
   };
   const fields = Object.entries(metadataFields(message.raw, stamp)).flat();
   const entry = toDlqEntry(message.raw, stamp);
-  const reply = await runScript(ctx.redis, "failToDlq", [keys.processing, keys.leases, keys.dlq], [
-    message.raw,
-    sha,
-    entry,
-    metadataKeyOf(entry),
-    retentionSeconds(ctx.config),
-    ...fields,
-  ]);
+  const reply = await runScript(
+    ctx.redis,
+    "failToDlq",
+    [keys.processing, keys.leases, keys.dlq],
+    [message.raw, sha, entry, metadataKeyOf(entry), retentionSeconds(ctx.config), ...fields],
+  );
   checkLuaReply(reply, "failToDlq");
   return "dlq";
 }
@@ -230,11 +236,12 @@ export async function recoverAbandoned(ctx: EngineContext, queue: string): Promi
   let recovered = 0;
   for (let i = 0; i < entries.length; i++) {
     if (Number(leases[i]) > cutoff) continue;
-    const reply = await runScript(ctx.redis, "recoverStale", [keys.processing, keys.leases, keys.work], [
-      entries[i]!,
-      shas[i]!,
-      cutoff,
-    ]);
+    const reply = await runScript(
+      ctx.redis,
+      "recoverStale",
+      [keys.processing, keys.leases, keys.work],
+      [entries[i]!, shas[i]!, cutoff],
+    );
     recovered += checkLuaReply(reply, "recoverStale");
   }
   return recovered;

@@ -51,7 +51,13 @@ export class RetryWorkerService {
   /** One pass over every queue; a failing queue does not stop the others. */
   async runOnce(): Promise<RunReport> {
     const started = Date.now();
-    const report: RunReport = { promoted: {}, recovered: {}, purged: {}, errors: [], durationMs: 0 };
+    const report: RunReport = {
+      promoted: {},
+      recovered: {},
+      purged: {},
+      errors: [],
+      durationMs: 0,
+    };
     const signal = this.abort.signal;
     for (const queue of this.ctx.config.QUEUES) {
       if (signal.aborted) break;
@@ -64,7 +70,9 @@ export class RetryWorkerService {
       }
     }
     report.durationMs = Date.now() - started;
-    await this.writeHeartbeat(report).catch((e: unknown) => report.errors.push(`heartbeat: ${String(e)}`));
+    await this.writeHeartbeat(report).catch((e: unknown) =>
+      report.errors.push(`heartbeat: ${String(e)}`),
+    );
     logLine(report.errors.length > 0 ? "warn" : "info", "retry worker run", {
       instance: this.instanceId,
       ...report,

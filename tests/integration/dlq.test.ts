@@ -11,7 +11,10 @@ async function fillDlq(queue: string, messages: string[]) {
 
 describe("pushToDlq and getDlqMessages", () => {
   it("should show the newest first with error details and the metadata hash", async () => {
-    await fillDlq("document", ['{"job_id":"j1","filename":"a.pdf","retry_count":3}', '{"job_id":"j2","filename":"b.pdf"}']);
+    await fillDlq("document", [
+      '{"job_id":"j1","filename":"a.pdf","retry_count":3}',
+      '{"job_id":"j2","filename":"b.pdf"}',
+    ]);
     const page = await r.engine.getDlqMessages("document", 0, 10);
     expect(page.map((m) => m.jobId)).toEqual(["j2", "j1"]);
     expect(page[1]).toMatchObject({
@@ -23,27 +26,55 @@ describe("pushToDlq and getDlqMessages", () => {
       failedAt: r.clock.now,
       metadataKey: "dlq:metadata:j1:a.pdf",
     });
-    expect(page[1]!.metadata).toMatchObject({ job_id: "j1", filename: "a.pdf", error_message: "boom" });
+    expect(page[1]!.metadata).toMatchObject({
+      job_id: "j1",
+      filename: "a.pdf",
+      error_message: "boom",
+    });
     expect(await r.redis.ttl("dlq:metadata:j1:a.pdf")).toBe(7 * 86_400);
     expect(await r.engine.getDlqCount("document")).toBe(2);
   });
 
   it("should page by offset and limit", async () => {
-    await fillDlq("audio", Array.from({ length: 30 }, (_, i) => `{"id":"m${i}"}`));
+    await fillDlq(
+      "audio",
+      Array.from({ length: 30 }, (_, i) => `{"id":"m${i}"}`),
+    );
     const page = await r.engine.getDlqMessages("audio", 10, 5);
     expect(page.map((m) => m.identity)).toEqual(["id:m19", "id:m18", "id:m17", "id:m16", "id:m15"]);
     expect(page[0]!.index).toBe(10);
   });
 
   it("should show foreign entries written by another producer without failing", async () => {
-    const meta = { error_type: "ValueError", error_message: "bad pdf", failed_at: "2026-11-20T08:00:00", retry_count: "3" };
+    const meta = {
+      error_type: "ValueError",
+      error_message: "bad pdf",
+      failed_at: "2026-11-20T08:00:00",
+      retry_count: "3",
+    };
     await r.redis.hset("dlq:metadata:py-1:x.pdf", meta);
-    await r.redis.lpush("document_dlq", '{"job_id":"py-1","filename":"x.pdf","retry_count":3}', "not json at all", '{"no":"ids"}', Buffer.from([0xff, 0x00]));
+    await r.redis.lpush(
+      "document_dlq",
+      '{"job_id":"py-1","filename":"x.pdf","retry_count":3}',
+      "not json at all",
+      '{"no":"ids"}',
+      Buffer.from([0xff, 0x00]),
+    );
     const page = await r.engine.getDlqMessages("document");
     expect(page).toHaveLength(4);
-    expect(page[3]).toMatchObject({ errorType: "ValueError", errorMessage: "bad pdf", retryCount: 3, isJson: true });
+    expect(page[3]).toMatchObject({
+      errorType: "ValueError",
+      errorMessage: "bad pdf",
+      retryCount: 3,
+      isJson: true,
+    });
     expect(page[3]!.failedAt).toBe(Date.parse("2026-11-20T08:00:00Z") / 1000);
-    expect(page[2]).toMatchObject({ isJson: false, raw: "not json at all", payload: null, identity: `h:${sha1("not json at all")}` });
+    expect(page[2]).toMatchObject({
+      isJson: false,
+      raw: "not json at all",
+      payload: null,
+      identity: `h:${sha1("not json at all")}`,
+    });
     expect(page[0]!.bytes).toBe(2);
   });
 
@@ -70,7 +101,9 @@ describe("requeueFromDlq", () => {
     await fillDlq("document", ['{"id":"a"}', '{"id":"b"}']);
     const [first] = await r.engine.getDlqMessages("document");
     await r.engine.requeueFromDlq("document", first!.index, first!.identity);
-    await expect(r.engine.requeueFromDlq("document", first!.index, first!.identity)).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(
+      r.engine.requeueFromDlq("document", first!.index, first!.identity),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
     expect(await r.redis.llen("document_queue")).toBe(1);
     expect(await r.redis.llen("document_dlq")).toBe(1);
   });
@@ -93,10 +126,13 @@ describe("requeueFromDlq", () => {
   });
 
   it("should keep key order, unicode escapes and big integers when requeued", async () => {
-    const raw = '{"z":1,"id":"k","n":123456789012345678901234567890,"s":"\\u2603\\ud83d\\ude00","retry_count":3,"error":{"type":"E"},"failed_at":"2026-01-01T00:00:00Z","original_queue":"graph"}';
+    const raw =
+      '{"z":1,"id":"k","n":123456789012345678901234567890,"s":"\\u2603\\ud83d\\ude00","retry_count":3,"error":{"type":"E"},"failed_at":"2026-01-01T00:00:00Z","original_queue":"graph"}';
     await r.redis.lpush("graph_dlq", raw);
     await r.engine.requeueFromDlq("graph", 0, "id:k");
-    expect(await r.redis.lindex("graph_queue", 0)).toBe('{"z":1,"id":"k","n":123456789012345678901234567890,"s":"\\u2603\\ud83d\\ude00","retry_count":0}');
+    expect(await r.redis.lindex("graph_queue", 0)).toBe(
+      '{"z":1,"id":"k","n":123456789012345678901234567890,"s":"\\u2603\\ud83d\\ude00","retry_count":0}',
+    );
   });
 });
 
@@ -106,20 +142,35 @@ describe("deleteFromDlq and bulk moves", () => {
     await r.engine.deleteFromDlq("audio", 0, "id:b");
     expect((await r.engine.getDlqMessages("audio")).map((m) => m.identity)).toEqual(["id:a"]);
     expect(await r.redis.llen("audio_queue")).toBe(0);
-    await expect(r.engine.deleteFromDlq("audio", 0, "id:b")).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(r.engine.deleteFromDlq("audio", 0, "id:b")).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
   });
 
   it("should requeue many by identity and report the ones that are gone", async () => {
-    await fillDlq("audio", ["1", "2", "3", "4"].map((id) => `{"id":"${id}"}`));
-    const result = await r.engine.requeueMany("audio", [{ identity: "id:1", index: 3 }, { identity: "id:3" }, { identity: "id:9" }]);
+    await fillDlq(
+      "audio",
+      ["1", "2", "3", "4"].map((id) => `{"id":"${id}"}`),
+    );
+    const result = await r.engine.requeueMany("audio", [
+      { identity: "id:1", index: 3 },
+      { identity: "id:3" },
+      { identity: "id:9" },
+    ]);
     expect(result.moved.sort()).toEqual(["id:1", "id:3"]);
     expect(result.missing).toEqual(["id:9"]);
-    expect((await r.engine.getDlqMessages("audio")).map((m) => m.identity)).toEqual(["id:4", "id:2"]);
+    expect((await r.engine.getDlqMessages("audio")).map((m) => m.identity)).toEqual([
+      "id:4",
+      "id:2",
+    ]);
     expect(await r.redis.llen("audio_queue")).toBe(2);
   });
 
   it("should delete many by identity", async () => {
-    await fillDlq("audio", ["1", "2", "3"].map((id) => `{"id":"${id}"}`));
+    await fillDlq(
+      "audio",
+      ["1", "2", "3"].map((id) => `{"id":"${id}"}`),
+    );
     const result = await r.engine.deleteMany("audio", [{ identity: "id:1" }, { identity: "id:2" }]);
     expect(result.moved.sort()).toEqual(["id:1", "id:2"]);
     expect(await r.redis.llen("audio_dlq")).toBe(1);
@@ -130,9 +181,12 @@ describe("requeueAll and deleteAll", () => {
   it("should requeue every entry oldest first in batches and reset retry_count", async () => {
     const n = 2_500;
     const values = Array.from({ length: n }, (_, i) => `{"id":"${i}","retry_count":3}`);
-    for (let i = 0; i < n; i += 500) await r.redis.lpush("document_dlq", ...values.slice(i, i + 500));
+    for (let i = 0; i < n; i += 500)
+      await r.redis.lpush("document_dlq", ...values.slice(i, i + 500));
     const progress: number[] = [];
-    const result = await r.engine.requeueAll("document", { onProgress: (moved) => progress.push(moved) });
+    const result = await r.engine.requeueAll("document", {
+      onProgress: (moved) => progress.push(moved),
+    });
     expect(result).toEqual({ moved: n, total: n, cancelled: false });
     expect(progress.at(-1)).toBe(n);
     expect(await r.redis.llen("document_dlq")).toBe(0);
@@ -168,7 +222,9 @@ describe("requeueAll and deleteAll", () => {
     await fillDlq("graph", ['{"job_id":"j","filename":"f"}', "x"]);
     const result = await r.engine.deleteAll("graph");
     expect(result.moved).toBe(2);
-    expect(await r.redis.exists("graph_dlq", "dlq:metadata:j:f", `dlq:metadata:h:${sha1("x")}`)).toBe(0);
+    expect(
+      await r.redis.exists("graph_dlq", "dlq:metadata:j:f", `dlq:metadata:h:${sha1("x")}`),
+    ).toBe(0);
     expect(await r.redis.llen("graph_queue")).toBe(0);
   });
 });
@@ -178,14 +234,18 @@ describe("purgeExpired", () => {
 
   it("should delete entries older than the retention and keep the one exactly at the boundary", async () => {
     const now = r.clock.now;
-    const at = (t: number) => `{"id":"${t}","failed_at":${JSON.stringify(new Date(t * 1000).toISOString())}}`;
+    const at = (t: number) =>
+      `{"id":"${t}","failed_at":${JSON.stringify(new Date(t * 1000).toISOString())}}`;
     const old1 = now - 7 * day - 10;
     const old2 = now - 7 * day - 0.001 * 1000;
     const boundary = now - 7 * day;
     const fresh = now - day;
     await r.redis.lpush("document_dlq", at(old1), at(old2), at(boundary), at(fresh));
     expect(await r.engine.purgeExpired("document")).toBe(2);
-    expect((await r.engine.getDlqMessages("document")).map((m) => m.identity)).toEqual([`id:${fresh}`, `id:${boundary}`]);
+    expect((await r.engine.getDlqMessages("document")).map((m) => m.identity)).toEqual([
+      `id:${fresh}`,
+      `id:${boundary}`,
+    ]);
   });
 
   it("should purge undated entries only when a newer dated entry is past the retention", async () => {
@@ -200,7 +260,11 @@ describe("purgeExpired", () => {
 
   it("should date a foreign entry by its metadata hash", async () => {
     const now = r.clock.now;
-    await r.redis.hset("dlq:metadata:p:f", "failed_at", new Date((now - 9 * day) * 1000).toISOString().replace("Z", ""));
+    await r.redis.hset(
+      "dlq:metadata:p:f",
+      "failed_at",
+      new Date((now - 9 * day) * 1000).toISOString().replace("Z", ""),
+    );
     await r.redis.lpush("audio_dlq", '{"job_id":"p","filename":"f"}');
     expect(await r.engine.purgeExpired("audio")).toBe(1);
   });
@@ -216,7 +280,20 @@ describe("getStats", () => {
     r.clock.now += 100;
     const stats = await r.engine.getStats();
     expect(stats.map((s) => s.queue)).toEqual(["document", "audio", "video", "graph"]);
-    expect(stats[0]).toMatchObject({ work: 1, processing: 0, retry: 2, retryDue: 1, dlq: 1, oldestDlqAgeSeconds: 100 });
-    expect(stats[1]).toMatchObject({ work: 0, retry: 0, dlq: 0, oldestDlqAt: null, nextRetryAt: null });
+    expect(stats[0]).toMatchObject({
+      work: 1,
+      processing: 0,
+      retry: 2,
+      retryDue: 1,
+      dlq: 1,
+      oldestDlqAgeSeconds: 100,
+    });
+    expect(stats[1]).toMatchObject({
+      work: 0,
+      retry: 0,
+      dlq: 0,
+      oldestDlqAt: null,
+      nextRetryAt: null,
+    });
   });
 });

@@ -26,11 +26,18 @@ describe("loadConfig", () => {
     expect(config.CACHE_VECTOR_SEARCH_TTL).toBe(1800);
     expect(config.CACHE_GRAPH_TTL).toBe(600);
     expect(config.CACHE_DEFAULT_TTL).toBe(300);
-    expect(config.queueKeys.document).toEqual({ work: "document_queue", retry: "document_retry", dlq: "document_dlq" });
+    expect(config.queueKeys.document).toEqual({
+      work: "document_queue",
+      retry: "document_retry",
+      dlq: "document_dlq",
+    });
   });
 
   it("should apply the seed's per-queue key overrides when set", () => {
-    const config = loadConfig({ REDIS_DLQ_DOCUMENT: "docs_dead", REDIS_RETRY_AUDIO: "audio_later" });
+    const config = loadConfig({
+      REDIS_DLQ_DOCUMENT: "docs_dead",
+      REDIS_RETRY_AUDIO: "audio_later",
+    });
     expect(config.queueKeys.document!.dlq).toBe("docs_dead");
     expect(config.queueKeys.audio!.retry).toBe("audio_later");
   });
@@ -39,11 +46,17 @@ describe("loadConfig", () => {
     expect(problemsOf({ MAX_RETRY_ATTEMPTS: "three" })).toEqual([
       'MAX_RETRY_ATTEMPTS: expected a whole number between 0 and 100 (got "three")',
     ]);
-    expect(problemsOf({ CACHE_ENABLED: "maybe" })[0]).toMatch(/^CACHE_ENABLED: expected true or false/);
-    expect(problemsOf({ REDIS_URL: "localhost:6379" })[0]).toMatch(/^REDIS_URL: expected a redis:\/\/ or rediss:\/\/ URL/);
+    expect(problemsOf({ CACHE_ENABLED: "maybe" })[0]).toMatch(
+      /^CACHE_ENABLED: expected true or false/,
+    );
+    expect(problemsOf({ REDIS_URL: "localhost:6379" })[0]).toMatch(
+      /^REDIS_URL: expected a redis:\/\/ or rediss:\/\/ URL/,
+    );
     expect(problemsOf({ QUEUES: "document,Bad Name" })[0]).toMatch(/^QUEUES: expected queue names/);
     expect(problemsOf({ QUEUES: "a,a" })[0]).toMatch(/^QUEUES: expected no duplicate names/);
-    expect(problemsOf({ REDIS_DLQ_DOCUMENT: "bad key*" })[0]).toMatch(/^REDIS_DLQ_DOCUMENT: expected a Redis key name/);
+    expect(problemsOf({ REDIS_DLQ_DOCUMENT: "bad key*" })[0]).toMatch(
+      /^REDIS_DLQ_DOCUMENT: expected a Redis key name/,
+    );
     expect(problemsOf({ REDIS_DLQ_DOCUMENT: "audio_dlq" })[0]).toMatch(/used twice/);
   });
 

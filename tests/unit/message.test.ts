@@ -33,11 +33,16 @@ describe("identityOf", () => {
 });
 
 describe("DLQ entry and requeue", () => {
-  const original = '{"job_id":"j-1","filename":"a.pdf","big":12345678901234567890123,"name":"\\u00fcber","retry_count":3}';
+  const original =
+    '{"job_id":"j-1","filename":"a.pdf","big":12345678901234567890123,"name":"\\u00fcber","retry_count":3}';
 
   it("should add error, failed_at and original_queue when a JSON message goes to the DLQ", () => {
     const entry = JSON.parse(toDlqEntry(b(original), stamp).toString()) as Record<string, unknown>;
-    expect(entry.error).toEqual({ type: "TimeoutError", message: "gcs read timed out", stack: "TimeoutError: x\n  at y" });
+    expect(entry.error).toEqual({
+      type: "TimeoutError",
+      message: "gcs read timed out",
+      stack: "TimeoutError: x\n  at y",
+    });
     expect(entry.failed_at).toBe("2026-11-26T10:00:00.000Z");
     expect(entry.original_queue).toBe("document");
     expect(entry.retry_count).toBe(3);
@@ -54,7 +59,9 @@ describe("DLQ entry and requeue", () => {
   });
 
   it("should not add retry_count on requeue when the message never had one", () => {
-    expect(forRequeue(b('{"a":1,"error":"x","failed_at":"2026-01-01T00:00:00"}')).toString()).toBe('{"a":1}');
+    expect(forRequeue(b('{"a":1,"error":"x","failed_at":"2026-01-01T00:00:00"}')).toString()).toBe(
+      '{"a":1}',
+    );
   });
 });
 

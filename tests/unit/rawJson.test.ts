@@ -14,7 +14,18 @@ describe("parseTopLevel", () => {
   });
 
   it("should return null when the bytes are not one JSON object", () => {
-    for (const s of ["", "plain text", "[1,2]", '"s"', "{", '{"a":}', '{"a":1}x', '{"a":1,}', "{'a':1}", '{"a":tru}']) {
+    for (const s of [
+      "",
+      "plain text",
+      "[1,2]",
+      '"s"',
+      "{",
+      '{"a":}',
+      '{"a":1}x',
+      '{"a":1,}',
+      "{'a':1}",
+      '{"a":tru}',
+    ]) {
       expect(parseTopLevel(b(s)), s).toBeNull();
     }
   });
@@ -39,7 +50,9 @@ describe("editFields", () => {
   it("should keep every other byte when a value is replaced", () => {
     const src = '{"id":18446744073709551615, "name":"\\u00e9t\\u00e9", "retry_count":3,"x":1.50}';
     const out = editFields(b(src), { retry_count: "0" })!.toString();
-    expect(out).toBe('{"id":18446744073709551615, "name":"\\u00e9t\\u00e9", "retry_count":0,"x":1.50}');
+    expect(out).toBe(
+      '{"id":18446744073709551615, "name":"\\u00e9t\\u00e9", "retry_count":0,"x":1.50}',
+    );
   });
 
   it("should append a member when the key is absent", () => {
@@ -63,7 +76,10 @@ describe("editFields", () => {
         fc.dictionary(key, fc.option(fc.jsonValue(), { nil: undefined })),
         (obj, edits) => {
           const textEdits = Object.fromEntries(
-            Object.entries(edits).map(([k, v]) => [k, v === undefined ? undefined : JSON.stringify(v)]),
+            Object.entries(edits).map(([k, v]) => [
+              k,
+              v === undefined ? undefined : JSON.stringify(v),
+            ]),
           );
           const out = editFields(b(JSON.stringify(obj, null, 1)), textEdits);
           const expected: Record<string, unknown> = { ...obj };

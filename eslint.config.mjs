@@ -1,0 +1,69 @@
+// ESLint flat config: Next.js rules + typescript-eslint (recommended + a few
+// type-aware rules). Plain JS files (scripts/*.mjs, configs) are linted without
+// type information.
+import { defineConfig, globalIgnores } from "eslint/config";
+import nextCoreWebVitals from "eslint-config-next/core-web-vitals";
+import tseslint from "typescript-eslint";
+
+export default defineConfig(
+  globalIgnores([
+    ".next/**",
+    "out/**",
+    "build/**",
+    "node_modules/**",
+    "bench/peers/**",
+    "coverage/**",
+    "playwright-report/**",
+    "test-results/**",
+    "next-env.d.ts",
+  ]),
+
+  // Next.js (react, react-hooks, import, jsx-a11y, @next/next core-web-vitals).
+  ...nextCoreWebVitals,
+
+  tseslint.configs.recommended,
+
+  {
+    files: ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts"],
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-explicit-any": "error",
+    },
+  },
+
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        {
+          args: "after-used",
+          argsIgnorePattern: "^_",
+          varsIgnorePattern: "^_",
+          caughtErrorsIgnorePattern: "^_",
+          destructuredArrayIgnorePattern: "^_",
+        },
+      ],
+    },
+  },
+
+  // Not React code: vitest fixtures (`use(...)`) and helpers named `useXxx`
+  // trip react-hooks/rules-of-hooks.
+  {
+    files: ["tests/**", "scripts/**", "bench/**"],
+    rules: {
+      "react-hooks/rules-of-hooks": "off",
+    },
+  },
+
+  // Plain JS: no type information available.
+  {
+    files: ["**/*.js", "**/*.mjs", "**/*.cjs", "**/*.jsx"],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+);

@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// The whole test suite: static checks, unit/integration tests (vitest) and, when
+// configured, browser tests (playwright). Every step runs even if an earlier one
+// fails; a single summary line is printed at the end.
+//
+// Counting: typecheck, lint and format each count as ONE test (passed or failed).
+// Vitest and Playwright contribute their real per-test counts, read from their
+// JSON reporters.
+
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const TMP = mkdtempSync(join(tmpdir(), "redrive-tests-"));
+
+const childEnv = { ...process.env };
+if (process.env.CI === "true") {
+  childEnv.FORCE_COLOR = "0";
+  // picocolors/tinyrainbow (vitest, next) treat any FORCE_COLOR as "on";
+  // NO_COLOR is what actually turns them off.
+  childEnv.NO_COLOR = "1";
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+
+function header(step) {
+  console.log(`\n== ${step} ==`);
+}
+
+/**
+ * Run a local binary through npx. `--no` refuses to download a missing package;
+ * `--` stops npm from parsing the tool's own flags (e.g. --noEmit) as npm config.
+ */
+function npx(args, extraEnv = {}) {
+  const res = spawnSync("npx", ["--no", "--", ...args], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...childEnv, ...extraEnv },
+  });
+  if (res.error) console.error(`failed to start npx ${args[0]}: ${res.error.message}`);
+  return res.status ?? 1;
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+// A check counts as one test.
+function check(step, args) {
+  header(step);
+  if (npx(args) === 0) totals.passed += 1;
+  else totals.failed += 1;
+}
+
+function vitest() {
+  header("vitest");
+  const out = join(TMP, "vitest.json");
+  const code = npx([
+    "vitest",
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${out}`,
+  ]);
+  const report = readJson(out);
+  if (!report) {
+    console.error("vitest: no JSON report produced (crash?), counting 1 failure");
+    totals.failed += 1;
+    return;
+  }
+  const passed = report.numPassedTests ?? 0;
+  let failed = report.numFailedTests ?? 0;
+  const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  // A non-zero exit with no failed test means a suite-level error (a file that
+  // fails to import, an unhandled rejection, no test files...): count it.
+  if (code !== 0 && failed === 0) {
+    console.error(`vitest exited with code ${code} without failed tests, counting 1 failure`);
+    failed = 1;
+  }
+  totals.passed += passed;
+  totals.failed += failed;
+  totals.skipped += skipped;
+}
+
+function playwright() {
+  if (!existsSync(join(ROOT, "playwright.config.ts"))) return;
+  header("playwright");
+  const out = join(TMP, "playwright.json");
+  const code = npx(["playwright", "test", "--reporter=list,json"], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+  });
+  const report = readJson(out);
+  const stats = report?.stats;
+  if (!stats) {
+    console.error("playwright: no JSON report produced (crash?), counting 1 failure");
+    totals.failed += 1;
+    return;
+  }
+  const passed = stats.expected ?? 0;
+  let failed = (stats.unexpected ?? 0) + (stats.flaky ?? 0);
+  const skipped = stats.skipped ?? 0;
+  if (code !== 0 && failed === 0) {
+    console.error(`playwright exited with code ${code} without failed tests, counting 1 failure`);
+    failed = 1;
+  }
+  totals.passed += passed;
+  totals.failed += failed;
+  totals.skipped += skipped;
+}
+
+try {
+  check("typecheck", ["tsc", "--noEmit"]);
+  check("lint", ["eslint", ".", "--max-warnings", "0"]);
+  check("format", ["prettier", "--check", "."]);
+  vitest();
+  playwright();
+} finally {
+  rmSync(TMP, { recursive: true, force: true });
+}
+
+let summary = `${totals.passed} passed, ${totals.failed} failed`;
+if (totals.skipped > 0) summary += `, ${totals.skipped} skipped`;
+console.log("");
+console.log(summary);
+process.exit(totals.failed > 0 ? 1 : 0);

@@ -1,0 +1,39 @@
+/**
+ * The retry worker service (`npm run worker`): the seed's retry_worker_service.
+ * Needs REDIS_URL. SIGTERM or SIGINT lets the run in progress finish, then exits 0.
+ */
+import { ConfigError, getConfig } from "../lib/config";
+import { createRedis } from "../lib/redis/connection";
+import { logLine } from "../lib/worker/log";
+import { RetryWorkerService } from "../lib/worker/service";
+
+async function main(): Promise<void> {
+  const config = getConfig();
+  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const service = new RetryWorkerService({ redis, config });
+  logLine("info", "retry worker started", {
+    instance: service.instanceId,
+    queues: config.QUEUES,
+    intervalSeconds: config.RETRY_WORKER_INTERVAL_SECONDS,
+  });
+  const shutdown = (signal: string) => {
+    logLine("info", "retry worker stopping", { instance: service.instanceId, signal });
+    void service.stop().then(() => {
+      redis.disconnect();
+      logLine("info", "retry worker stopped", { instance: service.instanceId });
+      process.exit(0);
+    });
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  service.start();
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    logLine("error", "retry worker crashed", { error: String(error) });
+  }
+  process.exit(1);
+});

@@ -1,0 +1,188 @@
+import { spawn } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import {
+  PermanentError,
+  Processor,
+  processOne,
+  recoverAbandoned,
+  type Outcome,
+} from "@/lib/worker/processor";
+import { useRedis } from "../helpers/redis";
+
+const r = useRedis();
+
+/** Takes one message the way a consumer does, without the loop. */
+async function take(queue = "document"): Promise<Buffer> {
+  const raw = await r.redis.blmoveBuffer(
+    `${queue}_queue`,
+    `${queue}_queue:processing`,
+    "RIGHT",
+    "LEFT",
+    1,
+  );
+  if (!raw) throw new Error("nothing to take");
+  return raw;
+}
+
+const fails = (error: Error) => async () => {
+  throw error;
+};
+
+describe("processOne", () => {
+  it("should acknowledge a message when the handler succeeds", async () => {
+    await r.engine.enqueue("document", { id: "a" });
+    const seen: string[] = [];
+    const outcome = await processOne(
+      r.engine.ctx,
+      { queue: "document", handler: async (m) => void seen.push(m.identity) },
+      await take(),
+    );
+    expect(outcome).toBe("done");
+    expect(seen).toEqual(["id:a"]);
+    expect(await r.redis.llen("document_queue:processing")).toBe(0);
+    expect(await r.redis.hlen("document_queue:processing:leases")).toBe(0);
+  });
+
+  it("should schedule a retry while retry_count is below MAX_RETRY_ATTEMPTS", async () => {
+    await r.engine.enqueue("document", '{"id":"a","retry_count":2}');
+    const outcome = await processOne(
+      r.engine.ctx,
+      { queue: "document", handler: fails(new Error("flaky")) },
+      await take(),
+    );
+    expect(outcome).toBe("retry");
+    const [member, score] = await r.redis.zrange("document_retry", "0", "-1", "WITHSCORES");
+    expect(member).toBe('{"id":"a","retry_count":3}');
+    expect(Number(score)).toBeGreaterThanOrEqual(r.clock.now + 240);
+    expect(await r.redis.llen("document_queue:processing")).toBe(0);
+  });
+
+  it("should dead-letter a message with its error once retries are used up", async () => {
+    await r.engine.enqueue("document", '{"job_id":"j","filename":"f.pdf","retry_count":3}');
+    const outcome = await processOne(
+      r.engine.ctx,
+      { queue: "document", handler: fails(new TypeError("bad page")) },
+      await take(),
+    );
+    expect(outcome).toBe("dlq");
+    const [entry] = await r.engine.getDlqMessages("document");
+    expect(entry).toMatchObject({
+      errorType: "TypeError",
+      errorMessage: "bad page",
+      retryCount: 3,
+      originalQueue: "document",
+    });
+    expect(entry!.errorStack).toContain("bad page");
+    expect(await r.redis.hget("dlq:metadata:j:f.pdf", "error_type")).toBe("TypeError");
+    expect(await r.redis.llen("document_queue:processing")).toBe(0);
+  });
+
+  it("should dead-letter a PermanentError at once", async () => {
+    await r.engine.enqueue("document", "not json");
+    const outcome = await processOne(
+      r.engine.ctx,
+      { queue: "document", handler: fails(new PermanentError("unsupported format")) },
+      await take(),
+    );
+    expect(outcome).toBe("dlq");
+    expect(await r.redis.lrange("document_dlq", 0, -1)).toEqual(["not json"]);
+  });
+
+  it("should report lost when its message was recovered while the handler ran", async () => {
+    await r.engine.enqueue("document", "m");
+    const outcome = await processOne(
+      r.engine.ctx,
+      {
+        queue: "document",
+        handler: async () => void (await r.redis.del("document_queue:processing")),
+      },
+      await take(),
+    );
+    expect(outcome).toBe("lost");
+  });
+});
+
+describe("Processor", () => {
+  it("should consume a queue with several slots and stop cleanly", async () => {
+    for (let i = 0; i < 40; i++) await r.engine.enqueue("audio", { id: i, retry_count: 3 });
+    const outcomes: Outcome[] = [];
+    const processor = new Processor(r.engine.ctx, {
+      queue: "audio",
+      connect: r.connect,
+      concurrency: 3,
+      blockSeconds: 0.1,
+      handler: async (m) => {
+        if ((m.json!.id as number) % 4 === 0) throw new Error("every fourth fails");
+      },
+      onOutcome: (o) => outcomes.push(o),
+    });
+    processor.start();
+    while (outcomes.length < 40) await new Promise((res) => setTimeout(res, 20));
+    await processor.stop();
+    expect(outcomes.filter((o) => o === "done")).toHaveLength(30);
+    expect(await r.redis.llen("audio_dlq")).toBe(10);
+    expect(await r.redis.llen("audio_queue:processing")).toBe(0);
+  });
+});
+
+describe("recoverAbandoned", () => {
+  it("should return a dead consumer's message to its work queue once its lease is stale", async () => {
+    await r.engine.enqueue("video", { id: "orphan" });
+    await take("video"); // the consumer dies here, before touching its lease
+    expect(await recoverAbandoned(r.engine.ctx, "video")).toBe(0); // first sight starts the clock
+    r.clock.now += 30;
+    expect(await recoverAbandoned(r.engine.ctx, "video")).toBe(0);
+    r.clock.now += 31;
+    expect(await recoverAbandoned(r.engine.ctx, "video")).toBe(1);
+    expect(await r.redis.lrange("video_queue", 0, -1)).toEqual(['{"id":"orphan"}']);
+    expect(await r.redis.llen("video_queue:processing")).toBe(0);
+  });
+
+  it("should leave a message alone while its consumer touches the lease", async () => {
+    await r.engine.enqueue("video", "busy");
+    const raw = await take("video");
+    const { sha1 } = await import("@/lib/queues/message");
+    await r.redis.hset("video_queue:processing:leases", sha1(raw), r.clock.now);
+    r.clock.now += 59;
+    expect(await recoverAbandoned(r.engine.ctx, "video")).toBe(0);
+    expect(await r.redis.llen("video_queue:processing")).toBe(1);
+  });
+});
+
+describe("npm run worker", () => {
+  it("should finish its run and exit 0 on SIGTERM", async () => {
+    await r.redis.zadd("document_retry", "1", "due");
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"],
+      {
+        env: { ...process.env, REDIS_URL: r.server.url, RETRY_WORKER_INTERVAL_SECONDS: "0.2" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    while (!out.includes('"retry worker run"')) await new Promise((res) => setTimeout(res, 50));
+    child.kill("SIGTERM");
+    const code = await new Promise<number | null>((res) => child.on("exit", res));
+    expect(code).toBe(0);
+    expect(out).toContain('"retry worker stopped"');
+    expect(await r.redis.lrange("document_queue", 0, -1)).toEqual(["due"]);
+  }, 30_000);
+
+  it("should refuse to start with a message naming a bad variable", async () => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"],
+      {
+        env: { ...process.env, REDIS_URL: r.server.url, RETRY_BACKOFF_BASE_SECONDS: "soon" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((res) => child.on("exit", res));
+    expect(code).toBe(1);
+    expect(err).toContain("RETRY_BACKOFF_BASE_SECONDS: expected a number");
+  }, 30_000);
+});
