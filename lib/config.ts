@@ -168,3 +168,8 @@ export function getConfig(): Config {
   cached ??= loadConfig();
   return cached;
 }
+
+/** The environment for a child process: this one's, with `overrides` on top. */
+export function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}

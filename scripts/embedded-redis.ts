@@ -63,7 +63,12 @@ function waitForReady(child: ChildProcess, port: number): Promise<void> {
 async function startOnce(bin: string, extraArgs: string[]): Promise<EmbeddedRedis> {
   const port = await freePort();
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
-  const child = spawn(bin, [...args, ...extraArgs], { stdio: ["ignore", "pipe", "pipe"] });
+  // Its own process group: a Ctrl-C meant for the parent must not kill Redis
+  // before the parent has closed its connections; the parent stops it instead.
+  const child = spawn(bin, [...args, ...extraArgs], {
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   await waitForReady(child, port);
   child.stdout?.resume();
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

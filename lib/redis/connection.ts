@@ -20,5 +20,16 @@ export function createRedis(url?: string, options: RedisOptions = {}): Redis {
     ...options,
   });
   defineScripts(redis);
+  redis.on("error", reportOnce);
   return redis;
+}
+
+let lastReport = 0;
+
+/** ioredis retries by itself; one line every 5 s says so instead of one per attempt. */
+function reportOnce(error: Error): void {
+  const now = Date.now();
+  if (now - lastReport < 5_000) return;
+  lastReport = now;
+  process.stderr.write(`redis connection error (retrying): ${error.message}\n`);
 }
