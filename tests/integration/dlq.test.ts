@@ -125,6 +125,18 @@ describe("requeueFromDlq", () => {
     expect((await r.redis.lindexBuffer("video_queue", 0))!.equals(big)).toBe(true);
   });
 
+  it("should requeue a 1 MB JSON message with only retry_count changed", async () => {
+    const body = "x".repeat(1024 * 1024);
+    const raw = `{"id":"big","body":"${body}","retry_count":3}`;
+    await r.engine.pushToDlq("video", raw, new Error("too big"), 3);
+    const [m] = await r.engine.getDlqMessages("video");
+    expect(m).toMatchObject({ identity: "id:big", errorMessage: "too big" });
+    await r.engine.requeueFromDlq("video", 0, m!.identity);
+    expect(await r.redis.lindex("video_queue", 0)).toBe(
+      raw.replace('"retry_count":3', '"retry_count":0'),
+    );
+  });
+
   it("should keep key order, unicode escapes and big integers when requeued", async () => {
     const raw =
       '{"z":1,"id":"k","n":123456789012345678901234567890,"s":"\\u2603\\ud83d\\ude00","retry_count":3,"error":{"type":"E"},"failed_at":"2026-01-01T00:00:00Z","original_queue":"graph"}';
