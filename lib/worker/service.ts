@@ -44,7 +44,10 @@ export class RetryWorkerService {
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
 
-  constructor(private readonly ctx: EngineContext) {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly log: typeof logLine = logLine,
+  ) {
     this.startedAt = nowSeconds(ctx);
   }
 
@@ -73,7 +76,7 @@ export class RetryWorkerService {
     await this.writeHeartbeat(report).catch((e: unknown) =>
       report.errors.push(`heartbeat: ${String(e)}`),
     );
-    logLine(report.errors.length > 0 ? "warn" : "info", "retry worker run", {
+    this.log(report.errors.length > 0 ? "warn" : "info", "retry worker run", {
       instance: this.instanceId,
       ...report,
     });

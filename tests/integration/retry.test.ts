@@ -4,6 +4,7 @@ import { QueueEngine } from "@/lib/queues/engine";
 import { useRedis } from "../helpers/redis";
 
 const r = useRedis();
+const quiet = () => {};
 
 describe("pushToRetryQueue", () => {
   it("should score the due time in epoch seconds with backoff and increment retry_count", async () => {
@@ -66,8 +67,8 @@ describe("RetryWorkerService", () => {
     }
     const a = r.connect();
     const b = r.connect();
-    const one = new RetryWorkerService(new QueueEngine(a, r.config, () => r.clock.now).ctx);
-    const two = new RetryWorkerService(new QueueEngine(b, r.config, () => r.clock.now).ctx);
+    const one = new RetryWorkerService(new QueueEngine(a, r.config, () => r.clock.now).ctx, quiet);
+    const two = new RetryWorkerService(new QueueEngine(b, r.config, () => r.clock.now).ctx, quiet);
     const [ra, rb] = await Promise.all([one.runOnce(), two.runOnce()]);
     expect(ra.promoted.document! + rb.promoted.document!).toBe(n);
     const moved = await r.redis.lrange("document_queue", 0, -1);
@@ -78,7 +79,7 @@ describe("RetryWorkerService", () => {
   });
 
   it("should write a heartbeat with its version and last run's figures", async () => {
-    const service = new RetryWorkerService(r.engine.ctx);
+    const service = new RetryWorkerService(r.engine.ctx, quiet);
     await r.redis.zadd("audio_retry", String(r.clock.now - 1), "x");
     await service.runOnce();
     const [beat] = await readHeartbeats(r.engine.ctx);
@@ -93,7 +94,7 @@ describe("RetryWorkerService", () => {
   it("should purge DLQ entries past the retention on its run", async () => {
     await r.engine.pushToDlq("graph", { id: "old" }, new Error("x"), 3);
     r.clock.now += 8 * 86_400;
-    const report = await new RetryWorkerService(r.engine.ctx).runOnce();
+    const report = await new RetryWorkerService(r.engine.ctx, quiet).runOnce();
     expect(report.purged.graph).toBe(1);
   });
 });
