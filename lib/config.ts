@@ -88,6 +88,9 @@ const baseSchema = z.object({
   CACHE_VECTOR_SEARCH_TTL: int(1, 31_536_000).default(1800),
   CACHE_GRAPH_TTL: int(1, 31_536_000).default(600),
   CACHE_USER_LIST_TTL: int(1, 31_536_000).default(300),
+  CACHE_TIMEOUT_MS: int(1, 60_000).default(100),
+  CACHE_COMPRESS_THRESHOLD_BYTES: int(0, 1_073_741_824).default(1024),
+  CACHE_STATS_FLUSH_MS: int(10, 3_600_000).default(1000),
 });
 
 export interface QueueKeyNames {

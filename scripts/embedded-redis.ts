@@ -60,8 +60,12 @@ function waitForReady(child: ChildProcess, port: number): Promise<void> {
   });
 }
 
-async function startOnce(bin: string, extraArgs: string[]): Promise<EmbeddedRedis> {
-  const port = await freePort();
+async function startOnce(
+  bin: string,
+  extraArgs: string[],
+  fixedPort?: number,
+): Promise<EmbeddedRedis> {
+  const port = fixedPort ?? (await freePort());
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
   // Its own process group: a Ctrl-C meant for the parent must not kill Redis
   // before the parent has closed its connections; the parent stops it instead.
@@ -87,16 +91,20 @@ async function startOnce(bin: string, extraArgs: string[]): Promise<EmbeddedRedi
   };
 }
 
-/** Starts redis-server on a free loopback port; retries if another process takes the port first. */
+/**
+ * Starts redis-server on a free loopback port (or `port`, to restart one in
+ * place); retries if another process takes the port first.
+ */
 export async function startEmbeddedRedis(
   bin = "redis-server",
   extraArgs: string[] = [],
+  port?: number,
 ): Promise<EmbeddedRedis> {
   if (!redisServerAvailable(bin)) throw new Error(INSTALL_HINT);
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      return await startOnce(bin, extraArgs);
+      return await startOnce(bin, extraArgs, port);
     } catch (error) {
       lastError = error;
     }

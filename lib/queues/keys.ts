@@ -32,6 +32,32 @@ export function isQueue(config: Config, queue: string): boolean {
 
 export const WORKER_HEARTBEAT_KEY = "redrive:worker:heartbeat";
 
+/**
+ * Whether a key is one of Redrive's own (a queue's work, processing, lease,
+ * retry or DLQ key, a DLQ metadata hash, or a redrive:* key): cache clearing
+ * and pattern deletes must never touch these, whatever the pattern says.
+ */
+export function isRedriveKey(config: Config, key: string): boolean {
+  if (key.startsWith("dlq:metadata:") || key.startsWith("redrive:")) return true;
+  return queueKeySet(config).has(key);
+}
+
+const keySets = new WeakMap<Config, Set<string>>();
+
+function queueKeySet(config: Config): Set<string> {
+  let set = keySets.get(config);
+  if (!set) {
+    set = new Set(
+      config.QUEUES.flatMap((q) => {
+        const k = queueKeys(config, q);
+        return [k.work, k.processing, k.leases, k.retry, k.dlq];
+      }),
+    );
+    keySets.set(config, set);
+  }
+  return set;
+}
+
 export class UnknownQueueError extends Error {
   readonly code = "UNKNOWN_QUEUE";
   constructor(queue: string) {

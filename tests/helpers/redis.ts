@@ -23,7 +23,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
 export function useRedis(env: Record<string, string> = {}): RedisFixture {
   const fixture = { clock: { now: 1_800_000_000 } } as RedisFixture;
   beforeAll(async () => {
-    fixture.server = await startEmbeddedRedis();
+    // DEBUG SLEEP lets a test stall Redis the way an overloaded server stalls.
+    fixture.server = await startEmbeddedRedis("redis-server", ["--enable-debug-command", "local"]);
     fixture.config = testConfig({ REDIS_URL: fixture.server.url, ...env });
     fixture.connect = () => {
       const client = new Redis(fixture.server.url, { maxRetriesPerRequest: 1 });

@@ -1,0 +1,161 @@
+import "server-only";
+import Redis from "ioredis";
+import type { Config } from "../config";
+import { isRedriveKey } from "../queues/keys";
+import { decodeValue, encodeValue } from "./codec";
+import { Counters } from "./counters";
+import { Guard, type GuardStats } from "./guard";
+import { namespaceOf, OTHER, ttlFor } from "./namespaces";
+
+/**
+ * The seed's RedisCache: get, set, delete, deletePattern, getOrSet, a cached()
+ * wrapper and the @cacheResult() decorator (see decorator.ts).
+ *
+ * Values are JSON (gzip'd above CACHE_COMPRESS_THRESHOLD_BYTES, codec.ts).
+ * Every Redis call goes through a Guard: when Redis is down or slow, reads
+ * fall through to the loader, writes are dropped, nothing throws to the
+ * caller, and the cache comes back by itself. A miss is `undefined`; `null`
+ * is a value that can be cached.
+ */
+export interface RedisCacheOptions {
+  enabled?: boolean;
+  timeoutMs?: number;
+  compressAbove?: number;
+  statsFlushMs?: number;
+}
+
+const SCAN_COUNT = 1000;
+
+export class RedisCache {
+  readonly guard: Guard;
+  private readonly counters: Counters;
+  private readonly inflight = new Map<string, Promise<unknown>>();
+  private readonly enabled: boolean;
+  private readonly compressAbove: number;
+
+  constructor(
+    readonly redis: Redis,
+    private readonly config: Config,
+    options: RedisCacheOptions = {},
+  ) {
+    this.enabled = options.enabled ?? config.CACHE_ENABLED;
+    this.compressAbove = options.compressAbove ?? config.CACHE_COMPRESS_THRESHOLD_BYTES;
+    this.guard = new Guard(options.timeoutMs ?? config.CACHE_TIMEOUT_MS);
+    this.counters = new Counters(redis, options.statsFlushMs ?? config.CACHE_STATS_FLUSH_MS);
+  }
+
+  /**
+   * A client made for the cache: commands fail at once while disconnected
+   * (no offline queue) instead of waiting for a reconnect, and several calls
+   * made in one tick share one write (auto-pipelining).
+   */
+  static connect(url: string, config: Config, options: RedisCacheOptions = {}): RedisCache {
+    const redis = new Redis(url, {
+      enableOfflineQueue: false,
+      enableAutoPipelining: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: (times) => Math.min(100 * times, 1_000),
+    });
+    redis.on("error", () => {
+      // Counted by the guard on each failed call; nothing else to do here.
+    });
+    return new RedisCache(redis, config, options);
+  }
+
+  /** The cached value, or undefined on a miss, when disabled, or when Redis fails. */
+  async get<T = unknown>(key: string): Promise<T | undefined> {
+    if (!this.enabled) return undefined;
+    const buf = await this.guard.run(() => this.redis.getBuffer(key), null);
+    const ns = namespaceOf(key) ?? OTHER;
+    if (buf === null) {
+      this.counters.count(ns, "misses");
+      return undefined;
+    }
+    try {
+      const value = decodeValue(buf) as T;
+      this.counters.count(ns, "hits");
+      return value;
+    } catch {
+      // A value another writer stored in a form we cannot read is a miss, not a crash.
+      this.counters.count(ns, "misses");
+      return undefined;
+    }
+  }
+
+  /** Stores a value for `ttl` seconds (the key's namespace TTL by default). False if dropped. */
+  async set(key: string, value: unknown, ttl?: number): Promise<boolean> {
+    if (!this.enabled || value === undefined) return false;
+    const seconds = ttl ?? ttlFor(this.config, key);
+    const buf = encodeValue(value, this.compressAbove);
+    const reply = await this.guard.run(() => this.redis.set(key, buf, "EX", seconds), null);
+    return reply === "OK";
+  }
+
+  /** Removes keys; returns how many existed (0 when Redis fails). */
+  async delete(...keys: string[]): Promise<number> {
+    const safe = keys.filter((k) => !isRedriveKey(this.config, k));
+    if (safe.length === 0) return 0;
+    return this.guard.run(() => this.redis.unlink(...safe), 0);
+  }
+
+  /**
+   * Removes every key matching a glob pattern, with SCAN and UNLINK in batches
+   * (never KEYS). Redrive's own keys are skipped whatever the pattern.
+   */
+  async deletePattern(pattern: string): Promise<number> {
+    let cursor = "0";
+    let deleted = 0;
+    do {
+      const step = await this.guard.run(
+        () => this.redis.scan(cursor, "MATCH", pattern, "COUNT", SCAN_COUNT),
+        null,
+      );
+      if (!step) return deleted;
+      cursor = step[0];
+      deleted += await this.delete(...step[1]);
+    } while (cursor !== "0");
+    return deleted;
+  }
+
+  /**
+   * The cached value, or the loader's, stored for next time. Concurrent misses
+   * of one key in this process share one lookup and one loader call.
+   */
+  getOrSet<T>(key: string, loader: () => Promise<T>, ttl?: number): Promise<T> {
+    const running = this.inflight.get(key);
+    if (running) return running as Promise<T>;
+    const promise = this.lookupOrLoad(key, loader, ttl).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, promise);
+    return promise;
+  }
+
+  private async lookupOrLoad<T>(key: string, loader: () => Promise<T>, ttl?: number): Promise<T> {
+    const hit = await this.get<T>(key);
+    if (hit !== undefined) return hit;
+    const value = await loader();
+    // The caller does not wait for the write; a failed write is a dropped write.
+    void this.set(key, value, ttl);
+    return value;
+  }
+
+  /** Wraps an async function so that its results are cached under `key(...args)`. */
+  cached<A extends unknown[], R>(
+    fn: (...args: A) => Promise<R>,
+    options: { key: (...args: A) => string; ttl?: number },
+  ): (...args: A) => Promise<R> {
+    return (...args: A) => this.getOrSet(options.key(...args), () => fn(...args), options.ttl);
+  }
+
+  health(): GuardStats & { enabled: boolean } {
+    return { ...this.guard.stats, enabled: this.enabled };
+  }
+
+  /** Writes pending hit/miss counts now (they are otherwise flushed every CACHE_STATS_FLUSH_MS). */
+  flushStats(): Promise<void> {
+    return this.counters.flush();
+  }
+
+  async close(): Promise<void> {
+    await this.counters.close();
+  }
+}

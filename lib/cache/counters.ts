@@ -1,0 +1,78 @@
+import type Redis from "ioredis";
+
+/**
+ * Hit and miss counts per namespace, shared by every process that uses the
+ * cache. The protocol, small enough for any client to follow:
+ *
+ *   HASH redrive:cache:stats
+ *     field "<namespace>:hits"   HINCRBY by the hits seen since the last flush
+ *     field "<namespace>:misses" HINCRBY by the misses seen since the last flush
+ *
+ * <namespace> is a name from NAMESPACES (user, job_status, doc_summary,
+ * vector_search, graph, user_lists) or "other". Counters only grow; readers
+ * take differences between two readings for rates. Each process counts in
+ * memory and flushes with one pipeline per interval, so a read costs no extra
+ * round trip.
+ */
+export const CACHE_STATS_KEY = "redrive:cache:stats";
+
+export type Outcome = "hits" | "misses";
+
+export class Counters {
+  private counts = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    flushMs: number,
+  ) {
+    this.timer = setInterval(() => void this.flush(), flushMs);
+    this.timer.unref();
+  }
+
+  count(namespace: string, outcome: Outcome, n = 1): void {
+    const field = `${namespace}:${outcome}`;
+    this.counts.set(field, (this.counts.get(field) ?? 0) + n);
+  }
+
+  /** Writes what was counted since the last flush; on failure keeps it for the next one. */
+  async flush(): Promise<void> {
+    if (this.counts.size === 0) return;
+    const batch = this.counts;
+    this.counts = new Map();
+    const pipeline = this.redis.pipeline();
+    for (const [field, n] of batch) pipeline.hincrby(CACHE_STATS_KEY, field, n);
+    try {
+      const results = await pipeline.exec();
+      if (results?.some(([err]) => err)) throw new Error("HINCRBY failed");
+    } catch {
+      for (const [field, n] of batch) {
+        this.counts.set(field, (this.counts.get(field) ?? 0) + n);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+}
+
+/** Reads the shared counters: namespace -> {hits, misses}. The hash is bounded (2 fields a namespace). */
+export async function readCounters(
+  redis: Redis,
+): Promise<Record<string, { hits: number; misses: number }>> {
+  const [, flat] = await redis.hscan(CACHE_STATS_KEY, "0", "COUNT", 1000);
+  const out: Record<string, { hits: number; misses: number }> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const field = flat[i]!;
+    const cut = field.lastIndexOf(":");
+    const ns = field.slice(0, cut);
+    const kind = field.slice(cut + 1);
+    if (kind !== "hits" && kind !== "misses") continue;
+    out[ns] ??= { hits: 0, misses: 0 };
+    out[ns][kind] = Number(flat[i + 1]) || 0;
+  }
+  return out;
+}

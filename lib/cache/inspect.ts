@@ -1,0 +1,223 @@
+import "server-only";
+import type Redis from "ioredis";
+import type { Config } from "../config";
+import { isRedriveKey } from "../queues/keys";
+import { readCounters } from "./counters";
+import { NAMESPACE_NAMES, NAMESPACES, namespaceOf, OTHER, type Namespace } from "./namespaces";
+import type { CacheOverview, NamespaceStats, ServerCacheStats, TopKey } from "./types";
+
+/**
+ * What the dashboard's cache page shows. Everything here is read without
+ * touching cache keys in a way Redis counts as a hit or miss: INFO, SCAN and
+ * MEMORY USAGE only (TYPE, TTL and EXISTS count, and would distort the hit rate
+ * shown beside them).
+ */
+
+const SAMPLE_MAX = 10_000;
+const TOP_KEYS = 20;
+const SAMPLES_KEY = "redrive:cache:info_samples";
+/** A window shorter than this is noise; older samples are rotated out. */
+const MIN_WINDOW_S = 2;
+const ROTATE_AFTER_S = 10;
+
+interface InfoSample {
+  t: number;
+  hits: number;
+  misses: number;
+  evicted: number;
+  expired: number;
+}
+
+export function parseInfo(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split("\r\n")) {
+    const i = line.indexOf(":");
+    if (i > 0 && !line.startsWith("#")) out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
+}
+
+function keyspaceOf(info: Record<string, string>) {
+  let keys = 0;
+  let expires = 0;
+  let ttlWeighted = 0;
+  for (const [field, value] of Object.entries(info)) {
+    if (!/^db\d+$/.test(field)) continue;
+    const parts = Object.fromEntries(value.split(",").map((p) => p.split("=") as [string, string]));
+    const k = Number(parts.keys ?? 0);
+    const e = Number(parts.expires ?? 0);
+    keys += k;
+    expires += e;
+    ttlWeighted += Number(parts.avg_ttl ?? 0) * e;
+  }
+  return { keys, expires, avgTtlSeconds: expires > 0 ? ttlWeighted / expires / 1000 : null };
+}
+
+/** Picks the newest stored sample at least MIN_WINDOW_S old, and rotates in `current`. */
+async function windowBase(redis: Redis, current: InfoSample): Promise<InfoSample | null> {
+  const [a, b] = (await redis.hmget(SAMPLES_KEY, "a", "b")).map((v) => {
+    try {
+      return v ? (JSON.parse(v) as InfoSample) : null;
+    } catch {
+      return null;
+    }
+  });
+  const usable = [b, a].find((s) => s && current.t - s.t >= MIN_WINDOW_S && current.hits >= s.hits);
+  if (!b || current.t - b.t >= ROTATE_AFTER_S) {
+    await redis.hset(SAMPLES_KEY, { a: JSON.stringify(b ?? current), b: JSON.stringify(current) });
+  }
+  return usable ?? null;
+}
+
+function rate(hits: number, misses: number): number | null {
+  return hits + misses > 0 ? hits / (hits + misses) : null;
+}
+
+/** Server-wide figures from INFO; rates from the difference with an earlier sample. */
+export async function serverStats(
+  redis: Redis,
+  now = Date.now() / 1000,
+): Promise<ServerCacheStats> {
+  const info = parseInfo(await redis.info());
+  const num = (f: string) => Number(info[f] ?? 0);
+  const current: InfoSample = {
+    t: now,
+    hits: num("keyspace_hits"),
+    misses: num("keyspace_misses"),
+    evicted: num("evicted_keys"),
+    expired: num("expired_keys"),
+  };
+  const base = await windowBase(redis, current);
+  const span = base ? current.t - base.t : null;
+  const delta = (k: keyof InfoSample) => (base && span ? current[k] - base[k] : null);
+  const hits = delta("hits");
+  const misses = delta("misses");
+  return {
+    hitRate: hits === null || misses === null ? null : rate(hits, misses),
+    windowSeconds: span,
+    windowHits: hits,
+    windowMisses: misses,
+    lifetimeHitRate: rate(current.hits, current.misses),
+    evictionsPerSecond: span ? Math.max(0, delta("evicted")!) / span : null,
+    expirationsPerSecond: span ? Math.max(0, delta("expired")!) / span : null,
+    usedMemory: num("used_memory"),
+    peakMemory: num("used_memory_peak"),
+    maxMemory: num("maxmemory"),
+    fragmentationRatio: num("mem_fragmentation_ratio"),
+    evictionPolicy: info.maxmemory_policy ?? "",
+    ...keyspaceOf(info),
+  };
+}
+
+/** Up to SAMPLE_MAX distinct keys, by SCAN. */
+async function sampleKeys(redis: Redis): Promise<string[]> {
+  const seen = new Set<string>();
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "COUNT", 1000);
+    cursor = next;
+    for (const k of keys) if (seen.size < SAMPLE_MAX) seen.add(k);
+  } while (cursor !== "0" && seen.size < SAMPLE_MAX);
+  return [...seen];
+}
+
+async function memoryOf(redis: Redis, keys: string[]): Promise<number[]> {
+  const pipeline = redis.pipeline();
+  for (const k of keys) pipeline.memory("USAGE", k);
+  const results = (await pipeline.exec()) ?? [];
+  // A key that expired between SCAN and MEMORY USAGE answers null: 0 bytes.
+  return results.map(([, v]) => Number(v ?? 0));
+}
+
+type Bucket = Namespace | typeof OTHER | "redrive";
+
+function bucketOf(config: Config, key: string): Bucket {
+  if (isRedriveKey(config, key)) return "redrive";
+  return namespaceOf(key) ?? OTHER;
+}
+
+/**
+ * Per-namespace key counts and memory, estimated from a SCAN sample of at most
+ * 10 000 keys (scaled up by dbsize / sampled, as RedisInsight's analysis does),
+ * the top keys by memory, and the shared hit/miss counters.
+ */
+export async function inspectCache(redis: Redis, config: Config): Promise<CacheOverview> {
+  const [server, dbsize, counters, sample] = await Promise.all([
+    serverStats(redis),
+    redis.dbsize(),
+    readCounters(redis),
+    sampleKeys(redis),
+  ]);
+  const bytes = await memoryOf(redis, sample);
+  const scale = sample.length > 0 ? Math.max(1, dbsize / sample.length) : 1;
+  const buckets = new Map<Bucket, { keys: number; bytes: number }>();
+  const top: TopKey[] = [];
+  sample.forEach((key, i) => {
+    const bucket = bucketOf(config, key);
+    const b = buckets.get(bucket) ?? { keys: 0, bytes: 0 };
+    b.keys++;
+    b.bytes += bytes[i]!;
+    buckets.set(bucket, b);
+    if (bucket !== "redrive") top.push({ key, namespace: bucket, bytes: bytes[i]! });
+  });
+  top.sort((x, y) => y.bytes - x.bytes);
+  const row = (name: Bucket, label: string, ttl: number | null): NamespaceStats => {
+    const b = buckets.get(name) ?? { keys: 0, bytes: 0 };
+    const c = counters[name] ?? { hits: 0, misses: 0 };
+    return {
+      namespace: name,
+      label,
+      prefix: name in NAMESPACES ? NAMESPACES[name as Namespace].prefix : null,
+      ttlSeconds: ttl,
+      estimatedKeys: Math.round(b.keys * scale),
+      estimatedBytes: Math.round(b.bytes * scale),
+      hits: c.hits,
+      misses: c.misses,
+      hitRate: rate(c.hits, c.misses),
+    };
+  };
+  return {
+    sampledAt: Date.now() / 1000,
+    server,
+    namespaces: [
+      ...NAMESPACE_NAMES.map((n) =>
+        row(n, NAMESPACES[n].label, config[NAMESPACES[n].ttl] as number),
+      ),
+      row(OTHER, "Other keys", config.CACHE_DEFAULT_TTL),
+    ],
+    redriveKeys: row("redrive", "Queues, retries, DLQs (not cache)", null),
+    topKeys: top.slice(0, TOP_KEYS),
+    sample: { scanned: sample.length, dbsize, exact: sample.length >= dbsize },
+  };
+}
+
+/**
+ * Clears one namespace or every namespace; never a queue, retry, DLQ or
+ * metadata key, whatever their names. Returns how many keys went, per namespace.
+ * Errors propagate: an admin must know when a clear did not happen.
+ */
+export async function clearCache(
+  redis: Redis,
+  config: Config,
+  namespace?: Namespace,
+): Promise<Record<string, number>> {
+  const targets = namespace ? [namespace] : NAMESPACE_NAMES;
+  const deleted: Record<string, number> = {};
+  for (const ns of targets) {
+    deleted[ns] = 0;
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(
+        cursor,
+        "MATCH",
+        `${NAMESPACES[ns].prefix}*`,
+        "COUNT",
+        1000,
+      );
+      cursor = next;
+      const safe = keys.filter((k) => namespaceOf(k) === ns && !isRedriveKey(config, k));
+      if (safe.length > 0) deleted[ns] += await redis.unlink(...safe);
+    } while (cursor !== "0");
+  }
+  return deleted;
+}
