@@ -15,7 +15,6 @@ import type { CacheOverview, NamespaceStats, ServerCacheStats, TopKey } from "./
 
 const SAMPLE_MAX = 10_000;
 const TOP_KEYS = 20;
-const SAMPLES_KEY = "redrive:cache:info_samples";
 /** A window shorter than this is noise; older samples are rotated out. */
 const MIN_WINDOW_S = 2;
 const ROTATE_AFTER_S = 10;
@@ -53,18 +52,21 @@ function keyspaceOf(info: Record<string, string>) {
   return { keys, expires, avgTtlSeconds: expires > 0 ? ttlWeighted / expires / 1000 : null };
 }
 
-/** Picks the newest stored sample at least MIN_WINDOW_S old, and rotates in `current`. */
-async function windowBase(redis: Redis, current: InfoSample): Promise<InfoSample | null> {
-  const [a, b] = (await redis.hmget(SAMPLES_KEY, "a", "b")).map((v) => {
-    try {
-      return v ? (JSON.parse(v) as InfoSample) : null;
-    } catch {
-      return null;
-    }
-  });
-  const usable = [b, a].find((s) => s && current.t - s.t >= MIN_WINDOW_S && current.hits >= s.hits);
-  if (!b || current.t - b.t >= ROTATE_AFTER_S) {
-    await redis.hset(SAMPLES_KEY, { a: JSON.stringify(b ?? current), b: JSON.stringify(current) });
+/**
+ * Earlier INFO samples, kept in this process: reading them from a Redis key
+ * would itself count as a keyspace hit or miss and skew the rate it measures.
+ * Each dashboard instance so measures over the window since it last looked.
+ */
+const samples = new WeakMap<Redis, { a: InfoSample | null; b: InfoSample | null }>();
+
+/** Picks the newest earlier sample at least MIN_WINDOW_S old, and rotates in `current`. */
+function windowBase(redis: Redis, current: InfoSample): InfoSample | null {
+  const slots = samples.get(redis) ?? { a: null, b: null };
+  const usable = [slots.b, slots.a].find(
+    (s) => s && current.t - s.t >= MIN_WINDOW_S && current.hits >= s.hits,
+  );
+  if (!slots.b || current.t - slots.b.t >= ROTATE_AFTER_S) {
+    samples.set(redis, { a: slots.b ?? current, b: current });
   }
   return usable ?? null;
 }
@@ -87,7 +89,7 @@ export async function serverStats(
     evicted: num("evicted_keys"),
     expired: num("expired_keys"),
   };
-  const base = await windowBase(redis, current);
+  const base = windowBase(redis, current);
   const span = base ? current.t - base.t : null;
   const delta = (k: keyof InfoSample) => (base && span ? current[k] - base[k] : null);
   const hits = delta("hits");

@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { clearCache, inspectCache, parseInfo, serverStats } from "@/lib/cache/inspect";
+import { testConfig, useRedis } from "../helpers/redis";
+
+const r = useRedis({ REDIS_DLQ_DOCUMENT: "user:dlq" });
+
+async function hitsAndMisses() {
+  const info = parseInfo(await r.redis.info("stats"));
+  return [Number(info.keyspace_hits), Number(info.keyspace_misses)];
+}
+
+async function fill(prefix: string, n: number, value = "v") {
+  for (let i = 0; i < n; i += 1000) {
+    const p = r.redis.pipeline();
+    for (let j = i; j < Math.min(n, i + 1000); j++) p.set(`${prefix}${j}`, value, "EX", 600);
+    await p.exec();
+  }
+}
+
+describe("serverStats", () => {
+  it("should compute the hit rate from the difference between two samples", async () => {
+    await r.redis.config("RESETSTAT");
+    await r.redis.set("user:1", "x");
+    for (let i = 0; i < 10; i++) await r.redis.get("user:1"); // lifetime: 10 hits
+    const first = await serverStats(r.redis, 1000);
+    expect(first.hitRate).toBeNull();
+    expect(first.lifetimeHitRate).toBe(1);
+    for (let i = 0; i < 3; i++) await r.redis.get("user:1");
+    await r.redis.get("user:none");
+    const second = await serverStats(r.redis, 1005);
+    expect(second.windowSeconds).toBe(5);
+    expect(second.hitRate).toBe(0.75);
+    expect(second.keys).toBeGreaterThan(0);
+    expect(second.usedMemory).toBeGreaterThan(0);
+  });
+});
+
+describe("inspectCache", () => {
+  it("should count keys and memory per namespace exactly on a small keyspace", async () => {
+    await fill("user:", 30);
+    await fill("job:status:", 5);
+    await r.redis.set("doc:summary:big", "x".repeat(50_000));
+    await r.redis.set("unrelated", "1");
+    await r.redis.lpush("document_queue", "m");
+    await r.redis.lpush("user:dlq", "m"); // a DLQ renamed into the user: prefix is still not cache
+    const overview = await inspectCache(r.redis, r.config);
+    const by = Object.fromEntries(overview.namespaces.map((n) => [n.namespace, n]));
+    expect(overview.sample.exact).toBe(true);
+    expect(by.user!.estimatedKeys).toBe(30);
+    expect(by.job_status!.estimatedKeys).toBe(5);
+    expect(by.other!.estimatedKeys).toBe(1);
+    expect(overview.redriveKeys.estimatedKeys).toBe(2);
+    expect(overview.topKeys[0]).toMatchObject({ key: "doc:summary:big", namespace: "doc_summary" });
+    expect(overview.topKeys[0]!.bytes).toBeGreaterThan(50_000);
+    expect(overview.server.expires).toBe(35);
+  });
+
+  it("should extrapolate from a sample of at most 10 000 keys", async () => {
+    await fill("user:", 15_000);
+    await fill("graph:j:", 5_000);
+    const overview = await inspectCache(r.redis, r.config);
+    const by = Object.fromEntries(overview.namespaces.map((n) => [n.namespace, n]));
+    expect(overview.sample.scanned).toBe(10_000);
+    expect(overview.sample.exact).toBe(false);
+    expect(by.user!.estimatedKeys + by.graph!.estimatedKeys).toBeCloseTo(20_000, -2);
+    expect(by.user!.estimatedKeys).toBeGreaterThan(13_500);
+    expect(by.user!.estimatedKeys).toBeLessThan(16_500);
+  });
+
+  it("should not count as hits or misses on the keys it inspects", async () => {
+    await fill("user:", 100);
+    const [hits, misses] = await hitsAndMisses();
+    await inspectCache(r.redis, r.config);
+    // One read, whatever the number of keys: the shared counters hash (absent here: a miss).
+    expect(await hitsAndMisses()).toEqual([hits, misses! + 1]);
+  });
+});
+
+describe("clearCache", () => {
+  it("should clear one namespace and report how many keys went", async () => {
+    await fill("user:", 20);
+    await fill("graph:j:", 7);
+    expect(await clearCache(r.redis, r.config, "graph")).toEqual({ graph: 7 });
+    expect(await r.redis.dbsize()).toBe(20);
+  });
+
+  it("should clear all namespaces and leave every queue, retry, DLQ and metadata key", async () => {
+    await fill("user:", 10);
+    await fill("users:analysts:", 3);
+    await fill("vector:search:", 4);
+    const keep = [
+      "document_queue",
+      "document_queue:processing",
+      "audio_retry",
+      "user:dlq",
+      "video_dlq",
+      "dlq:metadata:j:f",
+      "redrive:worker:heartbeat",
+      "unrelated",
+    ];
+    for (const k of keep) await r.redis.set(k, "1");
+    const result = await clearCache(r.redis, r.config);
+    expect(result.user).toBe(10);
+    expect(result.user_lists).toBe(3);
+    expect(result.vector_search).toBe(4);
+    expect((await r.redis.keys("*")).sort()).toEqual([...keep].sort());
+  });
+
+  it("should leave keys of the default layout when queues keep their names", async () => {
+    const config = testConfig();
+    await r.redis.set("graph_dlq", "1");
+    await r.redis.set("graph:x", "1");
+    await clearCache(r.redis, config, "graph");
+    expect(await r.redis.keys("*")).toEqual(["graph_dlq"]);
+  });
+});
