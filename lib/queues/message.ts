@@ -12,6 +12,7 @@ export const FIELDS = {
   failedAt: "failed_at",
   originalQueue: "original_queue",
   retryNonce: "retry_nonce",
+  undo: "redrive_undo",
 } as const;
 
 /** Fields pushToDlq adds and a requeue removes again. */
@@ -98,24 +99,79 @@ export interface DlqStamp {
 }
 
 /**
- * The DLQ entry for a message: a JSON object gets retry_count, error
- * {type, message, stack}, failed_at (ISO 8601, UTC) and original_queue; any
- * other message is stored as it is (its details live in the metadata hash).
+ * The DLQ entry for a message. A JSON object keeps its bytes (retry_count set
+ * in place to the retries made) and gets one block of members appended:
+ *
+ *   ,"error":{"type","message","stack"},"failed_at":"<ISO 8601 UTC>",
+ *    "original_queue":"<queue>"[,"retry_count":N],"redrive_undo":[cut,rcStart,rcEnd]}
+ *
+ * `redrive_undo` records where the block starts and where retry_count's value
+ * is, so that a requeue can restore the message with plain byte splicing, in
+ * Redis itself (requeueTail-2.lua), without parsing JSON. retry_count is in the
+ * block only when the message had none. Any other message is stored as it is
+ * (its error details live in the metadata hash).
  */
 export function toDlqEntry(buf: Buffer, stamp: DlqStamp): Buffer {
-  const error = JSON.stringify({
-    type: stamp.error.type,
-    message: stamp.error.message,
-    ...(stamp.error.stack ? { stack: stamp.error.stack } : {}),
-  });
-  const edited = editFields(buf, {
-    [FIELDS.retryCount]: String(stamp.retryCount),
-    [FIELDS.error]: error,
-    [FIELDS.failedAt]: JSON.stringify(stamp.failedAt.toISOString()),
-    [FIELDS.originalQueue]: JSON.stringify(stamp.originalQueue),
-    [FIELDS.retryNonce]: undefined,
-  });
-  return edited ?? buf;
+  const original = parseTopLevel(buf);
+  if (!original) return buf;
+  const hasCount = findMember(original, FIELDS.retryCount) !== undefined;
+  const edits: Record<string, string | undefined> = {};
+  for (const key of [...DLQ_FIELDS, FIELDS.undo]) edits[key] = undefined;
+  if (hasCount) edits[FIELDS.retryCount] = String(stamp.retryCount);
+  const base = editFields(buf, edits)!;
+  const obj = parseTopLevel(base)!;
+  const rc = findMember(obj, FIELDS.retryCount);
+  const undoable =
+    obj.close === base.length - 1 &&
+    (!rc || base.toString("latin1", rc.valueStart - RC_KEY.length, rc.valueStart) === RC_KEY);
+  const members = [
+    `"error":${JSON.stringify({ type: stamp.error.type, message: stamp.error.message, ...(stamp.error.stack ? { stack: stamp.error.stack } : {}) })}`,
+    `"failed_at":${JSON.stringify(stamp.failedAt.toISOString())}`,
+    `"original_queue":${JSON.stringify(stamp.originalQueue)}`,
+    ...(rc ? [] : [`"retry_count":${stamp.retryCount}`]),
+  ];
+  const cut = obj.close;
+  const lead = obj.members.length > 0 ? "," : "";
+  const undo = undoable
+    ? [`"redrive_undo":[${[cut, ...(rc ? [rc.valueStart, rc.valueEnd] : [])].join(",")}]`]
+    : [];
+  return Buffer.concat([
+    base.subarray(0, cut),
+    Buffer.from(lead + [...members, ...undo].join(",")),
+    base.subarray(cut),
+  ]);
+}
+
+const RC_KEY = `"${FIELDS.retryCount}":`;
+const UNDO = /"redrive_undo":\[(\d+)(?:,(\d+),(\d+))?\]\}$/;
+
+/**
+ * The restored message for an entry with a valid redrive_undo trailer, or null.
+ * requeueTail-2.lua applies exactly the same checks and splice.
+ */
+function undoRequeue(buf: Buffer): Buffer | null {
+  if (buf[0] !== 0x7b) return null;
+  const m = UNDO.exec(buf.toString("latin1", Math.max(0, buf.length - 64)));
+  if (!m) return null;
+  const cut = Number(m[1]);
+  const opener = cut === 1 ? '"error":' : ',"error":';
+  if (cut >= buf.length || buf.toString("latin1", cut, cut + opener.length) !== opener) return null;
+  if (m[2] === undefined) return Buffer.concat([buf.subarray(0, cut), Buffer.from("}")]);
+  const start = Number(m[2]);
+  const end = Number(m[3]);
+  if (!(
+    start < end &&
+    end <= cut &&
+    buf.toString("latin1", start - RC_KEY.length, start) === RC_KEY
+  )) {
+    return null;
+  }
+  return Buffer.concat([
+    buf.subarray(0, start),
+    Buffer.from("0"),
+    buf.subarray(end, cut),
+    Buffer.from("}"),
+  ]);
 }
 
 /** The metadata hash fields written beside a DLQ entry (all strings). */
@@ -134,14 +190,18 @@ export function metadataFields(buf: Buffer, stamp: DlqStamp): Record<string, str
 }
 
 /**
- * A DLQ entry as it goes back to its work queue: retry_count 0 (if it had one),
- * the DLQ fields removed. Non-objects go back byte for byte.
+ * A DLQ entry as it goes back to its work queue. An entry Redrive wrote (with
+ * redrive_undo) becomes the message as it was taken, retry_count 0. Any other
+ * JSON object loses the DLQ fields and gets retry_count 0 if it had one.
+ * Non-objects go back byte for byte.
  */
 export function forRequeue(buf: Buffer): Buffer {
+  const undone = undoRequeue(buf);
+  if (undone) return undone;
   const obj = parseTopLevel(buf);
   if (!obj) return buf;
   const edits: Record<string, string | undefined> = {};
-  for (const key of DLQ_FIELDS) if (findMember(obj, key)) edits[key] = undefined;
+  for (const key of [...DLQ_FIELDS, FIELDS.undo]) if (findMember(obj, key)) edits[key] = undefined;
   if (findMember(obj, FIELDS.retryCount)) edits[FIELDS.retryCount] = "0";
   return Object.keys(edits).length > 0 ? (editFields(buf, edits) ?? buf) : buf;
 }

@@ -1,15 +1,13 @@
-import { pipeScript } from "../redis/scripts";
+import { runScript } from "../redis/scripts";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
 import { checkLuaReply } from "./errors";
-import { execAll } from "./pipeline";
-
-/** Script calls sent together per round trip while promoting. */
-const CALLS_IN_FLIGHT = 4;
 
 /**
  * Moves every retry due at `now` to its work queue, oldest due first, with one
- * promoteDue call per ≤ 1000 messages. Several calls ride one round trip; each
- * is atomic, so concurrent promoters never move a message twice.
+ * promoteDue call per ≤ 1000 messages, each atomic, so concurrent promoters
+ * never move a message twice. One call at a time: pipelining several would
+ * make other clients wait for all of them (a round trip is far shorter than a
+ * call).
  */
 export async function promoteDue(
   ctx: EngineContext,
@@ -19,14 +17,10 @@ export async function promoteDue(
   const { retry, work } = keysOf(ctx, queue);
   let total = 0;
   while (!signal?.aborted) {
-    const now = nowSeconds(ctx);
-    const pipeline = ctx.redis.pipeline();
-    for (let i = 0; i < CALLS_IN_FLIGHT; i++) {
-      pipeScript(pipeline, "promoteDue", [retry, work], [now, BATCH]);
-    }
-    const moved = (await execAll(pipeline)).map((r) => checkLuaReply(r, "promoteDue"));
-    total += moved.reduce((a, b) => a + b, 0);
-    if (moved.some((n) => n < BATCH)) break;
+    const reply = await runScript(ctx.redis, "promoteDue", [retry, work], [nowSeconds(ctx), BATCH]);
+    const moved = checkLuaReply(reply, "promoteDue");
+    total += moved;
+    if (moved < BATCH) break;
   }
   return total;
 }

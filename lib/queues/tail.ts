@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
-import { pipeScript } from "../redis/scripts";
+import { runScript } from "../redis/scripts";
 import { BATCH, keysOf, nowSeconds, sleep, type EngineContext } from "./context";
 import { checkLuaReply, LuaCode } from "./errors";
 import { failedAtOf, forRequeue, metadataKeyOf, parseTimestamp } from "./message";
 import { execAll } from "./pipeline";
-import { parseTopLevel } from "./rawJson";
 import { retentionSeconds } from "./producer";
 import type { MoveMode } from "./dlq";
 
@@ -24,24 +23,15 @@ export function tailDigest(entries: Buffer[]): string {
 
 /** Arguments of one moveTail call for `chunk`, the list's last entries in list order. */
 function moveTailArgs(mode: MoveMode, chunk: Buffer[]): (string | number | Buffer)[] {
-  const metas: string[] = [];
-  const pushes: Buffer[] = [];
   // Oldest first (the list's last entry first), so LPUSH leaves it nearest the consumers.
-  for (let i = chunk.length - 1; i >= 0; i--) {
-    const raw = chunk[i]!;
-    metas.push(metadataKeyOf(raw, parseTopLevel(raw)));
-    if (mode === "requeue") pushes.push(forRequeue(raw));
-  }
-  return [mode, chunk.length, tailDigest(chunk), metas.length, ...metas, ...pushes];
+  const pushes = mode === "requeue" ? chunk.map((raw) => forRequeue(raw)).reverse() : [];
+  return [mode, chunk.length, tailDigest(chunk), ...pushes];
 }
 
-/** Script calls per round trip when draining. */
-const CALLS_IN_FLIGHT = 4;
-
 /**
- * Moves `chunks` (consecutive tail slices, oldest slice first) with pipelined
- * moveTail calls. Stops counting at the first CHANGED reply: the calls after it
- * fail their digest too, and nothing moves for them.
+ * Moves `chunks` (consecutive tail slices, oldest slice first) with one
+ * moveTail call each, one at a time so that other clients wait at most one
+ * call. Stops at the first CHANGED reply (nothing moved for that chunk).
  */
 async function moveChunks(
   ctx: EngineContext,
@@ -50,11 +40,9 @@ async function moveChunks(
   chunks: Buffer[][],
 ): Promise<{ moved: number; changed: boolean }> {
   const { dlq, work } = keysOf(ctx, queue);
-  const pipeline = ctx.redis.pipeline();
-  for (const chunk of chunks)
-    pipeScript(pipeline, "moveTail", [dlq, work], moveTailArgs(mode, chunk));
   let moved = 0;
-  for (const reply of await execAll(pipeline)) {
+  for (const chunk of chunks) {
+    const reply = await runScript(ctx.redis, "moveTail", [dlq, work], moveTailArgs(mode, chunk));
     if (Number(reply) === LuaCode.CHANGED) return { moved, changed: true };
     moved += checkLuaReply(reply, "moveTail");
   }
@@ -86,9 +74,35 @@ export interface DrainResult {
 }
 
 /**
+ * One step of a drain: up to `n` of the oldest entries. Deleting and requeueing
+ * entries Redrive wrote happen inside Redis (trimTail, requeueTail: no bytes
+ * cross the network); an entry only the full parser can restore is read and
+ * moved with moveTail, together with the entries after it.
+ */
+async function drainStep(
+  ctx: EngineContext,
+  queue: string,
+  mode: MoveMode,
+  n: number,
+): Promise<number> {
+  const { dlq, work } = keysOf(ctx, queue);
+  if (mode === "delete")
+    return checkLuaReply(await runScript(ctx.redis, "trimTail", [dlq], [n]), "trimTail");
+  const [moved, stopped] = (await runScript(ctx.redis, "requeueTail", [dlq, work], [n])) as [
+    number,
+    number,
+  ];
+  if (!stopped || moved >= n) return moved;
+  const window = await ctx.redis.lrangeBuffer(dlq, -(n - moved), -1);
+  if (window.length === 0) return moved;
+  return moved + (await moveChunks(ctx, queue, mode, [window])).moved;
+}
+
+/**
  * Requeue all / delete all: moves the DLQ's entries from the oldest, as many as
  * it held when the drain started, so messages that fail again while it runs
- * are not drained a second time.
+ * are not drained a second time. One script call is in flight at a time, each
+ * on ≤ 1000 entries, so other clients wait at most one call.
  */
 export async function drainDlq(
   ctx: EngineContext,
@@ -99,17 +113,15 @@ export async function drainDlq(
   const { dlq } = keysOf(ctx, queue);
   const total = options.limit ?? (await ctx.redis.llen(dlq));
   const rate = options.ratePerSecond;
-  const chunkSize = rate ? Math.max(1, Math.min(BATCH, Math.floor(rate))) : BATCH;
+  const step = rate ? Math.max(1, Math.min(BATCH, Math.floor(rate))) : BATCH;
   const started = Date.now();
   let moved = 0;
   let stalls = 0;
   while (moved < total && !options.signal?.aborted && stalls < 10) {
-    const want = Math.min(total - moved, chunkSize * (rate ? 1 : CALLS_IN_FLIGHT));
-    const window = await ctx.redis.lrangeBuffer(dlq, -want, -1);
-    if (window.length === 0) break;
-    const result = await moveChunks(ctx, queue, mode, tailChunks(window, chunkSize));
-    moved += result.moved;
-    stalls = result.moved === 0 ? stalls + 1 : 0;
+    const done = await drainStep(ctx, queue, mode, Math.min(total - moved, step));
+    moved += done;
+    stalls = done === 0 ? stalls + 1 : 0;
+    if (done === 0 && (await ctx.redis.llen(dlq)) === 0) break;
     options.onProgress?.(moved, total);
     if (rate) await sleep(started + (moved / rate) * 1000 - Date.now(), options.signal);
   }

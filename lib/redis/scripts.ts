@@ -13,7 +13,15 @@ const LUA_DIR = join(process.cwd(), "lib", "queues", "lua");
 const FILE = /^([a-zA-Z]+)-(\d+)\.lua$/;
 
 export type ScriptName =
-  "promoteDue" | "moveIndexed" | "moveTail" | "ack" | "failToRetry" | "failToDlq" | "recoverStale";
+  | "promoteDue"
+  | "moveIndexed"
+  | "moveTail"
+  | "requeueTail"
+  | "trimTail"
+  | "ack"
+  | "failToRetry"
+  | "failToDlq"
+  | "recoverStale";
 
 interface ScriptDef {
   name: ScriptName;

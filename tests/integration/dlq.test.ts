@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EngineError } from "@/lib/queues/errors";
-import { sha1 } from "@/lib/queues/message";
+import { forRequeue, sha1 } from "@/lib/queues/message";
 import { useRedis } from "../helpers/redis";
 
 const r = useRedis();
@@ -230,14 +230,43 @@ describe("requeueAll and deleteAll", () => {
     expect(await r.redis.llen("document_dlq")).toBe(40);
   });
 
-  it("should delete all entries and their metadata", async () => {
+  it("should delete all entries and leave their metadata to expire with the retention", async () => {
     await fillDlq("graph", ['{"job_id":"j","filename":"f"}', "x"]);
     const result = await r.engine.deleteAll("graph");
     expect(result.moved).toBe(2);
-    expect(
-      await r.redis.exists("graph_dlq", "dlq:metadata:j:f", `dlq:metadata:h:${sha1("x")}`),
-    ).toBe(0);
+    expect(await r.redis.exists("graph_dlq")).toBe(0);
+    expect(await r.redis.ttl("dlq:metadata:j:f")).toBeGreaterThan(0);
     expect(await r.redis.llen("graph_queue")).toBe(0);
+  });
+
+  it("should restore Redrive's entries in Redis and foreign ones with the parser, in order", async () => {
+    const mine = (id: number) => `{"id":${id},"retry_count":3}`;
+    // Oldest first: two of ours, a foreign object, text, one of ours with whitespace, ours.
+    await fillDlq("audio", [mine(1), mine(2)]);
+    await r.redis.lpush(
+      "audio_dlq",
+      '{"id":3,"retry_count":3,"error":"py","failed_at":"2026-01-01T00:00:00"}',
+      "plain text",
+      ' {"id":5, "retry_count":3}',
+    );
+    await fillDlq("audio", [mine(6), '{"id":7}', "{}"]);
+    const expected = (await r.redis.lrangeBuffer("audio_dlq", 0, -1))
+      .reverse()
+      .map((b) => forRequeue(b).toString());
+    const result = await r.engine.requeueAll("audio");
+    expect(result.moved).toBe(8);
+    const queue = (await r.redis.lrange("audio_queue", 0, -1)).reverse();
+    expect(queue).toEqual(expected);
+    expect(queue).toEqual([
+      mine(1).replace(":3}", ":0}"),
+      mine(2).replace(":3}", ":0}"),
+      '{"id":3,"retry_count":0}',
+      "plain text",
+      ' {"id":5, "retry_count":0}',
+      mine(6).replace(":3}", ":0}"),
+      '{"id":7}',
+      "{}",
+    ]);
   });
 });
 

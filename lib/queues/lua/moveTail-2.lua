@@ -1,14 +1,14 @@
 --[[
   Requeues or deletes the oldest entries of a list (its tail), after checking
-  that they are exactly the entries the caller read.
+  that they are exactly the entries the caller read. For entries only the full
+  JSON parser can restore (foreign ones) and for the retention purge.
 
   KEYS[1] source LIST (a DLQ, newest at index 0)
   KEYS[2] destination LIST (the work queue; unused when deleting)
   ARGV[1] mode: "requeue" or "delete"
   ARGV[2] count: how many tail entries, at most 1000
   ARGV[3] digest: sha1 of the tail entries, oldest last, each as "<bytes>:<value>"
-  ARGV[4] number of metadata keys that follow
-  ARGV[5..] metadata keys to delete, then (when requeueing) the values to LPUSH
+  ARGV[4..] (when requeueing) the values to LPUSH
 
   Returns count when moved, or -2 (CHANGED) when the tail is no longer what the
   caller read; nothing moves then.
@@ -23,9 +23,7 @@ for i = 1, count do
 end
 if redis.sha1hex(table.concat(parts)) ~= ARGV[3] then return -2 end
 redis.call("LTRIM", src, 0, -count - 1)
-local nmeta = tonumber(ARGV[4])
-if nmeta > 0 then redis.call("DEL", unpack(ARGV, 5, 4 + nmeta)) end
 if ARGV[1] == "requeue" then
-  redis.call("LPUSH", dst, unpack(ARGV, 5 + nmeta, #ARGV))
+  redis.call("LPUSH", dst, unpack(ARGV, 4, #ARGV))
 end
 return count

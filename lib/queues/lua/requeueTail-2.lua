@@ -1,0 +1,51 @@
+--[[
+  Requeues the oldest DLQ entries (the list's tail) inside Redis, while they
+  are entries it can restore by splicing bytes: ones Redrive wrote (ending in
+  a valid "redrive_undo" trailer, see message.ts toDlqEntry) and ones that
+  cannot be a JSON object (their first byte is not "{" or whitespace), which
+  go back unchanged. It stops at the first other entry; the caller restores
+  that one with the full parser (moveTail-2.lua).
+
+  KEYS[1] DLQ LIST (newest at index 0)
+  KEYS[2] work LIST
+  ARGV[1] how many tail entries to look at, at most 1000
+
+  Returns {moved, stopped}: stopped is 1 when it met an entry it leaves to the caller.
+]]
+local RC_KEY = '"retry_count":'
+
+local function restore(s)
+  local first = string.byte(s, 1)
+  if first == nil then return s end
+  if first ~= 123 then
+    if first == 32 or first == 9 or first == 10 or first == 13 then return nil end
+    return s
+  end
+  local cut, a, z = string.match(string.sub(s, -64), '"redrive_undo":%[(%d+),?(%d*),?(%d*)%]}$')
+  if not cut then return nil end
+  cut = tonumber(cut)
+  local opener = cut == 1 and '"error":' or ',"error":'
+  if cut >= #s or string.sub(s, cut + 1, cut + #opener) ~= opener then return nil end
+  if a == "" then return string.sub(s, 1, cut) .. "}" end
+  a, z = tonumber(a), tonumber(z)
+  if not (a < z and z <= cut and string.sub(s, a - #RC_KEY + 1, a) == RC_KEY) then return nil end
+  return string.sub(s, 1, a) .. "0" .. string.sub(s, z + 1, cut) .. "}"
+end
+
+local tail = redis.call("LRANGE", KEYS[1], -tonumber(ARGV[1]), -1)
+local out = {}
+local stopped = 0
+for i = #tail, 1, -1 do
+  local restored = restore(tail[i])
+  if not restored then
+    stopped = 1
+    break
+  end
+  out[#out + 1] = restored
+end
+local moved = #out
+if moved > 0 then
+  redis.call("LTRIM", KEYS[1], 0, -moved - 1)
+  redis.call("LPUSH", KEYS[2], unpack(out))
+end
+return {moved, stopped}

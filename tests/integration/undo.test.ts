@@ -1,0 +1,72 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { forRequeue, toDlqEntry } from "@/lib/queues/message";
+import { runScript } from "@/lib/redis/scripts";
+import { useRedis } from "../helpers/redis";
+
+const r = useRedis({ QUEUES: "document" });
+
+const stamp = (retryCount: number) => ({
+  error: { type: "E", message: 'quote " and \\\\ and ü', stack: "E: x\n at y" },
+  retryCount,
+  failedAt: new Date("2026-11-26T00:00:00Z"),
+  originalQueue: "document",
+});
+
+/** Messages as producers write them: JSON objects with or without retry_count, text. */
+const message = fc.oneof(
+  fc
+    .dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }))
+    .map((o) => JSON.stringify(o)),
+  fc
+    .record({ retry_count: fc.nat(5), body: fc.jsonValue({ maxDepth: 2 }) })
+    .map((o) => JSON.stringify(o, null, 1)),
+  fc.string({ maxLength: 40 }),
+);
+
+describe("redrive_undo", () => {
+  it("should restore in Redis exactly what the parser restores, for random messages", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(message, { minLength: 1, maxLength: 20 }),
+        fc.nat(5),
+        async (messages, n) => {
+          await r.redis.del("document_dlq", "document_queue");
+          const entries = messages.map((m) => toDlqEntry(Buffer.from(m), stamp(n)));
+          await r.redis.lpush("document_dlq", ...entries);
+          const result = await r.engine.requeueAll("document");
+          expect(result.moved).toBe(messages.length);
+          const got = (await r.redis.lrangeBuffer("document_queue", 0, -1)).reverse();
+          expect(got.map(String)).toEqual(entries.map((e) => forRequeue(e).toString()));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it("should give back the message as taken, retry_count 0, when Redrive wrote the entry", () => {
+    const original = '{"a":{"retry_count":9},"retry_count":2,"z":[1]}';
+    const entry = toDlqEntry(Buffer.from(original), stamp(3));
+    expect(entry.toString()).toMatch(/"redrive_undo":\[\d+,\d+,\d+\]\}$/);
+    expect(forRequeue(entry).toString()).toBe('{"a":{"retry_count":9},"retry_count":0,"z":[1]}');
+    const noCount = toDlqEntry(Buffer.from('{"a":1}'), stamp(0));
+    expect(JSON.parse(noCount.toString())).toMatchObject({ a: 1, retry_count: 0 });
+    expect(forRequeue(noCount).toString()).toBe('{"a":1}');
+  });
+
+  it("should leave an entry with a forged trailer to the parser", async () => {
+    const forged = '{"id":1,"retry_count":3,"x":"y","redrive_undo":[5,1,2]}';
+    await r.redis.lpush("document_dlq", forged);
+    const [moved, stopped] = (await runScript(
+      r.redis,
+      "requeueTail",
+      ["document_dlq", "document_queue"],
+      [10],
+    )) as number[];
+    expect([moved, stopped]).toEqual([0, 1]);
+    await r.engine.requeueAll("document");
+    expect(await r.redis.lrange("document_queue", 0, -1)).toEqual([
+      '{"id":1,"retry_count":0,"x":"y"}',
+    ]);
+  });
+});
