@@ -203,7 +203,7 @@ export function forRequeue(buf: Buffer): Buffer {
   const edits: Record<string, string | undefined> = {};
   for (const key of [...DLQ_FIELDS, FIELDS.undo]) if (findMember(obj, key)) edits[key] = undefined;
   if (findMember(obj, FIELDS.retryCount)) edits[FIELDS.retryCount] = "0";
-  return Object.keys(edits).length > 0 ? (editFields(buf, edits) ?? buf) : buf;
+  return Object.keys(edits).length > 0 ? (editFields(buf, edits, obj) ?? buf) : buf;
 }
 
 /** failed_at of an entry as epoch seconds: ISO text or a number (s or ms). */

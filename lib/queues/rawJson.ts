@@ -37,32 +37,57 @@ function skipSpace(buf: Buffer, i: number): number {
   return i;
 }
 
-/** Returns the offset just past the string starting at buf[i] (a quote). */
+/**
+ * Returns the offset just past the string starting at buf[i] (a quote). A plain
+ * loop: most strings are short, and Buffer#indexOf costs more per call than it
+ * saves on them.
+ */
 function skipString(buf: Buffer, i: number): number {
-  i++;
-  for (;;) {
-    const next = buf.indexOf(QUOTE, i);
-    if (next < 0) throw new Malformed();
-    // A quote is escaped when an odd number of backslashes precede it.
-    let slashes = 0;
-    while (buf[next - 1 - slashes] === BACKSLASH) slashes++;
-    if (slashes % 2 === 0) {
-      for (let j = i; j < next; j++) if (buf[j]! < 0x20) throw new Malformed();
-      return next + 1;
-    }
-    i = next + 1;
+  const end = buf.length;
+  for (i++; i < end; i++) {
+    const b = buf[i]!;
+    if (b === QUOTE) return i + 1;
+    if (b === BACKSLASH) i++;
+    else if (b < 0x20) throw new Malformed();
   }
+  throw new Malformed();
 }
 
-const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/;
+const LITERALS: [number, Buffer][] = ["true", "false", "null"].map((w) => [
+  w.charCodeAt(0),
+  Buffer.from(w),
+]);
 
+function isDigit(b: number | undefined): boolean {
+  return b !== undefined && b >= 0x30 && b <= 0x39;
+}
+
+/** Skips digits; throws unless there is at least one. */
+function skipDigits(buf: Buffer, i: number): number {
+  if (!isDigit(buf[i])) throw new Malformed();
+  while (isDigit(buf[i])) i++;
+  return i;
+}
+
+/** A number (RFC 8259 grammar) or true/false/null, scanned byte by byte: no strings made. */
 function skipScalar(buf: Buffer, i: number): number {
-  for (const lit of ["true", "false", "null"]) {
-    if (buf.toString("latin1", i, i + lit.length) === lit) return i + lit.length;
+  for (const [first, word] of LITERALS) {
+    if (buf[i] === first) {
+      if (buf.compare(word, 0, word.length, i, i + word.length) !== 0) throw new Malformed();
+      return i + word.length;
+    }
   }
-  const m = NUMBER.exec(buf.toString("latin1", i, i + 400));
-  if (!m) throw new Malformed();
-  return i + m[0].length;
+  if (buf[i] === 0x2d) i++; // -
+  if (buf[i] === 0x30)
+    i++; // a leading 0 stands alone
+  else i = skipDigits(buf, i);
+  if (buf[i] === 0x2e) i = skipDigits(buf, i + 1); // .
+  if (buf[i] === 0x65 || buf[i] === 0x45) {
+    i++; // e E
+    if (buf[i] === 0x2b || buf[i] === 0x2d) i++;
+    i = skipDigits(buf, i);
+  }
+  return i;
 }
 
 /** Returns the offset just past the JSON value starting at buf[i]. */
@@ -159,8 +184,11 @@ export type FieldEdits = Record<string, string | undefined>;
  * Existing members are edited in place, keeping order; new ones are appended.
  * Everything not named keeps its exact bytes. Returns null for non-objects.
  */
-export function editFields(buf: Buffer, edits: FieldEdits): Buffer | null {
-  const obj = parseTopLevel(buf);
+export function editFields(
+  buf: Buffer,
+  edits: FieldEdits,
+  obj: ParsedObject | null = parseTopLevel(buf),
+): Buffer | null {
   if (!obj) return null;
   const parts: Buffer[] = [];
   let cursor = 0;

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { runScript } from "../redis/scripts";
 import { BATCH, keysOf, nowSeconds, sleep, type EngineContext } from "./context";
 import { checkLuaReply, LuaCode } from "./errors";
@@ -10,22 +9,15 @@ import type { MoveMode } from "./dlq";
 /**
  * Operations on the oldest end of a DLQ (its tail): requeue all, delete all and
  * the retention purge. Each moveTail call takes ≤ 1000 entries and first checks
- * a digest of exactly the entries read, so a concurrent change (a single
- * requeue, another purge) makes the call a no-op, never a wrong move.
+ * that the tail still holds exactly the entries read, so a concurrent change
+ * (a single requeue, another purge) makes the call a no-op, never a wrong move.
  */
-
-/** sha1 over "<bytes>:<value>" of each entry, in list order (moveTail-2.lua). */
-export function tailDigest(entries: Buffer[]): string {
-  const hash = createHash("sha1");
-  for (const e of entries) hash.update(`${e.length}:`).update(e);
-  return hash.digest("hex");
-}
 
 /** Arguments of one moveTail call for `chunk`, the list's last entries in list order. */
 function moveTailArgs(mode: MoveMode, chunk: Buffer[]): (string | number | Buffer)[] {
   // Oldest first (the list's last entry first), so LPUSH leaves it nearest the consumers.
   const pushes = mode === "requeue" ? chunk.map((raw) => forRequeue(raw)).reverse() : [];
-  return [mode, chunk.length, tailDigest(chunk), ...pushes];
+  return [mode, chunk.length, ...chunk, ...pushes];
 }
 
 /**

@@ -7,23 +7,22 @@
   KEYS[2] destination LIST (the work queue; unused when deleting)
   ARGV[1] mode: "requeue" or "delete"
   ARGV[2] count: how many tail entries, at most 1000
-  ARGV[3] digest: sha1 of the tail entries, oldest last, each as "<bytes>:<value>"
-  ARGV[4..] (when requeueing) the values to LPUSH
+  ARGV[3 .. 2+count] the tail entries as read, in list order (oldest last)
+  ARGV[3+count ..] (when requeueing) the values to LPUSH
 
   Returns count when moved, or -2 (CHANGED) when the tail is no longer what the
-  caller read; nothing moves then.
+  caller read; nothing moves then. Lua interns strings, so comparing an entry
+  with the one sent costs a pointer comparison once both are made.
 ]]
 local src, dst = KEYS[1], KEYS[2]
 local count = tonumber(ARGV[2])
 local tail = redis.call("LRANGE", src, -count, -1)
 if #tail ~= count then return -2 end
-local parts = {}
 for i = 1, count do
-  parts[i] = #tail[i] .. ":" .. tail[i]
+  if tail[i] ~= ARGV[2 + i] then return -2 end
 end
-if redis.sha1hex(table.concat(parts)) ~= ARGV[3] then return -2 end
 redis.call("LTRIM", src, 0, -count - 1)
 if ARGV[1] == "requeue" then
-  redis.call("LPUSH", dst, unpack(ARGV, 4, #ARGV))
+  redis.call("LPUSH", dst, unpack(ARGV, 3 + count, #ARGV))
 end
 return count

@@ -13,23 +13,33 @@
   Returns {moved, stopped}: stopped is 1 when it met an entry it leaves to the caller.
 ]]
 local RC_KEY = '"retry_count":'
+local byte, find, match, sub = string.byte, string.find, string.match, string.sub
 
+local TRAILER = '"redrive_undo":['
+
+-- Positions are searched from where they must be (plain find with an init
+-- offset), so no substring is made until the result itself.
 local function restore(s)
-  local first = string.byte(s, 1)
+  local first = byte(s, 1)
   if first == nil then return s end
   if first ~= 123 then
     if first == 32 or first == 9 or first == 10 or first == 13 then return nil end
     return s
   end
-  local cut, a, z = string.match(string.sub(s, -64), '"redrive_undo":%[(%d+),?(%d*),?(%d*)%]}$')
+  local len = #s
+  local at = find(s, TRAILER, math.max(1, len - 63), true)
+  if not at then return nil end
+  local cut, a, z = match(s, "^(%d+),?(%d*),?(%d*)%]}$", at + #TRAILER)
   if not cut then return nil end
   cut = tonumber(cut)
   local opener = cut == 1 and '"error":' or ',"error":'
-  if cut >= #s or string.sub(s, cut + 1, cut + #opener) ~= opener then return nil end
-  if a == "" then return string.sub(s, 1, cut) .. "}" end
+  if cut >= len or find(s, opener, cut + 1, true) ~= cut + 1 then return nil end
+  if a == "" then return sub(s, 1, cut) .. "}" end
   a, z = tonumber(a), tonumber(z)
-  if not (a < z and z <= cut and string.sub(s, a - #RC_KEY + 1, a) == RC_KEY) then return nil end
-  return string.sub(s, 1, a) .. "0" .. string.sub(s, z + 1, cut) .. "}"
+  if not (a < z and z <= cut and find(s, RC_KEY, a - #RC_KEY + 1, true) == a - #RC_KEY + 1) then
+    return nil
+  end
+  return sub(s, 1, a) .. "0" .. sub(s, z + 1, cut) .. "}"
 end
 
 local tail = redis.call("LRANGE", KEYS[1], -tonumber(ARGV[1]), -1)
