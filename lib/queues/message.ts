@@ -190,6 +190,18 @@ export function metadataFields(buf: Buffer, stamp: DlqStamp): Record<string, str
 }
 
 /**
+ * Whether requeueTail-2.lua restores this entry itself (it mirrors these
+ * checks): an entry with a valid redrive_undo trailer, or one whose first byte
+ * rules out a JSON object.
+ */
+export function restorableInRedis(buf: Buffer): boolean {
+  const first = buf[0];
+  if (first === undefined) return true;
+  if (first === 0x7b) return undoRequeue(buf) !== null;
+  return !(first === 0x20 || first === 0x09 || first === 0x0a || first === 0x0d);
+}
+
+/**
  * A DLQ entry as it goes back to its work queue. An entry Redrive wrote (with
  * redrive_undo) becomes the message as it was taken, retry_count 0. Any other
  * JSON object loses the DLQ fields and gets retry_count 0 if it had one.

@@ -1,7 +1,13 @@
 import { runScript } from "../redis/scripts";
 import { BATCH, keysOf, nowSeconds, sleep, type EngineContext } from "./context";
 import { checkLuaReply, LuaCode } from "./errors";
-import { failedAtOf, forRequeue, metadataKeyOf, parseTimestamp } from "./message";
+import {
+  failedAtOf,
+  forRequeue,
+  metadataKeyOf,
+  parseTimestamp,
+  restorableInRedis,
+} from "./message";
 import { execAll } from "./pipeline";
 import { retentionSeconds } from "./producer";
 import type { MoveMode } from "./dlq";
@@ -66,35 +72,47 @@ export interface DrainResult {
 }
 
 /**
- * One step of a drain: up to `n` of the oldest entries. Deleting and requeueing
- * entries Redrive wrote happen inside Redis (trimTail, requeueTail: no bytes
- * cross the network); an entry only the full parser can restore is read and
- * moved with moveTail, together with the entries after it.
+ * One step of a drain: up to `n` of the oldest entries. Deleting, and
+ * requeueing entries Redrive wrote, happen inside Redis (trimTail,
+ * requeueTail: no bytes cross the network). A run of entries only the full
+ * parser can restore is read and moved with moveTail; while the tail holds
+ * such entries, `parser` stays on so that requeueTail is not tried in vain.
  */
 async function drainStep(
   ctx: EngineContext,
   queue: string,
   mode: MoveMode,
   n: number,
+  state: { parser: boolean },
 ): Promise<number> {
   const { dlq, work } = keysOf(ctx, queue);
   if (mode === "delete")
     return checkLuaReply(await runScript(ctx.redis, "trimTail", [dlq], [n]), "trimTail");
-  const [moved, stopped] = (await runScript(ctx.redis, "requeueTail", [dlq, work], [n])) as [
-    number,
-    number,
-  ];
-  if (!stopped || moved >= n) return moved;
-  const window = await ctx.redis.lrangeBuffer(dlq, -(n - moved), -1);
-  if (window.length === 0) return moved;
-  return moved + (await moveChunks(ctx, queue, mode, [window])).moved;
+  if (!state.parser) {
+    const [moved, stopped] = (await runScript(
+      ctx.redis,
+      "requeueTail",
+      [dlq, work],
+      [n],
+    )) as number[];
+    state.parser = stopped === 1;
+    if (moved! > 0 || !state.parser) return moved!;
+  }
+  const window = await ctx.redis.lrangeBuffer(dlq, -n, -1);
+  let run = 0; // entries from the oldest that need the parser
+  while (run < window.length && !restorableInRedis(window[window.length - 1 - run]!)) run++;
+  state.parser = run === window.length && run > 0;
+  if (run === 0) return 0;
+  return (await moveChunks(ctx, queue, mode, [window.slice(window.length - run)])).moved;
 }
+
+/** Entries per script call in drains: other clients wait at most one call. */
+const DRAIN_STEP = 500;
 
 /**
  * Requeue all / delete all: moves the DLQ's entries from the oldest, as many as
  * it held when the drain started, so messages that fail again while it runs
- * are not drained a second time. One script call is in flight at a time, each
- * on ≤ 1000 entries, so other clients wait at most one call.
+ * are not drained a second time. One script call is in flight at a time.
  */
 export async function drainDlq(
   ctx: EngineContext,
@@ -105,12 +123,13 @@ export async function drainDlq(
   const { dlq } = keysOf(ctx, queue);
   const total = options.limit ?? (await ctx.redis.llen(dlq));
   const rate = options.ratePerSecond;
-  const step = rate ? Math.max(1, Math.min(BATCH, Math.floor(rate))) : BATCH;
+  const step = rate ? Math.max(1, Math.min(DRAIN_STEP, Math.floor(rate))) : DRAIN_STEP;
   const started = Date.now();
+  const state = { parser: false };
   let moved = 0;
   let stalls = 0;
   while (moved < total && !options.signal?.aborted && stalls < 10) {
-    const done = await drainStep(ctx, queue, mode, Math.min(total - moved, step));
+    const done = await drainStep(ctx, queue, mode, Math.min(total - moved, step), state);
     moved += done;
     stalls = done === 0 ? stalls + 1 : 0;
     if (done === 0 && (await ctx.redis.llen(dlq)) === 0) break;
@@ -136,7 +155,7 @@ export async function purgeExpired(ctx: EngineContext, queue: string): Promise<n
   for (let attempt = 0; attempt < 10; attempt++) {
     const expired = await findExpiredTail(ctx, queue, cutoff);
     if (expired.length === 0) return purged;
-    const result = await moveChunks(ctx, queue, "delete", tailChunks(expired, BATCH));
+    const result = await moveChunks(ctx, queue, "delete", tailChunks(expired, DRAIN_STEP));
     purged += result.moved;
     if (!result.changed && expired.length < PURGE_SCAN_MAX) return purged;
   }
