@@ -1,0 +1,158 @@
+import { randomUUID } from "node:crypto";
+import type Redis from "ioredis";
+import { metadataFields, metadataKeyOf, toDlqEntry, type DlqStamp } from "../../lib/queues/message";
+
+/**
+ * Benchmark data: realistic ~200-byte messages as the seed's document pipeline
+ * writes them, loaded fast (pipelined, 1000 values per command) and never timed.
+ */
+
+/** The job payload every system under test carries (BullMQ's job data is the same object). */
+export interface JobPayload {
+  job_id: string;
+  filename: string;
+  gcs_path: string;
+  user_id: number;
+  retry_count: number;
+}
+
+export function payload(n: number, retryCount = 3): JobPayload {
+  const jobId = randomUUID();
+  const filename = `report-${n}.pdf`;
+  return {
+    job_id: jobId,
+    filename,
+    gcs_path: `gs://redrive-bench-uploads/uploads/2024/06/${jobId}/${filename}`,
+    user_id: 100_000 + (n % 50_000),
+    retry_count: retryCount,
+  };
+}
+
+export function message(n: number, retryCount = 3): Buffer {
+  return Buffer.from(JSON.stringify(payload(n, retryCount)));
+}
+
+/**
+ * How Redrive's pushToDlq stamps a message (error, failed_at, original_queue),
+ * with an error that has no stack, as a foreign producer's would; the metadata
+ * hash beside it is the one pushToDlq writes.
+ */
+export function dlqStamp(queue: string, failedAt: Date): DlqStamp {
+  return {
+    error: { type: "TimeoutError", message: "GCS download timed out after 30 s" },
+    retryCount: 3,
+    failedAt,
+    originalQueue: queue,
+  };
+}
+
+/** Command arguments per call while loading. */
+const CHUNK = 1000;
+/** Chunks (one or two commands each) per pipeline round trip while loading. */
+const CHUNKS_PER_TRIP = 16;
+
+/** Calls `add` for chunks 0..count-1, CHUNKS_PER_TRIP chunks per round trip. */
+async function pipelined(
+  redis: Redis,
+  count: number,
+  add: (pipeline: ReturnType<Redis["pipeline"]>, i: number) => void,
+): Promise<void> {
+  for (let start = 0; start < count; start += CHUNKS_PER_TRIP) {
+    const pipeline = redis.pipeline();
+    for (let i = start; i < Math.min(count, start + CHUNKS_PER_TRIP); i++) add(pipeline, i);
+    const results = (await pipeline.exec()) ?? [];
+    for (const [err] of results) if (err) throw err;
+  }
+}
+
+/** `n` due retries in `key`, due over the last hour (scores in epoch seconds, as the seed writes). */
+export async function loadDueRetries(redis: Redis, key: string, n: number): Promise<number> {
+  const now = Date.now() / 1000;
+  let bytes = 0;
+  await pipelined(redis, Math.ceil(n / CHUNK), (pipeline, c) => {
+    const args: (string | number | Buffer)[] = [];
+    for (let i = c * CHUNK; i < Math.min(n, (c + 1) * CHUNK); i++) {
+      const member = message(i, 1);
+      bytes += member.length;
+      args.push(now - 3600 + (i * 3600) / n, member);
+    }
+    pipeline.zadd(key, ...args);
+  });
+  return bytes / n;
+}
+
+const LOAD_METADATA = `
+local ttl = ARGV[1]
+local nfields = tonumber(ARGV[2])
+local i = 3
+while i <= #ARGV do
+  local key = ARGV[i]
+  redis.call("HSET", key, unpack(ARGV, i + 1, i + nfields * 2))
+  redis.call("EXPIRE", key, ttl)
+  i = i + 1 + nfields * 2
+end
+return 0
+`;
+
+/**
+ * Who wrote a DLQ's entries. "redrive": Redrive's pushToDlq (toDlqEntry, which
+ * ends each entry with the redrive_undo trailer). "python": the seed's Python
+ * backend, i.e. json.dumps with its default ", " and ": " separators, the error
+ * as a string and a zoneless isoformat() timestamp: a foreign entry to Redrive.
+ */
+export type DlqWriter = "redrive" | "python";
+
+function pythonDumps(obj: Record<string, unknown>): string {
+  const members = Object.entries(obj).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  return `{${members.join(", ")}}`;
+}
+
+export function dlqEntry(writer: DlqWriter, n: number, queue: string, failedAt: Date): Buffer {
+  const stamp = dlqStamp(queue, failedAt);
+  if (writer === "redrive") return toDlqEntry(message(n), stamp);
+  return Buffer.from(
+    pythonDumps({
+      ...payload(n),
+      error: `${stamp.error.type}: ${stamp.error.message}`,
+      failed_at: failedAt.toISOString().slice(0, -1) + "000",
+      original_queue: `${queue}_queue`,
+    }),
+  );
+}
+
+/**
+ * A DLQ of `n` entries (newest at index 0), each with the metadata hash the
+ * seed describes, EXPIRE = retention. Returns the mean entry size in bytes.
+ */
+export async function loadDlq(
+  redis: Redis,
+  queue: string,
+  dlqKey: string,
+  n: number,
+  retentionSeconds: number,
+  writer: DlqWriter = "redrive",
+): Promise<number> {
+  const failedAt = new Date();
+  let bytes = 0;
+  await pipelined(redis, Math.ceil(n / CHUNK), (pipeline, c) => {
+    const entries: Buffer[] = [];
+    const meta: (string | Buffer)[] = [String(retentionSeconds), "8"];
+    for (let i = c * CHUNK; i < Math.min(n, (c + 1) * CHUNK); i++) {
+      const entry = dlqEntry(writer, i, queue, failedAt);
+      bytes += entry.length;
+      entries.push(entry);
+      const fields = metadataFields(entry, dlqStamp(queue, failedAt));
+      const names = Object.keys(fields);
+      if (names.length !== 8) throw new Error("metadata field count changed; update the loader");
+      meta.push(metadataKeyOf(entry), ...names.flatMap((k) => [k, fields[k]!]));
+    }
+    pipeline.lpush(dlqKey, ...entries);
+    pipeline.eval(LOAD_METADATA, 0, ...meta);
+  });
+  return bytes / n;
+}
+
+/** A message's size as BullMQ stores its data (JSON of the same object). */
+export function payloadBytes(p: JobPayload): number {
+  return Buffer.byteLength(JSON.stringify(p));
+}

@@ -1,0 +1,115 @@
+import { performance } from "node:perf_hooks";
+import Redis from "ioredis";
+import { loadConfig, type Config } from "../../lib/config";
+import { QueueEngine } from "../../lib/queues/engine";
+import { defineScripts } from "../../lib/redis/scripts";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../scripts/embedded-redis";
+import { PingMonitor } from "./ping";
+
+/**
+ * One benchmark's own redis-server (never REDIS_URL: a shared server would
+ * measure someone else's load), a Redrive engine on it and the PING monitor.
+ */
+export interface BenchServer {
+  server: EmbeddedRedis;
+  url: string;
+  host: string;
+  port: number;
+  redis: Redis;
+  config: Config;
+  engine: QueueEngine;
+  ping: PingMonitor;
+  redisVersion: string;
+  /** Empties the server (synchronously) before a scenario. */
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startBenchServer(queues = "document"): Promise<BenchServer> {
+  const bin = process.env.REDIS_SERVER_BIN || "redis-server";
+  const server = await startEmbeddedRedis(bin);
+  const redis = new Redis(server.url, { maxRetriesPerRequest: 1 });
+  defineScripts(redis);
+  const config = loadConfig({ NODE_ENV: "production", REDIS_URL: server.url, QUEUES: queues });
+  const engine = new QueueEngine(redis, config);
+  const ping = await PingMonitor.start(server.url);
+  const info = await redis.info("server");
+  const redisVersion = /redis_version:(\S+)/.exec(info)?.[1] ?? "unknown";
+  return {
+    server,
+    url: server.url,
+    host: "127.0.0.1",
+    port: server.port,
+    redis,
+    config,
+    engine,
+    ping,
+    redisVersion,
+    async flush() {
+      await redis.flushall("SYNC");
+    },
+    async stop() {
+      await ping.close();
+      redis.disconnect();
+      await server.stop();
+    },
+  };
+}
+
+/** Where a phase's time went, and how long Redis was held by one command. */
+export interface CpuSplit {
+  /** Event-loop active time of this process's main thread (JS, parsing, encoding). */
+  nodeBusyMs: number;
+  /** CPU time of redis-server's main thread (commands and Lua). */
+  redisCpuMs: number;
+  /** The longest single command (a whole script counts as one), from SLOWLOG. */
+  longestCommandMs: number;
+  /** Per command (top level and inside scripts): calls and server time, from INFO commandstats. */
+  commands: Record<string, { calls: number; usecPerCall: number; usec: number }>;
+}
+
+async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info("cpu");
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
+  const main = field("used_cpu_user_main_thread") + field("used_cpu_sys_main_thread");
+  // Before Redis 7 only the process totals exist.
+  return (Number.isNaN(main) ? field("used_cpu_user") + field("used_cpu_sys") : main) * 1000;
+}
+
+/** Commands slower than this go to SLOWLOG during a phase. */
+const SLOWLOG_MICROS = 1000;
+
+/**
+ * Starts counting (resets SLOWLOG and INFO commandstats); the returned function
+ * stops and gives the split. Call it outside the timed part: it costs round trips.
+ */
+export async function cpuSplit(redis: Redis): Promise<() => Promise<CpuSplit>> {
+  await redis.config("SET", "slowlog-log-slower-than", String(SLOWLOG_MICROS));
+  await redis.config("SET", "slowlog-max-len", "10000");
+  await redis.slowlog("RESET");
+  await redis.config("RESETSTAT");
+  const redisBefore = await redisCpuMs(redis);
+  const eluBefore = performance.eventLoopUtilization();
+  return async () => {
+    const elu = performance.eventLoopUtilization(eluBefore);
+    const redisAfter = await redisCpuMs(redis);
+    const slow = (await redis.slowlog("GET", 10000)) as [number, number, number, string[]][];
+    const longest = slow
+      .filter(([, , , args]) => !/^(config|slowlog|info)$/i.test(String(args[0])))
+      .reduce((max, [, , micros]) => Math.max(max, micros), 0);
+    const commands: CpuSplit["commands"] = {};
+    const stats = await redis.info("commandstats");
+    for (const m of stats.matchAll(
+      /cmdstat_([\w|]+):calls=(\d+),usec=(\d+),usec_per_call=([\d.]+)/g,
+    )) {
+      if (/^(config|slowlog|info|ping)(\||$)/.test(m[1]!)) continue;
+      commands[m[1]!] = { calls: Number(m[2]), usec: Number(m[3]), usecPerCall: Number(m[4]) };
+    }
+    return {
+      nodeBusyMs: elu.active,
+      redisCpuMs: redisAfter - redisBefore,
+      longestCommandMs: longest / 1000,
+      commands,
+    };
+  };
+}
