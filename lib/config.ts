@@ -89,6 +89,25 @@ const baseSchema = z.object({
   CACHE_GRAPH_TTL: int(1, 31_536_000).default(600),
   CACHE_USER_LIST_TTL: int(1, 31_536_000).default(300),
   CACHE_TIMEOUT_MS: int(1, 60_000).default(100),
+
+  REDRIVE_USERS: z.string().optional(),
+  REDRIVE_USERS_FILE: z.string().min(1).optional(),
+  NEXTAUTH_SECRET: z.string().min(16, { error: "expected at least 16 characters" }).optional(),
+  NEXTAUTH_URL: z.url({ error: "expected the dashboard's public URL" }).optional(),
+  OIDC_ISSUER: z.url({ error: "expected the OIDC issuer URL" }).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_ADMIN_EMAILS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .default([]),
+  LOGIN_MAX_FAILURES: int(1, 1000).default(5),
+  LOGIN_WINDOW_SECONDS: int(1, 86_400).default(900),
   CACHE_COMPRESS_THRESHOLD_BYTES: int(0, 1_073_741_824).default(1024),
   CACHE_STATS_FLUSH_MS: int(10, 3_600_000).default(1000),
 });

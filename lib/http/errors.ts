@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { EngineError, type EngineErrorCode } from "../queues/errors";
+import { UnknownQueueError } from "../queues/keys";
+
+/**
+ * The one error envelope of the admin API, `{error: {code, message}}`, and the
+ * one place where an exception becomes a status (bull-board's errorResponse).
+ */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+export function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  const body: ErrorBody = { error: { code, message } };
+  return Response.json(body, { status, headers });
+}
+
+const ENGINE_STATUS: Record<EngineErrorCode, number> = {
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  LOST: 409,
+  UNKNOWN_QUEUE: 404,
+  INVALID: 400,
+};
+
+/** Redis unreachable or not answering: ioredis' own error shapes. */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: string }).code;
+  return (
+    code === "ECONNREFUSED" ||
+    code === "ECONNRESET" ||
+    code === "ETIMEDOUT" ||
+    error.name === "MaxRetriesPerRequestError" ||
+    /Connection is closed|Stream isn't writeable|connect ECONNREFUSED|Command timed out/.test(
+      error.message,
+    )
+  );
+}
+
+/** Maps any thrown value to a response; unknown errors are logged, never shown. */
+export function toErrorResponse(error: unknown): Response {
+  if (error instanceof HttpError) {
+    return errorResponse(error.status, error.code, error.message, error.headers);
+  }
+  if (error instanceof UnknownQueueError) return errorResponse(404, error.code, error.message);
+  if (error instanceof EngineError) {
+    return errorResponse(ENGINE_STATUS[error.code], error.code, error.message);
+  }
+  if (error instanceof z.ZodError) {
+    const first = error.issues[0];
+    const where = first?.path.length ? `${first.path.join(".")}: ` : "";
+    return errorResponse(400, "INVALID", `${where}${first?.message ?? "invalid input"}`);
+  }
+  if (isRedisUnavailable(error)) {
+    return errorResponse(503, "REDIS_UNAVAILABLE", "Redis is not reachable; retry in a moment");
+  }
+  process.stderr.write(
+    `${JSON.stringify({ ts: new Date().toISOString(), level: "error", msg: "unhandled API error", error: String(error), stack: error instanceof Error ? error.stack : undefined })}\n`,
+  );
+  return errorResponse(500, "INTERNAL", "Something went wrong; the server log has the details");
+}
