@@ -3,7 +3,8 @@
 // configured, browser tests (playwright). Every step runs even if an earlier one
 // fails; a single summary line is printed at the end.
 //
-// Counting: typecheck, lint and format each count as ONE test (passed or failed).
+// Counting: typecheck, lint, format and the production build each count as ONE
+// test (passed or failed).
 // Vitest and Playwright contribute their real per-test counts, read from their
 // JSON reporters.
 
@@ -16,7 +17,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TMP = mkdtempSync(join(tmpdir(), "redrive-tests-"));
 
-const childEnv = { ...process.env };
+const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 if (process.env.CI === "true") {
   childEnv.FORCE_COLOR = "0";
   // picocolors/tinyrainbow (vitest, next) treat any FORCE_COLOR as "on";
@@ -119,6 +120,8 @@ try {
   check("typecheck", ["tsc", "--noEmit"]);
   check("lint", ["eslint", ".", "--max-warnings", "0"]);
   check("format", ["prettier", "--check", "."]);
+  // The API tests serve this production build with `next start`.
+  check("build", ["next", "build"]);
   vitest();
   playwright();
 } finally {

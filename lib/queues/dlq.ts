@@ -32,22 +32,89 @@ export async function getDlqMessages(
   offset = 0,
   limit = 50,
 ): Promise<DlqMessage[]> {
+  checkPage(offset, limit);
+  const { dlq } = keysOf(ctx, queue);
+  const entries = await ctx.redis.lrangeBuffer(dlq, offset, offset + limit - 1);
+  return viewsOf(
+    ctx,
+    entries.map((raw, i) => ({ raw, index: offset + i })),
+  );
+}
+
+function checkPage(offset: number, limit: number): void {
   if (!Number.isInteger(offset) || offset < 0)
     throw new EngineError("INVALID", "offset must be ≥ 0");
   if (!Number.isInteger(limit) || limit < 1 || limit > BATCH) {
     throw new EngineError("INVALID", `limit must be between 1 and ${BATCH}`);
   }
-  const { dlq } = keysOf(ctx, queue);
-  const entries = await ctx.redis.lrangeBuffer(dlq, offset, offset + limit - 1);
-  const parsed = entries.map((raw) => ({ raw, obj: parseTopLevel(raw) }));
-  const pipeline = ctx.redis.pipeline();
+}
+
+/** Joins entries with their metadata hashes (one pipeline) into views. */
+async function viewsOf(
+  ctx: EngineContext,
+  entries: { raw: Buffer; index: number }[],
+): Promise<DlqMessage[]> {
+  if (entries.length === 0) return [];
+  const parsed = entries.map(({ raw }) => ({ raw, obj: parseTopLevel(raw) }));
   const metaKeys = parsed.map(({ raw, obj }) => metadataKeyOf(raw, obj));
+  const pipeline = ctx.redis.pipeline();
   for (const key of metaKeys) pipeline.hscan(key, "0", "COUNT", METADATA_FIELDS_MAX);
-  const scans = entries.length > 0 ? await execAll(pipeline) : [];
+  const scans = await execAll(pipeline);
   return parsed.map(({ raw, obj }, i) => {
     const [, flat] = scans[i] as [string, string[]];
-    return toView(raw, obj, offset + i, metaKeys[i]!, pairsToRecord(flat));
+    return toView(raw, obj, entries[i]!.index, metaKeys[i]!, pairsToRecord(flat));
   });
+}
+
+export interface DlqSearch {
+  messages: DlqMessage[];
+  /** Entries looked at, from `offset`. */
+  scanned: number;
+  /** Whether the scan reached the end of the DLQ. */
+  complete: boolean;
+  /** Where to continue, or null at the end. */
+  nextOffset: number | null;
+}
+
+/**
+ * A case-insensitive substring filter over the entries' text, from `offset`,
+ * reading at most `scanMax` entries (1000 a page): a bounded scan that says how
+ * far it looked, not a query over the whole DLQ.
+ */
+export async function searchDlq(
+  ctx: EngineContext,
+  queue: string,
+  q: string,
+  offset: number,
+  limit: number,
+  scanMax = 10_000,
+): Promise<DlqSearch> {
+  checkPage(offset, limit);
+  const { dlq } = keysOf(ctx, queue);
+  const needle = q.toLowerCase();
+  const hits: { raw: Buffer; index: number }[] = [];
+  let at = offset;
+  let end = false;
+  while (hits.length < limit && at - offset < scanMax) {
+    const want = Math.min(BATCH, offset + scanMax - at);
+    const page = await ctx.redis.lrangeBuffer(dlq, at, at + want - 1);
+    let i = 0;
+    for (; i < page.length && hits.length < limit; i++) {
+      if (page[i]!.toString("utf8").toLowerCase().includes(needle))
+        hits.push({ raw: page[i]!, index: at + i });
+    }
+    at += i;
+    if (page.length < want && i === page.length) {
+      end = true;
+      break;
+    }
+  }
+  return {
+    messages: await viewsOf(ctx, hits),
+    scanned: at - offset,
+    complete: end,
+    nextOffset: end ? null : at,
+  };
 }
 
 function pairsToRecord(flat: string[]): Record<string, string> | null {

@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { searchDlq } from "@/lib/queues/dlq";
+import { adminRead, queueParam } from "@/lib/http/route";
+import type { DlqPageResponse } from "@/lib/http/types";
+
+export const dynamic = "force-dynamic";
+
+const Query = z.object({
+  offset: z.coerce.number().int().min(0).max(1e9).default(0),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  q: z.string().max(200).optional(),
+});
+
+export const GET = adminRead(
+  async (request, ctx, params: { queue: string }): Promise<DlqPageResponse> => {
+    const queue = queueParam(params.queue, ctx);
+    const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
+    const total = await ctx.engine.getDlqCount(queue);
+    if (query.q) {
+      const found = await searchDlq(ctx.engine.ctx, queue, query.q, query.offset, query.limit);
+      return {
+        queue,
+        total,
+        offset: query.offset,
+        limit: query.limit,
+        messages: found.messages,
+        filter: {
+          q: query.q,
+          scanned: found.scanned,
+          complete: found.complete,
+          nextOffset: found.nextOffset,
+        },
+      };
+    }
+    const messages = await ctx.engine.getDlqMessages(queue, query.offset, query.limit);
+    return { queue, total, offset: query.offset, limit: query.limit, messages };
+  },
+);

@@ -1,0 +1,137 @@
+import "server-only";
+import { getServerSession } from "next-auth";
+import { appendAudit, type AuditRecord } from "../audit/audit";
+import { authOptions } from "../auth/options";
+import type { Role } from "../auth/users";
+import { isQueue } from "../queues/keys";
+import { HttpError, toErrorResponse } from "./errors";
+import { clientIp, isSameOrigin } from "./request";
+import { services, type Services } from "./services";
+
+/**
+ * Route handlers are built from these wrappers (bull-board's habit): each
+ * checks the session (and for mutations the admin role and the request's
+ * origin), maps every error to the JSON envelope, and audits mutations.
+ */
+export interface RouteContext extends Services {
+  user: { name: string; role: Role };
+  ip: string;
+}
+
+type Params = Record<string, string>;
+type Next<P> = { params: Promise<P> };
+
+async function sessionUser(): Promise<RouteContext["user"]> {
+  const session = await getServerSession(authOptions());
+  if (!session?.user?.name) throw new HttpError(401, "UNAUTHENTICATED", "Log in first");
+  return { name: session.user.name, role: session.user.role };
+}
+
+/** A configured queue name from the path, else 404 (no other key can be addressed). */
+export function queueParam(value: string | undefined, ctx: Services): string {
+  if (!value || !isQueue(ctx.config, value)) {
+    throw new HttpError(
+      404,
+      "UNKNOWN_QUEUE",
+      `Unknown queue ${JSON.stringify((value ?? "").slice(0, 100))}`,
+    );
+  }
+  return value;
+}
+
+/** A read: any logged-in user. */
+export function adminRead<P extends Params>(
+  handler: (request: Request, ctx: RouteContext, params: P) => Promise<unknown>,
+) {
+  return async (request: Request, next: Next<P>): Promise<Response> => {
+    try {
+      const ctx = { ...services(), user: await sessionUser(), ip: clientIp(request) };
+      const body = await handler(request, ctx, await next.params);
+      return body instanceof Response ? body : Response.json(body);
+    } catch (error) {
+      return toErrorResponse(error);
+    }
+  };
+}
+
+/** What a mutation handler returns: the response body and what to audit. */
+export interface MutationResult {
+  body: unknown;
+  status?: number;
+  audit?: Partial<Pick<AuditRecord, "queue" | "identities" | "count" | "detail">>;
+}
+
+/** A mutation: admin only, same origin only, always audited (denials and failures too). */
+export function adminMutation<P extends Params>(
+  action: string,
+  handler: (
+    request: Request,
+    ctx: RouteContext,
+    params: P,
+    body: unknown,
+  ) => Promise<MutationResult>,
+) {
+  return async (request: Request, next: Next<P>): Promise<Response> => {
+    let ctx: RouteContext | undefined;
+    const params = await next.params;
+    try {
+      ctx = { ...services(), user: await sessionUser(), ip: clientIp(request) };
+      if (!isSameOrigin(request))
+        throw new HttpError(403, "CROSS_SITE", "Cross-site requests cannot change anything");
+      if (ctx.user.role !== "admin")
+        throw new HttpError(403, "FORBIDDEN", "Viewers cannot change anything");
+      // A JSON body is required: a cross-site HTML form cannot send one.
+      const body = await jsonBody(request);
+      const result = await handler(request, ctx, params, body);
+      await audit(ctx, action, params, "ok", result.audit);
+      return Response.json(result.body, { status: result.status ?? 200 });
+    } catch (error) {
+      const response = toErrorResponse(error);
+      if (ctx) {
+        const result =
+          response.status === 403 ? "denied" : response.status === 409 ? "conflict" : "error";
+        await audit(ctx, action, params, result, {
+          detail: error instanceof Error ? error.message : String(error),
+        }).catch(() => undefined);
+      }
+      return response;
+    }
+  };
+}
+
+async function audit(
+  ctx: RouteContext,
+  action: string,
+  params: Params,
+  result: AuditRecord["result"],
+  extra: MutationResult["audit"] = {},
+): Promise<void> {
+  await appendAudit(ctx.redis, {
+    user: ctx.user.name,
+    role: ctx.user.role,
+    action,
+    queue: params.queue && isQueue(ctx.config, params.queue) ? params.queue : undefined,
+    result,
+    ip: ctx.ip,
+    ...extra,
+  });
+}
+
+/** Parses a JSON body; a body that is not JSON, or too large, is a 400. */
+export async function jsonBody(request: Request, maxBytes = 1_000_000): Promise<unknown> {
+  if (!request.headers.get("content-type")?.includes("application/json")) {
+    throw new HttpError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      "Send a JSON body (Content-Type: application/json)",
+    );
+  }
+  const text = await request.text();
+  if (text.length > maxBytes)
+    throw new HttpError(413, "TOO_LARGE", `The body is larger than ${maxBytes} bytes`);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, "INVALID_JSON", "The body is not valid JSON");
+  }
+}

@@ -1,0 +1,236 @@
+import { describe, expect, it } from "vitest";
+import { toDlqEntry } from "@/lib/queues/message";
+import { useApp } from "../helpers/app";
+
+const app = useApp();
+
+const stamp = {
+  error: { type: "TimeoutError", message: "read timed out" },
+  retryCount: 3,
+  failedAt: new Date(),
+  originalQueue: "document",
+};
+const entry = (m: string) => toDlqEntry(Buffer.from(m), stamp);
+
+describe("GET /api/health", () => {
+  it("should answer without a session", async () => {
+    const res = await app.call("/api/health");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok", redis: "up" });
+  });
+});
+
+describe("GET /api/admin/dlq/stats", () => {
+  it("should need a session", async () => {
+    const res = await app.call("/api/admin/dlq/stats");
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({
+      error: { code: "UNAUTHENTICATED", message: "Log in first" },
+    });
+  });
+
+  it("should give every queue's counts and the worker status to a viewer", async () => {
+    await app.redis.lpush("document_dlq", entry('{"id":"a"}'));
+    const res = await app.call("/api/admin/dlq/stats", { cookie: await app.login("viewer") });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      queues: { queue: string; dlq: number }[];
+      worker: { healthy: boolean };
+    };
+    expect(body.queues.map((q) => [q.queue, q.dlq])).toEqual([
+      ["document", 1],
+      ["audio", 0],
+      ["video", 0],
+      ["graph", 0],
+    ]);
+    expect(body.worker.healthy).toBe(false);
+  });
+});
+
+describe("GET /api/admin/dlq/{queue}", () => {
+  it("should page newest first and show foreign entries", async () => {
+    await app.redis.lpush(
+      "audio_dlq",
+      entry('{"id":"old"}'),
+      "<script>alert(1)</script>",
+      Buffer.from([0xff, 0xfe]),
+    );
+    const res = await app.call("/api/admin/dlq/audio?offset=0&limit=2", {
+      cookie: await app.login("viewer"),
+    });
+    const body = (await res.json()) as {
+      total: number;
+      messages: { raw: string; isJson: boolean; identity: string }[];
+    };
+    expect(body.total).toBe(3);
+    expect(body.messages.map((m) => m.isJson)).toEqual([false, false]);
+    expect(body.messages[1]!.raw).toBe("<script>alert(1)</script>");
+  });
+
+  it("should filter by substring and say how far it looked", async () => {
+    await app.redis.lpush(
+      "audio_dlq",
+      ...Array.from({ length: 30 }, (_, i) =>
+        entry(`{"id":"m${i}","kind":"${i % 10 === 0 ? "needle" : "hay"}"}`),
+      ),
+    );
+    const res = await app.call("/api/admin/dlq/audio?q=NEEDLE&limit=2", {
+      cookie: await app.login("viewer"),
+    });
+    const body = (await res.json()) as {
+      messages: { identity: string }[];
+      filter: { scanned: number; complete: boolean; nextOffset: number };
+    };
+    expect(body.messages.map((m) => m.identity)).toEqual(["id:m20", "id:m10"]);
+    expect(body.filter).toMatchObject({ scanned: 20, complete: false, nextOffset: 20 });
+  });
+
+  it("should refuse bad offsets and limits with 400", async () => {
+    const cookie = await app.login("viewer");
+    for (const q of ["offset=-1", "limit=0", "limit=201", "offset=abc"]) {
+      const res = await app.call(`/api/admin/dlq/document?${q}`, { cookie });
+      expect(res.status, q).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("INVALID");
+    }
+  });
+
+  it("should answer 404 for names that are not configured queues and touch no key", async () => {
+    const cookie = await app.login("admin");
+    await app.redis.set("user:1", "secret");
+    const before = (await app.redis.keys("*")).sort();
+    for (const name of ["..%2F", "*", "user:1", "document_dlq", "x".repeat(10_000), "%00"]) {
+      for (const [path, method] of [
+        [`/api/admin/dlq/${name}`, "GET"],
+        [`/api/admin/dlq/${name}/requeue/0`, "POST"],
+      ] as const) {
+        const res = await app.call(path, {
+          cookie,
+          method,
+          body: method === "POST" ? JSON.stringify({ identity: "h:x" }) : undefined,
+        });
+        expect([404, 414, 431], `${method} ${path.slice(0, 60)}`).toContain(res.status);
+      }
+    }
+    const after = (await app.redis.keys("*")).filter((k) => k !== "redrive:audit").sort();
+    expect(after).toEqual(before);
+  });
+});
+
+describe("POST /api/admin/dlq/{queue}/requeue/{index}", () => {
+  it("should requeue the message the admin saw and audit it", async () => {
+    await app.redis.lpush("document_dlq", entry('{"id":"a","retry_count":3}'), entry('{"id":"b"}'));
+    const cookie = await app.login("admin");
+    const res = await app.call("/api/admin/dlq/document/requeue/1", {
+      cookie,
+      method: "POST",
+      body: JSON.stringify({ identity: "id:a" }),
+    });
+    expect(res.status).toBe(200);
+    expect(await app.redis.lrange("document_queue", 0, -1)).toEqual(['{"id":"a","retry_count":0}']);
+    const audit = await app.redis.xrevrange("redrive:audit", "+", "-", "COUNT", 1);
+    expect(JSON.parse(audit[0]![1][1]!)).toMatchObject({
+      user: "admin",
+      action: "requeue",
+      queue: "document",
+      identities: ["id:a"],
+      result: "ok",
+    });
+  });
+
+  it("should answer 409 when the message is gone", async () => {
+    await app.redis.lpush("document_dlq", entry('{"id":"b"}'));
+    const res = await app.call("/api/admin/dlq/document/requeue/0", {
+      cookie: await app.login("admin"),
+      method: "POST",
+      body: JSON.stringify({ identity: "id:gone" }),
+    });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("CONFLICT");
+    expect(await app.redis.llen("document_dlq")).toBe(1);
+  });
+
+  it("should refuse a viewer, a cross-site request and a body that is not JSON", async () => {
+    await app.redis.lpush("document_dlq", entry('{"id":"a"}'));
+    const body = JSON.stringify({ identity: "id:a" });
+    const viewer = await app.call("/api/admin/dlq/document/requeue/0", {
+      cookie: await app.login("viewer"),
+      method: "POST",
+      body,
+    });
+    expect(viewer.status).toBe(403);
+    const admin = await app.login("admin");
+    const crossSite = await app.call("/api/admin/dlq/document/requeue/0", {
+      cookie: admin,
+      method: "POST",
+      body,
+      headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+    });
+    expect(crossSite.status).toBe(403);
+    const form = await app.call("/api/admin/dlq/document/requeue/0", {
+      cookie: admin,
+      method: "POST",
+      body: "identity=id:a",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(form.status).toBe(415);
+    const badIndex = await app.call("/api/admin/dlq/document/requeue/-1", {
+      cookie: admin,
+      method: "POST",
+      body,
+    });
+    expect(badIndex.status).toBe(400);
+    expect(await app.redis.llen("document_dlq")).toBe(1);
+  });
+});
+
+describe("login", () => {
+  it("should throttle after five failures with 429 and Retry-After", async () => {
+    const tries: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const csrf = await fetch(`${app.url}/api/auth/csrf`);
+      const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+      const res = await fetch(`${app.url}/api/auth/callback/credentials`, {
+        method: "POST",
+        redirect: "manual",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          cookie: csrf.headers
+            .getSetCookie()
+            .map((c) => c.split(";")[0])
+            .join("; "),
+        },
+        body: new URLSearchParams({
+          csrfToken,
+          username: "admin",
+          password: "wrong",
+          json: "true",
+        }),
+      });
+      tries.push(res.status);
+      if (res.status === 429) expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+    expect(tries.at(-1)).toBe(429);
+    expect(tries.slice(0, 5)).not.toContain(429);
+  });
+});
+
+describe("Redis outage", () => {
+  it("should answer 503 while Redis is down and recover without a restart", async () => {
+    const cookie = await app.login("viewer");
+    await app.stopRedis();
+    const down = await app.call("/api/admin/dlq/stats", { cookie });
+    expect(down.status).toBe(503);
+    expect(((await down.json()) as { error: { code: string } }).error.code).toBe(
+      "REDIS_UNAVAILABLE",
+    );
+    expect((await app.call("/api/health")).status).toBe(503);
+    await app.startRedis();
+    const deadline = Date.now() + 15_000;
+    let status = 0;
+    while (Date.now() < deadline && status !== 200) {
+      status = (await app.call("/api/admin/dlq/stats", { cookie })).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(status).toBe(200);
+  }, 40_000);
+});

@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import Redis from "ioredis";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { hashPassword } from "@/lib/auth/users";
+import { defineScripts } from "@/lib/redis/scripts";
+import { startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embedded-redis";
+
+/**
+ * The production build (`next build`, run by npm test before vitest) served by
+ * `next start` on a free port, against a real redis-server: what the API tests
+ * talk to, over HTTP, with real sessions.
+ */
+export const PASSWORD = "correct horse battery staple";
+
+export interface AppFixture {
+  url: string;
+  redis: Redis;
+  server: EmbeddedRedis;
+  /** Logs in and returns the Cookie header of the session. */
+  login(user: "admin" | "viewer"): Promise<string>;
+  /** fetch with the session cookie; mutations get this origin unless `headers` say otherwise. */
+  call(path: string, init?: RequestInit & { cookie?: string }): Promise<Response>;
+  stopRedis(): Promise<void>;
+  startRedis(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
+    });
+  });
+}
+
+async function waitForHealth(url: string, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited:\n${log()}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.status === 200 || res.status === 503) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`next start did not answer in time:\n${log()}`);
+}
+
+function cookiesOf(response: Response): string[] {
+  return response.headers.getSetCookie().map((c) => c.split(";")[0]!);
+}
+
+export function useApp(env: Record<string, string> = {}): AppFixture {
+  const fixture = {} as AppFixture;
+  let child: ChildProcess;
+  beforeAll(async () => {
+    fixture.server = await startEmbeddedRedis();
+    const port = await freePort();
+    fixture.url = `http://127.0.0.1:${port}`;
+    const hash = await hashPassword(PASSWORD);
+    let output = "";
+    child = spawn(
+      process.execPath,
+      ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
+      {
+        env: {
+          ...process.env,
+          NODE_ENV: "production",
+          NEXT_TELEMETRY_DISABLED: "1",
+          REDIS_URL: fixture.server.url,
+          NEXTAUTH_URL: fixture.url,
+          NEXTAUTH_SECRET: "test-secret-test-secret-test-secret",
+          REDRIVE_USERS: `admin:admin:${hash},viewer:viewer:${hash}`,
+          ...env,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+    await waitForHealth(fixture.url, child, () => output);
+    fixture.redis = new Redis(fixture.server.url, { maxRetriesPerRequest: 1 });
+    defineScripts(fixture.redis);
+  }, 90_000);
+
+  beforeEach(async () => {
+    if (fixture.redis.status === "ready") await fixture.redis.flushall();
+  });
+
+  afterAll(async () => {
+    child?.kill("SIGTERM");
+    fixture.redis?.disconnect();
+    await fixture.server?.stop();
+  });
+
+  fixture.login = async (user) => {
+    const csrf = await fetch(`${fixture.url}/api/auth/csrf`);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const jar = cookiesOf(csrf);
+    const res = await fetch(`${fixture.url}/api/auth/callback/credentials`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; ") },
+      body: new URLSearchParams({ csrfToken, username: user, password: PASSWORD, json: "true" }),
+    });
+    const session = cookiesOf(res).find((c) => c.includes("session-token="));
+    if (!session) throw new Error(`login as ${user} failed: ${res.status}`);
+    return session;
+  };
+
+  fixture.call = (path, init = {}) => {
+    const { cookie, headers, ...rest } = init;
+    const method = (rest.method ?? "GET").toUpperCase();
+    const base: Record<string, string> = {};
+    if (cookie) base.cookie = cookie;
+    if (method !== "GET") {
+      base.origin = fixture.url;
+      base["content-type"] = "application/json";
+    }
+    return fetch(`${fixture.url}${path}`, {
+      ...rest,
+      redirect: "manual",
+      headers: { ...base, ...(headers as Record<string, string>) },
+    });
+  };
+
+  fixture.stopRedis = async () => {
+    await fixture.server.stop();
+  };
+  fixture.startRedis = async () => {
+    fixture.server = await startEmbeddedRedis("redis-server", [], fixture.server.port);
+  };
+  return fixture;
+}
