@@ -1,5 +1,5 @@
 import "server-only";
-import type { Config } from "../config";
+import { ConfigError, getConfig, type Config } from "../config";
 import { isOidcConfigured } from "./options";
 import { loadUsers } from "./users";
 
@@ -25,4 +25,17 @@ export function productionAuthProblems(config: Config): string[] {
     );
   }
   return problems;
+}
+
+/** Validates the environment and the production requirements, or exits 1 saying why. */
+export function exitOnStartupProblems(): void {
+  try {
+    const problems = productionAuthProblems(getConfig());
+    if (problems.length > 0) throw new ConfigError(problems);
+  } catch (error) {
+    process.stderr.write(
+      `Redrive cannot start:\n${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(1);
+  }
 }

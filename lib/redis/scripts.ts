@@ -9,7 +9,7 @@ import type { ChainableCommander } from "ioredis";
  * convention): the key count comes from the file name, so it cannot drift from
  * the script's header.
  */
-const LUA_DIR = join(process.cwd(), "lib", "queues", "lua");
+const LUA_DIR = join(/* turbopackIgnore: true */ process.cwd(), "lib", "queues", "lua");
 const FILE = /^([a-zA-Z]+)-(\d+)\.lua$/;
 
 export type ScriptName =
@@ -32,14 +32,14 @@ interface ScriptDef {
 let loaded: ScriptDef[] | undefined;
 
 function loadScripts(dir = LUA_DIR): ScriptDef[] {
-  loaded ??= readdirSync(dir).flatMap((file) => {
+  loaded ??= readdirSync(/* turbopackIgnore: true */ dir).flatMap((file) => {
     const m = FILE.exec(file);
     if (!m) return [];
     return [
       {
         name: m[1] as ScriptName,
         numberOfKeys: Number(m[2]),
-        lua: readFileSync(join(dir, file), "utf8"),
+        lua: readFileSync(/* turbopackIgnore: true */ `${dir}/${file}`, "utf8"),
       },
     ];
   });
