@@ -119,19 +119,20 @@ export class RedisCache {
 
   /**
    * The cached value, or the loader's, stored for next time. Concurrent misses
-   * of one key in this process share one lookup and one loader call.
+   * of one key in this process share one loader call (and its write). A hit
+   * costs one GET and nothing else: misses join up after their lookup.
    */
-  getOrSet<T>(key: string, loader: () => Promise<T>, ttl?: number): Promise<T> {
+  async getOrSet<T>(key: string, loader: () => Promise<T>, ttl?: number): Promise<T> {
+    const hit = await this.get<T>(key);
+    if (hit !== undefined) return hit;
     const running = this.inflight.get(key);
     if (running) return running as Promise<T>;
-    const promise = this.lookupOrLoad(key, loader, ttl).finally(() => this.inflight.delete(key));
+    const promise = this.load(key, loader, ttl).finally(() => this.inflight.delete(key));
     this.inflight.set(key, promise);
     return promise;
   }
 
-  private async lookupOrLoad<T>(key: string, loader: () => Promise<T>, ttl?: number): Promise<T> {
-    const hit = await this.get<T>(key);
-    if (hit !== undefined) return hit;
+  private async load<T>(key: string, loader: () => Promise<T>, ttl?: number): Promise<T> {
     const value = await loader();
     // The caller does not wait for the write; a failed write is a dropped write.
     void this.set(key, value, ttl);

@@ -19,7 +19,8 @@ export const CACHE_STATS_KEY = "redrive:cache:stats";
 export type Outcome = "hits" | "misses";
 
 export class Counters {
-  private counts = new Map<string, number>();
+  /** namespace -> counts since the last flush (a plain object per namespace: this is the hot path). */
+  private counts = new Map<string, Record<Outcome, number>>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -31,8 +32,12 @@ export class Counters {
   }
 
   count(namespace: string, outcome: Outcome, n = 1): void {
-    const field = `${namespace}:${outcome}`;
-    this.counts.set(field, (this.counts.get(field) ?? 0) + n);
+    let c = this.counts.get(namespace);
+    if (!c) {
+      c = { hits: 0, misses: 0 };
+      this.counts.set(namespace, c);
+    }
+    c[outcome] += n;
   }
 
   /** Writes what was counted since the last flush; on failure keeps it for the next one. */
@@ -41,13 +46,17 @@ export class Counters {
     const batch = this.counts;
     this.counts = new Map();
     const pipeline = this.redis.pipeline();
-    for (const [field, n] of batch) pipeline.hincrby(CACHE_STATS_KEY, field, n);
+    for (const [ns, c] of batch) {
+      if (c.hits) pipeline.hincrby(CACHE_STATS_KEY, `${ns}:hits`, c.hits);
+      if (c.misses) pipeline.hincrby(CACHE_STATS_KEY, `${ns}:misses`, c.misses);
+    }
     try {
       const results = await pipeline.exec();
       if (results?.some(([err]) => err)) throw new Error("HINCRBY failed");
     } catch {
-      for (const [field, n] of batch) {
-        this.counts.set(field, (this.counts.get(field) ?? 0) + n);
+      for (const [ns, c] of batch) {
+        this.count(ns, "hits", c.hits);
+        this.count(ns, "misses", c.misses);
       }
     }
   }

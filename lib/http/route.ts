@@ -46,7 +46,7 @@ export function adminRead<P extends Params>(
   return async (request: Request, next: Next<P>): Promise<Response> => {
     try {
       const ctx = { ...services(), user: await sessionUser(), ip: clientIp(request) };
-      const body = await handler(request, ctx, await next.params);
+      const body = await handler(request, ctx, ((await next?.params) ?? {}) as P);
       return body instanceof Response ? body : Response.json(body);
     } catch (error) {
       return toErrorResponse(error);
@@ -73,7 +73,7 @@ export function adminMutation<P extends Params>(
 ) {
   return async (request: Request, next: Next<P>): Promise<Response> => {
     let ctx: RouteContext | undefined;
-    const params = await next.params;
+    const params = ((await next?.params) ?? {}) as P;
     try {
       ctx = { ...services(), user: await sessionUser(), ip: clientIp(request) };
       if (!isSameOrigin(request))

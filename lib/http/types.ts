@@ -23,3 +23,22 @@ export interface RequeueResponse {
   moved: string[];
   missing: string[];
 }
+
+export interface ScheduledRetryView {
+  /** Position when listed, soonest first. */
+  rank: number;
+  identity: string;
+  /** Due time, epoch seconds. */
+  due: number;
+  raw: string;
+  bytes: number;
+  retryCount: number;
+}
+
+export interface RetryPageResponse {
+  queue: string;
+  total: number;
+  offset: number;
+  limit: number;
+  retries: ScheduledRetryView[];
+}

@@ -38,6 +38,12 @@ export class QueueEngine {
   promoteDue(queue: string, signal?: AbortSignal) {
     return retry.promoteDue(this.ctx, queue, signal);
   }
+  retryNow(queue: string, rank: number, identity: string) {
+    return retry.retryNow(this.ctx, queue, rank, identity);
+  }
+  retryAllNow(queue: string, signal?: AbortSignal) {
+    return retry.retryAllNow(this.ctx, queue, signal);
+  }
   getDlqCount(queue: string) {
     return dlq.getDlqCount(this.ctx, queue);
   }

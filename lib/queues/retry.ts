@@ -1,6 +1,7 @@
 import { runScript } from "../redis/scripts";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
-import { checkLuaReply } from "./errors";
+import { checkLuaReply, EngineError } from "./errors";
+import { identityOf } from "./message";
 
 /**
  * Moves every retry due at `now` to its work queue, oldest due first, with one
@@ -13,11 +14,13 @@ export async function promoteDue(
   ctx: EngineContext,
   queue: string,
   signal?: AbortSignal,
+  upTo?: "+inf",
 ): Promise<number> {
   const { retry, work } = keysOf(ctx, queue);
   let total = 0;
   while (!signal?.aborted) {
-    const reply = await runScript(ctx.redis, "promoteDue", [retry, work], [nowSeconds(ctx), BATCH]);
+    const now = upTo ?? nowSeconds(ctx);
+    const reply = await runScript(ctx.redis, "promoteDue", [retry, work], [now, BATCH]);
     const moved = checkLuaReply(reply, "promoteDue");
     total += moved;
     if (moved < BATCH) break;
@@ -74,4 +77,43 @@ export async function getRetries(
     "WITHSCORES",
   );
   return pairs(reply);
+}
+
+/** "Retry now" for every scheduled retry of a queue, soonest first, ≤ 1000 a call. */
+export function retryAllNow(
+  ctx: EngineContext,
+  queue: string,
+  signal?: AbortSignal,
+): Promise<number> {
+  return promoteDue(ctx, queue, signal, "+inf");
+}
+
+/**
+ * "Retry now" for one scheduled retry, named by rank (as listed) and identity.
+ * If the rank no longer holds it, the set is scanned for it; if it is gone (it
+ * was promoted meanwhile), a conflict.
+ */
+export async function retryNow(
+  ctx: EngineContext,
+  queue: string,
+  rank: number,
+  identity: string,
+): Promise<void> {
+  const { retry, work } = keysOf(ctx, queue);
+  let member: Buffer | undefined;
+  const [atRank] = await ctx.redis.zrangeBuffer(retry, String(rank), String(rank));
+  if (atRank && identityOf(atRank) === identity) member = atRank;
+  let cursor = "0";
+  while (!member) {
+    const [next, flat] = await ctx.redis.zscanBuffer(retry, cursor, "COUNT", BATCH);
+    for (let i = 0; i < flat.length && !member; i += 2) {
+      if (identityOf(flat[i]!) === identity) member = flat[i];
+    }
+    cursor = next.toString();
+    if (cursor === "0") break;
+  }
+  const moved = member
+    ? Number(await runScript(ctx.redis, "promoteOne", [retry, work], [member]))
+    : 0;
+  if (moved !== 1) throw new EngineError("CONFLICT", "that retry is no longer scheduled");
 }

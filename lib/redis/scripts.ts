@@ -14,6 +14,7 @@ const FILE = /^([a-zA-Z]+)-(\d+)\.lua$/;
 
 export type ScriptName =
   | "promoteDue"
+  | "promoteOne"
   | "moveIndexed"
   | "moveTail"
   | "requeueTail"

@@ -98,3 +98,24 @@ describe("RetryWorkerService", () => {
     expect(report.purged.graph).toBe(1);
   });
 });
+
+describe("retry now", () => {
+  it("should move one scheduled retry at once, found by identity when its rank changed", async () => {
+    await r.redis.zadd("document_retry", "100", '{"id":"a"}', "200", '{"id":"b"}');
+    await r.redis.zadd("document_retry", "50", '{"id":"c"}'); // "b" moves from rank 1 to rank 2
+    await r.engine.retryNow("document", 1, "id:b");
+    expect(await r.redis.lrange("document_queue", 0, -1)).toEqual(['{"id":"b"}']);
+    await expect(r.engine.retryNow("document", 1, "id:b")).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+  });
+
+  it("should move every scheduled retry, due or not", async () => {
+    const args: string[] = [];
+    for (let i = 0; i < 1500; i++) args.push(String(r.clock.now + 1000 + i), `m${i}`);
+    await r.redis.zadd("audio_retry", ...args);
+    expect(await r.engine.retryAllNow("audio")).toBe(1500);
+    expect(await r.redis.zcard("audio_retry")).toBe(0);
+    expect(await r.redis.lindex("audio_queue", -1)).toBe("m0");
+  });
+});

@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import { toDlqEntry } from "@/lib/queues/message";
+import { useApp } from "../helpers/app";
+
+const app = useApp();
+const stamp = {
+  error: { type: "E", message: "m" },
+  retryCount: 3,
+  failedAt: new Date(),
+  originalQueue: "audio",
+};
+const entry = (m: string) => toDlqEntry(Buffer.from(m), stamp);
+const post = (cookie: string, path: string, body: unknown) =>
+  app.call(path, { cookie, method: "POST", body: JSON.stringify(body) });
+
+describe("bulk requeue and delete", () => {
+  it("should requeue selected messages and report the missing ones", async () => {
+    await app.redis.lpush(
+      "audio_dlq",
+      entry('{"id":"1"}'),
+      entry('{"id":"2"}'),
+      entry('{"id":"3"}'),
+    );
+    const cookie = await app.login("admin");
+    const res = await post(cookie, "/api/admin/dlq/audio/requeue", {
+      messages: [{ identity: "id:1", index: 2 }, { identity: "id:3" }, { identity: "id:9" }],
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { moved: string[]; missing: string[] };
+    expect(body.moved.sort()).toEqual(["id:1", "id:3"]);
+    expect(body.missing).toEqual(["id:9"]);
+    expect(await app.redis.llen("audio_queue")).toBe(2);
+  });
+
+  it("should delete selected messages and one by index", async () => {
+    await app.redis.lpush(
+      "audio_dlq",
+      entry('{"id":"1"}'),
+      entry('{"id":"2"}'),
+      entry('{"id":"3"}'),
+    );
+    const cookie = await app.login("admin");
+    expect(
+      (await post(cookie, "/api/admin/dlq/audio/delete", { messages: [{ identity: "id:1" }] }))
+        .status,
+    ).toBe(200);
+    expect((await post(cookie, "/api/admin/dlq/audio/delete/0", { identity: "id:3" })).status).toBe(
+      200,
+    );
+    expect((await post(cookie, "/api/admin/dlq/audio/delete/0", { identity: "id:3" })).status).toBe(
+      409,
+    );
+    expect(await app.redis.llen("audio_dlq")).toBe(1);
+  });
+
+  it("should refuse an empty or oversized selection", async () => {
+    const cookie = await app.login("admin");
+    expect((await post(cookie, "/api/admin/dlq/audio/requeue", { messages: [] })).status).toBe(400);
+    const many = Array.from({ length: 1001 }, (_, i) => ({ identity: `id:${i}` }));
+    expect((await post(cookie, "/api/admin/dlq/audio/requeue", { messages: many })).status).toBe(
+      400,
+    );
+  });
+});
+
+describe("retries", () => {
+  it("should list scheduled retries soonest first and retry one or all now", async () => {
+    await app.redis.zadd(
+      "video_retry",
+      "300",
+      '{"id":"c","retry_count":2}',
+      "100",
+      '{"id":"a"}',
+      "200",
+      '{"id":"b"}',
+    );
+    const viewer = await app.login("viewer");
+    const list = (await (
+      await app.call("/api/admin/retry/video?limit=2", { cookie: viewer })
+    ).json()) as { total: number; retries: { identity: string; due: number; rank: number }[] };
+    expect(list.total).toBe(3);
+    expect(list.retries.map((r) => [r.identity, r.due, r.rank])).toEqual([
+      ["id:a", 100, 0],
+      ["id:b", 200, 1],
+    ]);
+    const admin = await app.login("admin");
+    expect(
+      (await post(admin, "/api/admin/retry/video/now", { identity: "id:b", rank: 1 })).status,
+    ).toBe(200);
+    expect(await app.redis.lrange("video_queue", 0, -1)).toEqual(['{"id":"b"}']);
+    expect(
+      (await post(admin, "/api/admin/retry/video/now", { identity: "id:b", rank: 1 })).status,
+    ).toBe(409);
+    const all = await post(admin, "/api/admin/retry/video/now", { all: true });
+    expect(await all.json()).toEqual({ moved: 2 });
+    expect(await app.redis.zcard("video_retry")).toBe(0);
+  });
+});
+
+describe("cache", () => {
+  it("should show the cache and clear one namespace or all, never queue keys", async () => {
+    await app.redis.mset("user:1", "{}", "user:2", "{}", "graph:j:x", "{}");
+    await app.redis.lpush("graph_dlq", "keep");
+    const viewer = await app.login("viewer");
+    const stats = (await (await app.call("/api/admin/cache/stats", { cookie: viewer })).json()) as {
+      namespaces: { namespace: string; estimatedKeys: number }[];
+    };
+    expect(stats.namespaces.find((n) => n.namespace === "user")!.estimatedKeys).toBe(2);
+    const admin = await app.login("admin");
+    const one = await app.call("/api/admin/cache/clear?namespace=graph", {
+      cookie: admin,
+      method: "DELETE",
+      body: "{}",
+    });
+    expect(await one.json()).toEqual({ deleted: { graph: 1 }, count: 1 });
+    const bad = await app.call("/api/admin/cache/clear?namespace=graph_dlq", {
+      cookie: admin,
+      method: "DELETE",
+      body: "{}",
+    });
+    expect(bad.status).toBe(404);
+    const all = await app.call("/api/admin/cache/clear", {
+      cookie: admin,
+      method: "DELETE",
+      body: "{}",
+    });
+    expect(((await all.json()) as { count: number }).count).toBe(2);
+    expect(await app.redis.lrange("graph_dlq", 0, -1)).toEqual(["keep"]);
+  });
+});
+
+describe("audit", () => {
+  it("should list mutations newest first, with denials, and page with a cursor", async () => {
+    await app.redis.lpush("audio_dlq", entry('{"id":"1"}'));
+    const admin = await app.login("admin");
+    const viewer = await app.login("viewer");
+    await post(viewer, "/api/admin/dlq/audio/requeue/0", { identity: "id:1" });
+    await post(admin, "/api/admin/dlq/audio/requeue/0", { identity: "id:1" });
+    const page = (await (
+      await app.call("/api/admin/audit?limit=1", { cookie: viewer })
+    ).json()) as { entries: { user: string; result: string }[]; next: string };
+    expect(page.entries).toMatchObject([{ user: "admin", result: "ok" }]);
+    const older = (await (
+      await app.call(`/api/admin/audit?limit=1&before=${page.next}`, { cookie: viewer })
+    ).json()) as { entries: { user: string; result: string }[] };
+    expect(older.entries).toMatchObject([{ user: "viewer", result: "denied" }]);
+    expect((await app.call("/api/admin/audit?before=x", { cookie: viewer })).status).toBe(400);
+  });
+});

@@ -1,0 +1,65 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { useApp } from "../helpers/app";
+
+const app = useApp();
+
+/** Every route file under app/api/admin with the methods it exports. */
+function adminRoutes(dir = "app/api/admin"): { path: string; method: string }[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) return adminRoutes(full);
+    if (name !== "route.ts") return [];
+    const path = `/${relative("app", dir)}`.replace("[queue]", "document").replace("[index]", "0");
+    const methods = [
+      ...readFileSync(full, "utf8").matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g),
+    ].map((m) => m[1]!);
+    return methods.map((method) => ({ path, method }));
+  });
+}
+
+const routes = adminRoutes();
+
+describe("every /api/admin route", () => {
+  it("should be found by the walk", () => {
+    expect(routes.length).toBeGreaterThan(10);
+    expect(routes.filter((r) => r.method !== "GET").length).toBeGreaterThan(5);
+  });
+
+  it("should answer 401 without a session", async () => {
+    for (const { path, method } of routes) {
+      const res = await app.call(path, { method, body: method === "GET" ? undefined : "{}" });
+      expect(res.status, `${method} ${path}`).toBe(401);
+    }
+  });
+
+  it("should answer 403 to a viewer on every mutation and change nothing", async () => {
+    await app.redis.lpush("document_dlq", '{"id":"x"}');
+    await app.redis.set("user:1", "cached");
+    const cookie = await app.login("viewer");
+    for (const { path, method } of routes.filter((r) => r.method !== "GET")) {
+      const res = await app.call(path, {
+        cookie,
+        method,
+        body: JSON.stringify({ identity: "id:x", messages: [{ identity: "id:x" }], all: true }),
+      });
+      expect(res.status, `${method} ${path}`).toBe(403);
+    }
+    expect(await app.redis.llen("document_dlq")).toBe(1);
+    expect(await app.redis.get("user:1")).toBe("cached");
+  });
+
+  it("should refuse cross-site mutations from an admin", async () => {
+    const cookie = await app.login("admin");
+    for (const { path, method } of routes.filter((r) => r.method !== "GET")) {
+      const res = await app.call(path, {
+        cookie,
+        method,
+        body: "{}",
+        headers: { origin: "https://evil.example" },
+      });
+      expect(res.status, `${method} ${path}`).toBe(403);
+    }
+  });
+});
