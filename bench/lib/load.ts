@@ -21,6 +21,11 @@ export class Latencies {
     this.data[this.n++] = ms;
   }
 
+  /** Appends everything `other` recorded. */
+  addAll(other: Latencies): void {
+    for (let i = 0; i < other.n; i++) this.add(other.data[i]!);
+  }
+
   get count(): number {
     return this.n;
   }

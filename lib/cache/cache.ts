@@ -123,6 +123,8 @@ export class RedisCache {
    * costs one GET and nothing else: misses join up after their lookup.
    */
   async getOrSet<T>(key: string, loader: () => Promise<T>, ttl?: number): Promise<T> {
+    // Disabled means the loader, every time: not even concurrent calls share one.
+    if (!this.enabled) return loader();
     const hit = await this.get<T>(key);
     if (hit !== undefined) return hit;
     const running = this.inflight.get(key);
