@@ -25,11 +25,22 @@ export interface RedisCacheOptions {
 }
 
 const SCAN_COUNT = 1000;
+/** Keys per MGET (a bounded call on user data). */
+const MGET_MAX = 1000;
+
+/** A loader call in progress; `invalidated` when delete() ran for its key meanwhile. */
+interface Flight {
+  promise: Promise<unknown>;
+  invalidated: boolean;
+}
 
 export class RedisCache {
   readonly guard: Guard;
   private readonly counters: Counters;
-  private readonly inflight = new Map<string, Promise<unknown>>();
+  private readonly inflight = new Map<string, Flight>();
+  /** Keys asked for in this tick, read with one MGET (DataLoader's batching). */
+  private batchKeys: string[] = [];
+  private batchWaiters: ((buf: Buffer | null) => void)[] = [];
   private readonly enabled: boolean;
   private readonly compressAbove: number;
 
@@ -62,10 +73,35 @@ export class RedisCache {
     return new RedisCache(redis, config, options);
   }
 
+  /**
+   * Reads of one tick share one MGET: with many concurrent callers, the cost
+   * per read is a share of one command instead of a command each.
+   */
+  private fetch(key: string): Promise<Buffer | null> {
+    if (this.batchKeys.length === 0) process.nextTick(() => this.flushBatch());
+    this.batchKeys.push(key);
+    const promise = new Promise<Buffer | null>((resolve) => this.batchWaiters.push(resolve));
+    if (this.batchKeys.length === MGET_MAX) this.flushBatch();
+    return promise;
+  }
+
+  private flushBatch(): void {
+    if (this.batchKeys.length === 0) return;
+    const keys = this.batchKeys;
+    const waiters = this.batchWaiters;
+    this.batchKeys = [];
+    this.batchWaiters = [];
+    void this.guard
+      .run(() => this.redis.mgetBuffer(...keys), null)
+      .then((bufs) => {
+        for (let i = 0; i < waiters.length; i++) waiters[i]!(bufs?.[i] ?? null);
+      });
+  }
+
   /** The cached value, or undefined on a miss, when disabled, or when Redis fails. */
   async get<T = unknown>(key: string): Promise<T | undefined> {
     if (!this.enabled) return undefined;
-    const buf = await this.guard.run(() => this.redis.getBuffer(key), null);
+    const buf = await this.fetch(key);
     const ns = namespaceOf(key) ?? OTHER;
     if (buf === null) {
       this.counters.count(ns, "misses");
@@ -95,6 +131,14 @@ export class RedisCache {
   async delete(...keys: string[]): Promise<number> {
     const safe = keys.filter((k) => !isRedriveKey(this.config, k));
     if (safe.length === 0) return 0;
+    for (const k of safe) {
+      const flight = this.inflight.get(k);
+      if (flight) {
+        // Its value may predate the change: it is not stored, and nobody joins it now.
+        flight.invalidated = true;
+        this.inflight.delete(k);
+      }
+    }
     return this.guard.run(() => this.redis.unlink(...safe), 0);
   }
 
@@ -128,17 +172,27 @@ export class RedisCache {
     const hit = await this.get<T>(key);
     if (hit !== undefined) return hit;
     const running = this.inflight.get(key);
-    if (running) return running as Promise<T>;
-    const promise = this.load(key, loader, ttl).finally(() => this.inflight.delete(key));
-    this.inflight.set(key, promise);
-    return promise;
+    if (running) return running.promise as Promise<T>;
+    const flight: Flight = { promise: Promise.resolve(), invalidated: false };
+    flight.promise = this.load(key, loader, ttl, flight);
+    this.inflight.set(key, flight);
+    return flight.promise as Promise<T>;
   }
 
-  private async load<T>(key: string, loader: () => Promise<T>, ttl?: number): Promise<T> {
-    const value = await loader();
-    // The caller does not wait for the write; a failed write is a dropped write.
-    void this.set(key, value, ttl);
-    return value;
+  private async load<T>(
+    key: string,
+    loader: () => Promise<T>,
+    ttl: number | undefined,
+    flight: Flight,
+  ): Promise<T> {
+    try {
+      const value = await loader();
+      // The caller does not wait for the write; a failed write is a dropped write.
+      if (!flight.invalidated) void this.set(key, value, ttl);
+      return value;
+    } finally {
+      if (this.inflight.get(key) === flight) this.inflight.delete(key);
+    }
   }
 
   /** Wraps an async function so that its results are cached under `key(...args)`. */

@@ -95,6 +95,33 @@ describe("getOrSet", () => {
     expect(calls).toBe(1);
   });
 
+  it("should not store a loaded value when the key was invalidated during the load", async () => {
+    const cache = await ready(makeCache());
+    let release!: (v: string) => void;
+    const pending = cache.getOrSet("user:5", () => new Promise<string>((res) => (release = res)));
+    await new Promise((res) => setTimeout(res, 10));
+    await invalidate.user(cache, 5); // the user changed while the old record was being read
+    release("old record");
+    expect(await pending).toBe("old record");
+    await new Promise((res) => setTimeout(res, 20));
+    expect(await r.redis.exists("user:5")).toBe(0);
+  });
+
+  it("should answer reads of one tick with one command and the right values", async () => {
+    const cache = await ready(makeCache());
+    for (let i = 0; i < 300; i += 2) await cache.set(`user:${i}`, { i });
+    await r.redis.config("RESETSTAT");
+    const values = await Promise.all(Array.from({ length: 300 }, (_, i) => cache.get(`user:${i}`)));
+    expect(
+      values
+        .map((v, i) => (i % 2 === 0 ? (v as { i: number }).i === i : v === undefined))
+        .every(Boolean),
+    ).toBe(true);
+    const stats = await r.redis.info("commandstats");
+    expect(stats).toMatch(/cmdstat_mget:calls=1,/);
+    expect(stats).not.toMatch(/cmdstat_get:/);
+  });
+
   it("should call the loader every time when CACHE_ENABLED is false", async () => {
     const cache = await ready(makeCache({ enabled: false }));
     let calls = 0;
