@@ -44,6 +44,9 @@ export class RedisCache {
   private readonly enabled: boolean;
   private readonly compressAbove: number;
 
+  /** Whether close() also closes the client (true when connect() made it). */
+  private ownsClient = false;
+
   constructor(
     readonly redis: Redis,
     private readonly config: Config,
@@ -70,7 +73,37 @@ export class RedisCache {
     redis.on("error", () => {
       // Counted by the guard on each failed call; nothing else to do here.
     });
-    return new RedisCache(redis, config, options);
+    const cache = new RedisCache(redis, config, options);
+    cache.ownsClient = true;
+    return cache;
+  }
+
+  /**
+   * Runs a Redis call through the guard; while the client is not connected
+   * (starting, or reconnecting after an outage) the call is skipped at once:
+   * waiting out a timeout would only delay the fallback.
+   */
+  private call<T>(op: () => Promise<T>, fallback: T): Promise<T> {
+    if (this.redis.status !== "ready") {
+      this.guard.stats.skipped++;
+      return Promise.resolve(fallback);
+    }
+    return this.guard.run(op, fallback);
+  }
+
+  /** Resolves when the client is connected (or after `timeoutMs`, whichever is first). */
+  ready(timeoutMs = 5_000): Promise<boolean> {
+    if (this.redis.status === "ready") return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const onReady = () => done(true);
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.redis.off("ready", onReady);
+        resolve(ok);
+      };
+      this.redis.once("ready", onReady);
+    });
   }
 
   /**
@@ -91,11 +124,9 @@ export class RedisCache {
     const waiters = this.batchWaiters;
     this.batchKeys = [];
     this.batchWaiters = [];
-    void this.guard
-      .run(() => this.redis.mgetBuffer(...keys), null)
-      .then((bufs) => {
-        for (let i = 0; i < waiters.length; i++) waiters[i]!(bufs?.[i] ?? null);
-      });
+    void this.call(() => this.redis.mgetBuffer(...keys), null).then((bufs) => {
+      for (let i = 0; i < waiters.length; i++) waiters[i]!(bufs?.[i] ?? null);
+    });
   }
 
   /** The cached value, or undefined on a miss, when disabled, or when Redis fails. */
@@ -123,7 +154,7 @@ export class RedisCache {
     if (!this.enabled || value === undefined) return false;
     const seconds = ttl ?? ttlFor(this.config, key);
     const buf = encodeValue(value, this.compressAbove);
-    const reply = await this.guard.run(() => this.redis.set(key, buf, "EX", seconds), null);
+    const reply = await this.call(() => this.redis.set(key, buf, "EX", seconds), null);
     return reply === "OK";
   }
 
@@ -139,7 +170,7 @@ export class RedisCache {
         this.inflight.delete(k);
       }
     }
-    return this.guard.run(() => this.redis.unlink(...safe), 0);
+    return this.call(() => this.redis.unlink(...safe), 0);
   }
 
   /**
@@ -150,7 +181,7 @@ export class RedisCache {
     let cursor = "0";
     let deleted = 0;
     do {
-      const step = await this.guard.run(
+      const step = await this.call(
         () => this.redis.scan(cursor, "MATCH", pattern, "COUNT", SCAN_COUNT),
         null,
       );
@@ -212,7 +243,9 @@ export class RedisCache {
     return this.counters.flush();
   }
 
+  /** Flushes the counters; closes the client too when connect() made it. */
   async close(): Promise<void> {
     await this.counters.close();
+    if (this.ownsClient) await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -159,7 +159,8 @@ describe("graceful degradation", () => {
     expect(await cache.getOrSet("user:1", async () => "loader")).toBe("loader");
     expect(await cache.set("user:2", "dropped")).toBe(false);
     expect(Date.now() - started).toBeLessThan(300);
-    expect(cache.health().errors + cache.health().timeouts).toBeGreaterThan(0);
+    const health = cache.health();
+    expect(health.errors + health.timeouts + health.skipped).toBeGreaterThan(0);
 
     const again = await startEmbeddedRedis("redis-server", [], own.port);
     try {
@@ -178,6 +179,17 @@ describe("graceful degradation", () => {
       await again.stop();
     }
   }, 30_000);
+});
+
+describe("start-up", () => {
+  it("should serve the loader before the client is connected and use Redis as soon as it is", async () => {
+    const cache = makeCache();
+    expect(await cache.getOrSet("user:9", async () => "early")).toBe("early");
+    expect(await cache.ready()).toBe(true);
+    await cache.set("user:9", "cached");
+    expect(await cache.get("user:9")).toBe("cached");
+    expect(cache.health().open).toBe(false);
+  });
 });
 
 describe("deletePattern and invalidation", () => {
