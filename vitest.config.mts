@@ -14,7 +14,11 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts", "tests/api/**/*.test.ts"],
+    include: [
+      "tests/unit/**/*.test.ts",
+      "tests/integration/**/*.test.ts",
+      "tests/api/**/*.test.ts",
+    ],
     testTimeout: 30000,
     hookTimeout: 30000,
     pool: "forks",
