@@ -169,7 +169,7 @@ export async function inspectCache(redis: Redis, config: Config): Promise<CacheO
     return {
       namespace: name,
       label,
-      prefix: name in NAMESPACES ? NAMESPACES[name as Namespace].prefix : null,
+      prefix: Object.hasOwn(NAMESPACES, name) ? NAMESPACES[name as Namespace].prefix : null,
       ttlSeconds: ttl,
       estimatedKeys: Math.round(b.keys * scale),
       estimatedBytes: Math.round(b.bytes * scale),

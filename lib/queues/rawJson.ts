@@ -195,7 +195,7 @@ export function editFields(
   const seen = new Set<string>();
   let kept = 0;
   obj.members.forEach((m, idx) => {
-    if (!(m.key in edits)) {
+    if (!Object.hasOwn(edits, m.key)) {
       kept++;
       return;
     }

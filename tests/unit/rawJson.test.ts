@@ -97,3 +97,12 @@ describe("editFields", () => {
     expect(editFields(b("not json"), { a: "1" })).toBeNull();
   });
 });
+
+describe("keys named like Object.prototype members", () => {
+  it("should treat toString, constructor and __proto__ as ordinary keys", () => {
+    const src = '{"toString":false,"constructor":1,"__proto__":2}';
+    expect(editFields(Buffer.from(src), { retry_count: "0" })!.toString()).toBe(
+      '{"toString":false,"constructor":1,"__proto__":2,"retry_count":0}',
+    );
+  });
+});

@@ -1,22 +1,6 @@
-import { adminMutation, queueParam } from "@/lib/http/route";
-import { Selection } from "@/lib/http/schemas";
+import { moveSelectedRoute } from "@/lib/http/dlq-routes";
 
 export const dynamic = "force-dynamic";
 
 /** Delete selected messages, named by identity (and the index the admin saw). */
-export const POST = adminMutation(
-  "delete selected",
-  async (_request, ctx, params: { queue: string }, body) => {
-    const queue = queueParam(params.queue, ctx);
-    const { messages } = Selection.parse(body);
-    const result = await ctx.engine.deleteMany(queue, messages);
-    return {
-      body: result,
-      audit: {
-        identities: result.moved,
-        count: result.moved.length,
-        detail: result.missing.length ? `${result.missing.length} missing` : undefined,
-      },
-    };
-  },
-);
+export const POST = moveSelectedRoute("delete");
