@@ -71,6 +71,9 @@ export class QueueEngine {
   purgeExpired(queue: string) {
     return tail.purgeExpired(this.ctx, queue);
   }
+  purgeOlderThan(queue: string, ageSeconds: number) {
+    return tail.purgeOlderThan(this.ctx, queue, ageSeconds);
+  }
   getStats() {
     return getStats(this.ctx);
   }

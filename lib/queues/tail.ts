@@ -149,8 +149,17 @@ const PURGE_SCAN_MAX = 100_000;
  * list order is arrival order. Undated entries with no dated entry after them
  * are kept.
  */
-export async function purgeExpired(ctx: EngineContext, queue: string): Promise<number> {
-  const cutoff = nowSeconds(ctx) - retentionSeconds(ctx.config);
+export function purgeExpired(ctx: EngineContext, queue: string): Promise<number> {
+  return purgeOlderThan(ctx, queue, retentionSeconds(ctx.config));
+}
+
+/** The same rule with any age: what an admin's "purge older than N days" runs. */
+export async function purgeOlderThan(
+  ctx: EngineContext,
+  queue: string,
+  ageSeconds: number,
+): Promise<number> {
+  const cutoff = nowSeconds(ctx) - ageSeconds;
   let purged = 0;
   for (let attempt = 0; attempt < 10; attempt++) {
     const expired = await findExpiredTail(ctx, queue, cutoff);

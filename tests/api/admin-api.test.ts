@@ -147,3 +147,53 @@ describe("audit", () => {
     expect((await app.call("/api/admin/audit?before=x", { cookie: viewer })).status).toBe(400);
   });
 });
+
+describe("purge", () => {
+  it("should purge entries older than N days and refuse a bad age", async () => {
+    const day = 86_400_000;
+    const at = (ms: number) =>
+      toDlqEntry(Buffer.from(`{"id":"${ms}"}`), { ...stamp, failedAt: new Date(Date.now() - ms) });
+    await app.redis.lpush("graph_dlq", at(5 * day), at(3 * day), at(1 * day));
+    const cookie = await app.login("admin");
+    const res = await post(cookie, "/api/admin/dlq/graph/purge", { olderThanDays: 2 });
+    expect(await res.json()).toEqual({ purged: 2 });
+    expect(await app.redis.llen("graph_dlq")).toBe(1);
+    expect((await post(cookie, "/api/admin/dlq/graph/purge", { olderThanDays: -1 })).status).toBe(
+      400,
+    );
+  });
+});
+
+describe("error groups", () => {
+  it("should list top groups and requeue a whole group", async () => {
+    const fail = (id: number, message: string) =>
+      toDlqEntry(Buffer.from(`{"id":"${id}"}`), {
+        ...stamp,
+        error: { type: "TimeoutError", message },
+      });
+    await app.redis.lpush(
+      "audio_dlq",
+      fail(1, "read timed out after 30 s"),
+      fail(2, "read timed out after 31 s"),
+      fail(3, "unsupported codec opus"),
+      "foreign text",
+    );
+    const cookie = await app.login("admin");
+    const res = (await (await app.call("/api/admin/errors/audio", { cookie })).json()) as {
+      groups: { id: string; pattern: string; count: number }[];
+      scanned: number;
+      complete: boolean;
+    };
+    expect(res.scanned).toBe(4);
+    expect(res.complete).toBe(true);
+    expect(res.groups[0]).toMatchObject({ pattern: "read timed out after <n> s", count: 2 });
+    const moved = (await (
+      await post(cookie, "/api/admin/errors/audio/requeue", { group: res.groups[0]!.id })
+    ).json()) as { moved: string[] };
+    expect(moved.moved.sort()).toEqual(["id:1", "id:2"]);
+    expect(await app.redis.llen("audio_dlq")).toBe(2);
+    expect((await post(cookie, "/api/admin/errors/audio/delete", { group: "nope" })).status).toBe(
+      400,
+    );
+  });
+});

@@ -1,0 +1,25 @@
+import "server-only";
+import { z } from "zod";
+import type { MoveMode } from "../queues/dlq";
+import { moveErrorGroup } from "../queues/errorGroups";
+import { adminMutation, queueParam } from "./route";
+
+const Body = z.object({
+  group: z.string().regex(/^[0-9a-f]{12}$/, { error: "group must be a group id" }),
+});
+
+/** Requeue or delete every message of an error group. */
+export function moveGroupRoute(mode: MoveMode) {
+  return adminMutation(
+    `${mode} error group`,
+    async (_request, ctx, params: { queue: string }, body) => {
+      const queue = queueParam(params.queue, ctx);
+      const { group } = Body.parse(body);
+      const result = await moveErrorGroup(ctx.engine.ctx, queue, group, mode);
+      return {
+        body: result,
+        audit: { identities: result.moved, count: result.moved.length, detail: `group ${group}` },
+      };
+    },
+  );
+}
