@@ -5,6 +5,7 @@ export enum LuaCode {
   CHANGED = -2,
   LOST = -3,
   DUPLICATE = -4,
+  ACTIVE = -5,
 }
 
 export type EngineErrorCode = "NOT_FOUND" | "CONFLICT" | "LOST" | "UNKNOWN_QUEUE" | "INVALID";
@@ -31,6 +32,11 @@ export function checkLuaReply(reply: unknown, context: string): number {
       throw new EngineError("LOST", `${context}: the message is no longer in the processing list`);
     case LuaCode.DUPLICATE:
       throw new EngineError("CONFLICT", `${context}: an identical message is already scheduled`);
+    case LuaCode.ACTIVE:
+      throw new EngineError(
+        "CONFLICT",
+        `${context}: this queue already has a requeue-all or delete-all task running`,
+      );
     default:
       throw new Error(`${context}: unknown script code ${n}`);
   }

@@ -14,6 +14,9 @@ const FILE = /^([a-zA-Z]+)-(\d+)\.lua$/;
 
 export type ScriptName =
   | "promoteDue"
+  | "createTask"
+  | "claimTask"
+  | "progressTask"
   | "promoteOne"
   | "moveIndexed"
   | "moveTail"

@@ -8,6 +8,7 @@ import { purgeExpired } from "../queues/tail";
 import { recoverAbandoned } from "./processor";
 import { logLine } from "./log";
 import { VERSION } from "../version";
+import { taskLoop } from "../tasks/redrive";
 
 /**
  * The seed's retry_worker_service: every RETRY_WORKER_INTERVAL_SECONDS it
@@ -43,6 +44,7 @@ export class RetryWorkerService {
   private readonly startedAt: number;
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
+  private tasks?: Promise<void>;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -104,8 +106,9 @@ export class RetryWorkerService {
     }
   }
 
-  /** Runs until stop(); the first run starts at once. */
+  /** Runs until stop(); the first run starts at once. Redrive tasks run beside the runs. */
   start(): void {
+    this.tasks ??= taskLoop(this.ctx, this.instanceId, this.abort.signal);
     this.loop ??= (async () => {
       while (!this.abort.signal.aborted) {
         await this.runOnce();
@@ -117,7 +120,7 @@ export class RetryWorkerService {
   /** Lets the run in progress finish (its batches are atomic), then returns. */
   async stop(): Promise<void> {
     this.abort.abort();
-    await this.loop;
+    await Promise.all([this.loop, this.tasks]);
   }
 }
 

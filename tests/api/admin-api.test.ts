@@ -197,3 +197,33 @@ describe("error groups", () => {
     );
   });
 });
+
+describe("redrive tasks", () => {
+  it("should create a requeue-all task (202), refuse a second one (409) and cancel it", async () => {
+    await app.redis.lpush("document_dlq", entry('{"id":"1"}'), entry('{"id":"2"}'));
+    const cookie = await app.login("admin");
+    const created = await post(cookie, "/api/admin/dlq/document/tasks", {
+      kind: "requeue",
+      ratePerSecond: 1,
+    });
+    expect(created.status).toBe(202);
+    expect(
+      ((await created.json()) as { task: { state: string; total: number } }).task,
+    ).toMatchObject({ state: "pending", total: 2 });
+    expect((await post(cookie, "/api/admin/dlq/document/tasks", { kind: "delete" })).status).toBe(
+      409,
+    );
+    expect((await post(cookie, "/api/admin/dlq/document/tasks", { kind: "explode" })).status).toBe(
+      400,
+    );
+    const cancelled = (await (
+      await post(cookie, "/api/admin/dlq/document/tasks/cancel", {})
+    ).json()) as { task: { state: string } };
+    expect(cancelled.task.state).toBe("cancelled");
+    const shown = (await (await app.call("/api/admin/dlq/document/tasks", { cookie })).json()) as {
+      task: { state: string };
+    };
+    expect(shown.task.state).toBe("cancelled");
+    expect((await post(cookie, "/api/admin/dlq/audio/tasks/cancel", {})).status).toBe(404);
+  });
+});

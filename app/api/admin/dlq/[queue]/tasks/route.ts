@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { adminMutation, adminRead, queueParam } from "@/lib/http/route";
+import { createTask, getTask } from "@/lib/tasks/redrive";
+
+export const dynamic = "force-dynamic";
+
+/** The queue's current or last requeue-all / delete-all task (null when there was none). */
+export const GET = adminRead(async (_request, ctx, params: { queue: string }) => ({
+  task: await getTask(ctx.engine.ctx, queueParam(params.queue, ctx)),
+}));
+
+const Body = z.object({
+  kind: z.enum(["requeue", "delete"]),
+  ratePerSecond: z.number().int().min(0).max(1_000_000).default(0),
+});
+
+/**
+ * Requeue all / delete all, run by the worker service: 202 with the task;
+ * 409 while another task of this queue is active.
+ */
+export const POST = adminMutation(
+  "redrive task",
+  async (_request, ctx, params: { queue: string }, body) => {
+    const queue = queueParam(params.queue, ctx);
+    const { kind, ratePerSecond } = Body.parse(body);
+    const task = await createTask(ctx.engine.ctx, queue, kind, ratePerSecond, ctx.user.name);
+    return {
+      status: 202,
+      body: { task },
+      audit: { count: task.total, detail: `${kind} all at ${ratePerSecond || "full"} msg/s` },
+    };
+  },
+);
