@@ -60,6 +60,28 @@ function check(step, args) {
   else totals.failed += 1;
 }
 
+/**
+ * Adds a runner's counts to the totals. `counts` is null when its JSON report is
+ * missing (a crash); a non-zero exit with no failed test is a suite-level error
+ * (a file that fails to import, an unhandled rejection, no test files): both
+ * count as one failure.
+ */
+function addRunner(name, code, counts) {
+  if (!counts) {
+    console.error(`${name}: no JSON report produced (crash?), counting 1 failure`);
+    totals.failed += 1;
+    return;
+  }
+  let { passed, failed, skipped } = counts;
+  if (code !== 0 && failed === 0) {
+    console.error(`${name} exited with code ${code} without failed tests, counting 1 failure`);
+    failed = 1;
+  }
+  totals.passed += passed;
+  totals.failed += failed;
+  totals.skipped += skipped;
+}
+
 function vitest() {
   header("vitest");
   const out = join(TMP, "vitest.json");
@@ -71,23 +93,15 @@ function vitest() {
     `--outputFile.json=${out}`,
   ]);
   const report = readJson(out);
-  if (!report) {
-    console.error("vitest: no JSON report produced (crash?), counting 1 failure");
-    totals.failed += 1;
-    return;
-  }
-  const passed = report.numPassedTests ?? 0;
-  let failed = report.numFailedTests ?? 0;
-  const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-  // A non-zero exit with no failed test means a suite-level error (a file that
-  // fails to import, an unhandled rejection, no test files...): count it.
-  if (code !== 0 && failed === 0) {
-    console.error(`vitest exited with code ${code} without failed tests, counting 1 failure`);
-    failed = 1;
-  }
-  totals.passed += passed;
-  totals.failed += failed;
-  totals.skipped += skipped;
+  addRunner(
+    "vitest",
+    code,
+    report && {
+      passed: report.numPassedTests ?? 0,
+      failed: report.numFailedTests ?? 0,
+      skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+    },
+  );
 }
 
 function playwright() {
@@ -97,23 +111,16 @@ function playwright() {
   const code = npx(["playwright", "test", "--reporter=list,json"], {
     PLAYWRIGHT_JSON_OUTPUT_NAME: out,
   });
-  const report = readJson(out);
-  const stats = report?.stats;
-  if (!stats) {
-    console.error("playwright: no JSON report produced (crash?), counting 1 failure");
-    totals.failed += 1;
-    return;
-  }
-  const passed = stats.expected ?? 0;
-  let failed = (stats.unexpected ?? 0) + (stats.flaky ?? 0);
-  const skipped = stats.skipped ?? 0;
-  if (code !== 0 && failed === 0) {
-    console.error(`playwright exited with code ${code} without failed tests, counting 1 failure`);
-    failed = 1;
-  }
-  totals.passed += passed;
-  totals.failed += failed;
-  totals.skipped += skipped;
+  const stats = readJson(out)?.stats;
+  addRunner(
+    "playwright",
+    code,
+    stats && {
+      passed: stats.expected ?? 0,
+      failed: (stats.unexpected ?? 0) + (stats.flaky ?? 0),
+      skipped: stats.skipped ?? 0,
+    },
+  );
 }
 
 try {
