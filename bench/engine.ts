@@ -3,7 +3,7 @@ import type Redis from "ioredis";
 import { keysOf } from "../lib/queues/context";
 import { forRequeue } from "../lib/queues/message";
 import { retentionSeconds } from "../lib/queues/producer";
-import { loadBullMQ, type BullConnection } from "./lib/bullmq";
+import { addFailedJobs, loadBullMQ, type BullConnection } from "./lib/bullmq";
 import {
   dlqEntry,
   loadDlq,
@@ -296,29 +296,25 @@ async function redriveRequeueAll(b: BenchServer, n: number, writer: DlqWriter): 
 
 async function bullmqRetryFailed(b: BenchServer, n: number): Promise<Row> {
   await b.flush();
-  const { Queue, Worker } = loadBullMQ();
+  const bull = loadBullMQ();
   const connection = bullConnection(b);
-  const queue = new Queue("bench-retry", { connection });
+  const queue = new bull.Queue("bench-retry", { connection });
   await queue.waitUntilReady();
   const t0 = performance.now();
   let bytes = 0;
-  for (let start = 0; start < n; start += 1000) {
-    const jobs = [];
-    for (let i = start; i < Math.min(n, start + 1000); i++) {
+  // Failed jobs the way BullMQ makes them: a worker whose processor throws.
+  await addFailedJobs(
+    bull,
+    queue,
+    connection,
+    n,
+    (i) => {
       const data = payload(i, 3);
       bytes += payloadBytes(data);
-      jobs.push({ name: QUEUE, data, opts: { attempts: 1 } });
-    }
-    await queue.addBulk(jobs);
-  }
-  // Failed jobs the way BullMQ makes them: a worker whose processor throws.
-  const worker = new Worker(
-    "bench-retry",
-    () => Promise.reject(new Error("GCS download timed out after 30 s")),
-    { connection, concurrency: 200 },
+      return { name: QUEUE, data };
+    },
+    "GCS download timed out after 30 s",
   );
-  while ((await queue.getFailedCount()) < n) await new Promise((r) => setTimeout(r, 200));
-  await worker.close();
   const setupMs = performance.now() - t0;
   check((await queue.getFailedCount()) === n, `BullMQ holds ${n} failed jobs`);
   const p = await phase(b, () => queue.retryJobs({ state: "failed" }));

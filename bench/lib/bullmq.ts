@@ -19,6 +19,7 @@ export interface BullJobOptions {
 }
 
 export interface BullQueue {
+  readonly name: string;
   waitUntilReady(): Promise<unknown>;
   addBulk(jobs: { name: string; data: unknown; opts?: BullJobOptions }[]): Promise<unknown[]>;
   /** Loops moveJobsToWait (`count` jobs per call, 1000 by default) until no delayed job is left. */
@@ -50,4 +51,35 @@ export interface BullMQ {
 
 export function loadBullMQ(): BullMQ {
   return createRequire(join(PEERS_DIR, "package.json"))("bullmq") as BullMQ;
+}
+
+/** Jobs per addBulk call while loading. */
+const ADD_CHUNK = 1000;
+
+/**
+ * `n` failed jobs in `queue`, made the way BullMQ makes them: added in bulks of
+ * 1000 with one attempt each, then failed by a worker whose processor throws
+ * `reason` (BullMQ records the message and the stack trace). Never timed.
+ */
+export async function addFailedJobs(
+  bull: BullMQ,
+  queue: BullQueue,
+  connection: BullConnection,
+  n: number,
+  job: (i: number) => { name: string; data: unknown },
+  reason: string,
+): Promise<void> {
+  for (let start = 0; start < n; start += ADD_CHUNK) {
+    const jobs = [];
+    for (let i = start; i < Math.min(n, start + ADD_CHUNK); i++) {
+      jobs.push({ ...job(i), opts: { attempts: 1 } });
+    }
+    await queue.addBulk(jobs);
+  }
+  const worker = new bull.Worker(queue.name, () => Promise.reject(new Error(reason)), {
+    connection,
+    concurrency: 200,
+  });
+  while ((await queue.getFailedCount()) < n) await new Promise((r) => setTimeout(r, 200));
+  await worker.close();
 }

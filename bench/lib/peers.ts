@@ -9,10 +9,23 @@ import { fileURLToPath } from "node:url";
  */
 export const PEERS_DIR = fileURLToPath(new URL("../peers", import.meta.url));
 
-/** Installs the peers when bullmq is missing; the install's output is shown as it runs. */
+/** The peers bench/peers/package.json lists that bench/peers/node_modules lacks. */
+function missingPeers(): string[] {
+  const manifest = JSON.parse(readFileSync(join(PEERS_DIR, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+  };
+  return Object.keys(manifest.dependencies ?? {}).filter(
+    (name) => !existsSync(join(PEERS_DIR, "node_modules", name, "package.json")),
+  );
+}
+
+/** Installs the peers when any of them is missing; the install's output is shown as it runs. */
 export function ensurePeers(): void {
-  if (existsSync(join(PEERS_DIR, "node_modules", "bullmq"))) return;
-  console.log("[bench] installing peers in bench/peers (npm install)");
+  const missing = missingPeers();
+  if (missing.length === 0) return;
+  console.log(
+    `[bench] installing peers in bench/peers (npm install; missing: ${missing.join(", ")})`,
+  );
   const res = spawnSync("npm", ["install", "--no-audit", "--no-fund"], {
     cwd: PEERS_DIR,
     stdio: "inherit",

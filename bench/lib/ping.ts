@@ -65,9 +65,14 @@ export class PingMonitor {
     return { result, ms, ping };
   }
 
-  async close(): Promise<void> {
-    const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
-    this.worker.postMessage("close");
-    await exited;
+  private closed?: Promise<void>;
+
+  /** Stops the monitor; calling it again waits for the same stop. */
+  close(): Promise<void> {
+    this.closed ??= new Promise<void>((resolve) => {
+      this.worker.once("exit", () => resolve());
+      this.worker.postMessage("close");
+    });
+    return this.closed;
   }
 }

@@ -1,11 +1,20 @@
+/** A count: shown as a whole number (thousands separated), right-aligned like numbers. */
+export class Count {
+  constructor(readonly n: number) {}
+}
+
 /** A plain-text table with aligned columns: numbers right-aligned, text left-aligned. */
-export type Cell = string | number | null | undefined;
+export type Cell = string | number | Count | null | undefined;
 
 function show(cell: Cell): string {
   if (cell === null || cell === undefined) return "—";
   if (typeof cell === "number") return formatNumber(cell);
+  if (cell instanceof Count) return formatNumber(Math.round(cell.n)).split(".")[0]!;
   return cell;
 }
+
+const isNumeric = (cell: Cell) =>
+  typeof cell === "number" || cell instanceof Count || cell === null || cell === undefined;
 
 /** Thousands separated with spaces; at most 2 decimals, fewer for large values. */
 export function formatNumber(n: number): string {
@@ -18,9 +27,7 @@ export function formatNumber(n: number): string {
 
 export function renderTable(title: string, header: string[], rows: Cell[][]): string {
   const text = rows.map((row) => header.map((_, i) => show(row[i])));
-  const numeric = header.map((_, i) =>
-    rows.every((row) => typeof row[i] === "number" || row[i] === null || row[i] === undefined),
-  );
+  const numeric = header.map((_, i) => rows.every((row) => isNumeric(row[i])));
   const widths = header.map((h, i) => Math.max(h.length, ...text.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
     cells

@@ -1,0 +1,142 @@
+import { spawnSync, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { createServer } from "node:net";
+
+/**
+ * Processes a benchmark starts: free ports, which process really listens on a
+ * port (a launcher may hand the socket to a child), and what /proc says about
+ * a process (RSS, CPU time). Linux only, as the benchmarks are.
+ */
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The socket inodes listening on `port` (TCP, IPv4 or IPv6), from /proc/net/tcp*. */
+function listeningInodes(port: number): Set<string> {
+  const inodes = new Set<string>();
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // local_address is ADDR:PORT in hex, st 0A is LISTEN, inode is column 10.
+      if (cols.length > 9 && cols[1]!.endsWith(`:${hexPort}`) && cols[3] === "0A") {
+        inodes.add(cols[9]!);
+      }
+    }
+  }
+  return inodes;
+}
+
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // The command name may hold spaces and parentheses: the fields follow the last ")".
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** `root` and every process below it. */
+export function processTree(root: number): number[] {
+  const all = [root];
+  for (let i = 0; i < all.length; i++) all.push(...childrenOf(all[i]!));
+  return all;
+}
+
+/** The process in `root`'s tree holding the socket that listens on `port`, or null. */
+export function listeningPid(port: number, root: number): number | null {
+  const inodes = listeningInodes(port);
+  if (inodes.size === 0) return null;
+  for (const pid of processTree(root)) {
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m && inodes.has(m[1]!)) return pid;
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  return null;
+}
+
+/** Resident and peak resident memory of a process, in MB (from /proc/<pid>/status). */
+export function memoryMb(pid: number): { rssMb: number; peakRssMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  return { rssMb: kb("VmRSS") / 1024, peakRssMb: kb("VmHWM") / 1024 };
+}
+
+let ticksPerSecond: number | undefined;
+
+/** User + system CPU time a process has used so far, in milliseconds (all its threads). */
+export function cpuMs(pid: number): number {
+  ticksPerSecond ??=
+    Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15 of stat, i.e. 11 and 12 after the name.
+  return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000;
+}
+
+/**
+ * Stops a child started with `detached: true` (its own process group): SIGTERM
+ * to the group, SIGKILL after `graceMs` if it is still there.
+ */
+export async function stopGroup(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      // already gone
+    }
+  };
+  signal("SIGTERM");
+  const timer = setTimeout(() => signal("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** SIGKILLs the child's group when this process exits, however it ends; returns the undo. */
+export function killOnExit(child: ChildProcess): () => void {
+  const kill = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  process.once("exit", kill);
+  return () => process.removeListener("exit", kill);
+}
