@@ -17,7 +17,8 @@ export const INSTALL_HINT =
   "redis-server was not found. Install it with:\n  sudo apt-get update && sudo apt-get install -y redis-server\n" +
   "or set REDIS_SERVER_BIN to its path, or REDIS_URL to a running Redis.";
 
-function freePort(): Promise<number> {
+/** A port nobody listens on now (the OS picks it); callers retry if it is taken meanwhile. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

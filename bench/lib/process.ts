@@ -1,6 +1,5 @@
 import { spawnSync, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { createServer } from "node:net";
 
 /**
  * Processes a benchmark starts: free ports, which process really listens on a
@@ -8,18 +7,7 @@ import { createServer } from "node:net";
  * a process (RSS, CPU time). Linux only, as the benchmarks are.
  */
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from "../../scripts/embedded-redis";
 
 /** The socket inodes listening on `port` (TCP, IPv4 or IPv6), from /proc/net/tcp*. */
 function listeningInodes(port: number): Set<string> {

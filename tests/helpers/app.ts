@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import Redis from "ioredis";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { hashPassword } from "@/lib/auth/users";
 import { defineScripts } from "@/lib/redis/scripts";
-import { startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embedded-redis";
+import { freePort, startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embedded-redis";
 
 /**
  * The production build (`next build`, run by npm test before vitest) served by
@@ -23,17 +22,6 @@ export interface AppFixture {
   call(path: string, init?: RequestInit & { cookie?: string }): Promise<Response>;
   stopRedis(): Promise<void>;
   startRedis(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
-    });
-  });
 }
 
 async function waitForHealth(url: string, child: ChildProcess, log: () => string): Promise<void> {
