@@ -1,5 +1,6 @@
-import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import Redis from "ioredis";
 import { decode, encode } from "next-auth/jwt";
@@ -11,7 +12,13 @@ import { load, loadAutocannon, type Autocannon, type LoadRun } from "./lib/autoc
 import { startBullBoard, type BullBoardServer } from "./lib/bull-board";
 import { addFailedJobs, loadBullMQ, type BullConnection } from "./lib/bullmq";
 import { loadDlq, payload } from "./lib/data";
-import { ensureProductionBuild, NEXTAUTH_SECRET, startNextApp, type NextApp } from "./lib/next-app";
+import {
+  ensureProductionBuild,
+  NEXTAUTH_SECRET,
+  ROOT,
+  startNextApp,
+  type NextApp,
+} from "./lib/next-app";
 import { peerVersion } from "./lib/peers";
 import { cpuMs, memoryMb } from "./lib/process";
 import { cpuSplit, startBenchServer, type BenchServer } from "./lib/server";
@@ -514,6 +521,21 @@ export async function run(args: string[]): Promise<Summary> {
     const results: Record<string, unknown> = { responseBodyBytes: bodyBytes };
     const all: Measured[] = [];
 
+    // One pass over every endpoint first, so that the first measured run does
+    // not pay for lazily loaded route code and JIT warm-up more than the others.
+    const endpoints: [System, string, string][] = [
+      [redrive, app.url, dlqPagePath(PAGE_QUEUE, 0)],
+      [redrive, app.url, "/api/admin/dlq/stats"],
+      [bullBoard, board.url, bullPagePath("all")],
+      [bullBoard, board.url, bullPagePath("one")],
+      [bullBoard, board.url, BULL_COUNTS_PATH],
+    ];
+    if (growth) endpoints.push([redrive, app.url, dlqPagePath(LARGE_QUEUE, sz.deepOffset)]);
+    console.log(`\nWarming up every endpoint (${warmupS} s each, not measured)`);
+    for (const [sys, url, path] of endpoints) {
+      await load(runner.autocannon, url + path, CONNECTIONS, warmupS, sys.headers);
+    }
+
     if (only.includes("page")) {
       console.log("\n1) DLQ page of 50");
       const ours = await measure(runner, redrive, "Redrive", app.url, dlqPagePath(PAGE_QUEUE, 0));
@@ -721,9 +743,11 @@ export async function run(args: string[]): Promise<Summary> {
   }
 }
 
+/** The installed version of one of the project's own packages (some export no package.json). */
 function peerOfRoot(name: string): string {
   try {
-    return (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
+    const file = join(ROOT, "node_modules", name, "package.json");
+    return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
   } catch {
     return "unknown";
   }

@@ -6,7 +6,7 @@ import type { Role } from "../auth/users";
 import { isQueue } from "../queues/keys";
 import { HttpError, toErrorResponse } from "./errors";
 import { clientIp, isSameOrigin } from "./request";
-import { services, type Services } from "./services";
+import { connected, type Services } from "./services";
 
 /**
  * Route handlers are built from these wrappers (bull-board's habit): each
@@ -45,7 +45,7 @@ export function adminRead<P extends Params>(
 ) {
   return async (request: Request, next: Next<P>): Promise<Response> => {
     try {
-      const ctx = { ...services(), user: await sessionUser(), ip: clientIp(request) };
+      const ctx = { ...(await connected()), user: await sessionUser(), ip: clientIp(request) };
       const body = await handler(request, ctx, ((await next?.params) ?? {}) as P);
       return body instanceof Response ? body : Response.json(body);
     } catch (error) {
@@ -75,7 +75,7 @@ export function adminMutation<P extends Params>(
     let ctx: RouteContext | undefined;
     const params = ((await next?.params) ?? {}) as P;
     try {
-      ctx = { ...services(), user: await sessionUser(), ip: clientIp(request) };
+      ctx = { ...(await connected()), user: await sessionUser(), ip: clientIp(request) };
       if (!isSameOrigin(request))
         throw new HttpError(403, "CROSS_SITE", "Cross-site requests cannot change anything");
       if (ctx.user.role !== "admin")

@@ -28,3 +28,26 @@ export function services(): Services {
   }
   return globalForServices.redriveServices;
 }
+
+/**
+ * Waits (at most `timeoutMs`) for the first connection: the client fails fast
+ * with no offline queue, so without this the first request after start-up
+ * would answer 503 while Redis is up. Once connected, this returns at once.
+ */
+export async function connected(timeoutMs = 2_000): Promise<Services> {
+  const s = services();
+  const status = s.redis.status;
+  if (status === "wait" || status === "connecting" || status === "connect") {
+    if (status === "wait") void s.redis.connect().catch(() => undefined);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done() {
+        clearTimeout(timer);
+        s.redis.off("ready", done);
+        resolve();
+      }
+      s.redis.once("ready", done);
+    });
+  }
+  return s;
+}

@@ -30,7 +30,9 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
     if (child.exitCode !== null) throw new Error(`next start exited:\n${log()}`);
     try {
       const res = await fetch(`${url}/api/health`);
-      if (res.status === 200 || res.status === 503) return;
+      // The first answer must already be 200: Redis is up, so a 503 here is a bug.
+      if (res.status === 200) return;
+      if (res.status === 503) throw new Error(`first health check answered 503:\n${log()}`);
     } catch {
       // not listening yet
     }

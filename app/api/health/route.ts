@@ -1,11 +1,11 @@
 import { workerStatus } from "@/lib/health";
-import { services } from "@/lib/http/services";
+import { connected } from "@/lib/http/services";
 
 export const dynamic = "force-dynamic";
 
 /** No login: for load balancers and uptime checks. 503 when Redis does not answer. */
 export async function GET(): Promise<Response> {
-  const { redis, config, engine } = services();
+  const { redis, config, engine } = await connected();
   try {
     await redis.ping();
     const worker = await workerStatus(engine.ctx);

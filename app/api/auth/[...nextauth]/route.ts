@@ -3,7 +3,7 @@ import { authOptions } from "@/lib/auth/options";
 import { clearLoginFailures, loginThrottle, recordLoginFailure } from "@/lib/auth/throttle";
 import { errorResponse, toErrorResponse } from "@/lib/http/errors";
 import { clientIp } from "@/lib/http/request";
-import { services } from "@/lib/http/services";
+import { connected } from "@/lib/http/services";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
@@ -22,7 +22,7 @@ export async function POST(request: Request, context: Context): Promise<Response
   const name = String(form.get("username") ?? "").slice(0, 200);
   const ip = clientIp(request);
   try {
-    const { redis, config } = services();
+    const { redis, config } = await connected();
     const state = await loginThrottle(redis, config, name, ip);
     if (state.blocked) {
       return errorResponse(
