@@ -117,7 +117,7 @@ export async function startNextApp(redisUrl: string, queues: string[]): Promise<
   let output = "";
   const child = spawn(
     process.execPath,
-    ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
+    ["scripts/start.mjs", "-p", String(port), "-H", "127.0.0.1"],
     {
       cwd: ROOT,
       env: {

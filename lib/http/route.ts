@@ -1,7 +1,6 @@
 import "server-only";
-import { getServerSession } from "next-auth";
 import { appendAudit, type AuditRecord } from "../audit/audit";
-import { authOptions } from "../auth/options";
+import { requestUser } from "../auth/session";
 import type { Role } from "../auth/users";
 import { isQueue } from "../queues/keys";
 import { HttpError, toErrorResponse } from "./errors";
@@ -21,10 +20,10 @@ export interface RouteContext extends Services {
 type Params = Record<string, string>;
 type Next<P> = { params: Promise<P> };
 
-async function sessionUser(): Promise<RouteContext["user"]> {
-  const session = await getServerSession(authOptions());
-  if (!session?.user?.name) throw new HttpError(401, "UNAUTHENTICATED", "Log in first");
-  return { name: session.user.name, role: session.user.role };
+async function sessionUser(request: Request): Promise<RouteContext["user"]> {
+  const user = await requestUser(request);
+  if (!user) throw new HttpError(401, "UNAUTHENTICATED", "Log in first");
+  return user;
 }
 
 /** A configured queue name from the path, else 404 (no other key can be addressed). */
@@ -45,7 +44,7 @@ export function adminRead<P extends Params>(
 ) {
   return async (request: Request, next: Next<P>): Promise<Response> => {
     try {
-      const ctx = { ...(await connected()), user: await sessionUser(), ip: clientIp(request) };
+      const ctx = { ...(await connected()), user: await sessionUser(request), ip: clientIp(request) };
       const body = await handler(request, ctx, ((await next?.params) ?? {}) as P);
       return body instanceof Response ? body : Response.json(body);
     } catch (error) {
@@ -75,7 +74,7 @@ export function adminMutation<P extends Params>(
     let ctx: RouteContext | undefined;
     const params = ((await next?.params) ?? {}) as P;
     try {
-      ctx = { ...(await connected()), user: await sessionUser(), ip: clientIp(request) };
+      ctx = { ...(await connected()), user: await sessionUser(request), ip: clientIp(request) };
       if (!isSameOrigin(request))
         throw new HttpError(403, "CROSS_SITE", "Cross-site requests cannot change anything");
       if (ctx.user.role !== "admin")

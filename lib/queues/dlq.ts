@@ -19,7 +19,7 @@ export async function getDlqCount(ctx: EngineContext, queue: string): Promise<nu
   return ctx.redis.llen(keysOf(ctx, queue).dlq);
 }
 
-/** Bounded read of a metadata hash: one HSCAN page (a small hash fits in one). */
+/** Most fields read from one metadata hash (a larger hash gives one HSCAN page). */
 const METADATA_FIELDS_MAX = 64;
 
 /**
@@ -49,7 +49,7 @@ function checkPage(offset: number, limit: number): void {
   }
 }
 
-/** Joins entries with their metadata hashes (one pipeline) into views. */
+/** Joins entries with their metadata hashes (one script call) into views. */
 async function viewsOf(
   ctx: EngineContext,
   entries: { raw: Buffer; index: number }[],
@@ -57,13 +57,12 @@ async function viewsOf(
   if (entries.length === 0) return [];
   const parsed = entries.map(({ raw }) => ({ raw, obj: parseTopLevel(raw) }));
   const metaKeys = parsed.map(({ raw, obj }) => metadataKeyOf(raw, obj));
-  const pipeline = ctx.redis.pipeline();
-  for (const key of metaKeys) pipeline.hscan(key, "0", "COUNT", METADATA_FIELDS_MAX);
-  const scans = await execAll(pipeline);
-  return parsed.map(({ raw, obj }, i) => {
-    const [, flat] = scans[i] as [string, string[]];
-    return toView(raw, obj, entries[i]!.index, metaKeys[i]!, pairsToRecord(flat));
-  });
+  const hashes = (await runScript(ctx.redis, "readHashes", metaKeys, [
+    METADATA_FIELDS_MAX,
+  ])) as string[][];
+  return parsed.map(({ raw, obj }, i) =>
+    toView(raw, obj, entries[i]!.index, metaKeys[i]!, pairsToRecord(hashes[i] ?? [])),
+  );
 }
 
 export interface DlqSearch {

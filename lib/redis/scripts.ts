@@ -7,10 +7,11 @@ import type { ChainableCommander } from "ioredis";
 /**
  * Loads lib/queues/lua/<name>-<numKeys>.lua as ioredis commands (BullMQ's
  * convention): the key count comes from the file name, so it cannot drift from
- * the script's header.
+ * the script's header. `<name>-n.lua` takes any number of keys; runScript
+ * passes the count.
  */
 const LUA_DIR = join(/* turbopackIgnore: true */ process.cwd(), "lib", "queues", "lua");
-const FILE = /^([a-zA-Z]+)-(\d+)\.lua$/;
+const FILE = /^([a-zA-Z]+)-(\d+|n)\.lua$/;
 
 export type ScriptName =
   | "promoteDue"
@@ -25,11 +26,13 @@ export type ScriptName =
   | "ack"
   | "failToRetry"
   | "failToDlq"
-  | "recoverStale";
+  | "recoverStale"
+  | "readHashes";
 
 interface ScriptDef {
   name: ScriptName;
-  numberOfKeys: number;
+  /** undefined: variadic, the caller passes the key count first. */
+  numberOfKeys: number | undefined;
   lua: string;
 }
 
@@ -42,7 +45,7 @@ function loadScripts(dir = LUA_DIR): ScriptDef[] {
     return [
       {
         name: m[1] as ScriptName,
-        numberOfKeys: Number(m[2]),
+        numberOfKeys: m[2] === "n" ? undefined : Number(m[2]),
         lua: readFileSync(/* turbopackIgnore: true */ `${dir}/${file}`, "utf8"),
       },
     ];
@@ -53,7 +56,14 @@ function loadScripts(dir = LUA_DIR): ScriptDef[] {
 export function defineScripts(redis: Redis): void {
   for (const s of loadScripts()) {
     redis.defineCommand(s.name, { lua: s.lua, numberOfKeys: s.numberOfKeys });
+    if (s.numberOfKeys === undefined) variadic.add(s.name);
   }
+}
+
+const variadic = new Set<ScriptName>();
+
+function callArgs(name: ScriptName, keys: string[], args: ScriptArg[]): ScriptArg[] {
+  return variadic.has(name) ? [keys.length, ...keys, ...args] : [...keys, ...args];
 }
 
 export type ScriptArg = string | Buffer | number;
@@ -69,7 +79,7 @@ export function runScript(
 ): Promise<unknown> {
   const fn = (redis as unknown as Record<string, ScriptFn>)[name];
   if (!fn) throw new Error(`Lua script ${name} is not loaded`);
-  return fn.call(redis, ...keys, ...args);
+  return fn.call(redis, ...callArgs(name, keys, args));
 }
 
 /** Queues a script call on a pipeline (replies arrive with the pipeline's exec). */
@@ -81,5 +91,5 @@ export function pipeScript(
 ): ChainableCommander {
   const fn = (pipeline as unknown as Record<string, PipelineFn>)[name];
   if (!fn) throw new Error(`Lua script ${name} is not loaded`);
-  return fn.call(pipeline, ...keys, ...args);
+  return fn.call(pipeline, ...callArgs(name, keys, args));
 }

@@ -56,7 +56,7 @@ export function useApp(env: Record<string, string> = {}): AppFixture {
     let output = "";
     child = spawn(
       process.execPath,
-      ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
+      ["scripts/start.mjs", "-p", String(port), "-H", "127.0.0.1"],
       {
         env: {
           ...process.env,

@@ -10,6 +10,18 @@ async function fillDlq(queue: string, messages: string[]) {
 }
 
 describe("pushToDlq and getDlqMessages", () => {
+  it("should read a bounded part of a huge metadata hash, and none of a missing one", async () => {
+    const fields: Record<string, string> = {};
+    for (let i = 0; i < 5000; i++) fields[`f${i}`] = "x";
+    await r.redis.hset("dlq:metadata:big:f", fields);
+    await r.redis.lpush("document_dlq", '{"job_id":"big","filename":"f"}', '{"job_id":"none"}');
+    const [none, big] = await r.engine.getDlqMessages("document");
+    expect(none!.metadata).toBeNull();
+    const read = Object.keys(big!.metadata ?? {}).length;
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThanOrEqual(64);
+  });
+
   it("should show the newest first with error details and the metadata hash", async () => {
     await fillDlq("document", [
       '{"job_id":"j1","filename":"a.pdf","retry_count":3}',
