@@ -44,7 +44,11 @@ export function adminRead<P extends Params>(
 ) {
   return async (request: Request, next: Next<P>): Promise<Response> => {
     try {
-      const ctx = { ...(await connected()), user: await sessionUser(request), ip: clientIp(request) };
+      const ctx = {
+        ...(await connected()),
+        user: await sessionUser(request),
+        ip: clientIp(request),
+      };
       const body = await handler(request, ctx, ((await next?.params) ?? {}) as P);
       return body instanceof Response ? body : Response.json(body);
     } catch (error) {

@@ -54,23 +54,19 @@ export function useApp(env: Record<string, string> = {}): AppFixture {
     fixture.url = `http://127.0.0.1:${port}`;
     const hash = await hashPassword(PASSWORD);
     let output = "";
-    child = spawn(
-      process.execPath,
-      ["scripts/start.mjs", "-p", String(port), "-H", "127.0.0.1"],
-      {
-        env: {
-          ...process.env,
-          NODE_ENV: "production",
-          NEXT_TELEMETRY_DISABLED: "1",
-          REDIS_URL: fixture.server.url,
-          NEXTAUTH_URL: fixture.url,
-          NEXTAUTH_SECRET: "test-secret-test-secret-test-secret",
-          REDRIVE_USERS: `admin:admin:${hash},viewer:viewer:${hash}`,
-          ...env,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
+    child = spawn(process.execPath, ["scripts/start.mjs", "-p", String(port), "-H", "127.0.0.1"], {
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        REDIS_URL: fixture.server.url,
+        NEXTAUTH_URL: fixture.url,
+        NEXTAUTH_SECRET: "test-secret-test-secret-test-secret",
+        REDRIVE_USERS: `admin:admin:${hash},viewer:viewer:${hash}`,
+        ...env,
       },
-    );
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
     await waitForHealth(fixture.url, child, () => output);
