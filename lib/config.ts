@@ -110,7 +110,20 @@ const baseSchema = z.object({
   LOGIN_WINDOW_SECONDS: int(1, 86_400).default(900),
   CACHE_COMPRESS_THRESHOLD_BYTES: int(0, 1_073_741_824).default(1024),
   CACHE_STATS_FLUSH_MS: int(10, 3_600_000).default(1000),
+
+  METRICS_SAMPLE_SECONDS: int(1, 3600).default(10),
+  // Alert thresholds for every queue (0 turns one off); ALERT_DLQ_SIZE_<Q> and so on override per queue.
+  ALERT_DLQ_SIZE: int(0, 1_000_000_000).default(1000),
+  ALERT_DLQ_GROWTH_PER_HOUR: int(0, 1_000_000_000).default(100),
+  ALERT_DLQ_AGE_HOURS: num(0, 87_600).default(24),
 });
+
+/** When a queue's card turns red (the seed's "alert on DLQ growth"); 0 means off. */
+export interface AlertThresholds {
+  dlqSize: number;
+  growthPerHour: number;
+  oldestAgeHours: number;
+}
 
 export interface QueueKeyNames {
   /** Producers LPUSH here, consumers BLMOVE from the right. */
@@ -123,6 +136,8 @@ export type Config = Omit<z.infer<typeof baseSchema>, "QUEUES"> & {
   QUEUES: string[];
   /** Key names per queue after the seed's REDIS_DLQ_<Q> / REDIS_RETRY_<Q> overrides. */
   queueKeys: Record<string, QueueKeyNames>;
+  /** Alert thresholds per queue after the ALERT_*_<Q> overrides. */
+  alerts: Record<string, AlertThresholds>;
 };
 
 export class ConfigError extends Error {
@@ -134,9 +149,9 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-function issuesToProblems(error: z.ZodError, env: Env): string[] {
+function issuesToProblems(error: z.ZodError, env: Env, fallbackName = "environment"): string[] {
   return error.issues.map((issue) => {
-    const name = String(issue.path[0] ?? "environment");
+    const name = String(issue.path[0] ?? fallbackName);
     const value = env[name];
     const shown = value === undefined ? "" : ` (got ${JSON.stringify(value.slice(0, 60))})`;
     return `${name}: ${issue.message}${shown}`;
@@ -147,7 +162,7 @@ function issuesToProblems(error: z.ZodError, env: Env): string[] {
 function resolveQueueKeys(queues: string[], env: Env, problems: string[]) {
   const keys: Record<string, QueueKeyNames> = {};
   for (const q of queues) {
-    const suffix = q.toUpperCase().replace(/-/g, "_");
+    const suffix = envSuffix(q);
     const pick = (kind: string, fallback: string) => {
       const name = `REDIS_${kind}_${suffix}`;
       const value = env[name];
@@ -171,6 +186,39 @@ function resolveQueueKeys(queues: string[], env: Env, problems: string[]) {
   return keys;
 }
 
+function envSuffix(queue: string): string {
+  return queue.toUpperCase().replace(/-/g, "_");
+}
+
+const ALERT_VARS = [
+  ["dlqSize", "ALERT_DLQ_SIZE", int(0, 1_000_000_000)],
+  ["growthPerHour", "ALERT_DLQ_GROWTH_PER_HOUR", int(0, 1_000_000_000)],
+  ["oldestAgeHours", "ALERT_DLQ_AGE_HOURS", num(0, 87_600)],
+] as const;
+
+/** Per-queue alert thresholds, e.g. ALERT_DLQ_SIZE_VIDEO=50 (the global value otherwise). */
+function resolveAlerts(
+  queues: string[],
+  defaults: AlertThresholds,
+  env: Env,
+  problems: string[],
+): Record<string, AlertThresholds> {
+  const alerts: Record<string, AlertThresholds> = {};
+  for (const q of queues) {
+    const t = { ...defaults };
+    for (const [field, base, schema] of ALERT_VARS) {
+      const name = `${base}_${envSuffix(q)}`;
+      const value = env[name];
+      if (value === undefined || value === "") continue;
+      const parsed = schema.safeParse(value);
+      if (parsed.success) t[field] = parsed.data;
+      else problems.push(...issuesToProblems(parsed.error, { [name]: value }, name));
+    }
+    alerts[q] = t;
+  }
+  return alerts;
+}
+
 /** Parses and validates an environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   // Empty strings mean "unset" so that `FOO=` in an .env file falls back to the default.
@@ -179,8 +227,18 @@ export function loadConfig(env: Env = process.env): Config {
   if (!parsed.success) throw new ConfigError(issuesToProblems(parsed.error, env));
   const problems: string[] = [];
   const queueKeys = resolveQueueKeys(parsed.data.QUEUES, env, problems);
+  const alerts = resolveAlerts(
+    parsed.data.QUEUES,
+    {
+      dlqSize: parsed.data.ALERT_DLQ_SIZE,
+      growthPerHour: parsed.data.ALERT_DLQ_GROWTH_PER_HOUR,
+      oldestAgeHours: parsed.data.ALERT_DLQ_AGE_HOURS,
+    },
+    env,
+    problems,
+  );
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...parsed.data, queueKeys };
+  return { ...parsed.data, queueKeys, alerts };
 }
 
 let cached: Config | undefined;

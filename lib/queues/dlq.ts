@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { runScript } from "../redis/scripts";
-import { BATCH, keysOf, type EngineContext } from "./context";
+import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
+import { countResolved } from "../metrics/counters";
 import { EngineError } from "./errors";
 import {
   failedAtOf,
@@ -257,7 +258,18 @@ async function moveLocated(
     );
   }
   const reply = (await runScript(ctx.redis, "moveIndexed", [dlq, work], args)) as number[];
-  return located.filter((_, i) => reply[i] === 1);
+  const done = located.filter((_, i) => reply[i] === 1);
+  await countResolved(ctx, queue, waits(ctx, done)).catch(() => undefined);
+  return done;
+}
+
+/** How long each entry waited in the DLQ (entries without a failure time are left out). */
+function waits(ctx: EngineContext, entries: Located[]): number[] {
+  const now = nowSeconds(ctx);
+  return entries.flatMap((e) => {
+    const at = failedAtOf(e.raw);
+    return at === null ? [] : [now - at];
+  });
 }
 
 const ATTEMPTS = 3;

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { countFailure, METRICS_COUNTERS_KEY } from "../metrics/counters";
 import type { Config } from "../config";
 import { keysOf, nowSeconds, type EngineContext } from "./context";
 import {
@@ -54,6 +55,7 @@ export async function pushToRetryQueue(
   while ((await ctx.redis.zadd(key, "NX", due, member)) === 0) {
     member = withRetryNonce(member, randomUUID());
   }
+  await countFailure(ctx, queue, false);
   return due;
 }
 
@@ -82,6 +84,8 @@ export async function pushToDlq(
     .lpush(keysOf(ctx, queue).dlq, entry)
     .hset(metaKey, metadataFields(buf, stamp))
     .expire(metaKey, retentionSeconds(ctx.config))
+    .hincrby(METRICS_COUNTERS_KEY, `${queue}:failed`, 1)
+    .hincrby(METRICS_COUNTERS_KEY, `${queue}:dlq_in`, 1)
     .exec();
 }
 

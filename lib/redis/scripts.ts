@@ -27,7 +27,8 @@ export type ScriptName =
   | "failToRetry"
   | "failToDlq"
   | "recoverStale"
-  | "readHashes";
+  | "readHashes"
+  | "pushSample";
 
 interface ScriptDef {
   name: ScriptName;

@@ -1,4 +1,5 @@
 import "server-only";
+import { countFailure } from "../metrics/counters";
 import { randomUUID } from "node:crypto";
 import type Redis from "ioredis";
 import { runScript } from "../redis/scripts";
@@ -192,6 +193,7 @@ async function fail(
       ]);
       if (Number(reply) !== LuaCode.DUPLICATE) {
         checkLuaReply(reply, "failToRetry");
+        await countFailure(ctx, queue, false).catch(() => undefined);
         return "retry";
       }
       member = withRetryNonce(member, randomUUID());
@@ -212,6 +214,8 @@ async function fail(
     [message.raw, sha, entry, metadataKeyOf(entry), retentionSeconds(ctx.config), ...fields],
   );
   checkLuaReply(reply, "failToDlq");
+  // A lost count is a dent in a chart, not a lost message: never fail the message over it.
+  await countFailure(ctx, queue, true).catch(() => undefined);
   return "dlq";
 }
 

@@ -9,6 +9,7 @@ import { recoverAbandoned } from "./processor";
 import { logLine } from "./log";
 import { VERSION } from "../version";
 import { taskLoop } from "../tasks/redrive";
+import { metricsLoop } from "../metrics/history";
 
 /**
  * The seed's retry_worker_service: every RETRY_WORKER_INTERVAL_SECONDS it
@@ -45,6 +46,7 @@ export class RetryWorkerService {
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
   private tasks?: Promise<void>;
+  private metrics?: Promise<void>;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -106,9 +108,15 @@ export class RetryWorkerService {
     }
   }
 
-  /** Runs until stop(); the first run starts at once. Redrive tasks run beside the runs. */
+  /** Runs until stop(); the first run starts at once. Redrive tasks and metrics sampling run beside. */
   start(): void {
     this.tasks ??= taskLoop(this.ctx, this.instanceId, this.abort.signal);
+    this.metrics ??= metricsLoop(this.ctx, this.abort.signal, (error) =>
+      this.log("warn", "metrics sample failed", {
+        instance: this.instanceId,
+        error: String(error),
+      }),
+    );
     this.loop ??= (async () => {
       while (!this.abort.signal.aborted) {
         await this.runOnce();
@@ -120,7 +128,7 @@ export class RetryWorkerService {
   /** Lets the run in progress finish (its batches are atomic), then returns. */
   async stop(): Promise<void> {
     this.abort.abort();
-    await Promise.all([this.loop, this.tasks]);
+    await Promise.all([this.loop, this.tasks, this.metrics]);
   }
 }
 

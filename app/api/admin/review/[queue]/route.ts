@@ -1,0 +1,14 @@
+import { adminMutation, queueParam } from "@/lib/http/route";
+import { markReviewed } from "@/lib/metrics/review";
+
+export const dynamic = "force-dynamic";
+
+/** Marks the queue's DLQ as reviewed now: the overview then counts what failed since. */
+export const POST = adminMutation(
+  "mark reviewed",
+  async (_request, ctx, params: { queue: string }) => {
+    const queue = queueParam(params.queue, ctx);
+    const review = await markReviewed(ctx.engine.ctx, queue, ctx.user.name);
+    return { body: { queue, review } };
+  },
+);

@@ -1,0 +1,68 @@
+import type { AlertThresholds } from "../config";
+import type { QueueStats } from "../queues/types";
+import type { HistoryPoint, QueueAlert } from "./types";
+
+/**
+ * The seed's "alert on DLQ growth": a queue is in alert when its DLQ is larger
+ * than ALERT_DLQ_SIZE, grew by more than ALERT_DLQ_GROWTH_PER_HOUR over the last
+ * hour of history, or holds an entry older than ALERT_DLQ_AGE_HOURS.
+ */
+export function alertsOf(
+  stats: QueueStats,
+  thresholds: AlertThresholds,
+  growthPerHour: number | null,
+): QueueAlert[] {
+  const out: QueueAlert[] = [];
+  const { queue } = stats;
+  if (thresholds.dlqSize > 0 && stats.dlq > thresholds.dlqSize) {
+    out.push({
+      queue,
+      kind: "dlq_size",
+      value: stats.dlq,
+      threshold: thresholds.dlqSize,
+      message: `${stats.dlq} messages in the DLQ (alert above ${thresholds.dlqSize})`,
+    });
+  }
+  if (
+    thresholds.growthPerHour > 0 &&
+    growthPerHour !== null &&
+    growthPerHour > thresholds.growthPerHour
+  ) {
+    out.push({
+      queue,
+      kind: "dlq_growth",
+      value: growthPerHour,
+      threshold: thresholds.growthPerHour,
+      message: `DLQ grew by ${Math.round(growthPerHour)} in the last hour (alert above ${thresholds.growthPerHour})`,
+    });
+  }
+  const ageHours = (stats.oldestDlqAgeSeconds ?? 0) / 3600;
+  if (thresholds.oldestAgeHours > 0 && ageHours > thresholds.oldestAgeHours) {
+    out.push({
+      queue,
+      kind: "dlq_age",
+      value: ageHours,
+      threshold: thresholds.oldestAgeHours,
+      message: `oldest DLQ entry is ${ageHours.toFixed(1)} h old (alert above ${thresholds.oldestAgeHours} h)`,
+    });
+  }
+  return out;
+}
+
+/**
+ * DLQ growth over the last hour, from the 10 s history: the length now minus
+ * the length an hour ago, scaled up when the history is shorter than an hour
+ * (at least 5 minutes of it, else null: too little to tell).
+ */
+export function growthPerHour(
+  points: HistoryPoint[],
+  queue: string,
+  dlqNow: number,
+): number | null {
+  const first = points.find((p) => p.queues[queue] !== undefined);
+  if (!first) return null;
+  const last = points[points.length - 1]!;
+  const span = last.t - first.t;
+  if (span < 300) return null;
+  return ((dlqNow - first.queues[queue]!.dlq) * 3600) / span;
+}

@@ -1,0 +1,61 @@
+import type { EngineContext } from "../queues/context";
+
+/**
+ * Per-queue event counters that queue lengths alone cannot give: failures,
+ * arrivals in the DLQ and how long resolved DLQ entries had waited.
+ *
+ *   HASH redrive:metrics:counters
+ *     "<queue>:failed"        failures (retried or dead-lettered)
+ *     "<queue>:dlq_in"        messages dead-lettered
+ *     "<queue>:resolved"      DLQ entries an admin requeued or deleted, one by one or selected
+ *     "<queue>:resolved_wait" their summed time in the DLQ, seconds
+ *
+ * Counters only grow; the metrics history samples them and takes differences.
+ * Another producer's writes do not count here: the history falls back on the
+ * DLQ's length for those (see history.ts).
+ */
+export const METRICS_COUNTERS_KEY = "redrive:metrics:counters";
+
+export const COUNTERS = ["failed", "dlq_in", "resolved", "resolved_wait"] as const;
+export type CounterName = (typeof COUNTERS)[number];
+export type QueueCounters = Record<CounterName, number>;
+
+/** Counts one failure of a message of `queue`, dead-lettered or not. */
+export async function countFailure(
+  ctx: EngineContext,
+  queue: string,
+  deadLettered: boolean,
+): Promise<void> {
+  const pipeline = ctx.redis.pipeline().hincrby(METRICS_COUNTERS_KEY, `${queue}:failed`, 1);
+  if (deadLettered) pipeline.hincrby(METRICS_COUNTERS_KEY, `${queue}:dlq_in`, 1);
+  await pipeline.exec();
+}
+
+/** Counts DLQ entries an admin resolved, with how long each had waited (when known). */
+export async function countResolved(
+  ctx: EngineContext,
+  queue: string,
+  waitsSeconds: number[],
+): Promise<void> {
+  if (waitsSeconds.length === 0) return;
+  const total = Math.round(waitsSeconds.reduce((a, b) => a + Math.max(0, b), 0));
+  await ctx.redis
+    .pipeline()
+    .hincrby(METRICS_COUNTERS_KEY, `${queue}:resolved`, waitsSeconds.length)
+    .hincrby(METRICS_COUNTERS_KEY, `${queue}:resolved_wait`, total)
+    .exec();
+}
+
+/** Every queue's counters (one HMGET of known fields: the hash is bounded by the queue list). */
+export async function readCounters(ctx: EngineContext): Promise<Record<string, QueueCounters>> {
+  const queues = ctx.config.QUEUES;
+  const fields = queues.flatMap((q) => COUNTERS.map((c) => `${q}:${c}`));
+  const values = await ctx.redis.hmget(METRICS_COUNTERS_KEY, ...fields);
+  const out: Record<string, QueueCounters> = {};
+  queues.forEach((q, i) => {
+    const row = {} as QueueCounters;
+    COUNTERS.forEach((c, j) => (row[c] = Number(values[i * COUNTERS.length + j] ?? 0) || 0));
+    out[q] = row;
+  });
+  return out;
+}

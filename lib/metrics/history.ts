@@ -1,0 +1,177 @@
+import "server-only";
+import { parseInfo } from "../cache/inspect";
+import { readCounters as readCacheCounters } from "../cache/counters";
+import { keysOf, nowSeconds, sleep, type EngineContext } from "../queues/context";
+import { runScript } from "../redis/scripts";
+import { readCounters } from "./counters";
+import type { HistoryPoint, HistoryResponse, HistoryWindow, QueuePoint } from "./types";
+
+/**
+ * Metrics history: the worker service samples every METRICS_SAMPLE_SECONDS and
+ * appends each sample to three capped lists, one per chart window:
+ *
+ *   redrive:metrics:10s   a sample per 10 s bucket, 360 kept (1 hour)
+ *   redrive:metrics:2m    a sample per 2 min bucket, 720 kept (24 hours)
+ *   redrive:metrics:15m   a sample per 15 min bucket, 700 kept (7 days and a bit)
+ *
+ * Downsampling is keeping the first sample of each bucket: samples carry
+ * lengths (gauges) and ever-growing counters, so the rate between any two kept
+ * samples is still exact (a difference of counters over the time between).
+ */
+export interface Tier {
+  key: string;
+  stepSeconds: number;
+  keep: number;
+}
+
+export const TIERS: Record<HistoryWindow, Tier> = {
+  "1h": { key: "redrive:metrics:10s", stepSeconds: 10, keep: 360 },
+  "24h": { key: "redrive:metrics:2m", stepSeconds: 120, keep: 720 },
+  "7d": { key: "redrive:metrics:15m", stepSeconds: 900, keep: 700 },
+};
+
+const WINDOW_SECONDS: Record<HistoryWindow, number> = { "1h": 3600, "24h": 86_400, "7d": 604_800 };
+
+/** One sample as stored: short names and arrays, since 7 days of them are read at once. */
+export interface StoredSample {
+  t: number;
+  /** queue -> [work, processing, retry, dlq, failed, dlq_in, resolved, resolved_wait] */
+  q: Record<string, number[]>;
+  /** Redis keyspace [hits, misses] since it started. */
+  ks: [number, number];
+  /** Redrive cache [hits, misses] over every namespace (redrive:cache:stats). */
+  c: [number, number];
+  /** [used_memory, maxmemory] */
+  m: [number, number];
+}
+
+/** Reads what a sample holds: every queue's lengths and counters, cache counters, memory. */
+export async function takeSample(ctx: EngineContext): Promise<StoredSample> {
+  const pipeline = ctx.redis.pipeline();
+  for (const queue of ctx.config.QUEUES) {
+    const k = keysOf(ctx, queue);
+    pipeline.llen(k.work).llen(k.processing).zcard(k.retry).llen(k.dlq);
+  }
+  pipeline.info("stats").info("memory");
+  const replies = (await pipeline.exec()) ?? [];
+  const values = replies.map(([err, v]) => {
+    if (err) throw err;
+    return v;
+  });
+  const [counters, cache] = await Promise.all([readCounters(ctx), readCacheCounters(ctx.redis)]);
+  const n = ctx.config.QUEUES.length * 4;
+  const stats = parseInfo(values[n] as string);
+  const memory = parseInfo(values[n + 1] as string);
+  const q: StoredSample["q"] = {};
+  ctx.config.QUEUES.forEach((queue, i) => {
+    const c = counters[queue]!;
+    const lengths = values.slice(i * 4, i * 4 + 4) as number[];
+    q[queue] = [...lengths, c.failed, c.dlq_in, c.resolved, c.resolved_wait];
+  });
+  const cacheTotals = Object.values(cache).reduce(
+    (a, b) => [a[0] + b.hits, a[1] + b.misses] as [number, number],
+    [0, 0] as [number, number],
+  );
+  return {
+    t: Math.floor(nowSeconds(ctx)),
+    q,
+    ks: [Number(stats.keyspace_hits) || 0, Number(stats.keyspace_misses) || 0],
+    c: cacheTotals,
+    m: [Number(memory.used_memory) || 0, Number(memory.maxmemory) || 0],
+  };
+}
+
+/** Appends a sample to every tier whose current bucket has none yet; returns the tiers written. */
+export async function recordSample(ctx: EngineContext, sample: StoredSample): Promise<number> {
+  let written = 0;
+  for (const tier of Object.values(TIERS)) {
+    const bucket = sample.t - (sample.t % tier.stepSeconds);
+    // "t" first and set to the bucket: pushSample reads it from the head entry's text.
+    const text = JSON.stringify({ ...sample, t: bucket });
+    written += Number(
+      await runScript(ctx.redis, "pushSample", [tier.key], [bucket, text, tier.keep]),
+    );
+  }
+  return written;
+}
+
+/** The points of one chart window, oldest first. */
+export async function readHistory(
+  ctx: EngineContext,
+  window: HistoryWindow,
+): Promise<HistoryResponse> {
+  const tier = TIERS[window];
+  const raw = await ctx.redis.lrange(tier.key, 0, tier.keep - 1);
+  const since = nowSeconds(ctx) - WINDOW_SECONDS[window];
+  const samples = raw
+    .map(parseSample)
+    .filter((s): s is StoredSample => s !== null && s.t >= since - tier.stepSeconds)
+    .reverse();
+  const points = samples.map((s, i) => toPoint(s, i > 0 ? samples[i - 1]! : null));
+  return { window, stepSeconds: tier.stepSeconds, points: points.filter((p) => p.t >= since) };
+}
+
+function parseSample(text: string): StoredSample | null {
+  try {
+    const s = JSON.parse(text) as StoredSample;
+    return typeof s.t === "number" && s.q && Array.isArray(s.ks) ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+function toPoint(s: StoredSample, prev: StoredSample | null): HistoryPoint {
+  const minutes = prev ? (s.t - prev.t) / 60 : 0;
+  const queues: Record<string, QueuePoint> = {};
+  for (const [queue, v] of Object.entries(s.q)) {
+    const p = prev?.q[queue];
+    const perMin = (i: number) => {
+      if (!p || minutes <= 0) return null;
+      const d = v[i]! - p[i]!;
+      return d < 0 ? null : d / minutes;
+    };
+    // Another producer's dead-letters do not count: the DLQ's growth is a floor.
+    const grew = p ? Math.max(0, v[3]! - p[3]!) / (minutes || 1) : null;
+    const dlqIn = perMin(5);
+    queues[queue] = {
+      work: v[0]!,
+      processing: v[1]!,
+      retry: v[2]!,
+      dlq: v[3]!,
+      failedPerMin: perMin(4),
+      dlqInPerMin: dlqIn === null ? grew : Math.max(dlqIn, grew ?? 0),
+    };
+  }
+  return {
+    t: s.t,
+    queues,
+    hitRate: ratio(s.ks, prev?.ks),
+    cacheHitRate: ratio(s.c, prev?.c),
+    usedMemory: s.m[0],
+    maxMemory: s.m[1],
+  };
+}
+
+function ratio(now: [number, number], before?: [number, number]): number | null {
+  if (!before) return null;
+  const hits = now[0] - before[0];
+  const misses = now[1] - before[1];
+  if (hits < 0 || misses < 0 || hits + misses === 0) return null;
+  return hits / (hits + misses);
+}
+
+/** Samples until the signal aborts, every METRICS_SAMPLE_SECONDS; a failed sample is skipped. */
+export async function metricsLoop(
+  ctx: EngineContext,
+  signal: AbortSignal,
+  onError: (error: unknown) => void = () => undefined,
+): Promise<void> {
+  while (!signal.aborted) {
+    try {
+      await recordSample(ctx, await takeSample(ctx));
+    } catch (error) {
+      onError(error);
+    }
+    await sleep(ctx.config.METRICS_SAMPLE_SECONDS * 1000, signal);
+  }
+}

@@ -1,0 +1,104 @@
+import "server-only";
+import { parseInfo } from "../cache/inspect";
+import { workerStatus } from "../health";
+import { BATCH, keysOf, type EngineContext } from "../queues/context";
+import { getErrorGroups } from "../queues/errorGroups";
+import { retryCountOf } from "../queues/message";
+import { getStats } from "../queues/stats";
+import { alertsOf, growthPerHour } from "./alerts";
+import { readCounters } from "./counters";
+import { readHistory } from "./history";
+import { countNewSince, readReviews } from "./review";
+import type { InsightsResponse, OverviewResponse, QueueInsights } from "./types";
+
+/** Points in a card's sparkline. */
+const TREND_POINTS = 30;
+
+/** The overview's cards: counts, alerts, trend, review and resolution time per queue. */
+export async function buildOverview(ctx: EngineContext): Promise<OverviewResponse> {
+  const [stats, worker, history, reviews, counters, info] = await Promise.all([
+    getStats(ctx),
+    workerStatus(ctx),
+    readHistory(ctx, "1h"),
+    readReviews(ctx),
+    readCounters(ctx),
+    ctx.redis.info(),
+  ]);
+  const server = parseInfo(info);
+  const queues = stats.map((s) => {
+    const growth = growthPerHour(history.points, s.queue, s.dlq);
+    const c = counters[s.queue]!;
+    return {
+      ...s,
+      dlqGrowthPerHour: growth,
+      alerts: alertsOf(s, ctx.config.alerts[s.queue]!, growth),
+      trend: sparkline(history.points.map((p) => p.queues[s.queue]?.dlq ?? 0)),
+      review: reviews[s.queue] ?? null,
+      resolved: {
+        count: c.resolved,
+        meanWaitSeconds: c.resolved > 0 ? c.resolved_wait / c.resolved : null,
+      },
+    };
+  });
+  return {
+    generatedAt: Date.now() / 1000,
+    queues,
+    alerts: queues.flatMap((q) => q.alerts),
+    worker,
+    redis: {
+      version: server.redis_version ?? "?",
+      usedMemory: Number(server.used_memory) || 0,
+      maxMemory: Number(server.maxmemory) || 0,
+      uptimeSeconds: Number(server.uptime_in_seconds) || 0,
+    },
+  };
+}
+
+function sparkline(values: number[]): number[] {
+  if (values.length <= TREND_POINTS) return values;
+  const step = values.length / TREND_POINTS;
+  return Array.from({ length: TREND_POINTS }, (_, i) => values[Math.floor(i * step)]!).concat(
+    values[values.length - 1]!,
+  );
+}
+
+/**
+ * The seed's other DLQ metrics, from the newest BATCH entries of each DLQ:
+ * top error groups, the average retry count, and what is new since the last
+ * review. Bounded reads, so it stays fast on a DLQ of millions.
+ */
+export async function buildInsights(ctx: EngineContext): Promise<InsightsResponse> {
+  const reviews = await readReviews(ctx);
+  const queues = await Promise.all(
+    ctx.config.QUEUES.map((q) => queueInsights(ctx, q, reviews[q]?.at ?? null)),
+  );
+  return { queues };
+}
+
+async function queueInsights(
+  ctx: EngineContext,
+  queue: string,
+  reviewedAt: number | null,
+): Promise<QueueInsights> {
+  const [groups, newest] = await Promise.all([
+    getErrorGroups(ctx, queue, BATCH),
+    ctx.redis.lrangeBuffer(keysOf(ctx, queue).dlq, 0, BATCH - 1),
+  ]);
+  const retries = newest.map((raw) => retryCountOf(raw));
+  const sinceReview =
+    reviewedAt === null
+      ? null
+      : {
+          ...(await countNewSince(ctx, queue, reviewedAt)),
+          newGroups: groups.groups.filter((g) => g.firstSeen !== null && g.firstSeen > reviewedAt),
+        };
+  return {
+    queue,
+    scanned: groups.scanned,
+    total: groups.total,
+    topErrors: groups.groups.slice(0, 10),
+    averageRetryCount:
+      retries.length > 0 ? retries.reduce((a, b) => a + b, 0) / retries.length : null,
+    sinceReview,
+  };
+}

@@ -1,0 +1,62 @@
+import "server-only";
+import { BATCH, keysOf, nowSeconds, type EngineContext } from "../queues/context";
+import { failedAtOf } from "../queues/message";
+import type { ReviewMark } from "./types";
+
+/**
+ * The daily review: an admin marks a queue's DLQ as reviewed, and the overview
+ * shows what failed since. HASH redrive:review, field <queue> -> {"at","by"}.
+ */
+export const REVIEW_KEY = "redrive:review";
+
+export async function markReviewed(
+  ctx: EngineContext,
+  queue: string,
+  by: string,
+): Promise<ReviewMark> {
+  const mark = { at: Math.floor(nowSeconds(ctx)), by };
+  await ctx.redis.hset(REVIEW_KEY, queue, JSON.stringify(mark));
+  return mark;
+}
+
+/** Every queue's last review (one HMGET of known fields). */
+export async function readReviews(ctx: EngineContext): Promise<Record<string, ReviewMark | null>> {
+  const queues = ctx.config.QUEUES;
+  const values = await ctx.redis.hmget(REVIEW_KEY, ...queues);
+  return Object.fromEntries(queues.map((q, i) => [q, parseMark(values[i] ?? null)]));
+}
+
+function parseMark(text: string | null): ReviewMark | null {
+  if (!text) return null;
+  try {
+    const m = JSON.parse(text) as ReviewMark;
+    return typeof m.at === "number" ? m : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * How many entries failed after `since`, counted from the newest until the
+ * first older one (the DLQ is in failure order) and at most `scanMax`.
+ * Entries without a failure time are counted as new: nobody has seen them.
+ */
+export async function countNewSince(
+  ctx: EngineContext,
+  queue: string,
+  since: number,
+  scanMax = 10_000,
+): Promise<{ count: number; atLeast: boolean }> {
+  const { dlq } = keysOf(ctx, queue);
+  let count = 0;
+  for (let start = 0; start < scanMax; start += BATCH) {
+    const page = await ctx.redis.lrangeBuffer(dlq, start, start + BATCH - 1);
+    for (const raw of page) {
+      const at = failedAtOf(raw);
+      if (at !== null && at <= since) return { count, atLeast: false };
+      count++;
+    }
+    if (page.length < BATCH) return { count, atLeast: false };
+  }
+  return { count, atLeast: true };
+}

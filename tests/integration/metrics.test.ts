@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { recordSample, readHistory, takeSample, TIERS } from "@/lib/metrics/history";
+import { buildInsights, buildOverview } from "@/lib/metrics/overview";
+import { markReviewed } from "@/lib/metrics/review";
+import { useRedis } from "../helpers/redis";
+
+const r = useRedis({
+  ALERT_DLQ_SIZE: "2",
+  ALERT_DLQ_GROWTH_PER_HOUR: "0",
+  ALERT_DLQ_AGE_HOURS_VIDEO: "1",
+  ALERT_DLQ_GROWTH_PER_HOUR_AUDIO: "10",
+});
+
+/** Samples at the fixture's clock, then moves it on by `seconds`. */
+async function sampleAndWait(seconds: number) {
+  await recordSample(r.engine.ctx, await takeSample(r.engine.ctx));
+  r.clock.now += seconds;
+}
+
+describe("metrics history", () => {
+  it("should keep one sample per bucket and tier when several workers sample", async () => {
+    const a = await takeSample(r.engine.ctx);
+    expect(await recordSample(r.engine.ctx, a)).toBe(3);
+    expect(await recordSample(r.engine.ctx, a)).toBe(0);
+    r.clock.now += 10;
+    // A new 10 s bucket, but still inside the 2 min and 15 min buckets.
+    expect(await recordSample(r.engine.ctx, await takeSample(r.engine.ctx))).toBe(1);
+    expect(await r.redis.llen(TIERS["1h"].key)).toBe(2);
+    expect(await r.redis.llen(TIERS["7d"].key)).toBe(1);
+  });
+
+  it("should turn counters into rates per minute and lengths into depths", async () => {
+    await sampleAndWait(60);
+    for (let i = 0; i < 3; i++)
+      await r.engine.pushToDlq("document", { id: `d${i}` }, new Error("x"), 3);
+    await r.engine.pushToRetryQueue("document", { id: "r" }, 0);
+    await r.engine.enqueue("audio", { id: "w" });
+    await sampleAndWait(0);
+    const { points, stepSeconds } = await readHistory(r.engine.ctx, "1h");
+    expect(stepSeconds).toBe(10);
+    expect(points).toHaveLength(2);
+    expect(points[0]!.queues.document!.failedPerMin).toBeNull();
+    expect(points[1]!.queues.document).toMatchObject({
+      dlq: 3,
+      retry: 1,
+      failedPerMin: 4,
+      dlqInPerMin: 3,
+    });
+    expect(points[1]!.queues.audio!.work).toBe(1);
+    expect(points[1]!.usedMemory).toBeGreaterThan(0);
+  });
+
+  it("should count another producer's dead letters by the DLQ's growth", async () => {
+    await sampleAndWait(120);
+    await r.redis.lpush("video_dlq", "not json", "{}");
+    await sampleAndWait(0);
+    const { points } = await readHistory(r.engine.ctx, "1h");
+    expect(points[1]!.queues.video!.dlqInPerMin).toBe(1);
+  });
+
+  it("should show only the window asked for and survive a foreign entry in the list", async () => {
+    await sampleAndWait(3 * 3600);
+    await sampleAndWait(0);
+    await r.redis.lpush(TIERS["1h"].key, "garbage");
+    const hour = await readHistory(r.engine.ctx, "1h");
+    expect(hour.points).toHaveLength(1);
+    const day = await readHistory(r.engine.ctx, "24h");
+    expect(day.points).toHaveLength(2);
+  });
+});
+
+describe("overview", () => {
+  it("should raise size, growth and age alerts from the thresholds and the history", async () => {
+    await r.engine.pushToDlq("video", { id: "v" }, new Error("x"), 3);
+    r.clock.now += 2 * 3600;
+    await sampleAndWait(600);
+    for (let i = 0; i < 3; i++) {
+      await r.engine.pushToDlq("document", { id: `d${i}` }, new Error("x"), 3);
+      await r.engine.pushToDlq("audio", { id: `a${i}` }, new Error("x"), 3);
+    }
+    await sampleAndWait(0);
+    const overview = await buildOverview(r.engine.ctx);
+    const kinds = (queue: string) =>
+      overview.queues.find((q) => q.queue === queue)!.alerts.map((a) => a.kind);
+    // document: 3 > 2 entries; audio: also +3 in 10 minutes = 18 an hour > 10; video: 2 h > 1 h old.
+    expect(kinds("document")).toEqual(["dlq_size"]);
+    expect(kinds("audio")).toEqual(["dlq_size", "dlq_growth"]);
+    expect(kinds("video")).toEqual(["dlq_age"]);
+    expect(kinds("graph")).toEqual([]);
+    expect(overview.alerts).toHaveLength(4);
+  });
+
+  it("should report the mean wait of resolved entries", async () => {
+    await r.engine.pushToDlq("document", { id: "a" }, new Error("x"), 3);
+    r.clock.now += 300;
+    const [m] = await r.engine.getDlqMessages("document");
+    await r.engine.requeueFromDlq("document", m!.index, m!.identity);
+    const doc = (await buildOverview(r.engine.ctx)).queues.find((q) => q.queue === "document")!;
+    expect(doc.resolved).toEqual({ count: 1, meanWaitSeconds: 300 });
+  });
+});
+
+describe("daily review", () => {
+  it("should count the messages and list the error groups that are new since the review", async () => {
+    await r.engine.pushToDlq("document", { id: "old" }, new TypeError("bad input 1"), 3);
+    r.clock.now += 60;
+    await markReviewed(r.engine.ctx, "document", "ana");
+    r.clock.now += 60;
+    await r.engine.pushToDlq("document", { id: "n1" }, new TypeError("bad input 2"), 3);
+    await r.engine.pushToDlq("document", { id: "n2" }, new RangeError("disk full on /var/x"), 1);
+    const insights = await buildInsights(r.engine.ctx);
+    const doc = insights.queues.find((q) => q.queue === "document")!;
+    expect(doc.sinceReview?.count).toBe(2);
+    expect(doc.sinceReview?.newGroups.map((g) => g.errorType)).toEqual(["RangeError"]);
+    expect(doc.topErrors[0]).toMatchObject({ errorType: "TypeError", count: 2 });
+    expect(doc.averageRetryCount).toBeCloseTo(7 / 3);
+    expect(insights.queues.find((q) => q.queue === "audio")!.sinceReview).toBeNull();
+  });
+});
