@@ -1,0 +1,5 @@
+import { CacheView } from "@/components/cache/CacheView";
+
+export default function CachePage() {
+  return <CacheView />;
+}

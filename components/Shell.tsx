@@ -1,0 +1,126 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { signOut } from "next-auth/react";
+import { useState, type ReactNode } from "react";
+import { useDashboard, useRefreshAll } from "./DashboardProvider";
+import { Button } from "./ui";
+
+/** The frame of every dashboard page: navigation, refresh control, outage banner. */
+export function Shell(props: { children: ReactNode }) {
+  const { queues, viewer, outage } = useDashboard();
+  const [menuOpen, setMenuOpen] = useState(false);
+  return (
+    <div className="min-h-screen bg-zinc-50 dark:bg-zinc-950">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-zinc-900"
+      >
+        Skip to content
+      </a>
+      <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2">
+          <Link href="/" className="text-base font-bold tracking-tight">
+            Redrive
+          </Link>
+          <Button
+            tone="ghost"
+            className="md:hidden"
+            aria-expanded={menuOpen}
+            aria-controls="main-nav"
+            onClick={() => setMenuOpen((o) => !o)}
+          >
+            Menu
+          </Button>
+          <nav
+            id="main-nav"
+            aria-label="Main"
+            className={`${menuOpen ? "flex" : "hidden"} w-full flex-col gap-1 md:flex md:w-auto md:flex-row md:items-center`}
+          >
+            <NavLink href="/">Overview</NavLink>
+            {queues.map((q) => (
+              <NavLink key={q} href={`/queues/${encodeURIComponent(q)}`}>
+                {q}
+              </NavLink>
+            ))}
+            <NavLink href="/cache">Cache</NavLink>
+            <NavLink href="/audit">Audit</NavLink>
+          </nav>
+          <div className="ml-auto flex items-center gap-3 text-sm">
+            <RefreshControl />
+            <span className="hidden text-zinc-600 sm:inline dark:text-zinc-400">
+              {viewer.name} · {viewer.role}
+            </span>
+            <Button tone="ghost" onClick={() => void signOut({ callbackUrl: "/login" })}>
+              Log out
+            </Button>
+          </div>
+        </div>
+      </header>
+      {outage && (
+        <div
+          role="alert"
+          className="border-b border-amber-300 bg-amber-50 px-4 py-2 text-center text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+        >
+          Redis is unreachable ({outage}). Showing the last data received; this page recovers by
+          itself.
+        </div>
+      )}
+      <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+        {props.children}
+      </main>
+    </div>
+  );
+}
+
+function NavLink(props: { href: string; children: ReactNode }) {
+  const pathname = usePathname();
+  const active = props.href === "/" ? pathname === "/" : pathname.startsWith(props.href);
+  return (
+    <Link
+      href={props.href}
+      aria-current={active ? "page" : undefined}
+      className="rounded-md px-2.5 py-1.5 text-sm text-zinc-700 hover:bg-zinc-100 aria-[current=page]:bg-zinc-900 aria-[current=page]:text-white dark:text-zinc-300 dark:hover:bg-zinc-800 dark:aria-[current=page]:bg-zinc-100 dark:aria-[current=page]:text-zinc-900"
+    >
+      {props.children}
+    </Link>
+  );
+}
+
+const INTERVALS: [number, string][] = [
+  [0, "Paused"],
+  [2000, "2 s"],
+  [5000, "5 s"],
+  [15000, "15 s"],
+  [60000, "1 min"],
+];
+
+/** The visible refresh control: how often pages poll, a "refresh now" button, the last update. */
+function RefreshControl() {
+  const { interval, setInterval, lastUpdated } = useDashboard();
+  const refresh = useRefreshAll();
+  return (
+    <div className="flex items-center gap-1">
+      <label className="sr-only" htmlFor="refresh-interval">
+        Auto refresh
+      </label>
+      <select
+        id="refresh-interval"
+        value={interval}
+        onChange={(e) => setInterval(Number(e.target.value))}
+        className="rounded-md border border-zinc-300 bg-white px-1.5 py-1 text-xs dark:border-zinc-700 dark:bg-zinc-900"
+        title={lastUpdated ? `Updated ${new Date(lastUpdated).toLocaleTimeString()}` : undefined}
+      >
+        {INTERVALS.map(([ms, label]) => (
+          <option key={ms} value={ms}>
+            {ms === 0 ? label : `Every ${label}`}
+          </option>
+        ))}
+      </select>
+      <Button tone="ghost" aria-label="Refresh now" onClick={() => void refresh()}>
+        ↻
+      </Button>
+    </div>
+  );
+}
