@@ -1,0 +1,132 @@
+"use client";
+
+import dynamic from "next/dynamic";
+import { useState } from "react";
+import useSWR from "swr";
+import type { HistoryPoint, HistoryResponse, HistoryWindow } from "@/lib/metrics/types";
+import { WINDOWS } from "@/lib/metrics/types";
+import type { Series, TimeSeriesChartProps } from "../charts/TimeSeriesChart";
+import { useDashboard } from "../DashboardProvider";
+import { fmtBytes, fmtInt, fmtPercent } from "../format";
+import { Card, ErrorNote, Segmented } from "../ui";
+import { queueColor } from "./palette";
+
+// recharts is loaded after the page's first paint, not in its first-load JavaScript.
+const TimeSeriesChart = dynamic<TimeSeriesChartProps>(() => import("../charts/TimeSeriesChart"), {
+  ssr: false,
+  loading: () => <div className="h-[220px] animate-pulse rounded bg-zinc-100 dark:bg-zinc-800" />,
+});
+
+type Row = Record<string, number | null>;
+
+function perQueue(
+  points: HistoryPoint[],
+  queues: string[],
+  pick: (p: HistoryPoint, q: string) => number | null,
+): Row[] {
+  return points.map((p) => {
+    const row: Row = { t: p.t };
+    for (const q of queues) row[q] = pick(p, q);
+    return row;
+  });
+}
+
+/** The overview's charts over 1 h, 24 h or 7 d of sampled history. */
+export function HistoryCharts() {
+  const { queues } = useDashboard();
+  const [window, setWindow] = useState<HistoryWindow>("1h");
+  const { data, error } = useSWR<HistoryResponse>(`/api/admin/metrics?window=${window}`);
+  const points = data?.points ?? [];
+  const long = window !== "1h";
+  const queueSeries: Series[] = queues.map((q) => ({
+    key: q,
+    label: q,
+    color: queueColor(queues, q),
+  }));
+  const charts: {
+    name: string;
+    title: string;
+    rows: Row[];
+    series: Series[];
+    format: (v: number) => string;
+  }[] = [
+    {
+      name: "dlq",
+      title: "DLQ depth",
+      rows: perQueue(points, queues, (p, q) => p.queues[q]?.dlq ?? null),
+      series: queueSeries,
+      format: fmtInt,
+    },
+    {
+      name: "work",
+      title: "Work queue depth",
+      rows: perQueue(points, queues, (p, q) => p.queues[q]?.work ?? null),
+      series: queueSeries,
+      format: fmtInt,
+    },
+    {
+      name: "retry",
+      title: "Scheduled retries",
+      rows: perQueue(points, queues, (p, q) => p.queues[q]?.retry ?? null),
+      series: queueSeries,
+      format: fmtInt,
+    },
+    {
+      name: "failures",
+      title: "Failures per minute",
+      rows: perQueue(points, queues, (p, q) => p.queues[q]?.failedPerMin ?? null),
+      series: queueSeries,
+      format: (v) => v.toFixed(v < 10 ? 1 : 0),
+    },
+    {
+      name: "hit-rate",
+      title: "Cache hit rate",
+      rows: points.map((p) => ({ t: p.t, redis: p.hitRate, cache: p.cacheHitRate })),
+      series: [
+        { key: "cache", label: "Redrive cache", color: "#059669" },
+        { key: "redis", label: "Redis keyspace", color: "#2563eb" },
+      ],
+      format: (v) => fmtPercent(v, 0),
+    },
+    {
+      name: "memory",
+      title: "Redis memory",
+      rows: points.map((p) => ({ t: p.t, used: p.usedMemory, max: p.maxMemory || null })),
+      series: [
+        { key: "used", label: "used", color: "#7c3aed" },
+        { key: "max", label: "maxmemory", color: "#dc2626" },
+      ],
+      format: fmtBytes,
+    },
+  ];
+  return (
+    <section aria-labelledby="history-title" className="flex flex-col gap-3">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 id="history-title" className="text-lg font-semibold">
+          History
+        </h2>
+        <Segmented label="Chart window" options={WINDOWS} value={window} onChange={setWindow} />
+      </div>
+      <ErrorNote error={data ? null : error} />
+      {data && points.length < 2 && (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          The worker service samples every 10 seconds; charts fill in as samples arrive (is{" "}
+          <code>npm run worker</code> running?).
+        </p>
+      )}
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+        {charts.map((c) => (
+          <Card key={c.name} title={c.title}>
+            <TimeSeriesChart
+              name={c.name}
+              rows={c.rows}
+              series={c.series}
+              format={c.format}
+              long={long}
+            />
+          </Card>
+        ))}
+      </div>
+    </section>
+  );
+}

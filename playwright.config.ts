@@ -1,0 +1,39 @@
+import { defineConfig, devices } from "@playwright/test";
+
+/**
+ * Browser tests: real Chromium (the system's, never a download) against the
+ * production build served by `next start`, a real redis-server and a real
+ * worker service, all started by tests/e2e/global-setup.ts. One worker: the
+ * tests share that server and Redis.
+ */
+export default defineConfig({
+  testDir: "tests/e2e",
+  // The README's screenshots are made on request (npm run screenshots), not by every test run.
+  testIgnore: process.env.SCREENSHOTS === "1" ? [] : ["**/screenshots.spec.ts"],
+  globalSetup: "./tests/e2e/global-setup.ts",
+  workers: 1,
+  fullyParallel: false,
+  timeout: 45_000,
+  expect: { timeout: 10_000 },
+  retries: 0,
+  reporter: "list",
+  use: {
+    ...devices["Desktop Chrome"],
+    viewport: { width: 1280, height: 900 },
+    baseURL: process.env.E2E_BASE_URL,
+    trace: "off",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+});

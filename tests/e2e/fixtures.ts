@@ -1,0 +1,43 @@
+import { test as base, expect } from "@playwright/test";
+import Redis from "ioredis";
+import { e2eEnv } from "./setup-env";
+
+/**
+ * Every browser test gets a Redis client on the dashboard's Redis, emptied
+ * before the test (the worker service writes its heartbeat again within a second).
+ */
+export const test = base.extend<{ redis: Redis }>({
+  redis: async ({}, use) => {
+    const client = new Redis(e2eEnv().redisUrl, { maxRetriesPerRequest: 1 });
+    // The outage test stops this Redis: reconnect errors are expected, not news.
+    client.on("error", () => undefined);
+    await client.flushall();
+    await use(client);
+    client.disconnect();
+  },
+});
+
+export { expect };
+
+/** A DLQ entry of the shape Redrive's pushToDlq writes (error inline, failed_at ISO). */
+export function dlqEntry(
+  id: string,
+  queue: string,
+  message = "bad input",
+  extra: object = {},
+): string {
+  return JSON.stringify({
+    id,
+    job_id: `job-${id}`,
+    filename: `reports/${id}.pdf`,
+    retry_count: 3,
+    error: {
+      type: "ValueError",
+      message,
+      stack: `Traceback (most recent call last):\n  ValueError: ${message}`,
+    },
+    failed_at: new Date(Date.now() - 60_000).toISOString(),
+    original_queue: queue,
+    ...extra,
+  });
+}

@@ -1,0 +1,89 @@
+import { spawn } from "node:child_process";
+import { dlqEntry, expect, test } from "./fixtures";
+import { ADMIN_STATE, e2eEnv, PASSWORD } from "./setup-env";
+
+const QUEUES = ["document", "audio", "video", "graph"];
+
+/** An hour of history samples at 10 s, in the worker service's stored format. */
+function historySamples(now: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    const t = Math.floor((now - 3000 + i * 50) / 10) * 10;
+    const q = Object.fromEntries(
+      QUEUES.map((name, k) => [name, [10 + i, 0, 5, i * (k + 1), i * 3, i, 0, 0]]),
+    );
+    out.push(
+      JSON.stringify({
+        t,
+        q,
+        ks: [i * 90, i * 10],
+        c: [i * 80, i * 20],
+        m: [1_000_000 + i * 1000, 0],
+      }),
+    );
+  }
+  return out;
+}
+
+test("should log in with the form and land on the overview", async ({ page }) => {
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login/);
+  await page.getByLabel("User").fill("admin");
+  await page.getByLabel("Password").fill("wrong");
+  await page.getByRole("button", { name: "Log in", exact: true }).click();
+  await expect(page.getByText("Wrong user name or password.")).toBeVisible();
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await expect(page.getByText("admin · admin")).toBeVisible();
+});
+
+test.describe("as an admin", () => {
+  test.use({ storageState: ADMIN_STATE });
+
+  test("should draw the history charts and turn a queue over its threshold red", async ({
+    page,
+    redis,
+  }) => {
+    await redis.lpush("redrive:metrics:10s", ...historySamples(Date.now() / 1000));
+    const entries = Array.from({ length: 60 }, (_, i) => dlqEntry(`v${i}`, "video"));
+    await redis.lpush("video_dlq", ...entries);
+    await page.goto("/");
+    await expect(page.locator('[data-chart][data-ready="true"]')).toHaveCount(6);
+    const video = page.locator('[data-queue-card="video"]');
+    await expect(video).toHaveAttribute("data-alert", "true");
+    await expect(video).toContainText("60");
+    await expect(page.locator('[data-queue-card="audio"]')).toHaveAttribute("data-alert", "false");
+    await expect(page.getByRole("heading", { name: /Alerts/ })).toBeVisible();
+    await expect(page.getByText("video: 60 messages in the DLQ (alert above 50)")).toBeVisible();
+    await page.getByRole("button", { name: "24h" }).click();
+    await expect(page.locator('[data-chart="dlq"]')).toBeVisible();
+  });
+
+  test("should show a banner while Redis is down, keep the last data, and recover by itself", async ({
+    page,
+    redis,
+  }) => {
+    await redis.lpush("document_dlq", dlqEntry("d1", "document"));
+    await page.goto("/");
+    await page.getByLabel("Auto refresh").selectOption("2000");
+    const card = page.locator('[data-queue-card="document"]');
+    await expect(card).toContainText("Dead letters");
+    await expect(card).toContainText("1");
+    await redis.call("SHUTDOWN", "NOSAVE").catch(() => undefined);
+    await expect(page.getByText(/Redis is unreachable/)).toBeVisible({ timeout: 15_000 });
+    await expect(card).toBeVisible();
+    const { redisPort } = e2eEnv();
+    const restarted = spawn(
+      "redis-server",
+      ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      {
+        stdio: "ignore",
+        detached: true,
+      },
+    );
+    restarted.unref();
+    await expect(page.getByText(/Redis is unreachable/)).toBeHidden({ timeout: 20_000 });
+    await expect(card).toContainText("0");
+  });
+});
