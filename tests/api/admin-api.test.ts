@@ -227,3 +227,48 @@ describe("redrive tasks", () => {
     expect((await post(cookie, "/api/admin/dlq/audio/tasks/cancel", {})).status).toBe(404);
   });
 });
+
+describe("overview, insights, metrics and review", () => {
+  it("should serve the overview and the metrics history, and refuse an unknown window", async () => {
+    await app.redis.lpush("video_dlq", entry('{"id":"v"}'));
+    await app.redis.lpush(
+      "redrive:metrics:10s",
+      JSON.stringify({
+        t: Math.floor(Date.now() / 10_000) * 10,
+        q: {},
+        ks: [0, 0],
+        c: [0, 0],
+        m: [1, 0],
+      }),
+    );
+    const cookie = await app.login("viewer");
+    const overview = await app.call("/api/admin/overview", { cookie });
+    expect(overview.status).toBe(200);
+    const body = (await overview.json()) as { queues: { queue: string; dlq: number }[] };
+    expect(body.queues.find((q) => q.queue === "video")?.dlq).toBe(1);
+    const metrics = await app.call("/api/admin/metrics?window=24h", { cookie });
+    expect(((await metrics.json()) as { stepSeconds: number }).stepSeconds).toBe(120);
+    const bad = await app.call("/api/admin/metrics?window=1y", { cookie });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBeTruthy();
+  });
+
+  it("should mark a queue reviewed, audit it, and count what failed since", async () => {
+    const cookie = await app.login("admin");
+    expect((await post(cookie, "/api/admin/review/nope", {})).status).toBe(404);
+    const res = await post(cookie, "/api/admin/review/graph", {});
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1100));
+    await app.redis.lpush(
+      "graph_dlq",
+      toDlqEntry(Buffer.from('{"id":"g"}'), { ...stamp, failedAt: new Date() }),
+    );
+    const insights = (await (await app.call("/api/admin/insights", { cookie })).json()) as {
+      queues: { queue: string; sinceReview: { count: number } | null }[];
+    };
+    expect(insights.queues.find((q) => q.queue === "graph")?.sinceReview?.count).toBe(1);
+    expect(insights.queues.find((q) => q.queue === "audio")?.sinceReview).toBeNull();
+    const audit = await app.redis.xrevrange("redrive:audit", "+", "-", "COUNT", 1);
+    expect(JSON.stringify(audit)).toContain("mark reviewed");
+  });
+});
