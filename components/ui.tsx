@@ -215,6 +215,18 @@ export function ErrorNote(props: { error: unknown }) {
   );
 }
 
+/**
+ * The scrolling frame of a wide table: focusable and named, so that keyboard
+ * users can scroll it (axe: scrollable-region-focusable) on a phone screen.
+ */
+export function TableWrap(props: { label: string; children: ReactNode }) {
+  return (
+    <div className={table.wrap} tabIndex={0} role="region" aria-label={props.label}>
+      {props.children}
+    </div>
+  );
+}
+
 /** Shared table classes, so that every table reads the same. */
 export const table = {
   wrap: "overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800",
