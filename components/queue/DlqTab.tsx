@@ -111,6 +111,7 @@ export function DlqTab() {
           total={data.total}
           pageSize={PAGE}
           noun="dead letters"
+          busy={stale}
           onChange={goTo}
         />
       )}

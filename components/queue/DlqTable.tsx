@@ -33,7 +33,7 @@ export function DlqTable(props: {
   };
 
   return (
-    <div className={`${table.wrap} bg-white dark:bg-zinc-900`}>
+    <div className={`${table.wrap} relative bg-white dark:bg-zinc-900`}>
       <table
         aria-label={`Dead letters of ${queue}`}
         aria-busy={props.stale}
@@ -92,7 +92,7 @@ export function DlqTable(props: {
               <tr
                 key={key}
                 onClick={(e) => onRowClick(e, m)}
-                className={`${table.row} cursor-pointer hover:bg-zinc-50 dark:hover:bg-zinc-800/60 ${checked ? "bg-blue-50 dark:bg-blue-950/40" : ""}`}
+                className={`${table.row} cursor-pointer [&>td]:align-middle hover:bg-zinc-50 dark:hover:bg-zinc-800/60 ${checked ? "bg-blue-50 dark:bg-blue-950/40" : ""}`}
               >
                 {isAdmin && (
                   <td className={table.td}>

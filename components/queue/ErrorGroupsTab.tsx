@@ -51,7 +51,7 @@ export function ErrorGroupsTab() {
         </p>
       )}
       {error && !data && <ErrorNote error={error} />}
-      <div className={`${table.wrap} bg-white dark:bg-zinc-900`}>
+      <div className={`${table.wrap} relative bg-white dark:bg-zinc-900`}>
         <table aria-label={`Error groups of ${queue}`} className={table.table}>
           <thead className={table.head}>
             <tr>
@@ -92,7 +92,7 @@ export function ErrorGroupsTab() {
               </tr>
             )}
             {groups.map((g) => (
-              <tr key={g.id} className={table.row}>
+              <tr key={g.id} className={`${table.row} [&>td]:align-middle`}>
                 <td className={`${table.td} max-w-48 break-words font-mono text-xs`}>
                   {preview(g.errorType, 80)}
                 </td>

@@ -13,7 +13,7 @@ export function FilterBar(props: { value: string; onApply: (q: string) => void }
     props.onApply(draft.trim());
   };
   return (
-    <form role="search" onSubmit={submit} className="flex min-w-0 flex-1 flex-wrap gap-2">
+    <form role="search" onSubmit={submit} className="flex min-w-64 flex-1 gap-2">
       <input
         type="search"
         aria-label="Filter messages"
@@ -21,7 +21,7 @@ export function FilterBar(props: { value: string; onApply: (q: string) => void }
         maxLength={200}
         value={draft}
         onChange={(e) => setDraft(e.target.value)}
-        className="min-w-0 flex-1 basis-48 rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm placeholder:text-zinc-500 focus-visible:outline-2 focus-visible:outline-blue-600 dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-400"
+        className="min-w-0 flex-1 rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm placeholder:text-zinc-500 focus-visible:outline-2 focus-visible:outline-blue-600 dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-400"
       />
       <Button type="submit">Filter</Button>
       {props.value && (

@@ -10,6 +10,8 @@ export function Pager(props: {
   total: number;
   pageSize: number;
   noun: string;
+  /** While the next page loads: a second click would compute from the old offset. */
+  busy?: boolean;
   onChange: (offset: number) => void;
 }) {
   const { offset, count, total, pageSize } = props;
@@ -26,13 +28,13 @@ export function Pager(props: {
       <div className="flex gap-2">
         {offset > 0 && count === 0 && <Button onClick={() => props.onChange(0)}>First page</Button>}
         <Button
-          disabled={offset === 0}
+          disabled={props.busy || offset === 0}
           onClick={() => props.onChange(Math.max(0, offset - pageSize))}
         >
           Previous page
         </Button>
         <Button
-          disabled={offset + pageSize >= total}
+          disabled={props.busy || offset + pageSize >= total}
           onClick={() => props.onChange(offset + pageSize)}
         >
           Next page

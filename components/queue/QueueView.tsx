@@ -45,30 +45,30 @@ export function QueueView(props: { queue: string }) {
   );
 }
 
-/** The outcome of the last action; the live region exists from the start so that it is announced. */
+/**
+ * The outcome of the last action. The live region is always in the tree (never display:none),
+ * or screen readers would miss the first message; the dismiss button stays outside it.
+ */
 function StatusLine(props: { status: Status | null; onDismiss: () => void }) {
   const s = props.status;
+  const tone =
+    s?.tone === "error"
+      ? "mb-4 bg-red-50 text-red-900 dark:bg-red-950 dark:text-red-100"
+      : "mb-4 bg-emerald-50 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100";
   return (
-    <div role="status" aria-live="polite" className="mb-4 empty:hidden">
+    <div className={`flex items-start gap-3 rounded-md text-sm ${s ? `${tone} px-3 py-2` : ""}`}>
+      <div role="status" aria-live="polite" className="min-w-0 flex-1 break-words">
+        {s && <span key={s.seq}>{s.text}</span>}
+      </div>
       {s && (
-        <p
-          key={s.seq}
-          className={`flex items-start justify-between gap-3 rounded-md px-3 py-2 text-sm ${
-            s.tone === "success"
-              ? "bg-emerald-50 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100"
-              : "bg-red-50 text-red-900 dark:bg-red-950 dark:text-red-100"
-          }`}
+        <button
+          type="button"
+          onClick={props.onDismiss}
+          aria-label="Dismiss message"
+          className="shrink-0 rounded px-1 focus-visible:outline-2 focus-visible:outline-blue-600"
         >
-          <span className="min-w-0 break-words">{s.text}</span>
-          <button
-            type="button"
-            onClick={props.onDismiss}
-            aria-label="Dismiss message"
-            className="shrink-0 rounded px-1 focus-visible:outline-2 focus-visible:outline-blue-600"
-          >
-            ✕
-          </button>
-        </p>
+          ✕
+        </button>
       )}
     </div>
   );

@@ -47,7 +47,7 @@ export function RetriesTab() {
         )}
       </div>
       {error && !data && <ErrorNote error={error} />}
-      <div className={`${table.wrap} bg-white dark:bg-zinc-900`}>
+      <div className={`${table.wrap} relative bg-white dark:bg-zinc-900`}>
         <table
           aria-label={`Scheduled retries of ${queue}`}
           aria-busy={stale}
@@ -86,7 +86,7 @@ export function RetriesTab() {
               </tr>
             )}
             {retries.map((r) => (
-              <tr key={`${r.rank}:${r.identity}`} className={table.row}>
+              <tr key={`${r.rank}:${r.identity}`} className={`${table.row} [&>td]:align-middle`}>
                 <td className={`${table.td} whitespace-nowrap`}>
                   <time dateTime={new Date(r.due * 1000).toISOString()} title={fmtTime(r.due)}>
                     {fmtRelative(r.due)}
@@ -129,6 +129,7 @@ export function RetriesTab() {
           total={data.total}
           pageSize={PAGE}
           noun="retries"
+          busy={stale}
           onChange={setOffset}
         />
       )}
