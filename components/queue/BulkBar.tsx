@@ -1,0 +1,45 @@
+"use client";
+
+import type { RequeueResponse } from "@/lib/http/types";
+import { postJson, queuePath } from "../api";
+import { Button } from "../ui";
+import { useAction, useQueue } from "./context";
+import { plural } from "./text";
+
+export interface Selected {
+  identity: string;
+  index: number;
+}
+
+/** Requeue or delete the checked messages of the page (admin only; the caller decides). */
+export function BulkBar(props: { selected: Selected[]; onDone: () => void }) {
+  const { queue } = useQueue();
+  const { busy, run } = useAction();
+  const n = props.selected.length;
+
+  const act = async (mode: "requeue" | "delete") => {
+    const outcome = await run(
+      () => postJson<RequeueResponse>(queuePath(queue, mode), { messages: props.selected }),
+      (r) =>
+        `${plural(r.moved.length, "message")} ${mode === "requeue" ? "requeued" : "deleted"}` +
+        (r.missing.length > 0
+          ? `; ${plural(r.missing.length, "message was", "messages were")} no longer in the DLQ.`
+          : "."),
+    );
+    if (outcome.ok) props.onDone();
+  };
+
+  return (
+    <div className="flex flex-wrap items-center gap-2 text-sm">
+      <span className="tabular-nums text-zinc-600 dark:text-zinc-400">
+        {n > 0 ? `${plural(n, "message")} selected` : "Select messages to act on them"}
+      </span>
+      <Button disabled={n === 0 || busy} onClick={() => void act("requeue")}>
+        Requeue selected
+      </Button>
+      <Button disabled={n === 0 || busy} onClick={() => void act("delete")}>
+        Delete selected
+      </Button>
+    </div>
+  );
+}

@@ -1,0 +1,201 @@
+"use client";
+
+import { useMemo, useState, type ReactNode } from "react";
+import type { DlqMessage, RequeueResponse } from "@/lib/http/types";
+import { postJson, queuePath } from "../api";
+import { fmtBytes, fmtInt, fmtTime } from "../format";
+import { Badge, Button, Dialog, ErrorNote, Segmented } from "../ui";
+import { useAction, useQueue } from "./context";
+import { LongText } from "./LongText";
+import { fmtRelative } from "./text";
+
+export const GONE =
+  "This message is no longer in the DLQ at that position (it was requeued, deleted or moved by someone else). The list has been refreshed.";
+
+/**
+ * One message as it was when opened: a snapshot, so that polling does not
+ * swap the entry under the reader's eyes while the DLQ shifts.
+ */
+export function MessageDrawer(props: { message: DlqMessage | null; onClose: () => void }) {
+  const m = props.message;
+  const { queue, isAdmin } = useQueue();
+  const { busy, run } = useAction();
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const close = () => {
+    setFailure(null);
+    props.onClose();
+  };
+
+  const act = async (mode: "requeue" | "delete") => {
+    if (!m) return;
+    setFailure(null);
+    const outcome = await run(
+      () =>
+        postJson<RequeueResponse>(queuePath(queue, mode, String(m.index)), {
+          identity: m.identity,
+        }),
+      () => `Message ${m.index} ${mode === "requeue" ? "requeued to the work queue" : "deleted"}.`,
+      GONE,
+    );
+    // Closed after a conflict too: this snapshot is no longer what the DLQ holds. Other
+    // failures stay in the drawer (the status line is behind the modal) so that one can retry.
+    if (outcome.ok || outcome.conflict) close();
+    else setFailure(outcome.message);
+  };
+
+  return (
+    <Dialog
+      side
+      open={m !== null}
+      title={m ? `Message ${fmtInt(m.index)}` : "Message"}
+      onClose={close}
+      footer={
+        m && isAdmin ? (
+          <>
+            <Button tone="danger" disabled={busy} onClick={() => void act("delete")}>
+              Delete
+            </Button>
+            <Button tone="primary" disabled={busy} onClick={() => void act("requeue")}>
+              Requeue
+            </Button>
+          </>
+        ) : undefined
+      }
+    >
+      {failure && (
+        <div className="mb-4">
+          <ErrorNote error={failure} />
+        </div>
+      )}
+      {m && <Details key={`${m.index}:${m.identity}`} m={m} />}
+    </Dialog>
+  );
+}
+
+function Details({ m }: { m: DlqMessage }) {
+  const [view, setView] = useState<"Formatted" | "Raw">(m.isJson ? "Formatted" : "Raw");
+  // Formatting is the costly part for a large entry: once per message and view.
+  const body = useMemo(
+    () => (view === "Formatted" && m.isJson ? JSON.stringify(m.payload, null, 2) : m.raw),
+    [view, m],
+  );
+  const metadata = m.metadata ? Object.entries(m.metadata) : null;
+
+  return (
+    <div className="space-y-5 text-sm">
+      <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1.5">
+        <Field term="Error type">
+          <span className="font-mono">{m.errorType ?? "–"}</span>
+        </Field>
+        <Field term="Retries">{fmtInt(m.retryCount)}</Field>
+        <Field term="Failed">
+          {m.failedAt ? `${fmtTime(m.failedAt)} (${fmtRelative(m.failedAt)})` : "–"}
+        </Field>
+        <Field term="Index">{fmtInt(m.index)} (0 is the newest)</Field>
+        <Field term="Identity">
+          <span className="break-all font-mono text-xs">{m.identity}</span>
+        </Field>
+        <Field term="Size">
+          {fmtBytes(m.bytes)} {!m.isJson && <Badge tone="amber">not a JSON object</Badge>}
+        </Field>
+        {m.jobId && (
+          <Field term="Job id">
+            <span className="break-all font-mono text-xs">{m.jobId}</span>
+          </Field>
+        )}
+        {m.filename && (
+          <Field term="File">
+            <span className="break-all">{m.filename}</span>
+          </Field>
+        )}
+        {m.originalQueue && <Field term="Original queue">{m.originalQueue}</Field>}
+      </dl>
+
+      <Section title="Error message">
+        {m.errorMessage ? (
+          <LongText label="Error message" text={m.errorMessage} limit={16 * 1024} />
+        ) : (
+          <Muted>None recorded.</Muted>
+        )}
+      </Section>
+
+      <Section title="Stack">
+        {m.errorStack ? (
+          <LongText label="Error stack" text={m.errorStack} />
+        ) : (
+          <Muted>None recorded.</Muted>
+        )}
+      </Section>
+
+      <Section
+        title="Payload"
+        actions={
+          m.isJson && (
+            <Segmented
+              label="Payload view"
+              options={["Formatted", "Raw"] as const}
+              value={view}
+              onChange={setView}
+            />
+          )
+        }
+      >
+        {m.isJson && view === "Formatted" && (
+          <p className="mb-2 text-xs text-zinc-600 dark:text-zinc-400">
+            Formatted from the parsed entry; integers beyond 2^53 are exact only in Raw.
+          </p>
+        )}
+        <LongText key={view} label="Payload" text={body} />
+      </Section>
+
+      <Section title="Metadata">
+        {metadata && metadata.length > 0 ? (
+          <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1.5">
+            {metadata.map(([k, v]) => (
+              <Field key={k} term={k}>
+                {v.length > 4096 ? (
+                  <LongText label={k} text={v} limit={4096} />
+                ) : (
+                  <span className="break-all font-mono text-xs">{v}</span>
+                )}
+              </Field>
+            ))}
+          </dl>
+        ) : (
+          <Muted>
+            No metadata hash (<span className="font-mono text-xs">{m.metadataKey}</span> expired or
+            was never written).
+          </Muted>
+        )}
+      </Section>
+    </div>
+  );
+}
+
+function Field(props: { term: string; children: ReactNode }) {
+  return (
+    <>
+      <dt className="break-all text-zinc-600 dark:text-zinc-400">{props.term}</dt>
+      <dd className="min-w-0">{props.children}</dd>
+    </>
+  );
+}
+
+function Section(props: { title: string; actions?: ReactNode; children: ReactNode }) {
+  return (
+    <section>
+      <div className="mb-2 flex items-center justify-between gap-2">
+        <h3 className="text-xs font-semibold uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
+          {props.title}
+        </h3>
+        {props.actions}
+      </div>
+      {props.children}
+    </section>
+  );
+}
+
+function Muted(props: { children: ReactNode }) {
+  return <p className="text-zinc-600 dark:text-zinc-400">{props.children}</p>;
+}

@@ -1,0 +1,89 @@
+"use client";
+
+import useSWR from "swr";
+import type { DlqStatsResponse } from "@/lib/http/types";
+import type { OverviewResponse, ReviewMark } from "@/lib/metrics/types";
+import { postJson } from "../api";
+import { fmtDuration, fmtInt, fmtTime } from "../format";
+import { Button } from "../ui";
+import { useAction, useQueue } from "./context";
+import { fmtRelative } from "./text";
+
+/** Queue name, its counts, and the daily review mark. */
+export function QueueHeader() {
+  const { queue, isAdmin } = useQueue();
+  const { data: stats } = useSWR<DlqStatsResponse>("/api/admin/dlq/stats");
+  // The overview is the one read that carries the review mark; the overview page polls the same key.
+  const { data: overview } = useSWR<OverviewResponse>("/api/admin/overview");
+  const s = stats?.queues.find((q) => q.queue === queue);
+  const review = overview?.queues.find((q) => q.queue === queue)?.review ?? null;
+  const { busy, run } = useAction();
+
+  const markReviewed = () =>
+    void run(
+      () => postJson<{ review: ReviewMark }>(`/api/admin/review/${encodeURIComponent(queue)}`, {}),
+      (r) => `Marked ${queue} as reviewed at ${fmtTime(r.review.at)}.`,
+    );
+
+  return (
+    <header className="mb-6 space-y-4">
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div className="min-w-0">
+          <h1 className="break-all text-xl font-semibold">{queue}</h1>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            {review ? (
+              <span title={fmtTime(review.at)}>
+                Last reviewed {fmtRelative(review.at)} by {review.by}
+              </span>
+            ) : overview ? (
+              "Never reviewed"
+            ) : (
+              " "
+            )}
+          </p>
+        </div>
+        {isAdmin && (
+          <Button onClick={markReviewed} disabled={busy}>
+            Mark reviewed
+          </Button>
+        )}
+      </div>
+      <dl className="grid grid-cols-2 gap-3 rounded-lg border border-zinc-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-5 dark:border-zinc-800 dark:bg-zinc-900">
+        <Count label="Work" value={fmtInt(s?.work)} />
+        <Count label="Processing" value={fmtInt(s?.processing)} />
+        <Count
+          label="Retry"
+          value={fmtInt(s?.retry)}
+          hint={
+            s && s.retryDue > 0
+              ? `${fmtInt(s.retryDue)} due now`
+              : s?.nextRetryAt
+                ? `next ${fmtRelative(s.nextRetryAt)}`
+                : undefined
+          }
+        />
+        <Count label="DLQ" value={fmtInt(s?.dlq)} red={(s?.dlq ?? 0) > 0} />
+        <Count
+          label="Oldest DLQ entry"
+          value={s?.oldestDlqAgeSeconds == null ? "–" : fmtDuration(s.oldestDlqAgeSeconds)}
+          hint={s?.oldestDlqAt ? fmtTime(s.oldestDlqAt) : undefined}
+        />
+      </dl>
+    </header>
+  );
+}
+
+/** Stat inside a definition list, so that each number is read with its label. */
+function Count(props: { label: string; value: string; hint?: string; red?: boolean }) {
+  return (
+    <div>
+      <dt className="text-xs text-zinc-600 dark:text-zinc-400">{props.label}</dt>
+      <dd
+        className={`text-lg font-semibold tabular-nums ${props.red ? "text-red-700 dark:text-red-400" : ""}`}
+      >
+        {props.value}
+      </dd>
+      {props.hint && <dd className="text-xs text-zinc-600 dark:text-zinc-400">{props.hint}</dd>}
+    </div>
+  );
+}

@@ -1,0 +1,138 @@
+"use client";
+
+import { useState } from "react";
+import useSWR from "swr";
+import type { RetryPageResponse } from "@/lib/http/types";
+import { postJson } from "../api";
+import { fmtBytes, fmtInt, fmtTime } from "../format";
+import { Button, ErrorNote, table } from "../ui";
+import { useAction, useQueue } from "./context";
+import { Pager } from "./Pager";
+import { fmtRelative, plural, preview } from "./text";
+
+const PAGE = 50;
+
+/** Scheduled retries, soonest first; "retry now" moves them to the work queue at once. */
+export function RetriesTab() {
+  const { queue, isAdmin } = useQueue();
+  const [offset, setOffset] = useState(0);
+  const base = `/api/admin/retry/${encodeURIComponent(queue)}`;
+  const { data, error } = useSWR<RetryPageResponse>(`${base}?offset=${offset}&limit=${PAGE}`);
+  const { busy, run } = useAction();
+  const retries = data?.retries ?? [];
+  const stale = !!data && data.offset !== offset;
+
+  const retryOne = (identity: string, rank: number) =>
+    void run(
+      () => postJson<{ moved: number }>(`${base}/now`, { identity, rank }),
+      () => `Retry of ${identity} moved to the work queue.`,
+      "That retry is no longer scheduled (it was promoted or moved); the list has been refreshed.",
+    );
+  const retryAll = () =>
+    void run(
+      () => postJson<{ moved: number }>(`${base}/now`, { all: true }),
+      (r) => `${plural(r.moved, "scheduled retry", "scheduled retries")} moved to the work queue.`,
+    );
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          {data ? `${plural(data.total, "retry", "retries")} scheduled, soonest first.` : " "}
+        </p>
+        {isAdmin && (
+          <Button disabled={busy || !data || data.total === 0} onClick={retryAll}>
+            Retry all now
+          </Button>
+        )}
+      </div>
+      {error && !data && <ErrorNote error={error} />}
+      <div className={`${table.wrap} relative bg-white dark:bg-zinc-900`}>
+        <table
+          aria-label={`Scheduled retries of ${queue}`}
+          aria-busy={stale}
+          className={`${table.table} ${stale ? "opacity-60" : ""}`}
+        >
+          <thead className={table.head}>
+            <tr>
+              <th scope="col" className={table.th}>
+                Due
+              </th>
+              <th scope="col" className={`${table.th} text-right`}>
+                Retries
+              </th>
+              <th scope="col" className={table.th}>
+                Identity
+              </th>
+              <th scope="col" className={table.th}>
+                Payload
+              </th>
+              {isAdmin && (
+                <th scope="col" className={table.th}>
+                  <span className="sr-only">Actions</span>
+                </th>
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            {retries.length === 0 && (
+              <tr className={table.row}>
+                <td
+                  colSpan={isAdmin ? 5 : 4}
+                  className={`${table.td} py-8 text-center text-zinc-600 dark:text-zinc-400`}
+                >
+                  {data ? "No retries scheduled." : "Loading…"}
+                </td>
+              </tr>
+            )}
+            {retries.map((r) => (
+              <tr key={`${r.rank}:${r.identity}`} className={`${table.row} [&>td]:align-middle`}>
+                <td className={`${table.td} whitespace-nowrap`}>
+                  <time dateTime={new Date(r.due * 1000).toISOString()} title={fmtTime(r.due)}>
+                    {fmtRelative(r.due)}
+                  </time>
+                </td>
+                <td className={`${table.td} text-right tabular-nums`}>{fmtInt(r.retryCount)}</td>
+                <td
+                  className={`${table.td} max-w-56 truncate font-mono text-xs`}
+                  title={r.identity}
+                >
+                  {r.identity}
+                </td>
+                <td
+                  className={`${table.td} max-w-96 truncate font-mono text-xs text-zinc-700 dark:text-zinc-300`}
+                  title={`${fmtBytes(r.bytes)}`}
+                >
+                  {preview(r.raw, 120)}
+                </td>
+                {isAdmin && (
+                  <td className={`${table.td} text-right`}>
+                    <Button
+                      className="whitespace-nowrap py-0.5"
+                      aria-label={`Retry ${r.identity} now`}
+                      disabled={busy}
+                      onClick={() => retryOne(r.identity, r.rank)}
+                    >
+                      Retry now
+                    </Button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {data && (
+        <Pager
+          offset={data.offset}
+          count={retries.length}
+          total={data.total}
+          pageSize={PAGE}
+          noun="retries"
+          busy={stale}
+          onChange={setOffset}
+        />
+      )}
+    </div>
+  );
+}
