@@ -229,7 +229,7 @@ export function TableWrap(props: { label: string; children: ReactNode }) {
 
 /** Shared table classes, so that every table reads the same. */
 export const table = {
-  wrap: "overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800",
+  wrap: "relative overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800",
   table: "min-w-full text-left text-sm",
   head: "bg-zinc-50 text-xs uppercase tracking-wide text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400",
   th: "px-3 py-2 font-medium",

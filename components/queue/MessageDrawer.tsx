@@ -1,7 +1,8 @@
 "use client";
 
 import { useMemo, useState, type ReactNode } from "react";
-import type { DlqMessage, RequeueResponse } from "@/lib/http/types";
+import useSWR from "swr";
+import type { DlqMessage, DlqMessageResponse, RequeueResponse } from "@/lib/http/types";
 import { postJson, queuePath } from "../api";
 import { fmtBytes, fmtInt, fmtTime } from "../format";
 import { Badge, Button, Dialog, ErrorNote, Segmented } from "../ui";
@@ -68,8 +69,42 @@ export function MessageDrawer(props: { message: DlqMessage | null; onClose: () =
           <ErrorNote error={failure} />
         </div>
       )}
-      {m && <Details key={`${m.index}:${m.identity}`} m={m} />}
+      {m && <Whole m={m} />}
     </Dialog>
+  );
+}
+
+/**
+ * Lists carry the first 64 KB of a large entry; the drawer fetches it whole
+ * (once: the drawer is a snapshot, not polled).
+ */
+function Whole({ m }: { m: DlqMessage }) {
+  const { queue } = useQueue();
+  const url = m.truncated
+    ? `${queuePath(queue, "message", String(m.index))}?identity=${encodeURIComponent(m.identity)}`
+    : null;
+  const { data, error } = useSWR<DlqMessageResponse>(url, {
+    refreshInterval: 0,
+    revalidateOnFocus: false,
+  });
+  const whole = data?.message ?? m;
+  return (
+    <>
+      {url && !data && !error && (
+        <p role="status" className="mb-3 text-xs text-zinc-600 dark:text-zinc-400">
+          Loading the whole message ({fmtBytes(m.bytes)})…
+        </p>
+      )}
+      {error && (
+        <div className="mb-3">
+          <ErrorNote error={error} />
+        </div>
+      )}
+      <Details
+        key={`${whole.index}:${whole.identity}:${whole.truncated ? "cut" : "whole"}`}
+        m={whole}
+      />
+    </>
   );
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import type { MoveMode } from "../queues/dlq";
+import type { DlqMessage } from "../queues/types";
 import { HttpError } from "./errors";
 import { adminMutation, queueParam } from "./route";
 import { Selection, SingleMessage } from "./schemas";
@@ -42,4 +43,13 @@ export function moveSelectedRoute(mode: MoveMode) {
       };
     },
   );
+}
+
+/** The most of one entry a list response carries (a page of 200 entries of 1 MB would be 200 MB). */
+export const LIST_ENTRY_BYTES = 64 * 1024;
+
+/** An entry as a list shows it: cut to LIST_ENTRY_BYTES, without the parsed payload when cut. */
+export function forList(m: DlqMessage): DlqMessage {
+  if (m.raw.length <= LIST_ENTRY_BYTES) return m;
+  return { ...m, raw: m.raw.slice(0, LIST_ENTRY_BYTES), payload: null, truncated: true };
 }

@@ -19,6 +19,11 @@ export interface DlqPageResponse {
   filter?: { q: string; scanned: number; complete: boolean; nextOffset: number | null };
 }
 
+export interface DlqMessageResponse {
+  queue: string;
+  message: DlqMessage;
+}
+
 export interface RequeueResponse {
   moved: string[];
   missing: string[];

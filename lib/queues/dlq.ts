@@ -66,6 +66,24 @@ async function viewsOf(
   );
 }
 
+/**
+ * One entry, whole, named by position and identity: at `index` if it is still
+ * there, else wherever it moved; null when it is gone.
+ */
+export async function getDlqMessage(
+  ctx: EngineContext,
+  queue: string,
+  index: number,
+  identity: string,
+): Promise<DlqMessage | null> {
+  const { dlq } = keysOf(ctx, queue);
+  const [hit] = await checkHints(ctx, dlq, [{ identity, index }]);
+  const found = hit ?? (await scanFor(ctx, dlq, [identity], new Set()))[0];
+  if (!found) return null;
+  const [view] = await viewsOf(ctx, [{ raw: found.raw, index: found.index }]);
+  return view ?? null;
+}
+
 export interface DlqSearch {
   messages: DlqMessage[];
   /** Entries looked at, from `offset`. */

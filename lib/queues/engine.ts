@@ -50,6 +50,10 @@ export class QueueEngine {
   getDlqMessages(queue: string, offset?: number, limit?: number) {
     return dlq.getDlqMessages(this.ctx, queue, offset, limit);
   }
+
+  getDlqMessage(queue: string, index: number, identity: string) {
+    return dlq.getDlqMessage(this.ctx, queue, index, identity);
+  }
   requeueFromDlq(queue: string, index: number, identity: string) {
     return dlq.requeueFromDlq(this.ctx, queue, index, identity);
   }

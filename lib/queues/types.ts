@@ -26,6 +26,11 @@ export interface DlqMessage {
   metadataKey: string;
   /** The metadata hash's fields, or null when there is none (expired or never written). */
   metadata: Record<string, string> | null;
+  /**
+   * Set in lists when the entry is larger than a list shows: `raw` holds its
+   * start and `payload` is null; GET …/dlq/{queue}/message/{index} has it whole.
+   */
+  truncated?: boolean;
 }
 
 export interface QueueStats {

@@ -234,3 +234,38 @@ describe("Redis outage", () => {
     expect(status).toBe(200);
   }, 40_000);
 });
+
+describe("large entries", () => {
+  it("should cut a large entry in lists and serve it whole by index and identity", async () => {
+    const big = entry(JSON.stringify({ id: "big", blob: "x".repeat(300_000) }));
+    await app.redis.lpush("document_dlq", big, entry('{"id":"small"}'));
+    const cookie = await app.login("viewer");
+    const page = (await (await app.call("/api/admin/dlq/document", { cookie })).json()) as {
+      messages: {
+        identity: string;
+        raw: string;
+        payload: unknown;
+        truncated?: boolean;
+        bytes: number;
+      }[];
+    };
+    const [small, cut] = page.messages;
+    expect(small!.truncated).toBeUndefined();
+    expect(cut).toMatchObject({ identity: "id:big", truncated: true, payload: null });
+    expect(cut!.raw.length).toBe(64 * 1024);
+    expect(cut!.bytes).toBe(big.length);
+    // Served whole even after it moved (a newer entry arrived in front of it).
+    await app.redis.lpush("document_dlq", entry('{"id":"newer"}'));
+    const res = await app.call("/api/admin/dlq/document/message/0?identity=id%3Abig", { cookie });
+    expect(res.status).toBe(200);
+    const whole = (await res.json()) as {
+      message: { raw: string; index: number; truncated?: boolean };
+    };
+    expect(whole.message.raw).toBe(big.toString());
+    expect(whole.message.index).toBe(2);
+    const gone = await app.call("/api/admin/dlq/document/message/0?identity=id%3Anope", { cookie });
+    expect(gone.status).toBe(404);
+    const bad = await app.call("/api/admin/dlq/document/message/-1?identity=id%3Abig", { cookie });
+    expect(bad.status).toBe(400);
+  });
+});

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { searchDlq } from "@/lib/queues/dlq";
+import { forList } from "@/lib/http/dlq-routes";
 import { adminRead, queueParam } from "@/lib/http/route";
 import type { DlqPageResponse } from "@/lib/http/types";
 
@@ -23,7 +24,7 @@ export const GET = adminRead(
         total,
         offset: query.offset,
         limit: query.limit,
-        messages: found.messages,
+        messages: found.messages.map(forList),
         filter: {
           q: query.q,
           scanned: found.scanned,
@@ -33,6 +34,12 @@ export const GET = adminRead(
       };
     }
     const messages = await ctx.engine.getDlqMessages(queue, query.offset, query.limit);
-    return { queue, total, offset: query.offset, limit: query.limit, messages };
+    return {
+      queue,
+      total,
+      offset: query.offset,
+      limit: query.limit,
+      messages: messages.map(forList),
+    };
   },
 );

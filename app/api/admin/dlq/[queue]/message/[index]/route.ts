@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { HttpError } from "@/lib/http/errors";
+import { adminRead, queueParam } from "@/lib/http/route";
+import { Identity } from "@/lib/http/schemas";
+import type { DlqMessageResponse } from "@/lib/http/types";
+
+export const dynamic = "force-dynamic";
+
+const Query = z.object({ identity: Identity });
+const Index = z.coerce.number().int().min(0).max(1e9);
+
+/** One entry whole (lists cut large ones): at its index, or wherever it moved; 404 when gone. */
+export const GET = adminRead(
+  async (request, ctx, params: { queue: string; index: string }): Promise<DlqMessageResponse> => {
+    const queue = queueParam(params.queue, ctx);
+    const index = Index.parse(params.index);
+    const { identity } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
+    const message = await ctx.engine.getDlqMessage(queue, index, identity);
+    if (!message) throw new HttpError(404, "NOT_FOUND", "This message is no longer in the DLQ");
+    return { queue, message };
+  },
+);
