@@ -1,0 +1,137 @@
+import { dlqEntry, expect, test } from "./fixtures";
+import { ADMIN_STATE, VIEWER_STATE } from "./setup-env";
+
+/** The document DLQ with `n` entries; index 0 (the newest) is d{n-1}. */
+async function fill(redis: import("ioredis").default, n: number) {
+  const entries = Array.from({ length: n }, (_, i) =>
+    dlqEntry(`d${i}`, "document", `bad input ${i}`),
+  );
+  await redis.lpush("document_dlq", ...entries);
+}
+
+test.describe("as an admin", () => {
+  test.use({ storageState: ADMIN_STATE });
+
+  test("should requeue one message from the table: it leaves the DLQ and arrives in the work queue", async ({
+    page,
+    redis,
+  }) => {
+    await fill(redis, 3);
+    await page.goto("/queues/document");
+    const table = page.getByRole("table", { name: "Dead letters of document" });
+    await expect(table.getByRole("row")).toHaveCount(4);
+    await page.getByRole("button", { name: "Details of message 1" }).click();
+    const drawer = page.getByRole("dialog");
+    await expect(drawer.getByLabel("Payload", { exact: true })).toContainText('"id": "d1"');
+    await drawer.getByRole("button", { name: "Requeue", exact: true }).click();
+    await expect(page.getByRole("status")).toContainText("requeued");
+    await expect(table.getByRole("row")).toHaveCount(3);
+    expect(await redis.llen("document_dlq")).toBe(2);
+    const work = await redis.lrange("document_queue", 0, -1);
+    expect(work).toHaveLength(1);
+    expect(JSON.parse(work[0]!)).toMatchObject({ id: "d1", retry_count: 0 });
+    expect(work[0]).not.toContain('"error"');
+  });
+
+  test("should requeue a selection in one go", async ({ page, redis }) => {
+    await fill(redis, 5);
+    await page.goto("/queues/document");
+    await page.getByLabel("Select message 0").check();
+    await page.getByLabel("Select message 3").check();
+    await page.getByRole("button", { name: "Requeue selected" }).click();
+    await expect(page.getByRole("status")).toContainText(/2/);
+    await expect.poll(() => redis.llen("document_queue")).toBe(2);
+    const ids = (await redis.lrange("document_queue", 0, -1)).map(
+      (m) => (JSON.parse(m) as { id: string }).id,
+    );
+    expect(ids.sort()).toEqual(["d1", "d4"]);
+    expect(await redis.llen("document_dlq")).toBe(3);
+  });
+
+  test("should requeue all through a redrive task and show its progress to the end", async ({
+    page,
+    redis,
+  }) => {
+    await fill(redis, 40);
+    await page.goto("/queues/document");
+    await page.getByRole("button", { name: "Requeue all" }).click();
+    const confirm = page.getByRole("dialog");
+    await expect(confirm).toContainText("40");
+    await confirm.getByLabel("Rate (messages per second)").fill("20");
+    await confirm.getByRole("button", { name: "Requeue all", exact: true }).click();
+    const progress = page.getByRole("progressbar", { name: "Redrive progress" });
+    await expect(progress).toBeVisible();
+    await expect(progress).toHaveAttribute("aria-valuemax", "40");
+    await expect(progress).toHaveAttribute("aria-valuenow", "40", { timeout: 20_000 });
+    await expect(page.getByRole("region", { name: "Redrive task" })).toContainText(/done/i);
+    expect(await redis.llen("document_dlq")).toBe(0);
+    expect(await redis.llen("document_queue")).toBe(40);
+  });
+
+  test("should show a hostile payload as text, truncated, with an expand", async ({
+    page,
+    redis,
+  }) => {
+    const script =
+      '<script>window.__pwned = true</script><img src=x onerror="window.__pwned=true">';
+    await redis.lpush("document_dlq", `${script}${"A".repeat(200_000)}`);
+    let dialogs = 0;
+    page.on("dialog", () => void dialogs++);
+    await page.goto("/queues/document");
+    await expect(page.getByRole("table", { name: "Dead letters of document" })).toContainText(
+      "<script>",
+    );
+    await page.getByRole("button", { name: "Details of message 0" }).click();
+    const payload = page.getByRole("dialog").getByLabel("Payload", { exact: true });
+    await expect(payload).toContainText("<script>window.__pwned = true</script>");
+    const shown = (await payload.textContent()) ?? "";
+    expect(shown.length).toBeLessThan(70_000);
+    await page
+      .getByRole("dialog")
+      .getByRole("button", { name: /Show all/ })
+      .click();
+    await expect
+      .poll(async () => ((await payload.textContent()) ?? "").length)
+      .toBeGreaterThan(200_000);
+    expect(await page.evaluate(() => (window as { __pwned?: boolean }).__pwned)).toBeUndefined();
+    expect(dialogs).toBe(0);
+    expect(await page.locator("main img[src=x]").count()).toBe(0);
+  });
+});
+
+test.describe("as a viewer", () => {
+  test.use({ storageState: VIEWER_STATE });
+
+  test("should see the data and no button that changes anything", async ({ page, redis }) => {
+    await fill(redis, 2);
+    await redis.zadd("document_retry", Date.now() / 1000 + 600, JSON.stringify({ id: "r1" }));
+    await page.goto("/queues/document");
+    await expect(page.getByRole("table", { name: "Dead letters of document" })).toContainText(
+      "bad input 1",
+    );
+    for (const name of [
+      "Requeue selected",
+      "Delete selected",
+      "Requeue all",
+      "Delete all",
+      "Purge old",
+      "Mark reviewed",
+    ]) {
+      await expect(page.getByRole("button", { name })).toHaveCount(0);
+    }
+    await expect(page.getByRole("checkbox")).toHaveCount(0);
+    await page.getByRole("button", { name: "Details of message 0" }).click();
+    await expect(
+      page.getByRole("dialog").getByRole("button", { name: "Requeue", exact: true }),
+    ).toHaveCount(0);
+    await page.keyboard.press("Escape");
+    await page.getByRole("tab", { name: "Retries" }).click();
+    await expect(page.getByRole("table", { name: "Scheduled retries of document" })).toContainText(
+      "r1",
+    );
+    await expect(page.getByRole("button", { name: /Retry/ })).toHaveCount(0);
+    await page.getByRole("tab", { name: "Error groups" }).click();
+    await expect(page.getByRole("table", { name: "Error groups of document" })).toBeVisible();
+    await expect(page.getByRole("button", { name: /^(Requeue|Delete)/ })).toHaveCount(0);
+  });
+});
