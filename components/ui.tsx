@@ -215,6 +215,24 @@ export function ErrorNote(props: { error: unknown }) {
   );
 }
 
+/**
+ * The scrolling wrapper of a wide table. Focusable and named, so that keyboard
+ * users can scroll it (axe: scrollable-region-focusable); `relative` keeps
+ * `sr-only` text inside from widening the page on narrow screens.
+ */
+export function TableScroll(props: { label: string; className?: string; children: ReactNode }) {
+  return (
+    <div
+      role="region"
+      aria-label={props.label}
+      tabIndex={0}
+      className={`relative ${table.wrap} focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 ${props.className ?? ""}`}
+    >
+      {props.children}
+    </div>
+  );
+}
+
 /** Shared table classes, so that every table reads the same. */
 export const table = {
   wrap: "overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800",
