@@ -9,7 +9,7 @@ export function AuditPager(props: {
   onNewest: () => void;
 }) {
   return (
-    <nav aria-label="Audit log pages" className="flex flex-wrap items-center gap-2">
+    <nav aria-label="Pagination" className="flex flex-wrap items-center gap-2">
       {props.page > 2 && (
         <Button tone="ghost" onClick={props.onNewest}>
           Newest

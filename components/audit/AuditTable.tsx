@@ -1,5 +1,5 @@
 import type { AuditEntry } from "@/lib/audit/audit";
-import { table } from "../ui";
+import { table, TableScroll } from "../ui";
 import { AuditRow } from "./AuditRow";
 
 const COLUMNS = [
@@ -14,10 +14,15 @@ const COLUMNS = [
   "Detail",
 ];
 
-export function AuditTable(props: { entries: AuditEntry[]; empty: string }) {
+/** `busy`: the rows are still the previous page's while the next one loads. */
+export function AuditTable(props: { entries: AuditEntry[]; empty: string; busy?: boolean }) {
   return (
-    <div className={table.wrap}>
-      <table aria-label="Audit log" className={table.table}>
+    <TableScroll label="Audit entries">
+      <table
+        aria-label="Audit log"
+        aria-busy={props.busy || undefined}
+        className={`${table.table} transition-opacity ${props.busy ? "opacity-50" : ""}`}
+      >
         <thead className={table.head}>
           <tr>
             {COLUMNS.map((c) => (
@@ -43,6 +48,6 @@ export function AuditTable(props: { entries: AuditEntry[]; empty: string }) {
           )}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -61,13 +61,15 @@ export function AuditView() {
       </div>
 
       <p role="status" aria-live="polite" className="text-xs text-zinc-600 dark:text-zinc-400">
-        {pages.data &&
-          (q
-            ? `${fmtInt(shown.length)} of ${fmtInt(entries.length)} entries on page ${pages.page} match.`
-            : `Page ${pages.page}: ${fmtInt(entries.length)} ${entries.length === 1 ? "entry" : "entries"}.`)}
+        {pages.isLoading
+          ? `Loading page ${pages.page}…`
+          : pages.data &&
+            (q
+              ? `${fmtInt(shown.length)} of ${fmtInt(entries.length)} entries on page ${pages.page} match.`
+              : `Page ${pages.page}: ${fmtInt(entries.length)} ${entries.length === 1 ? "entry" : "entries"}.`)}
       </p>
 
-      <AuditTable entries={shown} empty={empty} />
+      <AuditTable entries={shown} empty={empty} busy={pages.isLoading} />
     </div>
   );
 }

@@ -74,7 +74,7 @@ function AllMessage(props: {
         {props.namespaces.map((n) => (
           <li key={n.namespace} className="flex items-baseline justify-between gap-3 px-3 py-1.5">
             <span>
-              {n.label} <code className="font-mono text-xs">{n.prefix}</code>
+              {n.label} <code className="font-mono text-xs">{n.prefix}*</code>
             </span>
             <span className="tabular-nums">{fmtInt(n.estimatedKeys)}</span>
           </li>

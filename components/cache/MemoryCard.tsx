@@ -3,9 +3,11 @@ import { fmtBytes, fmtPercent } from "../format";
 import { Card, Stat } from "../ui";
 
 /** What a fragmentation ratio means, in a few words. */
-function fragmentationHint(ratio: number): string {
+function fragmentationHint(ratio: number, used: number): string {
   if (!ratio) return "Resident ÷ used memory";
   if (ratio < 1) return "Below 1: Redis is partly swapped out";
+  // With little data, the allocator's fixed overhead alone pushes the ratio up.
+  if (ratio > 1.5 && used < 64 * 1024 * 1024) return "High, as usual while Redis holds little data";
   if (ratio > 1.5) return "Above 1.5: memory is being wasted";
   return "Resident ÷ used memory; healthy";
 }
@@ -61,7 +63,7 @@ export function MemoryCard(props: { data: CacheOverview }) {
         <Stat
           label="Fragmentation"
           value={s.fragmentationRatio ? s.fragmentationRatio.toFixed(2) : "–"}
-          hint={fragmentationHint(s.fragmentationRatio)}
+          hint={fragmentationHint(s.fragmentationRatio, s.usedMemory)}
         />
         <Stat
           label="Eviction policy"

@@ -3,10 +3,10 @@
 import type { ReactNode } from "react";
 import type { NamespaceStats } from "@/lib/cache/types";
 import { fmtBytes, fmtDuration, fmtInt, fmtPercent } from "../format";
-import { Badge, Button, table } from "../ui";
+import { Badge, Button, table, TableScroll } from "../ui";
 import { HitRateBar } from "./HitRateBar";
 
-const num = `${table.td} text-right tabular-nums`;
+const num = `${table.td} whitespace-nowrap text-right tabular-nums`;
 const numTh = `${table.th} text-right`;
 
 /**
@@ -24,7 +24,7 @@ export function NamespaceTable(props: {
   const est = props.exact ? "" : " (est.)";
   const cols = props.canClear ? 9 : 8;
   return (
-    <div className={table.wrap}>
+    <TableScroll label="Namespace table">
       <table aria-label="Cache namespaces" className={table.table}>
         <thead className={table.head}>
           <tr>
@@ -102,7 +102,7 @@ export function NamespaceTable(props: {
           </Row>
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

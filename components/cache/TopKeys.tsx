@@ -1,6 +1,6 @@
 import type { TopKey } from "@/lib/cache/types";
 import { fmtBytes } from "../format";
-import { table } from "../ui";
+import { table, TableScroll } from "../ui";
 
 /** The largest keys in the sample (cache and other keys; Redrive's own are left out). */
 export function TopKeys(props: { keys: TopKey[] }) {
@@ -8,7 +8,7 @@ export function TopKeys(props: { keys: TopKey[] }) {
     return <p className="text-sm text-zinc-600 dark:text-zinc-400">No cache keys in the sample.</p>;
   }
   return (
-    <div className={`${table.wrap} max-h-[28rem] overflow-y-auto`}>
+    <TableScroll label="Largest keys" className="max-h-[28rem] overflow-y-auto">
       <table aria-label="Top keys by memory" className={table.table}>
         <thead className={`${table.head} sticky top-0`}>
           <tr>
@@ -35,6 +35,6 @@ export function TopKeys(props: { keys: TopKey[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -28,7 +28,7 @@ export function TrafficCard(props: { server: ServerCacheStats }) {
           }
           hint={
             window
-              ? `Last ${window}, ${fmtInt(reads)} reads · lifetime ${fmtPercent(s.lifetimeHitRate)}`
+              ? `Last ${window}, ${fmtInt(reads)} ${reads === 1 ? "read" : "reads"} · lifetime ${fmtPercent(s.lifetimeHitRate)}`
               : `Measuring (next refresh) · lifetime ${fmtPercent(s.lifetimeHitRate)}`
           }
         />
