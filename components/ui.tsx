@@ -216,12 +216,18 @@ export function ErrorNote(props: { error: unknown }) {
 }
 
 /**
- * The scrolling frame of a wide table: focusable and named, so that keyboard
- * users can scroll it (axe: scrollable-region-focusable) on a phone screen.
+ * The scrolling wrapper of a wide table. Focusable and named, so that keyboard
+ * users can scroll it (axe: scrollable-region-focusable); `relative` keeps
+ * `sr-only` text inside from widening the page on narrow screens.
  */
-export function TableWrap(props: { label: string; children: ReactNode }) {
+export function TableScroll(props: { label: string; className?: string; children: ReactNode }) {
   return (
-    <div className={table.wrap} tabIndex={0} role="region" aria-label={props.label}>
+    <div
+      role="region"
+      aria-label={props.label}
+      tabIndex={0}
+      className={`${table.wrap} focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 ${props.className ?? ""}`}
+    >
       {props.children}
     </div>
   );

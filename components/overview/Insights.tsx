@@ -2,7 +2,7 @@
 
 import type { InsightsResponse, QueueOverview } from "@/lib/metrics/types";
 import { fmtAgo, fmtDuration, fmtInt } from "../format";
-import { Card, table, TableWrap } from "../ui";
+import { Card, table, TableScroll } from "../ui";
 
 /** The seed's other DLQ metrics: top error messages, average retry count, time to resolve. */
 export function Insights(props: {
@@ -19,7 +19,7 @@ export function Insights(props: {
         {top.length === 0 ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">No dead letters.</p>
         ) : (
-          <TableWrap label="Top error messages, scrollable">
+          <TableScroll label="Top error messages, scrollable">
             <table className={table.table} aria-label="Top error messages">
               <thead className={table.head}>
                 <tr>
@@ -45,14 +45,14 @@ export function Insights(props: {
                 ))}
               </tbody>
             </table>
-          </TableWrap>
+          </TableScroll>
         )}
         <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">
           From the newest 1 000 entries of each DLQ.
         </p>
       </Card>
       <Card title="Per queue">
-        <TableWrap label="DLQ metrics per queue, scrollable">
+        <TableScroll label="DLQ metrics per queue, scrollable">
           <table className={table.table} aria-label="DLQ metrics per queue">
             <thead className={table.head}>
               <tr>
@@ -93,7 +93,7 @@ export function Insights(props: {
               })}
             </tbody>
           </table>
-        </TableWrap>
+        </TableScroll>
       </Card>
     </div>
   );

@@ -3,7 +3,7 @@
 import { useEffect, useRef, type MouseEvent } from "react";
 import type { DlqMessage } from "@/lib/http/types";
 import { fmtInt, fmtTime } from "../format";
-import { Button, table } from "../ui";
+import { Button, table, TableScroll } from "../ui";
 import { useQueue } from "./context";
 import { fmtRelative, preview } from "./text";
 
@@ -33,7 +33,7 @@ export function DlqTable(props: {
   };
 
   return (
-    <div className={`${table.wrap} relative bg-white dark:bg-zinc-900`}>
+    <TableScroll label="Dead letters, scrollable" className="bg-white dark:bg-zinc-900">
       <table
         aria-label={`Dead letters of ${queue}`}
         aria-busy={props.stale}
@@ -160,7 +160,7 @@ export function DlqTable(props: {
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

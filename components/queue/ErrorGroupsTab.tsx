@@ -7,7 +7,7 @@ import type { RequeueResponse } from "@/lib/http/types";
 import { postJson } from "../api";
 import { useDashboard } from "../DashboardProvider";
 import { fmtInt, fmtTime } from "../format";
-import { Button, ConfirmDialog, ErrorNote, table } from "../ui";
+import { Button, ConfirmDialog, ErrorNote, table, TableScroll } from "../ui";
 import { useAction, useQueue } from "./context";
 import { fmtRelative, plural, preview } from "./text";
 
@@ -51,7 +51,7 @@ export function ErrorGroupsTab() {
         </p>
       )}
       {error && !data && <ErrorNote error={error} />}
-      <div className={`${table.wrap} relative bg-white dark:bg-zinc-900`}>
+      <TableScroll label="Error groups, scrollable" className="bg-white dark:bg-zinc-900">
         <table aria-label={`Error groups of ${queue}`} className={table.table}>
           <thead className={table.head}>
             <tr>
@@ -138,7 +138,7 @@ export function ErrorGroupsTab() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <ConfirmDialog
         open={pending !== null}
         title={pending?.mode === "delete" ? "Delete error group" : "Requeue error group"}

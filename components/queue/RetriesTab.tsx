@@ -5,7 +5,7 @@ import useSWR from "swr";
 import type { RetryPageResponse } from "@/lib/http/types";
 import { postJson } from "../api";
 import { fmtBytes, fmtInt, fmtTime } from "../format";
-import { Button, ErrorNote, table } from "../ui";
+import { Button, ErrorNote, table, TableScroll } from "../ui";
 import { useAction, useQueue } from "./context";
 import { Pager } from "./Pager";
 import { fmtRelative, plural, preview } from "./text";
@@ -47,7 +47,7 @@ export function RetriesTab() {
         )}
       </div>
       {error && !data && <ErrorNote error={error} />}
-      <div className={`${table.wrap} relative bg-white dark:bg-zinc-900`}>
+      <TableScroll label="Scheduled retries, scrollable" className="bg-white dark:bg-zinc-900">
         <table
           aria-label={`Scheduled retries of ${queue}`}
           aria-busy={stale}
@@ -121,7 +121,7 @@ export function RetriesTab() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {data && (
         <Pager
           offset={data.offset}

@@ -1,0 +1,38 @@
+"use client";
+
+import { useState } from "react";
+import useSWR from "swr";
+import type { AuditPage } from "@/lib/audit/audit";
+
+export const PAGE_SIZE = 50;
+
+/**
+ * Pages of the audit log. The API only pages backwards (by `before` = an
+ * entry id), so going back to newer pages pops a stack of the ids used.
+ */
+export function useAuditPages() {
+  const [stack, setStack] = useState<string[]>([]);
+  const before = stack.at(-1);
+  const key = `/api/admin/audit?limit=${PAGE_SIZE}${before ? `&before=${encodeURIComponent(before)}` : ""}`;
+  // Older pages do not change; only the newest is worth polling.
+  const { data, error, isLoading } = useSWR<AuditPage>(
+    key,
+    before ? { refreshInterval: 0 } : undefined,
+  );
+  const next = data?.next ?? null;
+  return {
+    data,
+    error,
+    isLoading,
+    page: stack.length + 1,
+    // While a page loads, data is still the previous page's: its `next` would skip nothing
+    // but could be pushed twice, so both moves wait.
+    canOlder: next !== null && !isLoading,
+    canNewer: stack.length > 0 && !isLoading,
+    older: () => {
+      if (next) setStack((s) => [...s, next]);
+    },
+    newer: () => setStack((s) => s.slice(0, -1)),
+    newest: () => setStack([]),
+  };
+}

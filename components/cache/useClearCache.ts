@@ -1,0 +1,69 @@
+"use client";
+
+import { useState } from "react";
+import type { NamespaceStats } from "@/lib/cache/types";
+import { deleteJson } from "../api";
+import { useRefreshAll } from "../DashboardProvider";
+import { fmtInt, fmtTime } from "../format";
+
+/** DELETE /api/admin/cache/clear's body (the route builds it inline; lib has no type for it). */
+export interface ClearResult {
+  deleted: Record<string, number>;
+  count: number;
+}
+
+/** One namespace's row, or every cache namespace. */
+export type ClearTarget = NamespaceStats | "all";
+
+function keys(n: number): string {
+  return `${fmtInt(n)} ${n === 1 ? "key" : "keys"}`;
+}
+
+/** The clear flow: which target the confirm dialog is for, the call, and what it did. */
+export function useClearCache() {
+  const refreshAll = useRefreshAll();
+  const [target, setTarget] = useState<ClearTarget | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [status, setStatus] = useState("");
+
+  function ask(next: ClearTarget) {
+    setError(null);
+    setTarget(next);
+  }
+
+  function cancel() {
+    // A clear in flight finishes either way; closing only hides the dialog.
+    setTarget(null);
+    setError(null);
+  }
+
+  async function confirm() {
+    if (target === null) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const path =
+        target === "all"
+          ? "/api/admin/cache/clear"
+          : `/api/admin/cache/clear?namespace=${encodeURIComponent(target.namespace)}`;
+      const result = await deleteJson<ClearResult>(path);
+      // The time makes a repeated, identical result a new announcement for screen readers.
+      const at = fmtTime(Date.now() / 1000).slice(11);
+      setStatus(
+        target === "all"
+          ? `Cleared all cache namespaces at ${at}: ${keys(result.count)} deleted.`
+          : `Cleared namespace ${target.label} (${target.namespace}) at ${at}: ${keys(result.count)} deleted.`,
+      );
+      setTarget(null);
+      void refreshAll();
+    } catch (e) {
+      // The dialog stays open with the reason: an admin must know the clear did not happen.
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return { target, busy, error, status, ask, cancel, confirm };
+}
