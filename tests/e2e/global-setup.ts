@@ -108,6 +108,7 @@ async function shutdownWhateverAnswers(url: string) {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
+  client.on("error", () => undefined);
   try {
     await client.connect();
     await client.call("SHUTDOWN", "NOSAVE");
