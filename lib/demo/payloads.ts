@@ -98,8 +98,10 @@ function videoPayload(_jobId: string, uid: number): Record<string, unknown> {
 function graphPayload(_jobId: string, uid: number): Record<string, unknown> {
   // Now and then a client sends an empty selection: bad input that no retry fixes.
   const n = Math.random() < 0.006 ? 0 : Math.max(1, Math.round(logNormal(6, 0.8)));
+  const graphId = `kg-${pick(COMPANIES)}-${randomInt(1, 40)}`;
   return {
-    graph_id: `kg-${pick(COMPANIES)}-${randomInt(1, 40)}`,
+    filename: `graphs/${graphId}/build-${randomInt(1000, 9999)}.json`,
+    graph_id: graphId,
     doc_ids: Array.from({ length: Math.min(n, 40) }, () => randomInt(1, 20_000)),
     user_id: uid,
     mode: weighted([
