@@ -38,7 +38,7 @@ export function handlerFor(queue: string, traffic: Traffic) {
     if (Math.random() < traffic.transientChance(queue, message.retryCount)) {
       const t = transientFailure(queue);
       // A timeout waits before failing (scaled down from the real 30 s).
-      await sleep(Math.min(MAX_ATTEMPT_MS, t.slow ? median * 4 : logNormal(median * 0.7)));
+      await sleep(Math.min(MAX_ATTEMPT_MS, t.slow ? median * 3 : logNormal(median * 0.7)));
       throw t.make();
     }
     await sleep(Math.min(MAX_ATTEMPT_MS, logNormal(median)));

@@ -169,9 +169,7 @@ function documentPoison(m: Record<string, unknown>): (() => Error) | null {
   const file = String(m.filename ?? "");
   if (file.endsWith(".pages")) {
     return () =>
-      new PermanentError(
-        `bad input: unsupported file type .pages in ${basename(file)} (expected pdf, docx or pptx)`,
-      );
+      new PermanentError("bad input: unsupported file type .pages (expected pdf, docx or pptx)");
   }
   if (file.endsWith(".pdf") && unitHash(String(m.job_id), "pdf") < 0.006) {
     return () =>
@@ -217,7 +215,7 @@ function videoPoison(m: Record<string, unknown>): (() => Error) | null {
   }
   if (unitHash(String(m.job_id), "video") < 0.004) {
     return () =>
-      failure("InvalidDataError", `moov atom not found in ${basename(m.filename)}`, [
+      failure("InvalidDataError", "moov atom not found: truncated upload", [
         frame("video", "probe", "ffprobe.ts", 57),
         frame("video", "processVideo", "worker.ts", 44),
       ]);

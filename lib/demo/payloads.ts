@@ -74,6 +74,15 @@ function audioPayload(jobId: string, uid: number): Record<string, unknown> {
   };
 }
 
+/** Phone uploads (.mov) are sometimes HEVC, which the transcoder cannot decode; the rest never. */
+function videoCodec(filename: string): string {
+  if (filename.endsWith(".mov")) return Math.random() < 0.05 ? "h265" : "h264";
+  return weighted([
+    [80, "h264"],
+    [20, "vp9"],
+  ]);
+}
+
 function videoPayload(_jobId: string, uid: number): Record<string, unknown> {
   const filename = weighted<() => string>([
     [5, () => `uploads/clip_${randomInt(1000, 9999)}.mov`],
@@ -84,11 +93,7 @@ function videoPayload(_jobId: string, uid: number): Record<string, unknown> {
   return {
     filename,
     user_id: uid,
-    codec: weighted([
-      [85, "h264"],
-      [12, "vp9"],
-      [3, "h265"],
-    ]),
+    codec: videoCodec(filename),
     resolution: pick(["1920x1080", "1280x720", "3840x2160", "1080x1920"]),
     duration_s: duration,
     size_bytes: Math.round(duration * logNormal(600_000, 0.5)),

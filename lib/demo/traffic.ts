@@ -25,7 +25,7 @@ export interface Profile {
  */
 export const PROFILES: Record<string, Profile> = {
   document: { rate: 9, medianMs: 250, concurrency: 6, incident: "OCR upstream degraded" },
-  audio: { rate: 4, medianMs: 500, concurrency: 4, incident: "speech-to-text gateway overloaded" },
+  audio: { rate: 4, medianMs: 500, concurrency: 6, incident: "speech-to-text gateway overloaded" },
   video: { rate: 2, medianMs: 900, concurrency: 4, incident: "transcoder pool at capacity" },
   graph: { rate: 6, medianMs: 150, concurrency: 3, incident: "Neo4j leader election" },
 };
