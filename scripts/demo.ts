@@ -9,6 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { childEnv, loadConfig, type Config } from "../lib/config";
+import { startOperator } from "../lib/demo/operator";
 import { startSimulator, type Simulator } from "../lib/demo/simulator";
 import { startEmbeddedRedis, type EmbeddedRedis } from "./embedded-redis";
 import { ensureProductionBuild } from "./production-build";
@@ -46,6 +47,8 @@ function demoEnv(redisUrl: string): Record<string, string> {
 
 /** Everything started so far, stopped in reverse dependency order. */
 interface Running {
+  /** The simulated admin, who uses the dashboard: stopped before it. */
+  operator?: () => Promise<void>;
   simulator?: Simulator;
   children: Child[];
   redis?: EmbeddedRedis;
@@ -54,6 +57,7 @@ interface Running {
 
 async function stopAll(r: Running): Promise<void> {
   r.timers.forEach(clearInterval);
+  await r.operator?.();
   // Producers and consumers first: they finish the messages in hand while Redis is up.
   await r.simulator?.stop().catch((e: unknown) => log("demo", `simulator: ${String(e)}`));
   await Promise.all(r.children.map((c) => c.stop()));
@@ -150,6 +154,13 @@ async function main(): Promise<void> {
         config,
       }),
     );
+    r.operator = startOperator({
+      url,
+      user: users[0]!.name,
+      password: users[0]!.password,
+      queues: config.QUEUES,
+      log,
+    });
     const report = async () => {
       for (const line of await r.simulator!.report()) log("stats", line);
       log("stats", workerTally.take());
