@@ -15,6 +15,9 @@ interface BenchModule {
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 
+/** Benchmarks that compare against no peer: they skip the install of bench/peers. */
+const WITHOUT_PEERS = new Set(["ui"]);
+
 function knownBenchmarks(): string[] {
   return readdirSync(BENCH_DIR)
     .filter((f) => f.endsWith(".ts") && f !== "run.ts" && !f.endsWith(".d.ts"))
@@ -32,7 +35,7 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  ensurePeers();
+  if (!WITHOUT_PEERS.has(name)) ensurePeers();
   // Imported only now: a benchmark may import the peers installed just above.
   const mod = (await import(`./${name}`)) as BenchModule;
   const summary = await mod.run(args);

@@ -1,176 +1,181 @@
 /**
- * `npm run demo`: embedded Redis (unless REDIS_URL is set), the retry worker
- * service as its own process, and a small producer with processors that fail
- * the way real ones do, printing what happens to each message. Ctrl-C stops
- * everything it started.
+ * `npm run demo [-- --verbose]`: a live Redrive on this machine. Starts an
+ * embedded Redis (or uses REDIS_URL), the retry worker service, a traffic
+ * simulator (lib/demo: producers for every queue, consumers that fail
+ * transiently and permanently, foreign DLQ entries, an application reading
+ * through the cache) and the dashboard's production build on port 3000 (PORT
+ * overrides) with two users whose passwords it prints. Ctrl-C or SIGTERM stops
+ * everything it started, in order, and exits.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { childEnv, loadConfig } from "../lib/config";
-import { QueueEngine } from "../lib/queues/engine";
-import { createRedis } from "../lib/redis/connection";
-import {
-  PermanentError,
-  Processor,
-  type Outcome,
-  type TakenMessage,
-} from "../lib/worker/processor";
+import { randomBytes } from "node:crypto";
+import { childEnv, loadConfig, type Config } from "../lib/config";
+import { startOperator } from "../lib/demo/operator";
+import { startSimulator, type Simulator } from "../lib/demo/simulator";
 import { startEmbeddedRedis, type EmbeddedRedis } from "./embedded-redis";
+import { ensureProductionBuild } from "./production-build";
+import { banner } from "./demo/banner";
+import {
+  startDashboard,
+  startWorker,
+  waitForHealth,
+  WorkerTally,
+  type Child,
+} from "./demo/children";
+import { log } from "./demo/lines";
+import { choosePort, PortError } from "./demo/port";
+import { demoUsers } from "./demo/users";
 
-/** Short backoff so that a retry comes back within seconds, not minutes. */
-const DEMO_ENV = {
-  RETRY_BACKOFF_BASE_SECONDS: "2",
-  RETRY_WORKER_INTERVAL_SECONDS: "1",
+/**
+ * Short backoff and a frequent worker run, so that retries come back and the
+ * DLQs grow within the first minute (5, 10, 20 s instead of 60, 120, 240 s).
+ * A value set in the environment wins.
+ */
+const DEMO_DEFAULTS: Record<string, string> = {
+  RETRY_BACKOFF_BASE_SECONDS: "5",
+  RETRY_WORKER_INTERVAL_SECONDS: "2",
+  METRICS_SAMPLE_SECONDS: "10",
 };
 
-const FAILURES: [number, () => Error][] = [
-  [
-    0.2,
-    () => Object.assign(new Error("storage read timed out after 30s"), { name: "TimeoutError" }),
-  ],
-  [0.08, () => Object.assign(new Error("connection reset by peer"), { name: "ConnectionError" })],
-  [0.05, () => new PermanentError("unsupported file format: .xyz")],
-];
+/** Seconds between the reports printed while the demo runs (one chart point each). */
+const REPORT_SECONDS = 10;
 
-const EXTENSIONS: Record<string, string> = {
-  document: "pdf",
-  audio: "mp3",
-  video: "mp4",
-  graph: "json",
-};
-
-function log(tag: string, text: string) {
-  process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${tag.padEnd(10)} ${text}\n`);
+function demoEnv(redisUrl: string): Record<string, string> {
+  const env: Record<string, string> = { REDIS_URL: redisUrl };
+  for (const [name, value] of Object.entries(DEMO_DEFAULTS)) env[name] = process.env[name] || value;
+  return env;
 }
 
-/** A handler that fails transiently or permanently in realistic proportions. */
-async function handle(_message: TakenMessage): Promise<void> {
-  await new Promise((r) => setTimeout(r, 50 + Math.random() * 250));
-  let roll = Math.random();
-  for (const [p, make] of FAILURES) {
-    if (roll < p) throw make();
-    roll -= p;
+/** Everything started so far, stopped in reverse dependency order. */
+interface Running {
+  /** The simulated admin, who uses the dashboard: stopped before it. */
+  operator?: () => Promise<void>;
+  simulator?: Simulator;
+  children: Child[];
+  redis?: EmbeddedRedis;
+  timers: NodeJS.Timeout[];
+}
+
+async function stopAll(r: Running): Promise<void> {
+  r.timers.forEach(clearInterval);
+  await r.operator?.();
+  // Producers and consumers first: they finish the messages in hand while Redis is up.
+  await r.simulator?.stop().catch((e: unknown) => log("demo", `simulator: ${String(e)}`));
+  await Promise.all(r.children.map((c) => c.stop()));
+  await r.redis?.stop();
+}
+
+async function connectRedis(r: Running, base: Config): Promise<{ url: string; label: string }> {
+  if (base.REDIS_URL) {
+    const shown = base.REDIS_URL.replace(/\/\/[^@]*@/, "//***@");
+    log("redis", `using REDIS_URL ${shown} (the demo adds messages to its queues)`);
+    return { url: base.REDIS_URL, label: `${shown} (REDIS_URL)` };
   }
+  r.redis = await startEmbeddedRedis(base.REDIS_SERVER_BIN);
+  log("redis", `embedded redis-server on ${r.redis.url} (no persistence)`);
+  return { url: r.redis.url, label: `embedded redis-server ${r.redis.url} (no persistence)` };
 }
 
-function describe(outcome: Outcome, m: TakenMessage, error: unknown): string {
-  const name = `${String(m.json?.filename ?? m.identity)} (try ${m.retryCount + 1})`;
-  const why = error instanceof Error ? `${error.name}: ${error.message}` : "";
-  switch (outcome) {
-    case "done":
-      return `${name} processed`;
-    case "retry":
-      return `${name} failed, ${why} -> retry queue`;
-    case "dlq":
-      return `${name} failed, ${why} -> DLQ`;
-    case "lost":
-      return `${name} was recovered by the worker service while processing`;
-  }
-}
-
-function startWorker(url: string): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"],
-    {
-      env: childEnv({ ...DEMO_ENV, REDIS_URL: url }),
-      stdio: ["ignore", "pipe", "inherit"],
-      // Stopped by us with SIGTERM, after the processors, not by the terminal's Ctrl-C.
-      detached: true,
-    },
-  );
-  process.once("exit", () => child.kill("SIGKILL"));
-  let buffered = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const lines = buffered.split("\n");
-    buffered = lines.pop() ?? "";
-    for (const line of lines) reportWorkerLine(line);
-  });
-  return child;
-}
-
-function reportWorkerLine(line: string) {
-  try {
-    const entry = JSON.parse(line) as { msg: string; promoted?: Record<string, number> };
-    const promoted = Object.entries(entry.promoted ?? {}).filter(([, n]) => n > 0);
-    if (entry.msg !== "retry worker run") log("worker", entry.msg);
-    else if (promoted.length > 0) {
-      log("worker", `promoted due retries: ${promoted.map(([q, n]) => `${q} ${n}`).join(", ")}`);
-    }
-  } catch {
-    log("worker", line);
-  }
-}
-
-async function main() {
-  let embedded: EmbeddedRedis | undefined;
-  const base = loadConfig(childEnv(DEMO_ENV));
-  let url = base.REDIS_URL;
-  if (!url) {
-    embedded = await startEmbeddedRedis(base.REDIS_SERVER_BIN);
-    url = embedded.url;
-    log("redis", `embedded redis-server on ${url} (no persistence)`);
-  } else {
-    log("redis", `using REDIS_URL ${url.replace(/\/\/[^@]*@/, "//***@")}`);
-  }
-  const config = loadConfig(childEnv({ ...DEMO_ENV, REDIS_URL: url }));
-  const redis = createRedis(url);
-  const engine = new QueueEngine(redis, config);
-  const worker = startWorker(url);
-
-  const processors = config.QUEUES.map((queue) => {
-    const p = new Processor(engine.ctx, {
-      queue,
-      handler: handle,
-      connect: () => createRedis(url),
-      concurrency: 2,
-      onOutcome: (outcome, m, error) => log(queue, describe(outcome, m, error)),
+/** If a child dies while the demo runs, the demo is broken: say so and stop. */
+function watchChildren(r: Running, stop: (code: number) => void): void {
+  for (const c of r.children) {
+    c.process.once("exit", (code, signal) => {
+      if (stopping) return;
+      log("demo", `${c.name} exited unexpectedly (${signal ?? `code ${code}`}): stopping`);
+      stop(1);
     });
-    p.start();
-    return p;
+  }
+  r.redis?.process.once("exit", () => {
+    if (stopping) return;
+    log("demo", "redis-server exited unexpectedly: stopping");
+    stop(1);
   });
+}
 
-  let n = 0;
-  const producer = setInterval(() => {
-    const queue = config.QUEUES[n % config.QUEUES.length]!;
-    const ext = EXTENSIONS[queue] ?? "bin";
-    const message = { job_id: randomUUID(), filename: `upload-${++n}.${ext}`, retry_count: 0 };
-    void engine
-      .enqueue(queue, message)
-      .then(() => log("producer", `${queue}: ${message.filename}`));
-  }, 700);
+let stopping = false;
 
-  const stats = setInterval(() => {
-    void engine.getStats().then((all) => {
-      const text = all
-        .map((s) => `${s.queue} work=${s.work} retry=${s.retry} dlq=${s.dlq}`)
-        .join(" | ");
-      log("stats", text);
-    });
-  }, 10_000);
+async function main(): Promise<void> {
+  const verbose = process.argv.includes("--verbose");
+  ensureProductionBuild("[demo]");
+  const { port, note } = await choosePort();
+  if (note) log("demo", note);
 
-  log("demo", "running: Ctrl-C stops everything");
-  let stopping = false;
-  const stop = async () => {
+  const r: Running = { children: [], timers: [] };
+  const stop = (code: number) => {
     if (stopping) return;
     stopping = true;
-    log("demo", "stopping");
-    clearInterval(producer);
-    clearInterval(stats);
-    await Promise.all(processors.map((p) => p.stop()));
-    worker.kill("SIGTERM");
-    await new Promise((r) => (worker.exitCode !== null ? r(null) : worker.once("exit", r)));
-    redis.disconnect();
-    await embedded?.stop();
-    log("demo", "stopped");
-    process.exit(0);
+    log("demo", "stopping everything the demo started");
+    // A stuck child must not keep the demo alive: exit within 15 s whatever happens.
+    setTimeout(() => process.exit(code || 1), 15_000).unref();
+    void stopAll(r).finally(() => {
+      log("demo", "stopped");
+      process.exit(code);
+    });
   };
-  process.once("SIGINT", () => void stop());
-  process.once("SIGTERM", () => void stop());
+  // A second Ctrl-C means now: the exit handlers SIGKILL every child group.
+  const onSignal = () => (stopping ? process.exit(130) : stop(0));
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  try {
+    const base = loadConfig(childEnv(DEMO_DEFAULTS));
+    const [{ url: redisUrl, label }, { users, redriveUsers }] = await Promise.all([
+      connectRedis(r, base),
+      demoUsers(),
+    ]);
+    const env = childEnv(demoEnv(redisUrl));
+    const config = loadConfig(env);
+    const workerTally = new WorkerTally();
+    const worker = startWorker(env, workerTally);
+    r.children.push(worker);
+    r.simulator = await startSimulator({ url: redisUrl, config, log, verbose });
+    const url = `http://localhost:${port}`;
+    const dashboard = startDashboard(port, {
+      ...env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      PORT: String(port),
+      NEXTAUTH_URL: url,
+      // A new secret per run: sessions of an earlier demo are not valid in this one.
+      NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+      REDRIVE_USERS: redriveUsers,
+      REDRIVE_USERS_FILE: "",
+    });
+    r.children.push(dashboard);
+    watchChildren(r, stop);
+    await waitForHealth(url, dashboard);
+    if (stopping) return;
+    process.stdout.write(
+      banner({
+        url,
+        users,
+        redis: label,
+        workerPid: worker.process.pid,
+        dashboardPid: dashboard.process.pid,
+        config,
+      }),
+    );
+    r.operator = startOperator({
+      url,
+      user: users[0]!.name,
+      password: users[0]!.password,
+      queues: config.QUEUES,
+      log,
+    });
+    const report = async () => {
+      for (const line of await r.simulator!.report()) log("stats", line);
+      log("stats", workerTally.take());
+    };
+    r.timers.push(setInterval(() => void report().catch(() => undefined), REPORT_SECONDS * 1000));
+  } catch (error) {
+    if (stopping) return;
+    process.stderr.write(`\ndemo: ${error instanceof Error ? error.message : String(error)}\n`);
+    stop(1);
+  }
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  const message =
+    error instanceof PortError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`demo: ${message}\n`);
   process.exit(1);
 });

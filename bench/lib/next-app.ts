@@ -1,8 +1,6 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { spawn, type ChildProcess } from "node:child_process";
 import { hashPassword } from "../../lib/auth/users";
+import { ensureProductionBuild as buildIfStale, ROOT } from "../../scripts/production-build";
 import { freePort, killOnExit, listeningPid, stopGroup } from "./process";
 
 /**
@@ -10,47 +8,11 @@ import { freePort, killOnExit, listeningPid, stopGroup } from "./process";
  * by `next start` on a free loopback port, against the benchmark's own Redis,
  * with one admin user, and a logged-in session for the load generator.
  */
-export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export { ROOT };
 
-/** What a production build is made from: newer files here mean the build is stale. */
-const SOURCES = ["app", "lib", "components", "proxy.ts", "instrumentation.ts", "next.config.js"];
-
-function newestMtime(path: string): { ms: number; file: string } {
-  if (!existsSync(path)) return { ms: 0, file: path };
-  const st = statSync(path);
-  if (!st.isDirectory()) return { ms: st.mtimeMs, file: path };
-  let newest = { ms: 0, file: path };
-  for (const entry of readdirSync(path)) {
-    const n = newestMtime(join(path, entry));
-    if (n.ms > newest.ms) newest = n;
-  }
-  return newest;
-}
-
-/** Runs `next build` when .next/BUILD_ID is missing or older than a source file; returns seconds spent. */
+/** The one copy of the build check, shared with the demo (scripts/production-build.ts). */
 export function ensureProductionBuild(): number {
-  const buildId = join(ROOT, ".next", "BUILD_ID");
-  const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
-  const newest = SOURCES.map((s) => newestMtime(join(ROOT, s))).reduce((a, b) =>
-    b.ms > a.ms ? b : a,
-  );
-  if (built > 0 && built >= newest.ms) return 0;
-  const why =
-    built === 0
-      ? ".next/BUILD_ID is missing"
-      : `${newest.file.slice(ROOT.length)} is newer than .next/BUILD_ID`;
-  console.log(`[bench] building the production app (next build): ${why}`);
-  // next build expects production (an inherited "development" or "test" would be wrong here).
-  const env = { ...process.env, NODE_ENV: "production" as const, NEXT_TELEMETRY_DISABLED: "1" };
-  const t0 = performance.now();
-  const res = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
-    cwd: ROOT,
-    env,
-    stdio: "inherit",
-  });
-  if (res.error) throw res.error;
-  if (res.status !== 0) throw new Error(`next build exited with ${res.status ?? res.signal}`);
-  return (performance.now() - t0) / 1000;
+  return buildIfStale("[bench]");
 }
 
 export interface NextApp {

@@ -1,4 +1,4 @@
-import { spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 /**
@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, readlinkSync } from "node:fs";
  */
 
 export { freePort } from "../../scripts/embedded-redis";
+export { killOnExit, stopGroup } from "../../scripts/processes";
 
 /** The socket inodes listening on `port` (TCP, IPv4 or IPv6), from /proc/net/tcp*. */
 function listeningInodes(port: number): Set<string> {
@@ -94,37 +95,4 @@ export function cpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   // utime and stime are fields 14 and 15 of stat, i.e. 11 and 12 after the name.
   return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000;
-}
-
-/**
- * Stops a child started with `detached: true` (its own process group): SIGTERM
- * to the group, SIGKILL after `graceMs` if it is still there.
- */
-export async function stopGroup(child: ChildProcess, graceMs = 5000): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, sig);
-    } catch {
-      // already gone
-    }
-  };
-  signal("SIGTERM");
-  const timer = setTimeout(() => signal("SIGKILL"), graceMs);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** SIGKILLs the child's group when this process exits, however it ends; returns the undo. */
-export function killOnExit(child: ChildProcess): () => void {
-  const kill = () => {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  };
-  process.once("exit", kill);
-  return () => process.removeListener("exit", kill);
 }
