@@ -1,5 +1,5 @@
 import { keysOf, nowSeconds, type EngineContext } from "./context";
-import { failedAtOf } from "./message";
+import { failedAtOf, metadataKeyOf, parseTimestamp } from "./message";
 import { execAll } from "./pipeline";
 import type { QueueStats } from "./types";
 
@@ -22,11 +22,14 @@ export async function getStats(ctx: EngineContext): Promise<QueueStats[]> {
       .lindexBuffer(k.dlq, -1);
   }
   const replies = await execAll(pipeline);
+  const oldestTimes = await oldestFailedAt(
+    ctx,
+    queues.map((_, i) => replies[i * PER_QUEUE + 6] as Buffer | null),
+  );
   return queues.map((queue, i) => {
     const r = replies.slice(i * PER_QUEUE, (i + 1) * PER_QUEUE);
     const next = r[4] as string[];
-    const oldest = r[6] as Buffer | null;
-    const oldestAt = oldest ? failedAtOf(oldest) : null;
+    const oldestAt = oldestTimes[i] ?? null;
     return {
       queue,
       work: Number(r[0]),
@@ -39,4 +42,24 @@ export async function getStats(ctx: EngineContext): Promise<QueueStats[]> {
       oldestDlqAgeSeconds: oldestAt === null ? null : Math.max(0, now - oldestAt),
     };
   });
+}
+
+/**
+ * When each DLQ's oldest entry failed: from the entry, else (an entry another
+ * producer wrote, with its error in the metadata hash) from the hash's
+ * failed_at, as the DLQ views and the retention purge read it. The second
+ * round trip happens only for such entries.
+ */
+async function oldestFailedAt(
+  ctx: EngineContext,
+  oldest: (Buffer | null)[],
+): Promise<(number | null)[]> {
+  const times = oldest.map((raw) => (raw ? failedAtOf(raw) : null));
+  const lookups = oldest.flatMap((raw, i) => (raw && times[i] === null ? [i] : []));
+  if (lookups.length === 0) return times;
+  const pipeline = ctx.redis.pipeline();
+  for (const i of lookups) pipeline.hget(metadataKeyOf(oldest[i]!), "failed_at");
+  const values = (await execAll(pipeline)) as (string | null)[];
+  lookups.forEach((i, k) => (times[i] = values[k] ? parseTimestamp(values[k]) : null));
+  return times;
 }

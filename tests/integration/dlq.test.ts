@@ -324,6 +324,19 @@ describe("purgeExpired", () => {
 });
 
 describe("getStats", () => {
+  it("should date a foreign oldest entry by its metadata hash", async () => {
+    await r.redis.hset(
+      "dlq:metadata:p1:a.pdf",
+      "failed_at",
+      new Date((r.clock.now - 600) * 1000).toISOString(),
+    );
+    await r.redis.lpush("graph_dlq", '{"job_id":"p1","filename":"a.pdf"}');
+    await r.redis.lpush("audio_dlq", "not json");
+    const stats = await r.engine.getStats();
+    expect(stats.find((s) => s.queue === "graph")!.oldestDlqAgeSeconds).toBeCloseTo(600, 0);
+    expect(stats.find((s) => s.queue === "audio")!.oldestDlqAgeSeconds).toBeNull();
+  });
+
   it("should report every queue's lengths and the oldest DLQ age in one call", async () => {
     await r.engine.enqueue("document", { id: "w" });
     await r.engine.pushToRetryQueue("document", { id: "r" }, 0);
