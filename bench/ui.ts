@@ -177,16 +177,28 @@ async function measureJs(browser: Browser, app: NextApp): Promise<FirstLoad[]> {
     loads.push(load);
   }
   printTable(
-    `First-load JavaScript per page (every script response until network idle, fresh context; ` +
-      `gzip level 9 computed here)`,
-    ["page", "scripts", "raw KB", "gzip KB", "target KB", "result"],
+    `JavaScript per page (every script response until network idle, fresh context; gzip level 9 ` +
+      `computed here). First-load = the scripts the page's HTML names (Next.js's first-load JS); ` +
+      `later = dynamic imports fetched after the page rendered (the charts' recharts)`,
+    [
+      "page",
+      "scripts",
+      "raw KB",
+      "first-load gzip KB",
+      "later gzip KB",
+      "all gzip KB",
+      "target KB",
+      "result",
+    ],
     loads.map((l) => [
       l.path,
       new Count(l.scripts.length),
       kb(l.rawBytes),
+      kb(l.initialGzipBytes),
+      kb(l.gzipBytes - l.initialGzipBytes),
       kb(l.gzipBytes),
       JS_TARGET_KB,
-      kb(l.gzipBytes) <= JS_TARGET_KB ? "PASS" : "FAIL",
+      kb(l.initialGzipBytes) <= JS_TARGET_KB ? "PASS" : "FAIL",
     ]),
   );
   return loads;
@@ -292,7 +304,7 @@ function jsTargets(loads: FirstLoad[]): Target[] {
     target(
       `js:${l.path}`,
       `first-load JS, gzip: ${l.path}`,
-      kb(l.gzipBytes),
+      kb(l.initialGzipBytes),
       "<=",
       JS_TARGET_KB,
       "KB",

@@ -41,6 +41,11 @@ export interface ScriptFile {
   url: string;
   rawBytes: number;
   gzipBytes: number;
+  /**
+   * Named by the page's HTML: what Next.js calls first-load JS. The others are
+   * dynamic imports (next/dynamic) fetched after the page has rendered.
+   */
+  initial: boolean;
 }
 
 export interface FirstLoad {
@@ -50,6 +55,8 @@ export interface FirstLoad {
   scripts: ScriptFile[];
   rawBytes: number;
   gzipBytes: number;
+  /** gzip bytes of the scripts the HTML names (first-load JS in Next.js's sense). */
+  initialGzipBytes: number;
 }
 
 /**
@@ -66,7 +73,7 @@ export async function firstLoadJs(
   const context = await freshContext(browser, base, cookie);
   try {
     const page = await context.newPage();
-    const bodies: Promise<ScriptFile | null>[] = [];
+    const bodies: Promise<Omit<ScriptFile, "initial"> | null>[] = [];
     page.on("response", (res) => {
       if (res.request().resourceType() !== "script") return;
       bodies.push(
@@ -80,16 +87,25 @@ export async function firstLoadJs(
         ),
       );
     });
-    await page.goto(base + path, { waitUntil: "networkidle", timeout: 60_000 });
+    const document = await page.goto(base + path, { waitUntil: "networkidle", timeout: 60_000 });
+    const html = (await document?.text().catch(() => "")) ?? "";
     const byUrl = new Map<string, ScriptFile>();
-    for (const f of await Promise.all(bodies)) if (f) byUrl.set(f.url, f);
+    for (const f of await Promise.all(bodies)) {
+      if (f) byUrl.set(f.url, { ...f, initial: html.includes(new URL(f.url).pathname) });
+    }
     const scripts = [...byUrl.values()];
+    const sum = (files: ScriptFile[], k: "rawBytes" | "gzipBytes") =>
+      files.reduce((s, f) => s + f[k], 0);
     return {
       path,
       finalPath: new URL(page.url()).pathname,
       scripts,
-      rawBytes: scripts.reduce((s, f) => s + f.rawBytes, 0),
-      gzipBytes: scripts.reduce((s, f) => s + f.gzipBytes, 0),
+      rawBytes: sum(scripts, "rawBytes"),
+      gzipBytes: sum(scripts, "gzipBytes"),
+      initialGzipBytes: sum(
+        scripts.filter((f) => f.initial),
+        "gzipBytes",
+      ),
     };
   } finally {
     await context.close();
