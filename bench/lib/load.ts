@@ -53,48 +53,8 @@ export function prng(seed: number): () => number {
   };
 }
 
-/**
- * Zipf over ids 1..n with exponent s: P(id = k) ∝ 1 / k^s (id 1 the hottest).
- * Sampling is a binary search in the precomputed CDF.
- */
-export class Zipf {
-  private readonly cdf: Float64Array;
-
-  constructor(
-    readonly n: number,
-    readonly s: number,
-  ) {
-    this.cdf = new Float64Array(n);
-    let sum = 0;
-    for (let k = 1; k <= n; k++) {
-      sum += 1 / k ** s;
-      this.cdf[k - 1] = sum;
-    }
-    for (let i = 0; i < n; i++) this.cdf[i]! /= sum;
-  }
-
-  /** Probability of the hottest id. */
-  get top(): number {
-    return this.cdf[0]!;
-  }
-
-  /** The smallest number of hottest ids that receive `share` of the requests. */
-  idsForShare(share: number): number {
-    return this.sample(share);
-  }
-
-  /** An id in 1..n for a uniform u in [0, 1). */
-  sample(u: number): number {
-    let lo = 0;
-    let hi = this.n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.cdf[mid]! < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo + 1;
-  }
-}
+/** Zipf over ids 1..n (P(k) ∝ 1/k^s), shared with the demo's traffic simulator. */
+export { Zipf } from "../../lib/demo/random";
 
 /**
  * `concurrency` loops that each call `op(loop)` back to back until `ms` have

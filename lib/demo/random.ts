@@ -74,11 +74,25 @@ export class Zipf {
 
   /** A rank in 1..n. */
   next(): number {
-    const u = Math.random();
+    return this.sample(Math.random());
+  }
+
+  /** Probability of the hottest rank. */
+  get top(): number {
+    return this.cdf[0]!;
+  }
+
+  /** The smallest number of hottest ranks that receive `share` of the draws. */
+  idsForShare(share: number): number {
+    return this.sample(share);
+  }
+
+  /** The rank for a uniform u in [0, 1) (a seeded generator gives repeatable draws). */
+  sample(u: number): number {
     let lo = 0;
     let hi = this.n - 1;
     while (lo < hi) {
-      const mid = (lo + hi) >> 1;
+      const mid = (lo + hi) >>> 1;
       if (this.cdf[mid]! < u) lo = mid + 1;
       else hi = mid;
     }
