@@ -99,6 +99,64 @@ test.describe("as an admin", () => {
   });
 });
 
+test.describe("by keyboard and in the daily review", () => {
+  test.use({ storageState: ADMIN_STATE });
+
+  /** Presses Tab until the focused element has this accessible label or text. */
+  async function tabTo(page: import("@playwright/test").Page, name: string) {
+    for (let i = 0; i < 80; i++) {
+      await page.keyboard.press("Tab");
+      const focused = await page.evaluate(
+        () =>
+          document.activeElement?.getAttribute("aria-label") ??
+          document.activeElement?.textContent?.trim(),
+      );
+      if (focused === name) return;
+    }
+    throw new Error(`Tab never reached ${name}`);
+  }
+
+  test("should requeue a message with the keyboard alone", async ({ page, redis }) => {
+    await fill(redis, 2);
+    await page.goto("/queues/document");
+    await expect(page.getByRole("table", { name: "Dead letters of document" })).toContainText(
+      "bad input 1",
+    );
+    await tabTo(page, "Details of message 0");
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("dialog")).toBeVisible();
+    await tabTo(page, "Requeue");
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("status")).toContainText("requeued");
+    await expect.poll(() => redis.llen("document_queue")).toBe(1);
+  });
+
+  test("should show what is new since an admin marked the queue reviewed", async ({
+    page,
+    redis,
+  }) => {
+    await fill(redis, 2);
+    await page.goto("/queues/document");
+    await page.getByRole("button", { name: "Mark reviewed" }).click();
+    await expect(page.getByText(/reviewed .* by admin/i).first()).toBeVisible();
+    await page.waitForTimeout(1100);
+    await redis.lpush(
+      "document_dlq",
+      dlqEntry("fresh", "document", "disk full on /var/tmp/x", {
+        failed_at: new Date().toISOString(),
+        error: { type: "OSError", message: "disk full on /var/tmp/x" },
+      }),
+    );
+    await page.getByRole("link", { name: "Overview" }).click();
+    const card = page.locator('[data-queue-card="document"]');
+    await expect(card).toContainText(/1 new since/);
+    const since = page.locator("section", {
+      has: page.getByRole("heading", { name: "New since the last review" }),
+    });
+    await expect(since).toContainText("OSError");
+  });
+});
+
 test.describe("as a viewer", () => {
   test.use({ storageState: VIEWER_STATE });
 
