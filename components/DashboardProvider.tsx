@@ -66,7 +66,7 @@ function useStoredInterval(): number {
   return Number.isFinite(n) && n >= 0 ? n : DEFAULT_INTERVAL;
 }
 
-function setInterval(ms: number): void {
+function storeInterval(ms: number): void {
   window.localStorage.setItem(INTERVAL_KEY, String(ms));
   for (const l of listeners) l();
 }
@@ -86,7 +86,7 @@ export function DashboardProvider(props: {
       queues: props.queues,
       isAdmin: props.viewer.role === "admin",
       interval,
-      setInterval,
+      setInterval: storeInterval,
       outage,
       lastUpdated,
     }),
@@ -105,8 +105,9 @@ export function DashboardProvider(props: {
           errorRetryInterval: Math.max(1000, Math.min(interval || 5000, 5000)),
           shouldRetryOnError: (error) => !(error instanceof ApiError) || error.isOutage,
           onSuccess: () => {
-            setOutage(null);
-            setLastUpdated(Date.now());
+            // Same-value updates let React skip the render: most polls change neither.
+            setOutage((o) => (o === null ? o : null));
+            setLastUpdated((t) => (t !== null && Date.now() - t < 1000 ? t : Date.now()));
           },
           onError: (error: unknown) => {
             if (error instanceof ApiError && error.isOutage) setOutage(error.message);

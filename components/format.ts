@@ -36,10 +36,18 @@ export function fmtDuration(seconds: number | null | undefined): string {
   return `${Math.floor(s / 86_400)} d${h ? ` ${h} h` : ""}`;
 }
 
+/** A <time dateTime> value, or undefined for a time no Date can hold (a foreign entry's 1e300). */
+export function isoTime(epochSeconds: number | null | undefined): string | undefined {
+  if (epochSeconds === null || epochSeconds === undefined) return undefined;
+  const d = new Date(epochSeconds * 1000);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
 /** Epoch seconds as local date and time, e.g. "2026-11-26 14:03:12". */
 export function fmtTime(epochSeconds: number | null | undefined): string {
   if (epochSeconds === null || epochSeconds === undefined) return "–";
   const d = new Date(epochSeconds * 1000);
+  if (Number.isNaN(d.getTime())) return "–";
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }

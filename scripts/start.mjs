@@ -9,7 +9,9 @@
  * NODE_OPTIONS (it wins). Arguments are passed to `next start`.
  */
 import { spawn } from "node:child_process";
+import { realpathSync } from "node:fs";
 import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 
 export function serverEnv(env = process.env) {
   const own = env.NODE_OPTIONS ?? "";
@@ -22,7 +24,16 @@ export function nextBin() {
   return createRequire(import.meta.url).resolve("next/dist/bin/next");
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** Whether this file is the program (not imported): robust to spaces and symlinks in the path. */
+function isMain() {
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(process.argv[1] ?? "")).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
   const child = spawn(process.execPath, [nextBin(), "start", ...process.argv.slice(2)], {
     stdio: "inherit",
     env: serverEnv(),

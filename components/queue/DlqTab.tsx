@@ -8,7 +8,7 @@ import { ErrorNote } from "../ui";
 import { BulkBar } from "./BulkBar";
 import { useQueue } from "./context";
 import { DlqActions } from "./DlqActions";
-import { DlqTable, selectionKey } from "./DlqTable";
+import { DlqTable, pageKeys } from "./DlqTable";
 import { FilterBar, FilterSummary } from "./FilterBar";
 import { MessageDrawer } from "./MessageDrawer";
 import { Pager } from "./Pager";
@@ -34,8 +34,9 @@ export function DlqTab() {
   const messages = data?.messages ?? [];
   // Previous data stays on screen while the next page loads (and while Redis is down).
   const stale = !!data && (data.offset !== from || (data.filter?.q ?? "") !== q);
-  // Only what is on screen counts as selected: the DLQ shifts as messages fail and move.
-  const chosen = messages.filter((m) => selected.has(selectionKey(m)));
+  // Only what is on screen counts as selected, at its current index (a hint for the API).
+  const keys = pageKeys(messages);
+  const chosen = messages.filter((_, i) => selected.has(keys[i]!));
 
   const clearSelection = () => setSelected(new Map());
   const goTo = (next: number) => {
@@ -48,16 +49,15 @@ export function DlqTab() {
     setOffset(0);
     clearSelection();
   };
-  const toggle = (m: DlqMessage) =>
+  const toggle = (key: string, m: DlqMessage) =>
     setSelected((s) => {
       const next = new Map(s);
-      const key = selectionKey(m);
       if (next.has(key)) next.delete(key);
       else next.set(key, m);
       return next;
     });
   const toggleAll = (on: boolean) =>
-    setSelected(on ? new Map(messages.map((m) => [selectionKey(m), m])) : new Map());
+    setSelected(on ? new Map(messages.map((m, i) => [keys[i]!, m])) : new Map());
 
   return (
     <div className="space-y-4">

@@ -2,27 +2,38 @@
 
 import { useEffect, useRef, type MouseEvent } from "react";
 import type { DlqMessage } from "@/lib/http/types";
-import { fmtInt, fmtTime } from "../format";
+import { fmtInt, fmtTime, isoTime } from "../format";
 import { Button, table, TableScroll } from "../ui";
 import { useQueue } from "./context";
 import { fmtRelative, preview } from "./text";
 
-export function selectionKey(m: { index: number; identity: string }): string {
-  return `${m.index}:${m.identity}`;
+/**
+ * Selection keys for the rows of a page: the identity, numbered when identical
+ * messages repeat. Not the index: a busy DLQ shifts every index at each new
+ * failure, and a checked row must stay checked across polls.
+ */
+export function pageKeys(messages: readonly { identity: string }[]): string[] {
+  const seen = new Map<string, number>();
+  return messages.map((m) => {
+    const n = (seen.get(m.identity) ?? 0) + 1;
+    seen.set(m.identity, n);
+    return `${m.identity}#${n}`;
+  });
 }
 
 /** One page of the DLQ. Every cell is plain text: entries are never trusted markup. */
 export function DlqTable(props: {
   messages: DlqMessage[];
   selected: ReadonlySet<string>;
-  onToggle: (m: DlqMessage) => void;
+  onToggle: (key: string, m: DlqMessage) => void;
   onToggleAll: (on: boolean) => void;
   onOpen: (m: DlqMessage) => void;
   stale: boolean;
   empty: string;
 }) {
   const { queue, isAdmin } = useQueue();
-  const chosen = props.messages.filter((m) => props.selected.has(selectionKey(m))).length;
+  const keys = pageKeys(props.messages);
+  const chosen = keys.filter((k) => props.selected.has(k)).length;
   const all = props.messages.length > 0 && chosen === props.messages.length;
 
   // Clicking a row opens it, unless the click was on a control or ended a text selection.
@@ -85,8 +96,8 @@ export function DlqTable(props: {
               </td>
             </tr>
           )}
-          {props.messages.map((m) => {
-            const key = selectionKey(m);
+          {props.messages.map((m, i) => {
+            const key = keys[i]!;
             const checked = props.selected.has(key);
             return (
               <tr
@@ -100,7 +111,7 @@ export function DlqTable(props: {
                       type="checkbox"
                       aria-label={`Select message ${m.index}`}
                       checked={checked}
-                      onChange={() => props.onToggle(m)}
+                      onChange={() => props.onToggle(key, m)}
                       className="size-4 accent-blue-700"
                     />
                   </td>
@@ -125,10 +136,7 @@ export function DlqTable(props: {
                 <td className={`${table.td} text-right tabular-nums`}>{fmtInt(m.retryCount)}</td>
                 <td className={`${table.td} whitespace-nowrap`}>
                   {m.failedAt ? (
-                    <time
-                      dateTime={new Date(m.failedAt * 1000).toISOString()}
-                      title={fmtTime(m.failedAt)}
-                    >
+                    <time dateTime={isoTime(m.failedAt)} title={fmtTime(m.failedAt)}>
                       {fmtRelative(m.failedAt)}
                     </time>
                   ) : (

@@ -6,7 +6,7 @@ import type { ErrorGroup, ErrorGroups } from "@/lib/queues/errorGroups";
 import type { RequeueResponse } from "@/lib/http/types";
 import { postJson } from "../api";
 import { useDashboard } from "../DashboardProvider";
-import { fmtInt, fmtTime } from "../format";
+import { fmtInt, fmtTime, isoTime } from "../format";
 import { Button, ConfirmDialog, ErrorNote, table, TableScroll } from "../ui";
 import { useAction, useQueue } from "./context";
 import { fmtRelative, plural, preview } from "./text";
@@ -174,7 +174,7 @@ export function ErrorGroupsTab() {
 function When(props: { at: number | null }) {
   if (props.at === null) return <span className="text-zinc-600 dark:text-zinc-400">–</span>;
   return (
-    <time dateTime={new Date(props.at * 1000).toISOString()} title={fmtTime(props.at)}>
+    <time dateTime={isoTime(props.at)} title={fmtTime(props.at)}>
       {fmtRelative(props.at)}
     </time>
   );

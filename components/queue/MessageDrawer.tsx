@@ -109,11 +109,13 @@ function Whole({ m }: { m: DlqMessage }) {
 }
 
 function Details({ m }: { m: DlqMessage }) {
-  const [view, setView] = useState<"Formatted" | "Raw">(m.isJson ? "Formatted" : "Raw");
+  // A list's cut entry has no parsed payload until the whole one arrives: show its text.
+  const formattable = m.isJson && m.payload !== null;
+  const [view, setView] = useState<"Formatted" | "Raw">(formattable ? "Formatted" : "Raw");
   // Formatting is the costly part for a large entry: once per message and view.
   const body = useMemo(
-    () => (view === "Formatted" && m.isJson ? JSON.stringify(m.payload, null, 2) : m.raw),
-    [view, m],
+    () => (view === "Formatted" && formattable ? JSON.stringify(m.payload, null, 2) : m.raw),
+    [view, m, formattable],
   );
   const metadata = m.metadata ? Object.entries(m.metadata) : null;
 
@@ -166,7 +168,7 @@ function Details({ m }: { m: DlqMessage }) {
       <Section
         title="Payload"
         actions={
-          m.isJson && (
+          formattable && (
             <Segmented
               label="Payload view"
               options={["Formatted", "Raw"] as const}
@@ -176,7 +178,7 @@ function Details({ m }: { m: DlqMessage }) {
           )
         }
       >
-        {m.isJson && view === "Formatted" && (
+        {formattable && view === "Formatted" && (
           <p className="mb-2 text-xs text-zinc-600 dark:text-zinc-400">
             Formatted from the parsed entry; integers beyond 2^53 are exact only in Raw.
           </p>

@@ -2,7 +2,7 @@
 
 import useSWR from "swr";
 import type { DlqStatsResponse } from "@/lib/http/types";
-import type { OverviewResponse, ReviewMark } from "@/lib/metrics/types";
+import type { ReviewMark } from "@/lib/metrics/types";
 import { postJson } from "../api";
 import { fmtDuration, fmtInt, fmtTime } from "../format";
 import { Button } from "../ui";
@@ -13,10 +13,11 @@ import { fmtRelative } from "./text";
 export function QueueHeader() {
   const { queue, isAdmin } = useQueue();
   const { data: stats } = useSWR<DlqStatsResponse>("/api/admin/dlq/stats");
-  // The overview is the one read that carries the review mark; the overview page polls the same key.
-  const { data: overview } = useSWR<OverviewResponse>("/api/admin/overview");
+  const { data: reviewed } = useSWR<{ review: ReviewMark | null }>(
+    `/api/admin/review/${encodeURIComponent(queue)}`,
+  );
   const s = stats?.queues.find((q) => q.queue === queue);
-  const review = overview?.queues.find((q) => q.queue === queue)?.review ?? null;
+  const review = reviewed?.review ?? null;
   const { busy, run } = useAction();
 
   const markReviewed = () =>
@@ -35,7 +36,7 @@ export function QueueHeader() {
               <span title={fmtTime(review.at)}>
                 Last reviewed {fmtRelative(review.at)} by {review.by}
               </span>
-            ) : overview ? (
+            ) : reviewed ? (
               "Never reviewed"
             ) : (
               " "

@@ -4,7 +4,7 @@ import { useState } from "react";
 import useSWR from "swr";
 import type { RetryPageResponse } from "@/lib/http/types";
 import { postJson } from "../api";
-import { fmtBytes, fmtInt, fmtTime } from "../format";
+import { fmtBytes, fmtInt, fmtTime, isoTime } from "../format";
 import { Button, ErrorNote, table, TableScroll } from "../ui";
 import { useAction, useQueue } from "./context";
 import { Pager } from "./Pager";
@@ -88,7 +88,7 @@ export function RetriesTab() {
             {retries.map((r) => (
               <tr key={`${r.rank}:${r.identity}`} className={`${table.row} [&>td]:align-middle`}>
                 <td className={`${table.td} whitespace-nowrap`}>
-                  <time dateTime={new Date(r.due * 1000).toISOString()} title={fmtTime(r.due)}>
+                  <time dateTime={isoTime(r.due)} title={fmtTime(r.due)}>
                     {fmtRelative(r.due)}
                   </time>
                 </td>

@@ -1,6 +1,7 @@
 import "server-only";
 import { getServerSession } from "next-auth";
 import { decode } from "next-auth/jwt";
+import { getConfig } from "../config";
 import { authOptions } from "./options";
 import type { Role } from "./users";
 
@@ -22,7 +23,11 @@ export interface SessionUser {
 
 const CACHE_MS = 30_000;
 const CACHE_MAX = 1_000;
-const COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+/** The cookie next-auth sets: with the __Secure- prefix when the site is served over HTTPS. */
+function cookieName(): string {
+  const secure = getConfig().NEXTAUTH_URL?.startsWith("https://") ?? false;
+  return `${secure ? "__Secure-" : ""}next-auth.session-token`;
+}
 
 const remembered = new Map<string, { user: SessionUser; until: number }>();
 
@@ -58,13 +63,16 @@ async function fromNextAuth(): Promise<SessionUser | null> {
 }
 
 /** The session token from a Cookie header; undefined when absent (or chunked). */
-export function sessionCookie(header: string | null): string | undefined {
+export function sessionCookie(header: string | null, name = cookieName()): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
-    if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (COOKIES.includes(name)) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return ""; // malformed: no session (decode gives null), not a 500
+    }
   }
   return undefined;
 }

@@ -58,11 +58,13 @@ export function growthPerHour(
   points: HistoryPoint[],
   queue: string,
   dlqNow: number,
+  now: number,
 ): number | null {
   const first = points.find((p) => p.queues[queue] !== undefined);
   if (!first) return null;
-  const last = points[points.length - 1]!;
-  const span = last.t - first.t;
+  // To now, not to the last point: the length is read now, and a worker that
+  // stopped sampling a while ago must not make an hour's growth look sudden.
+  const span = now - first.t;
   if (span < 300) return null;
   return ((dlqNow - first.queues[queue]!.dlq) * 3600) / span;
 }

@@ -111,10 +111,20 @@ export async function readHistory(
   return { window, stepSeconds: tier.stepSeconds, points: points.filter((p) => p.t >= since) };
 }
 
+/** A stored sample, or null for anything else in the list (another writer, an older format). */
 function parseSample(text: string): StoredSample | null {
   try {
-    const s = JSON.parse(text) as StoredSample;
-    return typeof s.t === "number" && s.q && Array.isArray(s.ks) ? s : null;
+    const s = JSON.parse(text) as Partial<StoredSample>;
+    const pair = (v: unknown) => Array.isArray(v) && v.length === 2 && v.every(Number.isFinite);
+    const queuesOk =
+      typeof s.q === "object" &&
+      s.q !== null &&
+      Object.values(s.q).every(
+        (v) => Array.isArray(v) && v.length === 8 && v.every(Number.isFinite),
+      );
+    return typeof s.t === "number" && queuesOk && pair(s.ks) && pair(s.c) && pair(s.m)
+      ? (s as StoredSample)
+      : null;
   } catch {
     return null;
   }

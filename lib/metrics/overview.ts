@@ -1,9 +1,8 @@
 import "server-only";
 import { parseInfo } from "../cache/inspect";
 import { workerStatus } from "../health";
-import { BATCH, keysOf, type EngineContext } from "../queues/context";
+import { BATCH, nowSeconds, type EngineContext } from "../queues/context";
 import { getErrorGroups } from "../queues/errorGroups";
-import { retryCountOf } from "../queues/message";
 import { getStats } from "../queues/stats";
 import { alertsOf, growthPerHour } from "./alerts";
 import { readCounters } from "./counters";
@@ -26,7 +25,7 @@ export async function buildOverview(ctx: EngineContext): Promise<OverviewRespons
   ]);
   const server = parseInfo(info);
   const queues = stats.map((s) => {
-    const growth = growthPerHour(history.points, s.queue, s.dlq);
+    const growth = growthPerHour(history.points, s.queue, s.dlq, nowSeconds(ctx));
     const c = counters[s.queue]!;
     return {
       ...s,
@@ -63,9 +62,10 @@ function sparkline(values: number[]): number[] {
 }
 
 /**
- * The seed's other DLQ metrics, from the newest BATCH entries of each DLQ:
- * top error groups, the average retry count, and what is new since the last
- * review. Bounded reads, so it stays fast on a DLQ of millions.
+ * The seed's other DLQ metrics, from the newest BATCH entries of each DLQ (one
+ * read): top error groups and the average retry count; and what is new since
+ * the last review (counted from the head up to 10 000 entries). Bounded reads,
+ * so it stays fast on a DLQ of millions.
  */
 export async function buildInsights(ctx: EngineContext): Promise<InsightsResponse> {
   const reviews = await readReviews(ctx);
@@ -80,11 +80,7 @@ async function queueInsights(
   queue: string,
   reviewedAt: number | null,
 ): Promise<QueueInsights> {
-  const [groups, newest] = await Promise.all([
-    getErrorGroups(ctx, queue, BATCH),
-    ctx.redis.lrangeBuffer(keysOf(ctx, queue).dlq, 0, BATCH - 1),
-  ]);
-  const retries = newest.map((raw) => retryCountOf(raw));
+  const groups = await getErrorGroups(ctx, queue, BATCH);
   const sinceReview =
     reviewedAt === null
       ? null
@@ -97,8 +93,7 @@ async function queueInsights(
     scanned: groups.scanned,
     total: groups.total,
     topErrors: groups.groups.slice(0, 10),
-    averageRetryCount:
-      retries.length > 0 ? retries.reduce((a, b) => a + b, 0) / retries.length : null,
+    averageRetryCount: groups.averageRetryCount,
     sinceReview,
   };
 }

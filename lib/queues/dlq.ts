@@ -66,9 +66,12 @@ async function viewsOf(
   );
 }
 
+/** How far from the head a read looks for an entry that moved (as the filter's scan). */
+const LOOKUP_MAX = 10_000;
+
 /**
  * One entry, whole, named by position and identity: at `index` if it is still
- * there, else wherever it moved; null when it is gone.
+ * there, else wherever it moved within the newest LOOKUP_MAX; null otherwise.
  */
 export async function getDlqMessage(
   ctx: EngineContext,
@@ -78,7 +81,8 @@ export async function getDlqMessage(
 ): Promise<DlqMessage | null> {
   const { dlq } = keysOf(ctx, queue);
   const [hit] = await checkHints(ctx, dlq, [{ identity, index }]);
-  const found = hit ?? (await scanFor(ctx, dlq, [identity], new Set()))[0];
+  // A read anyone logged in may send: the search for a moved entry is bounded.
+  const found = hit ?? (await scanFor(ctx, dlq, [identity], new Set(), LOOKUP_MAX))[0];
   if (!found) return null;
   const [view] = await viewsOf(ctx, [{ raw: found.raw, index: found.index }]);
   return view ?? null;
@@ -236,11 +240,12 @@ async function scanFor(
   dlq: string,
   wanted: string[],
   claimed: Set<number>,
+  maxEntries = Infinity,
 ): Promise<Located[]> {
   const remaining = new Map<string, number>();
   for (const id of wanted) remaining.set(id, (remaining.get(id) ?? 0) + 1);
   const found: Located[] = [];
-  const len = await ctx.redis.llen(dlq);
+  const len = Math.min(await ctx.redis.llen(dlq), maxEntries);
   for (let start = 0; start < len && remaining.size > 0; start += BATCH) {
     const page = await ctx.redis.lrangeBuffer(dlq, start, start + BATCH - 1);
     page.forEach((raw, i) => {

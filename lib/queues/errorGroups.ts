@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { BATCH, keysOf, type EngineContext } from "./context";
 import { moveByIdentity, type MoveMode, type MoveResult, type Target } from "./dlq";
-import { failedAtOf, identityOf, metadataKeyOf } from "./message";
+import { failedAtOf, identityOf, metadataKeyOf, retryCountOf } from "./message";
 import { execAll } from "./pipeline";
 import { findMember, parseTopLevel, rawValue } from "./rawJson";
 
@@ -28,6 +28,8 @@ export interface ErrorGroups {
   scanned: number;
   total: number;
   complete: boolean;
+  /** Mean retry_count of the entries looked at (null when none). */
+  averageRetryCount: number | null;
 }
 
 const RULES: [RegExp, string][] = [
@@ -100,15 +102,25 @@ export async function getErrorGroups(
   const total = await ctx.redis.llen(dlq);
   const groups = new Map<string, ErrorGroup>();
   let scanned = 0;
+  let retries = 0;
   while (scanned < Math.min(total, scanMax)) {
     const page = await ctx.redis.lrangeBuffer(dlq, scanned, Math.min(scanned + BATCH, scanMax) - 1);
     if (page.length === 0) break;
     const errors = await errorsOf(ctx, page);
-    page.forEach((raw, i) => addToGroup(groups, errors[i]!, failedAtOf(raw)));
+    page.forEach((raw, i) => {
+      addToGroup(groups, errors[i]!, failedAtOf(raw));
+      retries += retryCountOf(raw);
+    });
     scanned += page.length;
   }
   const sorted = [...groups.values()].sort((a, b) => b.count - a.count);
-  return { groups: sorted, scanned, total, complete: scanned >= total };
+  return {
+    groups: sorted,
+    scanned,
+    total,
+    complete: scanned >= total,
+    averageRetryCount: scanned > 0 ? retries / scanned : null,
+  };
 }
 
 function addToGroup(groups: Map<string, ErrorGroup>, error: EntryError, at: number | null): void {

@@ -239,10 +239,17 @@ export function parseTimestamp(text: string): number | null {
   if (/^\d+(\.\d+)?$/.test(unquoted)) {
     const n = Number(unquoted);
     // Epoch milliseconds are 13 digits today; seconds are 10.
-    return n > 1e11 ? n / 1000 : n;
+    return plausible(n > 1e11 ? n / 1000 : n);
   }
   // Python's datetime.isoformat() without a zone means UTC in the seed's backend.
   const iso = /[zZ]|[+-]\d\d:?\d\d$/.test(unquoted) ? unquoted : `${unquoted}Z`;
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : ms / 1000;
+  return Number.isNaN(ms) ? null : plausible(ms / 1000);
+}
+
+/** Up to the end of year 9999: beyond it a date cannot be shown, so the time is unknown. */
+const LATEST_SECONDS = 253_402_300_799;
+
+function plausible(seconds: number): number | null {
+  return Number.isFinite(seconds) && seconds >= 0 && seconds <= LATEST_SECONDS ? seconds : null;
 }

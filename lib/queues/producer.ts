@@ -55,7 +55,8 @@ export async function pushToRetryQueue(
   while ((await ctx.redis.zadd(key, "NX", due, member)) === 0) {
     member = withRetryNonce(member, randomUUID());
   }
-  await countFailure(ctx, queue, false);
+  // The message is scheduled: a lost count must not make the caller schedule it again.
+  await countFailure(ctx, queue, false).catch(() => undefined);
   return due;
 }
 

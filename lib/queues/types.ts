@@ -27,8 +27,9 @@ export interface DlqMessage {
   /** The metadata hash's fields, or null when there is none (expired or never written). */
   metadata: Record<string, string> | null;
   /**
-   * Set in lists when the entry is larger than a list shows: `raw` holds its
-   * start and `payload` is null; GET …/dlq/{queue}/message/{index} has it whole.
+   * Set in lists when the entry is larger than a list shows: `raw`, the error
+   * message, stack and metadata values hold their start, and `payload` is null
+   * when `raw` was cut; GET …/dlq/{queue}/message/{index} has it whole.
    */
   truncated?: boolean;
 }

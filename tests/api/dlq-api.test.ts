@@ -268,4 +268,25 @@ describe("large entries", () => {
     const bad = await app.call("/api/admin/dlq/document/message/-1?identity=id%3Abig", { cookie });
     expect(bad.status).toBe(400);
   });
+
+  it("should cut a huge error stack in lists, and keep the payload of a short entry", async () => {
+    const withStack = toDlqEntry(Buffer.from('{"id":"s"}'), {
+      ...stamp,
+      error: { type: "E", message: "m".repeat(10_000), stack: "at x\n".repeat(50_000) },
+    });
+    await app.redis.lpush("audio_dlq", withStack);
+    const cookie = await app.login("viewer");
+    const page = (await (await app.call("/api/admin/dlq/audio", { cookie })).json()) as {
+      messages: {
+        errorStack: string;
+        errorMessage: string;
+        truncated?: boolean;
+        payload: unknown;
+      }[];
+    };
+    const [m] = page.messages;
+    expect(m!.truncated).toBe(true);
+    expect(m!.errorStack.length).toBe(64 * 1024);
+    expect(m!.errorMessage.length).toBe(4096);
+  });
 });

@@ -48,6 +48,24 @@ test.describe("as an admin", () => {
     expect(await redis.llen("document_dlq")).toBe(3);
   });
 
+  test("should keep a checked row checked while new failures push it down", async ({
+    page,
+    redis,
+  }) => {
+    await fill(redis, 3);
+    await page.goto("/queues/document");
+    await page.getByLabel("Auto refresh").selectOption("2000");
+    await page.getByLabel("Select message 1").check();
+    await redis.lpush("document_dlq", dlqEntry("new1", "document"), dlqEntry("new2", "document"));
+    // The checked message (d1) is now at index 3, and still checked.
+    await expect(page.getByLabel("Select message 3")).toBeChecked({ timeout: 10_000 });
+    await expect(page.getByLabel("Select message 1")).not.toBeChecked();
+    await page.getByRole("button", { name: "Requeue selected" }).click();
+    await expect
+      .poll(() => redis.lrange("document_queue", 0, -1))
+      .toEqual([expect.stringContaining('"id":"d1"')]);
+  });
+
   test("should requeue all through a redrive task and show its progress to the end", async ({
     page,
     redis,

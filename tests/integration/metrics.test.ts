@@ -61,7 +61,8 @@ describe("metrics history", () => {
   it("should show only the window asked for and survive a foreign entry in the list", async () => {
     await sampleAndWait(3 * 3600);
     await sampleAndWait(0);
-    await r.redis.lpush(TIERS["1h"].key, "garbage");
+    const older = JSON.stringify({ t: r.clock.now - 5, q: { document: [1, 2] }, ks: [0, 0] });
+    await r.redis.lpush(TIERS["1h"].key, "garbage", older);
     const hour = await readHistory(r.engine.ctx, "1h");
     expect(hour.points).toHaveLength(1);
     const day = await readHistory(r.engine.ctx, "24h");
@@ -88,6 +89,18 @@ describe("overview", () => {
     expect(kinds("video")).toEqual(["dlq_age"]);
     expect(kinds("graph")).toEqual([]);
     expect(overview.alerts).toHaveLength(4);
+  });
+
+  it("should not inflate the growth when the history stopped a while ago", async () => {
+    await sampleAndWait(600);
+    await sampleAndWait(0);
+    // The worker service stopped; 50 minutes later the DLQ has grown by 60.
+    r.clock.now += 3000;
+    for (let i = 0; i < 60; i++)
+      await r.engine.pushToDlq("graph", { id: `g${i}` }, new Error("x"), 3);
+    const overview = await buildOverview(r.engine.ctx);
+    // 60 over the 3600 s since the first sample, not over the 600 s of history.
+    expect(overview.queues.find((q) => q.queue === "graph")!.dlqGrowthPerHour).toBeCloseTo(60, 0);
   });
 
   it("should report the mean wait of resolved entries", async () => {

@@ -95,4 +95,10 @@ describe("parseTimestamp", () => {
     expect(parseTimestamp('"garbage"')).toBeNull();
     expect(parseTimestamp('"unterminated')).toBeNull();
   });
+
+  it("should know no time when a value cannot be a date (a page would fail to show it)", () => {
+    expect(parseTimestamp("99999999999999999")).toBeNull();
+    expect(parseTimestamp('"+275760-09-13T00:00:00Z"')).toBeNull();
+    expect(parseTimestamp('"9999-12-31T23:59:59Z"')).toBe(253402300799);
+  });
 });

@@ -24,9 +24,11 @@ describe("requestUser", () => {
     expect(await requestUser(withCookie(`next-auth.session-token=${token}`))).toEqual(user);
   });
 
-  it("should read the __Secure- cookie that next-auth sets over HTTPS", async () => {
-    const user = await requestUser(withCookie(`__Secure-next-auth.session-token=${token}`));
-    expect(user?.name).toBe("ana");
+  it("should read only the cookie next-auth sets for this site (no __Secure- prefix over http)", async () => {
+    expect(await requestUser(withCookie(`__Secure-next-auth.session-token=${token}`))).toBeNull();
+    expect(
+      sessionCookie(`__Secure-next-auth.session-token=x`, "__Secure-next-auth.session-token"),
+    ).toBe("x");
   });
 
   it("should refuse tampered, foreign-secret and expired tokens", async () => {
@@ -57,5 +59,7 @@ describe("sessionCookie", () => {
     expect(sessionCookie("a=1; next-auth.session-token=x%2Ey; b=2")).toBe("x.y");
     expect(sessionCookie("next-auth.csrf-token=z")).toBeUndefined();
     expect(sessionCookie(null)).toBeUndefined();
+    // A malformed escape is no session, not an exception (which would be a 500).
+    expect(sessionCookie("next-auth.session-token=%E0%A4%A")).toBe("");
   });
 });

@@ -1,5 +1,5 @@
-import { adminMutation, queueParam } from "@/lib/http/route";
-import { markReviewed } from "@/lib/metrics/review";
+import { adminMutation, adminRead, queueParam } from "@/lib/http/route";
+import { markReviewed, readReviews } from "@/lib/metrics/review";
 
 export const dynamic = "force-dynamic";
 
@@ -12,3 +12,9 @@ export const POST = adminMutation(
     return { body: { queue, review } };
   },
 );
+
+/** The queue's last review, or null: what the queue page's header shows. */
+export const GET = adminRead(async (_request, ctx, params: { queue: string }) => {
+  const queue = queueParam(params.queue, ctx);
+  return { queue, review: (await readReviews(ctx.engine.ctx))[queue] ?? null };
+});
