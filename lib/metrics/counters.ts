@@ -7,7 +7,8 @@ import type { EngineContext } from "../queues/context";
  *   HASH redrive:metrics:counters
  *     "<queue>:failed"        failures (retried or dead-lettered)
  *     "<queue>:dlq_in"        messages dead-lettered
- *     "<queue>:resolved"      DLQ entries an admin requeued or deleted, one by one or selected
+ *     "<queue>:resolved"      DLQ entries an admin requeued or deleted (one, selected, a group,
+ *                             or all: a redrive task estimates each batch's wait from its ends)
  *     "<queue>:resolved_wait" their summed time in the DLQ, seconds
  *
  * Counters only grow; the metrics history samples them and takes differences.
@@ -31,18 +32,25 @@ export async function countFailure(
   await pipeline.exec();
 }
 
-/** Counts DLQ entries an admin resolved, with how long each had waited (when known). */
+/**
+ * Counts DLQ entries an admin resolved and their summed time in the DLQ
+ * (entries whose failure time is unknown are left out of both).
+ */
 export async function countResolved(
   ctx: EngineContext,
   queue: string,
-  waitsSeconds: number[],
+  count: number,
+  totalWaitSeconds: number,
 ): Promise<void> {
-  if (waitsSeconds.length === 0) return;
-  const total = Math.round(waitsSeconds.reduce((a, b) => a + Math.max(0, b), 0));
+  if (count <= 0) return;
   await ctx.redis
     .pipeline()
-    .hincrby(METRICS_COUNTERS_KEY, `${queue}:resolved`, waitsSeconds.length)
-    .hincrby(METRICS_COUNTERS_KEY, `${queue}:resolved_wait`, total)
+    .hincrby(METRICS_COUNTERS_KEY, `${queue}:resolved`, count)
+    .hincrby(
+      METRICS_COUNTERS_KEY,
+      `${queue}:resolved_wait`,
+      Math.max(0, Math.round(totalWaitSeconds)),
+    )
     .exec();
 }
 

@@ -282,9 +282,12 @@ async function moveLocated(
   }
   const reply = (await runScript(ctx.redis, "moveIndexed", [dlq, work], args)) as number[];
   const done = located.filter((_, i) => reply[i] === 1);
-  await countResolved(ctx, queue, waits(ctx, done)).catch(() => undefined);
+  const w = waits(ctx, done);
+  await countResolved(ctx, queue, w.length, sum(w)).catch(() => undefined);
   return done;
 }
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + Math.max(0, b), 0);
 
 /** How long each entry waited in the DLQ (entries without a failure time are left out). */
 function waits(ctx: EngineContext, entries: Located[]): number[] {

@@ -1,4 +1,5 @@
 import { runScript } from "../redis/scripts";
+import { countResolved } from "../metrics/counters";
 import { BATCH, keysOf, nowSeconds, sleep, type EngineContext } from "./context";
 import { checkLuaReply, LuaCode } from "./errors";
 import {
@@ -106,6 +107,23 @@ async function drainStep(
   return (await moveChunks(ctx, queue, mode, [window.slice(window.length - run)])).moved;
 }
 
+/**
+ * The mean time in the DLQ of the `n` oldest entries, estimated from the two
+ * ends of the batch (entries arrive in failure order; reading all of them
+ * would cost what the in-Redis move saves). Null when neither end is dated.
+ */
+async function batchWait(ctx: EngineContext, dlq: string, n: number): Promise<number | null> {
+  const [oldest, newest] = (await execAll(
+    ctx.redis.pipeline().lindexBuffer(dlq, -1).lindexBuffer(dlq, -n),
+  )) as (Buffer | null)[];
+  const times = [oldest, newest].flatMap((raw) => {
+    const at = raw ? failedAtOf(raw) : null;
+    return at === null ? [] : [at];
+  });
+  if (times.length === 0) return null;
+  return nowSeconds(ctx) - times.reduce((a, b) => a + b, 0) / times.length;
+}
+
 /** Entries per script call in drains: other clients wait at most one call. */
 const DRAIN_STEP = 500;
 
@@ -129,7 +147,10 @@ export async function drainDlq(
   let moved = 0;
   let stalls = 0;
   while (moved < total && !options.signal?.aborted && stalls < 10) {
-    const done = await drainStep(ctx, queue, mode, Math.min(total - moved, step), state);
+    const n = Math.min(total - moved, step);
+    const wait = await batchWait(ctx, dlq, n);
+    const done = await drainStep(ctx, queue, mode, n, state);
+    if (wait !== null) await countResolved(ctx, queue, done, done * wait).catch(() => undefined);
     moved += done;
     stalls = done === 0 ? stalls + 1 : 0;
     if (done === 0 && (await ctx.redis.llen(dlq)) === 0) break;

@@ -103,6 +103,17 @@ describe("overview", () => {
     expect(overview.queues.find((q) => q.queue === "graph")!.dlqGrowthPerHour).toBeCloseTo(60, 0);
   });
 
+  it("should count the entries a requeue-all resolved, with their estimated wait", async () => {
+    for (let i = 0; i < 10; i++) {
+      await r.engine.pushToDlq("audio", { id: `a${i}` }, new Error("x"), 3);
+      r.clock.now += 60; // entries failed 600, 540, … 60 s before the drain
+    }
+    await r.engine.requeueAll("audio");
+    const audio = (await buildOverview(r.engine.ctx)).queues.find((q) => q.queue === "audio")!;
+    expect(audio.resolved.count).toBe(10);
+    expect(audio.resolved.meanWaitSeconds).toBeCloseTo(330, 0);
+  });
+
   it("should report the mean wait of resolved entries", async () => {
     await r.engine.pushToDlq("document", { id: "a" }, new Error("x"), 3);
     r.clock.now += 300;
