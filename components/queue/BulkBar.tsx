@@ -2,7 +2,8 @@
 
 import type { RequeueResponse } from "@/lib/http/types";
 import { postJson, queuePath } from "../api";
-import { Button } from "../ui";
+import { useState } from "react";
+import { Button, ConfirmDialog } from "../ui";
 import { useAction, useQueue } from "./context";
 import { plural } from "./text";
 
@@ -16,6 +17,8 @@ export function BulkBar(props: { selected: Selected[]; onDone: () => void }) {
   const { queue } = useQueue();
   const { busy, run } = useAction();
   const n = props.selected.length;
+  // Deleting cannot be undone: it is confirmed, with the count. Requeueing is not.
+  const [confirming, setConfirming] = useState(false);
 
   const act = async (mode: "requeue" | "delete") => {
     const outcome = await run(
@@ -37,9 +40,22 @@ export function BulkBar(props: { selected: Selected[]; onDone: () => void }) {
       <Button disabled={n === 0 || busy} onClick={() => void act("requeue")}>
         Requeue selected
       </Button>
-      <Button disabled={n === 0 || busy} onClick={() => void act("delete")}>
+      <Button disabled={n === 0 || busy} onClick={() => setConfirming(true)}>
         Delete selected
       </Button>
+      <ConfirmDialog
+        open={confirming}
+        title="Delete selected messages"
+        message={`Delete ${plural(n, "message")} from ${queue}'s DLQ? This cannot be undone.`}
+        confirmLabel="Delete"
+        danger
+        busy={busy}
+        onClose={() => setConfirming(false)}
+        onConfirm={() => {
+          setConfirming(false);
+          void act("delete");
+        }}
+      />
     </div>
   );
 }

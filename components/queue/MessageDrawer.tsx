@@ -22,9 +22,11 @@ export function MessageDrawer(props: { message: DlqMessage | null; onClose: () =
   const { queue, isAdmin } = useQueue();
   const { busy, run } = useAction();
   const [failure, setFailure] = useState<string | null>(null);
+  const [armed, setArmed] = useState(false);
 
   const close = () => {
     setFailure(null);
+    setArmed(false);
     props.onClose();
   };
 
@@ -54,8 +56,13 @@ export function MessageDrawer(props: { message: DlqMessage | null; onClose: () =
       footer={
         m && isAdmin ? (
           <>
-            <Button tone="danger" disabled={busy} onClick={() => void act("delete")}>
-              Delete
+            {/* Deleting cannot be undone: the first press arms, the second deletes. */}
+            <Button
+              tone="danger"
+              disabled={busy}
+              onClick={() => (armed ? void act("delete") : setArmed(true))}
+            >
+              {armed ? "Confirm delete" : "Delete"}
             </Button>
             <Button tone="primary" disabled={busy} onClick={() => void act("requeue")}>
               Requeue

@@ -48,6 +48,25 @@ test.describe("as an admin", () => {
     expect(await redis.llen("document_dlq")).toBe(3);
   });
 
+  test("should delete a selection only after the confirm that states the count", async ({
+    page,
+    redis,
+  }) => {
+    await fill(redis, 4);
+    await page.goto("/queues/document");
+    await page.getByLabel("Select message 0").check();
+    await page.getByLabel("Select message 2").check();
+    await page.getByRole("button", { name: "Delete selected" }).click();
+    const confirm = page.getByRole("dialog");
+    await expect(confirm).toContainText("Delete 2 messages");
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    expect(await redis.llen("document_dlq")).toBe(4);
+    await page.getByRole("button", { name: "Delete selected" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Delete", exact: true }).click();
+    await expect.poll(() => redis.llen("document_dlq")).toBe(2);
+    expect(await redis.llen("document_queue")).toBe(0);
+  });
+
   test("should keep a checked row checked while new failures push it down", async ({
     page,
     redis,
