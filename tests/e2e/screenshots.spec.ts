@@ -99,9 +99,14 @@ for (const scheme of ["light", "dark"] as const) {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto("/");
     await expect(page.locator('[data-chart][data-ready="true"]')).toHaveCount(6);
-    await page.screenshot({
-      path: `docs/screenshots/overview-phone-${scheme}.png`,
-      fullPage: false,
-    });
+    await page.screenshot({ path: `docs/screenshots/overview-phone-${scheme}.png` });
+    await page.goto("/queues/document");
+    await expect(
+      page.getByRole("button", { name: "Details of message 0", exact: true }),
+    ).toBeVisible();
+    await page.screenshot({ path: `docs/screenshots/queue-phone-${scheme}.png` });
+    await page.getByRole("button", { name: "Details of message 2", exact: true }).click();
+    await expect(page.getByRole("dialog")).toBeVisible();
+    await page.screenshot({ path: `docs/screenshots/drawer-phone-${scheme}.png` });
   });
 }
