@@ -233,6 +233,20 @@ export function TableScroll(props: { label: string; className?: string; children
   );
 }
 
+/** The one row of an empty (or still loading) table. */
+export function EmptyRow(props: { columns: number; children: ReactNode }) {
+  return (
+    <tr className={table.row}>
+      <td
+        colSpan={props.columns}
+        className={`${table.td} py-8 text-center text-zinc-600 dark:text-zinc-400`}
+      >
+        {props.children}
+      </td>
+    </tr>
+  );
+}
+
 /** Shared table classes, so that every table reads the same. */
 export const table = {
   wrap: "relative overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800",

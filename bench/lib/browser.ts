@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../scripts/chromium";
 import { gzipSync } from "node:zlib";
 import { chromium, type Browser, type BrowserContext, type Page } from "@playwright/test";
 
@@ -6,19 +7,10 @@ import { chromium, type Browser, type BrowserContext, type Page } from "@playwri
  * The system's Chromium driven by Playwright (never a downloaded browser):
  * what a page loads, and how long until it has drawn what a user waits for.
  */
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
   });
 }

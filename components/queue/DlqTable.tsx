@@ -3,7 +3,7 @@
 import { useEffect, useRef, type MouseEvent } from "react";
 import type { DlqMessage } from "@/lib/http/types";
 import { fmtInt, fmtTime, isoTime } from "../format";
-import { Button, table, TableScroll } from "../ui";
+import { Button, EmptyRow, table, TableScroll } from "../ui";
 import { useQueue } from "./context";
 import { fmtRelative, preview } from "./text";
 
@@ -87,14 +87,7 @@ export function DlqTable(props: {
         </thead>
         <tbody>
           {props.messages.length === 0 && (
-            <tr className={table.row}>
-              <td
-                colSpan={isAdmin ? 8 : 7}
-                className={`${table.td} py-8 text-center text-zinc-600 dark:text-zinc-400`}
-              >
-                {props.empty}
-              </td>
-            </tr>
+            <EmptyRow columns={isAdmin ? 8 : 7}>{props.empty}</EmptyRow>
           )}
           {props.messages.map((m, i) => {
             const key = keys[i]!;

@@ -7,7 +7,7 @@ import type { RequeueResponse } from "@/lib/http/types";
 import { postJson } from "../api";
 import { useDashboard } from "../DashboardProvider";
 import { fmtInt, fmtTime, isoTime } from "../format";
-import { Button, ConfirmDialog, ErrorNote, table, TableScroll } from "../ui";
+import { Button, ConfirmDialog, EmptyRow, ErrorNote, table, TableScroll } from "../ui";
 import { useAction, useQueue } from "./context";
 import { fmtRelative, plural, preview } from "./text";
 
@@ -82,14 +82,9 @@ export function ErrorGroupsTab() {
           </thead>
           <tbody>
             {groups.length === 0 && (
-              <tr className={table.row}>
-                <td
-                  colSpan={isAdmin ? 7 : 6}
-                  className={`${table.td} py-8 text-center text-zinc-600 dark:text-zinc-400`}
-                >
-                  {data ? "No errors: the DLQ is empty." : "Loading…"}
-                </td>
-              </tr>
+              <EmptyRow columns={isAdmin ? 7 : 6}>
+                {data ? "No errors: the DLQ is empty." : "Loading…"}
+              </EmptyRow>
             )}
             {groups.map((g) => (
               <tr key={g.id} className={`${table.row} [&>td]:align-middle`}>

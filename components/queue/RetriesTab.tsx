@@ -5,7 +5,7 @@ import useSWR from "swr";
 import type { RetryPageResponse } from "@/lib/http/types";
 import { postJson } from "../api";
 import { fmtBytes, fmtInt, fmtTime, isoTime } from "../format";
-import { Button, ErrorNote, table, TableScroll } from "../ui";
+import { Button, EmptyRow, ErrorNote, table, TableScroll } from "../ui";
 import { useAction, useQueue } from "./context";
 import { Pager } from "./Pager";
 import { fmtRelative, plural, preview } from "./text";
@@ -76,14 +76,9 @@ export function RetriesTab() {
           </thead>
           <tbody>
             {retries.length === 0 && (
-              <tr className={table.row}>
-                <td
-                  colSpan={isAdmin ? 5 : 4}
-                  className={`${table.td} py-8 text-center text-zinc-600 dark:text-zinc-400`}
-                >
-                  {data ? "No retries scheduled." : "Loading…"}
-                </td>
-              </tr>
+              <EmptyRow columns={isAdmin ? 5 : 4}>
+                {data ? "No retries scheduled." : "Loading…"}
+              </EmptyRow>
             )}
             {retries.map((r) => (
               <tr key={`${r.rank}:${r.identity}`} className={`${table.row} [&>td]:align-middle`}>
