@@ -36,11 +36,16 @@ export interface TimeSeriesChartProps {
 export default function TimeSeriesChart(props: TimeSeriesChartProps) {
   const ref = useRef<HTMLDivElement>(null);
   useReadyMark(ref, props.rows.length);
+  // A short history (the first minutes) needs seconds, or neighbouring ticks read the same.
+  const first = props.rows[0]?.t ?? 0;
+  const last = props.rows[props.rows.length - 1]?.t ?? 0;
+  const seconds = !props.long && (last ?? 0) - (first ?? 0) < 600;
+  const pad = (n: number) => String(n).padStart(2, "0");
   const tick = (t: number) => {
     const d = new Date(t * 1000);
-    return props.long
-      ? `${d.getMonth() + 1}/${d.getDate()} ${String(d.getHours()).padStart(2, "0")}h`
-      : `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+    if (props.long) return `${d.getMonth() + 1}/${d.getDate()} ${pad(d.getHours())}h`;
+    const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    return seconds ? `${hm}:${pad(d.getSeconds())}` : hm;
   };
   return (
     <div ref={ref} data-chart={props.name} style={{ height: props.height ?? 220 }}>
