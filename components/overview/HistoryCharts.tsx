@@ -3,7 +3,7 @@
 import dynamic from "next/dynamic";
 import { useState } from "react";
 import useSWR from "swr";
-import type { HistoryPoint, HistoryResponse, HistoryWindow } from "@/lib/metrics/types";
+import type { HistoryPoint, HistoryResponse, HistoryWindow, QueuePoint } from "@/lib/metrics/types";
 import { WINDOWS } from "@/lib/metrics/types";
 import type { Series, TimeSeriesChartProps } from "../charts/TimeSeriesChart";
 import { useDashboard } from "../DashboardProvider";
@@ -33,54 +33,37 @@ function perQueue(
   });
 }
 
-/** The overview's charts over 1 h, 24 h or 7 d of sampled history. */
-export function HistoryCharts() {
-  const { queues, interval } = useDashboard();
-  const [range, setRange] = useState<HistoryWindow>("1h");
-  // A point arrives every step of the window (10 s, 2 min, 15 min): no need to ask more often.
-  const { data, error } = useSWR<HistoryResponse>(`/api/admin/metrics?window=${range}`, {
-    refreshInterval: interval === 0 ? 0 : Math.max(interval, STEP_MS[range]),
+interface ChartSpec {
+  name: string;
+  title: string;
+  rows: Row[];
+  series: Series[];
+  format: (v: number) => string;
+}
+
+const FAILURE_KINDS = ["failures", "dead-lettered"] as const;
+type FailureKind = (typeof FAILURE_KINDS)[number];
+
+/** The six charts of a window's points. */
+function chartSpecs(points: HistoryPoint[], queues: string[], failures: FailureKind): ChartSpec[] {
+  const series: Series[] = queues.map((q) => ({ key: q, label: q, color: queueColor(queues, q) }));
+  const depth = (name: string, title: string, pick: (p: QueuePoint) => number | null) => ({
+    name,
+    title,
+    rows: perQueue(points, queues, (p, q) => (p.queues[q] ? pick(p.queues[q]) : null)),
+    series,
+    format: fmtInt,
   });
-  const points = data?.points ?? [];
-  const long = range !== "1h";
-  const queueSeries: Series[] = queues.map((q) => ({
-    key: q,
-    label: q,
-    color: queueColor(queues, q),
-  }));
-  const charts: {
-    name: string;
-    title: string;
-    rows: Row[];
-    series: Series[];
-    format: (v: number) => string;
-  }[] = [
+  return [
+    depth("dlq", "DLQ depth", (q) => q.dlq),
+    depth("work", "Work queue depth", (q) => q.work),
+    depth("retry", "Scheduled retries", (q) => q.retry),
     {
-      name: "dlq",
-      title: "DLQ depth",
-      rows: perQueue(points, queues, (p, q) => p.queues[q]?.dlq ?? null),
-      series: queueSeries,
-      format: fmtInt,
-    },
-    {
-      name: "work",
-      title: "Work queue depth",
-      rows: perQueue(points, queues, (p, q) => p.queues[q]?.work ?? null),
-      series: queueSeries,
-      format: fmtInt,
-    },
-    {
-      name: "retry",
-      title: "Scheduled retries",
-      rows: perQueue(points, queues, (p, q) => p.queues[q]?.retry ?? null),
-      series: queueSeries,
-      format: fmtInt,
-    },
-    {
-      name: "failures",
-      title: "Failures per minute",
-      rows: perQueue(points, queues, (p, q) => p.queues[q]?.failedPerMin ?? null),
-      series: queueSeries,
+      ...depth(
+        "failures",
+        failures === "failures" ? "Failures per minute" : "Dead-lettered per minute",
+        (q) => (failures === "failures" ? q.failedPerMin : q.dlqInPerMin),
+      ),
       format: (v) => v.toFixed(v < 10 ? 1 : 0),
     },
     {
@@ -104,6 +87,19 @@ export function HistoryCharts() {
       format: fmtBytes,
     },
   ];
+}
+
+/** The overview's charts over 1 h, 24 h or 7 d of sampled history. */
+export function HistoryCharts() {
+  const { queues, interval } = useDashboard();
+  const [range, setRange] = useState<HistoryWindow>("1h");
+  const [failures, setFailures] = useState<FailureKind>("failures");
+  // A point arrives every step of the window (10 s, 2 min, 15 min): no need to ask more often.
+  const { data, error } = useSWR<HistoryResponse>(`/api/admin/metrics?window=${range}`, {
+    refreshInterval: interval === 0 ? 0 : Math.max(interval, STEP_MS[range]),
+  });
+  const points = data?.points ?? [];
+  const charts = chartSpecs(points, queues, failures);
   return (
     <section aria-labelledby="history-title" className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -115,19 +111,32 @@ export function HistoryCharts() {
       <ErrorNote error={data ? null : error} />
       {data && points.length < 2 && (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          The worker service samples every 10 seconds; charts fill in as samples arrive (is{" "}
-          <code>npm run worker</code> running?).
+          The worker service samples the history every <code>METRICS_SAMPLE_SECONDS</code> (10 s by
+          default); the charts fill in as samples arrive. Is <code>npm run worker</code> running?
         </p>
       )}
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         {charts.map((c) => (
-          <Card key={c.name} title={c.title}>
+          <Card
+            key={c.name}
+            title={c.title}
+            actions={
+              c.name === "failures" && (
+                <Segmented
+                  label="Which failures"
+                  options={FAILURE_KINDS}
+                  value={failures}
+                  onChange={setFailures}
+                />
+              )
+            }
+          >
             <TimeSeriesChart
               name={c.name}
               rows={c.rows}
               series={c.series}
               format={c.format}
-              long={long}
+              long={range !== "1h"}
             />
           </Card>
         ))}

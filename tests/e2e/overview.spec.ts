@@ -56,6 +56,9 @@ test.describe("as an admin", () => {
     await expect(page.locator('[data-queue-card="audio"]')).toHaveAttribute("data-alert", "false");
     await expect(page.getByRole("heading", { name: /Alerts/ })).toBeVisible();
     await expect(page.getByText("video: 60 messages in the DLQ (alert above 50)")).toBeVisible();
+    await page.getByRole("button", { name: "dead-lettered" }).click();
+    await expect(page.getByRole("heading", { name: "Dead-lettered per minute" })).toBeVisible();
+    await expect(page.locator('[data-chart="failures"][data-ready="true"]')).toBeVisible();
     await page.getByRole("button", { name: "24h" }).click();
     await expect(page.locator('[data-chart="dlq"]')).toBeVisible();
   });
