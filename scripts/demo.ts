@@ -17,7 +17,7 @@ import { banner } from "./demo/banner";
 import {
   startDashboard,
   startWorker,
-  waitForHealth,
+  dashboardReady,
   WorkerTally,
   type Child,
 } from "./demo/children";
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     });
     r.children.push(dashboard);
     watchChildren(r, stop);
-    await waitForHealth(url, dashboard);
+    await dashboardReady(url, dashboard);
     if (stopping) return;
     process.stdout.write(
       banner({

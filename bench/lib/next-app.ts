@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { hashPassword } from "../../lib/auth/users";
 import { ensureProductionBuild as buildIfStale, ROOT } from "../../scripts/production-build";
 import { freePort, killOnExit, listeningPid, stopGroup } from "./process";
+import { logIn, waitForHealth } from "../../lib/http/client";
 
 /**
  * Redrive's dashboard as it runs in production: the `next build` output served
@@ -33,43 +34,6 @@ export interface NextApp {
 export const NEXTAUTH_SECRET = "redrive-bench-secret-redrive-bench-secret";
 const USER = "admin";
 const PASSWORD = "redrive-bench-password";
-
-async function waitForHealth(url: string, child: ChildProcess, output: () => string) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited:\n${output()}`);
-    try {
-      // 503 until the app's Redis connection is up: wait for 200.
-      if ((await fetch(`${url}/api/health`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`GET /api/health did not answer 200 within 60 s:\n${output()}`);
-}
-
-function cookiesOf(response: Response): string[] {
-  return response.headers.getSetCookie().map((c) => c.split(";")[0]!);
-}
-
-/** Logs in as tests/helpers/app.ts login() does and returns the session cookie. */
-async function login(url: string): Promise<string> {
-  const csrf = await fetch(`${url}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const res = await fetch(`${url}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      cookie: cookiesOf(csrf).join("; "),
-    },
-    body: new URLSearchParams({ csrfToken, username: USER, password: PASSWORD, json: "true" }),
-  });
-  const session = cookiesOf(res).find((c) => c.startsWith("next-auth.session-token="));
-  if (!session) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  return session;
-}
 
 /** `next start` on a free port, healthy and logged in. */
 export async function startNextApp(redisUrl: string, queues: string[]): Promise<NextApp> {
@@ -105,10 +69,10 @@ export async function startNextApp(redisUrl: string, queues: string[]): Promise<
     undoKill();
   };
   try {
-    await waitForHealth(url, child, () => output);
+    await waitForHealth(url, { exited: () => child.exitCode !== null, output: () => output });
     const serverPid = listeningPid(port, child.pid!);
     if (serverPid === null) throw new Error(`no process of next start listens on ${port}`);
-    const cookie = await login(url);
+    const cookie = await logIn(url, USER, PASSWORD);
     return {
       url,
       port,

@@ -4,7 +4,7 @@ import dynamic from "next/dynamic";
 import { useState } from "react";
 import useSWR from "swr";
 import type { HistoryPoint, HistoryResponse, HistoryWindow, QueuePoint } from "@/lib/metrics/types";
-import { WINDOWS } from "@/lib/metrics/types";
+import { WINDOW_STEP_SECONDS, WINDOWS } from "@/lib/metrics/types";
 import type { Series, TimeSeriesChartProps } from "../charts/TimeSeriesChart";
 import { useDashboard } from "../DashboardProvider";
 import { fmtBytes, fmtInt, fmtPercent } from "../format";
@@ -18,8 +18,6 @@ const TimeSeriesChart = dynamic<TimeSeriesChartProps>(() => import("../charts/Ti
 });
 
 type Row = Record<string, number | null>;
-
-const STEP_MS: Record<HistoryWindow, number> = { "1h": 10_000, "24h": 120_000, "7d": 900_000 };
 
 function perQueue(
   points: HistoryPoint[],
@@ -96,7 +94,7 @@ export function HistoryCharts() {
   const [failures, setFailures] = useState<FailureKind>("failures");
   // A point arrives every step of the window (10 s, 2 min, 15 min): no need to ask more often.
   const { data, error } = useSWR<HistoryResponse>(`/api/admin/metrics?window=${range}`, {
-    refreshInterval: interval === 0 ? 0 : Math.max(interval, STEP_MS[range]),
+    refreshInterval: interval === 0 ? 0 : Math.max(interval, WINDOW_STEP_SECONDS[range] * 1000),
   });
   const points = data?.points ?? [];
   const charts = chartSpecs(points, queues, failures);

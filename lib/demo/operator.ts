@@ -1,3 +1,4 @@
+import { logIn } from "../http/client";
 import type { DlqMessage } from "../queues/types";
 import { pick, randomInt, sleep, weighted } from "./random";
 
@@ -26,8 +27,6 @@ const BETWEEN_ACTIONS_MS = [15_000, 40_000] as const;
 
 type Action = "requeue one" | "requeue selected" | "delete one";
 
-const cookiesOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(";")[0]!);
-
 class Session {
   private cookie = "";
 
@@ -35,25 +34,7 @@ class Session {
 
   /** Signs in with the credentials form, as the login page does. */
   async login(): Promise<void> {
-    const csrf = await fetch(`${this.o.url}/api/auth/csrf`);
-    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const res = await fetch(`${this.o.url}/api/auth/callback/credentials`, {
-      method: "POST",
-      redirect: "manual",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        cookie: cookiesOf(csrf).join("; "),
-      },
-      body: new URLSearchParams({
-        csrfToken,
-        username: this.o.user,
-        password: this.o.password,
-        json: "true",
-      }),
-    });
-    const session = cookiesOf(res).find((c) => c.includes("session-token="));
-    if (!session) throw new Error(`operator login failed (${res.status})`);
-    this.cookie = session;
+    this.cookie = await logIn(this.o.url, this.o.user, this.o.password);
   }
 
   /** A JSON call; signs in again once if the session ended. */

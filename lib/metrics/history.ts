@@ -2,9 +2,11 @@ import "server-only";
 import { parseInfo } from "../cache/inspect";
 import { readCounters as readCacheCounters } from "../cache/counters";
 import { keysOf, nowSeconds, sleep, type EngineContext } from "../queues/context";
+import { execAll } from "../queues/pipeline";
 import { runScript } from "../redis/scripts";
 import { readCounters } from "./counters";
 import type { HistoryPoint, HistoryResponse, HistoryWindow, QueuePoint } from "./types";
+import { WINDOW_STEP_SECONDS } from "./types";
 
 /**
  * Metrics history: the worker service samples every METRICS_SAMPLE_SECONDS and
@@ -25,9 +27,9 @@ export interface Tier {
 }
 
 export const TIERS: Record<HistoryWindow, Tier> = {
-  "1h": { key: "redrive:metrics:10s", stepSeconds: 10, keep: 360 },
-  "24h": { key: "redrive:metrics:2m", stepSeconds: 120, keep: 720 },
-  "7d": { key: "redrive:metrics:15m", stepSeconds: 900, keep: 700 },
+  "1h": { key: "redrive:metrics:10s", stepSeconds: WINDOW_STEP_SECONDS["1h"], keep: 360 },
+  "24h": { key: "redrive:metrics:2m", stepSeconds: WINDOW_STEP_SECONDS["24h"], keep: 720 },
+  "7d": { key: "redrive:metrics:15m", stepSeconds: WINDOW_STEP_SECONDS["7d"], keep: 700 },
 };
 
 const WINDOW_SECONDS: Record<HistoryWindow, number> = { "1h": 3600, "24h": 86_400, "7d": 604_800 };
@@ -53,11 +55,7 @@ export async function takeSample(ctx: EngineContext): Promise<StoredSample> {
     pipeline.llen(k.work).llen(k.processing).zcard(k.retry).llen(k.dlq);
   }
   pipeline.info("stats").info("memory");
-  const replies = (await pipeline.exec()) ?? [];
-  const values = replies.map(([err, v]) => {
-    if (err) throw err;
-    return v;
-  });
+  const values = await execAll(pipeline);
   const [counters, cache] = await Promise.all([readCounters(ctx), readCacheCounters(ctx.redis)]);
   const n = ctx.config.QUEUES.length * 4;
   const stats = parseInfo(values[n] as string);

@@ -3,6 +3,13 @@
 export const WINDOWS = ["1h", "24h", "7d"] as const;
 export type HistoryWindow = (typeof WINDOWS)[number];
 
+/** Seconds between two points of a window's chart: one sample per bucket of this size is kept. */
+export const WINDOW_STEP_SECONDS: Record<HistoryWindow, number> = {
+  "1h": 10,
+  "24h": 120,
+  "7d": 900,
+};
+
 export interface QueuePoint {
   work: number;
   processing: number;

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { waitForHealth } from "../../lib/http/client";
 import { ROOT } from "../production-build";
 import { killOnExit, stopGroup } from "../processes";
 import { eachLine, log } from "./lines";
@@ -108,21 +109,10 @@ export function startDashboard(port: number, env: NodeJS.ProcessEnv): Dashboard 
   return { ...child, output: () => recent.join("\n") };
 }
 
-/** Resolves once GET /api/health answers 200 (Redis connected); throws if the child exits or 60 s pass. */
-export async function waitForHealth(url: string, child: Dashboard): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.process.exitCode !== null || child.process.signalCode !== null) {
-      throw new Error(`the dashboard exited before it was ready:\n${child.output()}`);
-    }
-    try {
-      if ((await fetch(`${url}/api/health`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(
-    `the dashboard did not answer GET /api/health with 200 within 60 s:\n${child.output()}`,
-  );
+/** Resolves once GET /api/health answers 200 (Redis connected); throws if the dashboard exits or 60 s pass. */
+export function dashboardReady(url: string, child: Dashboard): Promise<void> {
+  return waitForHealth(url, {
+    exited: () => child.process.exitCode !== null || child.process.signalCode !== null,
+    output: child.output,
+  });
 }

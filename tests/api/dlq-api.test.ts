@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { toDlqEntry } from "@/lib/queues/message";
+import { postCredentials } from "@/lib/http/client";
 import { useApp } from "../helpers/app";
 
 const app = useApp();
@@ -187,25 +188,7 @@ describe("login", () => {
   it("should throttle after five failures with 429 and Retry-After", async () => {
     const tries: number[] = [];
     for (let i = 0; i < 6; i++) {
-      const csrf = await fetch(`${app.url}/api/auth/csrf`);
-      const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-      const res = await fetch(`${app.url}/api/auth/callback/credentials`, {
-        method: "POST",
-        redirect: "manual",
-        headers: {
-          "content-type": "application/x-www-form-urlencoded",
-          cookie: csrf.headers
-            .getSetCookie()
-            .map((c) => c.split(";")[0])
-            .join("; "),
-        },
-        body: new URLSearchParams({
-          csrfToken,
-          username: "admin",
-          password: "wrong",
-          json: "true",
-        }),
-      });
+      const res = await postCredentials(app.url, "admin", "wrong");
       tries.push(res.status);
       if (res.status === 429) expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
     }

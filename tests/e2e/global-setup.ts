@@ -5,6 +5,7 @@ import Redis from "ioredis";
 import { hash } from "bcryptjs";
 import { freePort, startEmbeddedRedis } from "../../scripts/embedded-redis";
 import { ADMIN_STATE, PASSWORD, VIEWER_STATE } from "./setup-env";
+import { logIn, waitForHealth } from "../../lib/http/client";
 
 /**
  * Starts redis-server, the production dashboard (`next build` must have run:
@@ -34,7 +35,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     ["--conditions=react-server", "scripts/worker.ts"],
     env,
   );
-  await waitForHealth(baseUrl, server.child, server.output);
+  await waitForHealth(baseUrl, {
+    exited: () => server.child.exitCode !== null,
+    output: server.output,
+  });
   await saveSession(baseUrl, "admin", ADMIN_STATE);
   await saveSession(baseUrl, "viewer", VIEWER_STATE);
   process.env.E2E_BASE_URL = baseUrl;
@@ -55,38 +59,9 @@ function start(cmd: string, args: string[], env: NodeJS.ProcessEnv) {
   return { child, output: () => output };
 }
 
-async function waitForHealth(url: string, child: ChildProcess, output: () => string) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited:\n${output()}`);
-    const ok = await fetch(`${url}/api/health`)
-      .then((r) => r.status === 200)
-      .catch(() => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`the dashboard did not become healthy:\n${output()}`);
-}
-
-function cookiesOf(response: Response): string[] {
-  return response.headers.getSetCookie().map((c) => c.split(";")[0]!);
-}
-
 /** Logs in through next-auth's credentials endpoint and stores the session as Playwright state. */
 async function saveSession(baseUrl: string, user: string, path: string) {
-  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      cookie: cookiesOf(csrf).join("; "),
-    },
-    body: new URLSearchParams({ csrfToken, username: user, password: PASSWORD, json: "true" }),
-  });
-  const session = cookiesOf(res).find((c) => c.startsWith("next-auth.session-token="));
-  if (!session) throw new Error(`login of ${user} failed: ${res.status}`);
+  const session = await logIn(baseUrl, user, PASSWORD);
   const [name, ...value] = session.split("=");
   const cookie = {
     name: name!,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach } from "vitest";
 import { hashPassword } from "@/lib/auth/users";
 import { defineScripts } from "@/lib/redis/scripts";
 import { freePort, startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embedded-redis";
+import { logIn, waitForHealth } from "@/lib/http/client";
 
 /**
  * The production build (`next build`, run by npm test before vitest) served by
@@ -22,27 +23,6 @@ export interface AppFixture {
   call(path: string, init?: RequestInit & { cookie?: string }): Promise<Response>;
   stopRedis(): Promise<void>;
   startRedis(): Promise<void>;
-}
-
-async function waitForHealth(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited:\n${log()}`);
-    try {
-      const res = await fetch(`${url}/api/health`);
-      // The first answer must already be 200: Redis is up, so a 503 here is a bug.
-      if (res.status === 200) return;
-      if (res.status === 503) throw new Error(`first health check answered 503:\n${log()}`);
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`next start did not answer in time:\n${log()}`);
-}
-
-function cookiesOf(response: Response): string[] {
-  return response.headers.getSetCookie().map((c) => c.split(";")[0]!);
 }
 
 export function useApp(env: Record<string, string> = {}): AppFixture {
@@ -69,7 +49,12 @@ export function useApp(env: Record<string, string> = {}): AppFixture {
     });
     child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-    await waitForHealth(fixture.url, child, () => output);
+    await waitForHealth(
+      fixture.url,
+      { exited: () => child.exitCode !== null, output: () => output },
+      // Redis is up: the first answer must already be 200.
+      { firstAnswerOk: true },
+    );
     fixture.redis = new Redis(fixture.server.url, { maxRetriesPerRequest: 1 });
     defineScripts(fixture.redis);
   }, 90_000);
@@ -84,20 +69,7 @@ export function useApp(env: Record<string, string> = {}): AppFixture {
     await fixture.server?.stop();
   });
 
-  fixture.login = async (user) => {
-    const csrf = await fetch(`${fixture.url}/api/auth/csrf`);
-    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const jar = cookiesOf(csrf);
-    const res = await fetch(`${fixture.url}/api/auth/callback/credentials`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; ") },
-      body: new URLSearchParams({ csrfToken, username: user, password: PASSWORD, json: "true" }),
-    });
-    const session = cookiesOf(res).find((c) => c.includes("session-token="));
-    if (!session) throw new Error(`login as ${user} failed: ${res.status}`);
-    return session;
-  };
+  fixture.login = (user) => logIn(fixture.url, user, PASSWORD);
 
   fixture.call = (path, init = {}) => {
     const { cookie, headers, ...rest } = init;
