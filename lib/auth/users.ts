@@ -1,6 +1,6 @@
 import "server-only";
 import { readFileSync } from "node:fs";
-import bcrypt from "bcryptjs";
+import bcrypt from "bcrypt";
 import type { Config } from "../config";
 
 /**

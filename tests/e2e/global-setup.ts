@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import Redis from "ioredis";
-import { hash } from "bcryptjs";
+import { hash } from "bcrypt";
 import { freePort, startEmbeddedRedis } from "../../scripts/embedded-redis";
 import { ADMIN_STATE, PASSWORD, VIEWER_STATE } from "./setup-env";
 import { logIn, waitForHealth } from "../../lib/http/client";
