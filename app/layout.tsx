@@ -2,6 +2,10 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import "./globals.css";
 
+// Every page is rendered per request, so that each carries the nonce of its own
+// Content-Security-Policy (a prerendered page's scripts would have none).
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: "Redrive",
   description: "Dead-letter queues, retries and caches on Redis",

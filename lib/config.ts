@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustPolicy, TrustPolicyError } from "./http/client-address";
 
 /**
  * The one place that reads the environment. Names and defaults are the seed's
@@ -106,8 +107,29 @@ const baseSchema = z.object({
         .filter(Boolean),
     )
     .default([]),
+  // Failed logins: per client address and user name, per client address, per user name from
+  // clients without a device cookie (more tries, shorter lock), per device cookie.
   LOGIN_MAX_FAILURES: int(1, 1000).default(5),
   LOGIN_WINDOW_SECONDS: int(1, 86_400).default(900),
+  LOGIN_MAX_FAILURES_PER_CLIENT: int(1, 100_000).default(20),
+  LOGIN_MAX_FAILURES_PER_USER: int(1, 100_000).default(50),
+  LOGIN_USER_WINDOW_SECONDS: int(1, 86_400).default(300),
+  LOGIN_MAX_CONCURRENT_HASHES: int(1, 64).default(4),
+  REDRIVE_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        return parseTrustPolicy(v);
+      } catch (error) {
+        if (!(error instanceof TrustPolicyError)) throw error;
+        ctx.addIssue({ code: "custom", message: error.message });
+        return z.NEVER;
+      }
+    }),
+  SESSION_MAX_AGE_HOURS: num(0.01, 24 * 30).default(8),
+  SESSION_IDLE_MINUTES: num(0, 24 * 60).default(30),
+  SESSION_DISPLAY_MAX_AGE_HOURS: num(0.01, 24 * 90).default(24 * 7),
   CACHE_COMPRESS_THRESHOLD_BYTES: int(0, 1_073_741_824).default(1024),
   CACHE_STATS_FLUSH_MS: int(10, 3_600_000).default(1000),
 
@@ -152,10 +174,25 @@ type Env = Record<string, string | undefined>;
 function issuesToProblems(error: z.ZodError, env: Env, fallbackName = "environment"): string[] {
   return error.issues.map((issue) => {
     const name = String(issue.path[0] ?? fallbackName);
-    const value = env[name];
-    const shown = value === undefined ? "" : ` (got ${JSON.stringify(value.slice(0, 60))})`;
-    return `${name}: ${issue.message}${shown}`;
+    return `${name}: ${issue.message}${shownValue(name, env[name])}`;
   });
+}
+
+/** Names whose values are never printed, whatever is wrong with them. */
+const SECRET_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|KEY|CREDENTIAL|USERS$/;
+
+/**
+ * The value of a bad variable as an error may show it: never for a secret by
+ * its name, never with the credentials of a URL (redis://user:pass@host).
+ */
+export function shownValue(name: string, value: string | undefined): string {
+  if (value === undefined) return "";
+  if (SECRET_NAME.test(name.toUpperCase())) return " (value not shown)";
+  const text = value.slice(0, 60);
+  const at = value.lastIndexOf("@");
+  if (value.includes("://") && at >= 0) return " (a URL with credentials; value not shown)";
+  if (at >= 0 && at < 60) return " (value not shown)";
+  return ` (got ${JSON.stringify(text)})`;
 }
 
 /** Per-queue key overrides, e.g. REDIS_DLQ_DOCUMENT=document_dlq (the seed's names). */
@@ -169,7 +206,7 @@ function resolveQueueKeys(queues: string[], env: Env, problems: string[]) {
       if (value === undefined || value === "") return fallback;
       if (!KEY_NAME.test(value)) {
         problems.push(
-          `${name}: expected a Redis key name of letters, digits and _:.{}- (got ${JSON.stringify(value.slice(0, 60))})`,
+          `${name}: expected a Redis key name of letters, digits and _:.{}-${shownValue(name, value)}`,
         );
       }
       return value;

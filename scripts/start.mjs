@@ -1,28 +1,27 @@
 #!/usr/bin/env node
 /**
- * `npm start`: the production server (`next start`) with a bounded V8 heap.
+ * `npm start`: the production server (scripts/server.mjs: Next.js behind
+ * Redrive's front layer) with a bounded V8 heap.
  *
  * Without a limit V8 sizes its heap from the machine's memory and lets a
  * long-running dashboard sit at 300+ MB of RSS; with 192 MB of old space the
  * same load runs at the same speed in about half that. Set
  * REDRIVE_MAX_HEAP_MB to change it, or put your own --max-old-space-size in
- * NODE_OPTIONS (it wins). Arguments are passed to `next start`.
+ * NODE_OPTIONS (it wins). Arguments are those of `next start` (-p, -H).
  */
 import { spawn } from "node:child_process";
 import { realpathSync } from "node:fs";
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export function serverEnv(env = process.env) {
+  const production = { ...env, NODE_ENV: env.NODE_ENV ?? "production" };
   const own = env.NODE_OPTIONS ?? "";
-  if (own.includes("--max-old-space-size")) return env;
+  if (own.includes("--max-old-space-size")) return production;
   const mb = Number(env.REDRIVE_MAX_HEAP_MB ?? 192);
-  return { ...env, NODE_OPTIONS: `${own} --max-old-space-size=${mb}`.trim() };
+  return { ...production, NODE_OPTIONS: `${own} --max-old-space-size=${mb}`.trim() };
 }
 
-export function nextBin() {
-  return createRequire(import.meta.url).resolve("next/dist/bin/next");
-}
+const SERVER = fileURLToPath(new URL("./server.mjs", import.meta.url));
 
 /** Whether this file is the program (not imported): robust to spaces and symlinks in the path. */
 function isMain() {
@@ -34,7 +33,7 @@ function isMain() {
 }
 
 if (isMain()) {
-  const child = spawn(process.execPath, [nextBin(), "start", ...process.argv.slice(2)], {
+  const child = spawn(process.execPath, [SERVER, ...process.argv.slice(2)], {
     stdio: "inherit",
     env: serverEnv(),
   });

@@ -1,5 +1,6 @@
 import "server-only";
 import { ConfigError, getConfig, type Config } from "../config";
+import { behindFront } from "../http/front";
 import { isOidcConfigured } from "./options";
 import { loadUsers } from "./users";
 
@@ -12,6 +13,11 @@ export function productionAuthProblems(config: Config): string[] {
   const problems: string[] = [];
   if (!config.NEXTAUTH_SECRET) {
     problems.push("NEXTAUTH_SECRET: required in production (e.g. openssl rand -base64 32)");
+  }
+  if (!behindFront()) {
+    problems.push(
+      "start the dashboard with npm start (scripts/start.mjs): plain next start cannot know client addresses, bound request bodies or set the security headers",
+    );
   }
   let users = 0;
   try {

@@ -1,11 +1,14 @@
+import { behindFront, CLIENT_ADDRESS_HEADER } from "./front";
+
 /**
- * Facts about a request that guards need. The client IP is the first
- * X-Forwarded-For hop when a proxy sets it, else X-Real-IP, else unknown.
+ * Facts about a request that guards need. The client address is the one the
+ * front layer (npm start) derived from the socket and REDRIVE_TRUSTED_PROXIES;
+ * a server started without that layer (next dev) cannot know it, and never
+ * believes a header a client could have set.
  */
-export function clientIp(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for");
-  if (forwarded) return forwarded.split(",")[0]!.trim().slice(0, 64);
-  return request.headers.get("x-real-ip")?.slice(0, 64) ?? "unknown";
+export function clientIp(request: Request | { headers: Headers }): string {
+  if (!behindFront()) return "unknown";
+  return request.headers.get(CLIENT_ADDRESS_HEADER)?.slice(0, 64) ?? "unknown";
 }
 
 /**

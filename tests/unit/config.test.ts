@@ -60,6 +60,31 @@ describe("loadConfig", () => {
     expect(problemsOf({ REDIS_DLQ_DOCUMENT: "audio_dlq" })[0]).toMatch(/used twice/);
   });
 
+  it("should name a bad secret without printing its value when it is invalid", () => {
+    const secret = problemsOf({ NEXTAUTH_SECRET: "hunter2-short" });
+    expect(secret[0]).toMatch(/^NEXTAUTH_SECRET: expected at least 16 characters/);
+    expect(secret.join("\n")).not.toContain("hunter2");
+    const url = problemsOf({ REDIS_URL: "redis://:hunter2-password@redis host:6379" });
+    expect(url[0]).toMatch(/^REDIS_URL: expected a redis:\/\/ or rediss:\/\/ URL/);
+    expect(url.join("\n")).not.toContain("hunter2");
+    const users = problemsOf({ OIDC_CLIENT_SECRET: "", OIDC_ISSUER: "not a url with s3cret" });
+    expect(users.join("\n")).toContain("OIDC_ISSUER");
+  });
+
+  it("should parse REDRIVE_TRUSTED_PROXIES and name a bad entry", () => {
+    expect(loadConfig({}).REDRIVE_TRUSTED_PROXIES).toEqual({ kind: "none" });
+    expect(loadConfig({ REDRIVE_TRUSTED_PROXIES: "2" }).REDRIVE_TRUSTED_PROXIES).toEqual({
+      kind: "hops",
+      hops: 2,
+    });
+    expect(problemsOf({ REDRIVE_TRUSTED_PROXIES: "10.0.0.0/33" })[0]).toMatch(
+      /^REDRIVE_TRUSTED_PROXIES: .*bad prefix length/,
+    );
+    expect(problemsOf({ REDRIVE_TRUSTED_PROXIES: "nginx" })[0]).toMatch(
+      /^REDRIVE_TRUSTED_PROXIES: .*is not an address/,
+    );
+  });
+
   it("should report every bad variable at once", () => {
     expect(problemsOf({ MAX_RETRY_ATTEMPTS: "-1", DLQ_RETENTION_DAYS: "x" })).toHaveLength(2);
   });

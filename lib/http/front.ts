@@ -1,0 +1,127 @@
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { clientAddress, peerIsTrusted, type TrustPolicy } from "./client-address";
+
+/**
+ * The HTTP layer in front of Next.js's request handler (scripts/server.ts runs
+ * it for `npm start`). It does what only the server that owns the socket can
+ * do, before any of Next's code reads the request:
+ *
+ * - the client address, from the socket and REDRIVE_TRUSTED_PROXIES, in a
+ *   header no client can set (a route handler never sees the socket, and Next
+ *   passes a client's own X-Forwarded-For through unchanged);
+ * - forwarded host and protocol dropped unless the peer is a trusted proxy;
+ * - request bodies bounded by their declared length before a byte is read
+ *   (413), and bodies of unknown length refused (411);
+ * - security headers on every response, with a fresh CSP nonce that Next puts
+ *   on its own scripts.
+ */
+export const CLIENT_ADDRESS_HEADER = "x-redrive-client-address";
+
+/** The most a request body may declare, by path prefix (first match wins). */
+export const BODY_LIMITS: readonly [prefix: string, bytes: number][] = [
+  ["/api/auth/", 16 * 1024],
+  ["/api/", 1_000_000],
+  ["/", 16 * 1024],
+];
+
+export interface FrontOptions {
+  trust: TrustPolicy;
+  /** The public URL is https: send HSTS and upgrade insecure requests. */
+  https: boolean;
+}
+
+const FRONT = Symbol.for("redrive.front");
+
+/** Whether this process serves requests through the front layer (so its headers can be believed). */
+export function behindFront(): boolean {
+  return (globalThis as Record<symbol, unknown>)[FRONT] === true;
+}
+
+export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export function front(next: Handler, options: FrontOptions): Handler {
+  (globalThis as Record<symbol, unknown>)[FRONT] = true;
+  return (req, res) => {
+    const nonce = randomBytes(16).toString("base64");
+    setSecurityHeaders(res, nonce, options.https);
+    const refused = bodyProblem(req);
+    if (refused) return refuse(res, ...refused);
+    trustForwarding(req, options.trust);
+    // Next reads the nonce for its scripts from the request's policy header.
+    req.headers["content-security-policy"] = pagePolicy(nonce, options.https);
+    return next(req, res);
+  };
+}
+
+function trustForwarding(req: IncomingMessage, trust: TrustPolicy): void {
+  for (const name of Object.keys(req.headers)) {
+    if (name.startsWith("x-redrive-")) delete req.headers[name];
+  }
+  const peer = req.socket.remoteAddress;
+  const forwarded = headerText(req.headers["x-forwarded-for"]);
+  req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(trust, peer, forwarded);
+  if (!peerIsTrusted(trust, peer)) {
+    delete req.headers["x-forwarded-host"];
+    delete req.headers["x-forwarded-proto"];
+  }
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(",") : value;
+}
+
+function bodyProblem(req: IncomingMessage): [number, string, string] | null {
+  const limit = BODY_LIMITS.find(([prefix]) => (req.url ?? "/").startsWith(prefix))![1];
+  const declared = req.headers["content-length"];
+  if (declared === undefined) {
+    return req.headers["transfer-encoding"]
+      ? [411, "LENGTH_REQUIRED", "Send the body with a Content-Length"]
+      : null;
+  }
+  if (Number(declared) > limit) {
+    return [413, "TOO_LARGE", `The body is larger than ${limit} bytes`];
+  }
+  return null;
+}
+
+function refuse(res: ServerResponse, status: number, code: string, message: string): void {
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json");
+  // The unread body is not drained: the connection closes after the answer.
+  res.setHeader("connection", "close");
+  res.end(JSON.stringify({ error: { code, message } }));
+}
+
+/**
+ * Scripts run only with this response's nonce (and what they load, through
+ * 'strict-dynamic'); nothing may frame the dashboard, so a click on "requeue"
+ * is always the admin's own.
+ */
+export function pagePolicy(nonce: string, https: boolean): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    `style-src 'self' 'nonce-${nonce}'`,
+    // React writes style attributes (bar widths); they cannot run code.
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    ...(https ? ["upgrade-insecure-requests"] : []),
+  ].join("; ");
+}
+
+function setSecurityHeaders(res: ServerResponse, nonce: string, https: boolean): void {
+  res.setHeader("content-security-policy", pagePolicy(nonce, https));
+  res.setHeader("x-frame-options", "DENY");
+  res.setHeader("x-content-type-options", "nosniff");
+  res.setHeader("referrer-policy", "same-origin");
+  res.setHeader("cross-origin-opener-policy", "same-origin");
+  res.setHeader("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()");
+  if (https) res.setHeader("strict-transport-security", "max-age=31536000");
+}

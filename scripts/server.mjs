@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+/**
+ * The production HTTP server (started by `npm start` through scripts/start.mjs):
+ * Next.js's request handler behind Redrive's front layer (lib/http/front.ts),
+ * which owns the socket and so is the one place that knows the client's
+ * address, can refuse an oversized body before it is read, and sets the
+ * security headers of every response.
+ *
+ * Arguments as `next start`: -p/--port (else PORT, else 3000), -H/--hostname
+ * (else HOSTNAME, else all interfaces).
+ */
+import { createServer } from "node:http";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import next from "next";
+import { tsImport } from "tsx/esm/api";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+function option(args, short, long) {
+  const i = args.findIndex((a) => a === short || a === long);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const port = Number(option(args, "-p", "--port") ?? process.env.PORT ?? 3000);
+  const hostname = option(args, "-H", "--hostname") ?? process.env.HOSTNAME;
+  const { getConfig, ConfigError } = await tsImport("../lib/config.ts", import.meta.url);
+  const { front } = await tsImport("../lib/http/front.ts", import.meta.url);
+  let config;
+  try {
+    config = getConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`Redrive cannot start:\n${error.message}\n`);
+    process.exit(1);
+  }
+  const https = config.NEXTAUTH_URL?.startsWith("https://") ?? false;
+  // The handler is installed before Next starts, so that instrumentation sees the front layer.
+  let handle = null;
+  const frontHandler = front((req, res) => handle(req, res), {
+    trust: config.REDRIVE_TRUSTED_PROXIES,
+    https,
+  });
+  const app = next({ dev: false, dir: ROOT, hostname, port });
+  await app.prepare();
+  handle = app.getRequestHandler();
+  const server = createServer(frontHandler);
+  // A client that trickles its request cannot hold a connection for minutes.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  server.listen(port, hostname, () => {
+    const shown = hostname && hostname !== "0.0.0.0" ? hostname : "localhost";
+    console.log(`Redrive dashboard on http://${shown}:${port}`);
+  });
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, () => {
+      server.close(() => process.exit(0));
+      setTimeout(() => process.exit(0), 5_000).unref();
+    });
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`Redrive failed to start: ${error?.stack ?? error}\n`);
+  process.exit(1);
+});
