@@ -20,6 +20,8 @@ import { ApiError, getJson } from "./api";
 export interface Viewer {
   name: string;
   role: "admin" | "viewer";
+  /** A read-only display session: no idle timeout, never any control that changes something. */
+  display: boolean;
 }
 
 interface DashboardState {

@@ -6,6 +6,9 @@ import { useState, type FormEvent } from "react";
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: "Wrong user name or password.",
   SessionRequired: "Log in to see that page.",
+  TooManyAttempts: "Too many failed logins. Wait a few minutes and try again.",
+  Busy: "The server is busy with other logins. Try again in a moment.",
+  Unavailable: "Redis is not reachable, so nobody can log in right now. Try again in a moment.",
 };
 
 export function LoginForm(props: {
@@ -26,13 +29,12 @@ export function LoginForm(props: {
     const result = await signIn("credentials", {
       username: String(form.get("username") ?? ""),
       password: String(form.get("password") ?? ""),
+      display: form.get("display") === "on" ? "true" : "false",
       redirect: false,
     }).catch(() => undefined);
     setBusy(false);
     if (result?.ok) window.location.assign(props.callbackUrl);
-    else if (result?.status === 429)
-      setError("Too many failed logins. Wait a few minutes and try again.");
-    else setError(MESSAGES.CredentialsSignin!);
+    else setError(MESSAGES[result?.error?.split(":")[0] ?? ""] ?? MESSAGES.CredentialsSignin!);
   }
 
   return (
@@ -55,6 +57,10 @@ export function LoginForm(props: {
           required
           className="rounded border border-zinc-300 bg-transparent px-3 py-2 dark:border-zinc-700"
         />
+      </label>
+      <label className="flex items-center gap-2 text-sm text-zinc-600 dark:text-zinc-400">
+        <input name="display" type="checkbox" />
+        Read-only display (stays signed in for days; cannot change anything)
       </label>
       {error && (
         <p role="alert" className="text-sm text-red-600 dark:text-red-400">

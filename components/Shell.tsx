@@ -4,13 +4,16 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { useState, type ReactNode } from "react";
+import { postJson } from "./api";
 import { useDashboard, useRefreshAll } from "./DashboardProvider";
 import { Button } from "./ui";
+import { useActivity } from "./useActivity";
 
 /** The frame of every dashboard page: navigation, refresh control, outage banner. */
 export function Shell(props: { children: ReactNode }) {
   const { queues, viewer, outage } = useDashboard();
   const [menuOpen, setMenuOpen] = useState(false);
+  useActivity(!viewer.display);
   return (
     <div className="min-h-screen bg-zinc-50 dark:bg-zinc-950">
       <a
@@ -50,11 +53,9 @@ export function Shell(props: { children: ReactNode }) {
           <div className="ml-auto flex items-center gap-3 text-sm">
             <RefreshControl />
             <span className="hidden text-zinc-600 sm:inline dark:text-zinc-400">
-              {viewer.name} · {viewer.role}
+              {viewer.name} · {viewer.display ? "read-only display" : viewer.role}
             </span>
-            <Button tone="ghost" onClick={() => void signOut({ callbackUrl: "/login" })}>
-              Log out
-            </Button>
+            <SignOut />
           </div>
         </div>
       </header>
@@ -122,5 +123,26 @@ function RefreshControl() {
         ↻
       </Button>
     </div>
+  );
+}
+
+/** Log out of this browser, or of every browser this user is logged in on. */
+function SignOut() {
+  const { viewer } = useDashboard();
+  async function everywhere() {
+    await postJson("/api/session/end-all").catch(() => undefined);
+    await signOut({ callbackUrl: "/login" });
+  }
+  return (
+    <>
+      {!viewer.display && (
+        <Button tone="ghost" onClick={() => void everywhere()}>
+          Log out everywhere
+        </Button>
+      )}
+      <Button tone="ghost" onClick={() => void signOut({ callbackUrl: "/login" })}>
+        Log out
+      </Button>
+    </>
   );
 }

@@ -114,7 +114,7 @@ const baseSchema = z.object({
   LOGIN_MAX_FAILURES_PER_CLIENT: int(1, 100_000).default(20),
   LOGIN_MAX_FAILURES_PER_USER: int(1, 100_000).default(50),
   LOGIN_USER_WINDOW_SECONDS: int(1, 86_400).default(300),
-  LOGIN_MAX_CONCURRENT_HASHES: int(1, 64).default(4),
+  LOGIN_MAX_CONCURRENT_HASHES: int(1, 64).default(2),
   REDRIVE_TRUSTED_PROXIES: z
     .string()
     .optional()
@@ -127,9 +127,10 @@ const baseSchema = z.object({
         return z.NEVER;
       }
     }),
-  SESSION_MAX_AGE_HOURS: num(0.01, 24 * 30).default(8),
+  SESSION_MAX_AGE_HOURS: num(0.0001, 24 * 30).default(8),
   SESSION_IDLE_MINUTES: num(0, 24 * 60).default(30),
-  SESSION_DISPLAY_MAX_AGE_HOURS: num(0.01, 24 * 90).default(24 * 7),
+  SESSION_DISPLAY_MAX_AGE_HOURS: num(0.0001, 24 * 90).default(24 * 7),
+  SESSION_RECHECK_SECONDS: num(0.1, 60).default(30),
   CACHE_COMPRESS_THRESHOLD_BYTES: int(0, 1_073_741_824).default(1024),
   CACHE_STATS_FLUSH_MS: int(10, 3_600_000).default(1000),
 

@@ -1,20 +1,23 @@
-import { getServerSession } from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { DashboardProvider } from "@/components/DashboardProvider";
 import { Shell } from "@/components/Shell";
-import { authOptions } from "@/lib/auth/options";
+import { userOfCookies } from "@/lib/auth/session";
 import { getConfig } from "@/lib/config";
 
 export const dynamic = "force-dynamic";
 
-/** proxy.ts sends visitors without a session to /login; this reads who is here for the frame. */
+/**
+ * proxy.ts sends visitors without a session cookie to /login; this checks the
+ * session itself (ended, idle, user removed) and reads who is here for the frame.
+ */
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
-  const session = await getServerSession(authOptions());
-  if (!session?.user?.name) redirect("/login");
+  const user = await userOfCookies((await headers()).get("cookie"), { whileRedisDown: true });
+  if (!user) redirect("/login");
   return (
     <DashboardProvider
-      viewer={{ name: session.user.name, role: session.user.role }}
+      viewer={{ name: user.name, role: user.role, display: user.display }}
       queues={getConfig().QUEUES}
     >
       <Shell>{children}</Shell>

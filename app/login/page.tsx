@@ -1,5 +1,6 @@
 import { LoginForm } from "@/components/LoginForm";
 import { isOidcConfigured } from "@/lib/auth/options";
+import { safeCallbackPath } from "@/lib/http/redirect";
 
 export const dynamic = "force-dynamic";
 
@@ -9,8 +10,7 @@ export default async function LoginPage({
   searchParams: Promise<{ callbackUrl?: string; error?: string }>;
 }) {
   const { callbackUrl, error } = await searchParams;
-  const safeCallback =
-    callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
+  const safeCallback = safeCallbackPath(callbackUrl);
   return (
     <main className="mx-auto flex min-h-screen max-w-sm flex-col justify-center px-6">
       <h1 className="text-2xl font-semibold">Redrive</h1>

@@ -3,17 +3,24 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { getConfig, type Config } from "../config";
-import { loadUsers, verifyPassword, type Role } from "./users";
+import { isRedisUnavailable } from "../http/errors";
+import { clientIp } from "../http/request";
+import { connected } from "../http/services";
+import { deviceOf } from "./device";
+import { createSession, endSession, sessionLifetimeMs } from "./sessions";
+import { beginLogin, loginSucceeded } from "./throttle";
+import { BusyError, currentUsers, HashGate, verifyPassword, type Role } from "./users";
 
 /**
- * next-auth (v4): a credentials provider over the users from env, and an
+ * next-auth (v4): a credentials provider over the configured users, and an
  * optional OIDC provider (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET) for
- * single sign-on, whose users are admins when their email is in
- * OIDC_ADMIN_EMAILS and viewers otherwise. Sessions are signed JWT cookies.
+ * single sign-on. Sessions are signed JWT cookies naming a session record in
+ * Redis (sessions.ts), which is what ends them.
  */
 declare module "next-auth" {
   interface User {
     role?: Role;
+    display?: boolean;
   }
   interface Session {
     user: { name: string; role: Role; email?: string | null };
@@ -23,8 +30,26 @@ declare module "next-auth" {
 declare module "next-auth/jwt" {
   interface JWT {
     role?: Role;
+    /** The session record's id (redrive:session:<sid>). */
+    sid?: string;
+    /** When the user logged in, epoch ms: the session's absolute lifetime counts from here. */
+    loginAt?: number;
+    /** A read-only display session (see sessions.ts). */
+    display?: boolean;
+    provider?: string;
   }
 }
+
+/**
+ * Why a credentials login was refused before its password was compared. The
+ * message travels in next-auth's `error=` parameter; the auth route turns it
+ * into the HTTP status (429, 503).
+ */
+export const LOGIN_REFUSALS = {
+  throttled: "TooManyAttempts",
+  busy: "Busy",
+  unavailable: "Unavailable",
+} as const;
 
 interface OidcProfile {
   sub: string;
@@ -66,17 +91,68 @@ export function isOidcConfigured(config: Config = getConfig()): boolean {
   return oidcProvider(config) !== null;
 }
 
+type HeaderRecord = Record<string, string | undefined>;
+
+/**
+ * Checks a user name and password where next-auth asks for it, whatever URL
+ * reached it: the attempt is counted first (throttle.ts), then the password is
+ * compared on the thread pool under a per-process ceiling (users.ts).
+ */
+async function checkCredentials(
+  config: Config,
+  gate: HashGate,
+  credentials: Record<string, string> | undefined,
+  headers: HeaderRecord,
+) {
+  try {
+    return await throttledCheck(config, gate, credentials, headers);
+  } catch (error) {
+    throw isRedisUnavailable(error) ? new Error(LOGIN_REFUSALS.unavailable) : error;
+  }
+}
+
+async function throttledCheck(
+  config: Config,
+  gate: HashGate,
+  credentials: Record<string, string> | undefined,
+  headers: HeaderRecord,
+) {
+  const name = String(credentials?.username ?? "").slice(0, 200);
+  const password = String(credentials?.password ?? "").slice(0, 1024);
+  const { redis } = await connected();
+  const attempt = {
+    name,
+    client: clientIp({ headers: new Headers(headersOf(headers)) }),
+    device: deviceOf(config.NEXTAUTH_SECRET, headers.cookie, name),
+  };
+  const counted = await beginLogin(redis, config, attempt);
+  if (!counted.allowed) throw new Error(`${LOGIN_REFUSALS.throttled}:${counted.retryAfter}`);
+  const user = await verifyPassword(currentUsers(config), name, password, gate).catch((e) => {
+    throw e instanceof BusyError ? new Error(LOGIN_REFUSALS.busy) : e;
+  });
+  if (!user) return null;
+  await loginSucceeded(redis, counted);
+  const display = credentials?.display === "true";
+  // A display session is read-only whoever logs in to it.
+  return { id: user.name, name: user.name, role: display ? "viewer" : user.role, display };
+}
+
+function headersOf(headers: HeaderRecord): [string, string][] {
+  return Object.entries(headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : []));
+}
+
 let cached: NextAuthOptions | undefined;
 
 export function authOptions(): NextAuthOptions {
   if (cached) return cached;
   const config = getConfig();
-  const users = loadUsers(config);
   const oidc = oidcProvider(config);
+  const gate = new HashGate(config.LOGIN_MAX_CONCURRENT_HASHES);
   cached = {
     secret: config.NEXTAUTH_SECRET,
-    session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
-    pages: { signIn: "/login" },
+    // The cookie may live as long as the longest session; sessions.ts ends each on time.
+    session: { strategy: "jwt", maxAge: Math.ceil(sessionLifetimeMs(config, true) / 1000) },
+    pages: { signIn: "/login", error: "/login" },
     providers: [
       CredentialsProvider({
         name: "Password",
@@ -84,21 +160,32 @@ export function authOptions(): NextAuthOptions {
           username: { label: "User", type: "text" },
           password: { label: "Password", type: "password" },
         },
-        async authorize(credentials) {
-          const user = await verifyPassword(
-            users,
-            credentials?.username ?? "",
-            credentials?.password ?? "",
-          );
-          return user ? { id: user.name, name: user.name, role: user.role } : null;
-        },
+        authorize: (credentials, req) =>
+          checkCredentials(config, gate, credentials, (req.headers ?? {}) as HeaderRecord),
       }),
       ...(oidc ? [oidc] : []),
     ],
+    events: {
+      async signOut({ token }) {
+        if (token?.sid) await endSession((await connected()).redis, token.sid);
+      },
+    },
     callbacks: {
-      jwt({ token, user }) {
-        if (user?.role) token.role = user.role;
-        return token;
+      async jwt({ token, user, account }) {
+        if (!user) return token;
+        const display = user.display === true;
+        const session = await createSession((await connected()).redis, config, {
+          user: token.name ?? user.name ?? "",
+          display,
+        });
+        return {
+          ...token,
+          role: user.role ?? "viewer",
+          sid: session.sid,
+          loginAt: session.loginAt,
+          display,
+          provider: account?.provider,
+        };
       },
       session({ session, token }) {
         session.user = { name: token.name ?? "", email: token.email, role: token.role ?? "viewer" };

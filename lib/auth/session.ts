@@ -1,78 +1,152 @@
 import "server-only";
-import { getServerSession } from "next-auth";
-import { decode } from "next-auth/jwt";
-import { getConfig } from "../config";
-import { authOptions } from "./options";
-import type { Role } from "./users";
+import { decode, type JWT } from "next-auth/jwt";
+import { getConfig, type Config } from "../config";
+import { isRedisUnavailable } from "../http/errors";
+import { connected } from "../http/services";
+import { readSession, sessionLifetimeMs, type SessionClaims } from "./sessions";
+import { currentUsers, type Role } from "./users";
 
 /**
- * The session of an API request, decoded once per token and remembered.
+ * The user of a request: the session cookie decoded, its session record
+ * checked (lifetime, idle time, sign-out everywhere) and the user checked
+ * against the configured users NOW, so a removed or demoted user loses access
+ * within SESSION_RECHECK_SECONDS without rotating the secret.
  *
- * getServerSession decrypts the JWE cookie and then encrypts a refreshed one on
- * every call: about 1.2 ms of CPU, which was a third of a DLQ page request.
- * The dashboard polls the same few endpoints with the same cookie, so a
- * decoded token is kept for at most CACHE_MS and never past its own `exp`.
- * A session therefore lasts its 8 hours from login (no sliding refresh from
- * API calls); signing out clears the cookie, so a cached entry is never reached
- * again by that browser.
+ * The result is remembered per token for SESSION_RECHECK_SECONDS (30): the
+ * dashboard polls with the same cookie, and decoding a JWE plus two Redis
+ * reads on every poll would be most of a request's cost.
  */
 export interface SessionUser {
   name: string;
   role: Role;
+  sid: string;
+  display: boolean;
 }
 
-const CACHE_MS = 30_000;
 const CACHE_MAX = 1_000;
+
 /** The cookie next-auth sets: with the __Secure- prefix when the site is served over HTTPS. */
-function cookieName(): string {
-  const secure = getConfig().NEXTAUTH_URL?.startsWith("https://") ?? false;
+function cookieName(config: Config): string {
+  const secure = config.NEXTAUTH_URL?.startsWith("https://") ?? false;
   return `${secure ? "__Secure-" : ""}next-auth.session-token`;
 }
 
-const remembered = new Map<string, { user: SessionUser; until: number }>();
+const remembered = new Map<string, { user: SessionUser; until: number; ends: number }>();
 
 /** The logged-in user of a request, or null. */
-export async function requestUser(request: Request): Promise<SessionUser | null> {
-  const header = request.headers.get("cookie");
-  const token = sessionCookie(header);
-  if (token === undefined) {
-    // next-auth splits a cookie over 4 KB into chunks (.0, .1 …): its own path reads those.
-    return header?.includes("session-token.0=") ? fromNextAuth() : null;
-  }
-  const now = Date.now();
-  const hit = remembered.get(token);
-  if (hit && hit.until > now) return hit.user;
-  return decodeAndRemember(token, now);
+export function requestUser(request: { headers: Headers }): Promise<SessionUser | null> {
+  return userOfCookies(request.headers.get("cookie"));
 }
 
-async function decodeAndRemember(token: string, now: number): Promise<SessionUser | null> {
-  const secret = authOptions().secret;
-  if (!secret) return null;
-  const payload = await decode({ token, secret }).catch(() => null);
-  const exp = typeof payload?.exp === "number" ? payload.exp * 1000 : 0;
-  if (!payload?.name || exp <= now) return null;
-  const user: SessionUser = { name: payload.name, role: payload.role ?? "viewer" };
+/**
+ * The logged-in user of a Cookie header, or null. With `whileRedisDown`, a
+ * session that cannot be looked up because Redis is unreachable counts by its
+ * signed cookie alone (not remembered): the pages' frame still renders during
+ * an outage, while every API call answers 503 until Redis is back.
+ */
+export async function userOfCookies(
+  header: string | null,
+  options: { whileRedisDown?: boolean } = {},
+): Promise<SessionUser | null> {
+  const config = getConfig();
+  const token = sessionCookie(header, cookieName(config));
+  if (!token) return null;
+  const now = Date.now();
+  const hit = remembered.get(token);
+  if (hit && hit.until > now && hit.ends > now) return hit.user;
+  remembered.delete(token);
+  const claims = await claimsOf(config, token);
+  if (!claims) return null;
+  const user = await checkNow(config, claims, now).catch((error: unknown) => {
+    if (!options.whileRedisDown || !isRedisUnavailable(error)) throw error;
+    const role = currentRole(config, claims);
+    return role ? userOf(claims, role) : null;
+  });
+  if (!user) return null;
   if (remembered.size >= CACHE_MAX) remembered.clear();
-  remembered.set(token, { user, until: Math.min(exp, now + CACHE_MS) });
+  const ends = claims.loginAt + sessionLifetimeMs(config, claims.display);
+  remembered.set(token, { user, until: now + config.SESSION_RECHECK_SECONDS * 1000, ends });
   return user;
 }
 
-async function fromNextAuth(): Promise<SessionUser | null> {
-  const session = await getServerSession(authOptions());
-  return session?.user?.name ? { name: session.user.name, role: session.user.role } : null;
+async function claimsOf(config: Config, token: string): Promise<SessionClaims | null> {
+  if (!config.NEXTAUTH_SECRET) return null;
+  const jwt: JWT | null = await decode({ token, secret: config.NEXTAUTH_SECRET }).catch(() => null);
+  if (!jwt?.name || !jwt.sid || typeof jwt.loginAt !== "number") return null;
+  return {
+    name: jwt.name,
+    role: jwt.role ?? "viewer",
+    sid: jwt.sid,
+    loginAt: jwt.loginAt,
+    display: jwt.display === true,
+    provider: jwt.provider ?? "credentials",
+    email: jwt.email ?? null,
+  };
 }
 
-/** The session token from a Cookie header; undefined when absent (or chunked). */
-export function sessionCookie(header: string | null, name = cookieName()): string | undefined {
+/** The session's user as the configuration and Redis say now, or null when it has ended. */
+async function checkNow(
+  config: Config,
+  claims: SessionClaims,
+  now: number,
+): Promise<SessionUser | null> {
+  const role = currentRole(config, claims);
+  if (!role) return null;
+  const { redis } = await connected();
+  const state = await readSession(redis, config, claims, now);
+  if (!state.valid) return null;
+  return userOf(claims, role);
+}
+
+function userOf(claims: SessionClaims, role: Role): SessionUser {
+  return {
+    name: claims.name,
+    role: claims.display ? "viewer" : role,
+    sid: claims.sid,
+    display: claims.display,
+  };
+}
+
+/** The role the user has now, or null when they may no longer log in at all. */
+function currentRole(config: Config, claims: SessionClaims): Role | null {
+  if (claims.provider === "credentials") {
+    return currentUsers(config).find((u) => u.name === claims.name)?.role ?? null;
+  }
+  const email = claims.email?.toLowerCase();
+  return email && config.OIDC_ADMIN_EMAILS.includes(email) ? "admin" : "viewer";
+}
+
+/**
+ * The session token from a Cookie header; next-auth splits one over 4 KB into
+ * `<name>.0`, `<name>.1`, … which are joined in order. Undefined when absent.
+ */
+export function sessionCookie(header: string | null, name: string): string | undefined {
   if (!header) return undefined;
-  for (const part of header.split(";")) {
+  let whole: string | undefined;
+  const chunks: string[] = [];
+  for (const part of header.slice(0, 32_768).split(";")) {
     const eq = part.indexOf("=");
-    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
-    try {
-      return decodeURIComponent(part.slice(eq + 1).trim());
-    } catch {
-      return ""; // malformed: no session (decode gives null), not a 500
+    if (eq < 0) continue;
+    const key = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (key === name) whole = value;
+    else if (key.startsWith(`${name}.`)) {
+      const n = Number(key.slice(name.length + 1));
+      if (Number.isInteger(n) && n >= 0 && n < 16) chunks[n] = value;
     }
   }
-  return undefined;
+  const raw = whole ?? joinChunks(chunks);
+  if (raw === undefined) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return ""; // malformed: no session, not a 500
+  }
+}
+
+/** The chunks joined, when there are some and none is missing. */
+function joinChunks(chunks: (string | undefined)[]): string | undefined {
+  if (chunks.length === 0) return undefined;
+  for (let i = 0; i < chunks.length; i++) if (chunks[i] === undefined) return undefined;
+  return chunks.join("");
 }

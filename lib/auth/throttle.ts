@@ -2,46 +2,101 @@ import "server-only";
 import { createHash } from "node:crypto";
 import type Redis from "ioredis";
 import type { Config } from "../config";
+import { runScript } from "../redis/scripts";
 
 /**
- * Login throttling: LOGIN_MAX_FAILURES failed logins for one user name from
- * one IP within LOGIN_WINDOW_SECONDS block further tries from there until the
- * window (started by the first failure) ends. In Redis, so that every
- * dashboard instance sees the same count.
+ * Login throttling, counted in Redis (every dashboard instance sees the same
+ * counts) BEFORE the password is compared, in one script call, so that
+ * concurrent guesses cannot all slip past a check made before any of them was
+ * counted. A successful login takes its own count back.
+ *
+ * Which counters an attempt meets depends on the browser:
+ * - a browser holding a device cookie for that user (it logged in as that
+ *   user before): only that cookie's counter, LOGIN_MAX_FAILURES per
+ *   LOGIN_WINDOW_SECONDS. So the real admin still gets in from their usual
+ *   browser while someone else hammers their user name.
+ * - any other browser: the client address with that user name
+ *   (LOGIN_MAX_FAILURES per LOGIN_WINDOW_SECONDS), the client address with any
+ *   name (LOGIN_MAX_FAILURES_PER_CLIENT: one address cannot spray names), and
+ *   the user name from everywhere (LOGIN_MAX_FAILURES_PER_USER per
+ *   LOGIN_USER_WINDOW_SECONDS: higher and shorter, because anyone who knows
+ *   the name can fill it; it bounds guessing from many addresses).
  */
-function throttleKey(name: string, ip: string): string {
-  const digest = createHash("sha256").update(`${name}\n${ip}`).digest("hex").slice(0, 32);
-  return `redrive:login:fail:${digest}`;
+export interface LoginAttempt {
+  name: string;
+  client: string;
+  /** The id of a valid device cookie issued to this user, if the browser sent one. */
+  device?: string;
 }
 
-export interface ThrottleState {
-  blocked: boolean;
-  /** Seconds until another try is allowed (0 when not blocked). */
-  retryAfter: number;
+export type LoginGate =
+  { allowed: true; counted: string[]; cleared: string } | { allowed: false; retryAfter: number };
+
+const PREFIX = "redrive:{login}";
+
+function digest(...parts: string[]): string {
+  return createHash("sha256").update(parts.join("\n")).digest("hex").slice(0, 32);
 }
 
-export async function loginThrottle(
+/** Counter keys with their limit and window, for one attempt. */
+export function countersOf(
+  config: Config,
+  attempt: LoginAttempt,
+): { key: string; limit: number; window: number }[] {
+  const window = config.LOGIN_WINDOW_SECONDS;
+  if (attempt.device) {
+    return [
+      { key: `${PREFIX}:d:${digest(attempt.device)}`, limit: config.LOGIN_MAX_FAILURES, window },
+    ];
+  }
+  return [
+    {
+      key: `${PREFIX}:cu:${digest(attempt.client, attempt.name)}`,
+      limit: config.LOGIN_MAX_FAILURES,
+      window,
+    },
+    {
+      key: `${PREFIX}:c:${digest(attempt.client)}`,
+      limit: config.LOGIN_MAX_FAILURES_PER_CLIENT,
+      window,
+    },
+    {
+      key: `${PREFIX}:u:${digest(attempt.name)}`,
+      limit: config.LOGIN_MAX_FAILURES_PER_USER,
+      window: config.LOGIN_USER_WINDOW_SECONDS,
+    },
+  ];
+}
+
+/** Counts the attempt, or refuses it with the seconds to wait. */
+export async function beginLogin(
   redis: Redis,
   config: Config,
-  name: string,
-  ip: string,
-): Promise<ThrottleState> {
-  const key = throttleKey(name, ip);
-  const [count, ttl] = await Promise.all([redis.get(key), redis.ttl(key)]);
-  const blocked = Number(count ?? 0) >= config.LOGIN_MAX_FAILURES;
-  return { blocked, retryAfter: blocked ? Math.max(1, ttl) : 0 };
+  attempt: LoginAttempt,
+): Promise<LoginGate> {
+  const counters = countersOf(config, attempt);
+  const wait = Number(
+    await runScript(
+      redis,
+      "loginAttempt",
+      counters.map((c) => c.key),
+      counters.flatMap((c) => [c.limit, c.window]),
+    ),
+  );
+  if (wait > 0) return { allowed: false, retryAfter: wait };
+  return { allowed: true, counted: counters.map((c) => c.key), cleared: counters[0]!.key };
 }
 
-export async function recordLoginFailure(
+/**
+ * The password was right: this attempt was no failure, and the failures of
+ * this browser (or address) for this user are forgiven.
+ */
+export async function loginSucceeded(
   redis: Redis,
-  config: Config,
-  name: string,
-  ip: string,
+  gate: Extract<LoginGate, { allowed: true }>,
 ): Promise<void> {
-  const key = throttleKey(name, ip);
-  await redis.multi().incr(key).expire(key, config.LOGIN_WINDOW_SECONDS, "NX").exec();
-}
-
-export async function clearLoginFailures(redis: Redis, name: string, ip: string): Promise<void> {
-  await redis.del(throttleKey(name, ip));
+  const multi = redis.multi();
+  for (const key of gate.counted) if (key !== gate.cleared) multi.decr(key);
+  multi.del(gate.cleared);
+  await multi.exec();
 }

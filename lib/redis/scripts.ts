@@ -28,7 +28,9 @@ export type ScriptName =
   | "failToDlq"
   | "recoverStale"
   | "readHashes"
-  | "pushSample";
+  | "pushSample"
+  | "loginAttempt"
+  | "touchSession";
 
 interface ScriptDef {
   name: ScriptName;

@@ -1,9 +1,6 @@
 import NextAuth from "next-auth";
 import { authOptions } from "@/lib/auth/options";
-import { clearLoginFailures, loginThrottle, recordLoginFailure } from "@/lib/auth/throttle";
-import { errorResponse, toErrorResponse } from "@/lib/http/errors";
-import { clientIp } from "@/lib/http/request";
-import { connected } from "@/lib/http/services";
+import { loginResponse } from "@/lib/auth/login-response";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
@@ -14,32 +11,11 @@ function nextAuth(request: Request, context: Context): Promise<Response> {
 
 export const GET = nextAuth;
 
-/** Credential logins go through the throttle (429 with Retry-After) before next-auth sees them. */
+/**
+ * Every POST goes to next-auth as it is: the throttle sits where credentials
+ * are checked, whatever path reached it. Its answer is then given the status
+ * a client can act on (429, 503) and, after a login, a device cookie.
+ */
 export async function POST(request: Request, context: Context): Promise<Response> {
-  if (!new URL(request.url).pathname.endsWith("/callback/credentials"))
-    return nextAuth(request, context);
-  const form = await request.clone().formData();
-  const name = String(form.get("username") ?? "").slice(0, 200);
-  const ip = clientIp(request);
-  try {
-    const { redis, config } = await connected();
-    const state = await loginThrottle(redis, config, name, ip);
-    if (state.blocked) {
-      return errorResponse(
-        429,
-        "TOO_MANY_ATTEMPTS",
-        `Too many failed logins; try again in ${state.retryAfter} s`,
-        {
-          "Retry-After": String(state.retryAfter),
-        },
-      );
-    }
-    const response = await nextAuth(request, context);
-    const loggedIn = /session-token=[^;]/.test(response.headers.get("set-cookie") ?? "");
-    if (loggedIn) await clearLoginFailures(redis, name, ip);
-    else await recordLoginFailure(redis, config, name, ip);
-    return response;
-  } catch (error) {
-    return toErrorResponse(error);
-  }
+  return loginResponse(request, await nextAuth(request.clone(), context));
 }

@@ -1,0 +1,109 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { encode } from "next-auth/jwt";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createSession, endAllSessions, touchSession } from "@/lib/auth/sessions";
+import { hashPassword } from "@/lib/auth/users";
+import { useRedis } from "../helpers/redis";
+
+const SECRET = "unit-secret-unit-secret-unit-secret";
+const r = useRedis();
+const usersFile = join(mkdtempSync(join(tmpdir(), "redrive-users-")), "users");
+let userOfCookies: typeof import("@/lib/auth/session").userOfCookies;
+let hash: string;
+
+beforeAll(async () => {
+  hash = await hashPassword("pw");
+  writeFileSync(usersFile, `ana:admin:${hash}\nbob:viewer:${hash}\n`);
+  // The dashboard's config is read once, on first use: set it before.
+  Object.assign(process.env, {
+    NEXTAUTH_SECRET: SECRET,
+    REDIS_URL: r.server.url,
+    REDRIVE_USERS_FILE: usersFile,
+    SESSION_IDLE_MINUTES: "0.05",
+    SESSION_RECHECK_SECONDS: "0.1",
+  });
+  ({ userOfCookies } = await import("@/lib/auth/session"));
+});
+
+async function cookieFor(name: string, claims: Record<string, unknown> = {}): Promise<string> {
+  const { sid, loginAt } = await createSession(r.redis, r.config, { user: name, display: false });
+  const token = await encode({
+    token: { name, role: "admin", sid, loginAt, provider: "credentials", ...claims },
+    secret: SECRET,
+  });
+  return `theme=dark; next-auth.session-token=${token}`;
+}
+
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+
+describe("userOfCookies", () => {
+  it("should return the user of a live session with the role configured now", async () => {
+    expect(await userOfCookies(await cookieFor("ana"))).toMatchObject({
+      name: "ana",
+      role: "admin",
+    });
+    // The token says admin; the users file says viewer: the file wins.
+    expect(await userOfCookies(await cookieFor("bob"))).toMatchObject({ role: "viewer" });
+  });
+
+  it("should refuse tampered, foreign-secret, expired and record-less tokens", async () => {
+    const good = (await cookieFor("ana")).split("session-token=")[1]!;
+    const tampered = good.slice(0, -4) + (good.endsWith("AAAA") ? "BBBB" : "AAAA");
+    const foreign = await encode({
+      token: { name: "eve", sid: "x", loginAt: Date.now() },
+      secret: "x".repeat(40),
+    });
+    const noRecord = await encode({
+      token: { name: "ana", sid: "gone", loginAt: Date.now(), provider: "credentials" },
+      secret: SECRET,
+    });
+    const oldStyle = await encode({ token: { name: "ana", role: "admin" }, secret: SECRET });
+    for (const t of [tampered, foreign, noRecord, oldStyle, "", "not-a-jwt"]) {
+      expect(await userOfCookies(`next-auth.session-token=${t}`), t).toBeNull();
+    }
+  });
+
+  it("should end a session at its absolute lifetime whatever the cookie's own expiry says", async () => {
+    const cookie = await cookieFor("ana", { loginAt: Date.now() - 9 * 3_600_000 });
+    expect(await userOfCookies(cookie)).toBeNull();
+  });
+
+  it("should end a session after the idle time when only polling happens, and not when the user acts", async () => {
+    const idle = await cookieFor("ana");
+    const active = await cookieFor("ana");
+    const sid = async (cookie: string) => (await userOfCookies(cookie))!.sid;
+    const activeSid = await sid(active);
+    for (let i = 0; i < 8; i++) {
+      await sleep(500); // 4 s against an idle timeout of 3 s
+      await userOfCookies(idle); // polling
+      await touchSession(r.redis, activeSid);
+    }
+    expect(await userOfCookies(idle)).toBeNull();
+    expect(await userOfCookies(active)).toMatchObject({ name: "ana" });
+  });
+
+  it("should end every session of a user when they sign out everywhere", async () => {
+    const a = await cookieFor("ana");
+    const b = await cookieFor("bob");
+    expect(await userOfCookies(a)).not.toBeNull();
+    await endAllSessions(r.redis, r.config, "ana");
+    await sleep(150); // past the re-check interval
+    expect(await userOfCookies(a)).toBeNull();
+    expect(await userOfCookies(b)).not.toBeNull();
+    // A login after that is a new session and counts.
+    expect(await userOfCookies(await cookieFor("ana"))).not.toBeNull();
+  });
+
+  it("should follow the users file within the re-check interval when a user is demoted or removed", async () => {
+    const ana = await cookieFor("ana");
+    const bob = await cookieFor("bob");
+    expect(await userOfCookies(ana)).toMatchObject({ role: "admin" });
+    writeFileSync(usersFile, `ana:viewer:${hash}\n`);
+    await sleep(300);
+    expect(await userOfCookies(ana)).toMatchObject({ role: "viewer" });
+    expect(await userOfCookies(bob)).toBeNull();
+    writeFileSync(usersFile, `ana:admin:${hash}\nbob:viewer:${hash}\n`);
+  });
+});
