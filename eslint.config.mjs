@@ -1,8 +1,10 @@
 // ESLint flat config: Next.js rules + typescript-eslint (recommended + a few
 // type-aware rules). Plain JS files (scripts/*.mjs, configs) are linted without
-// type information.
+// type information. eslint-plugin-regexp rejects expressions that backtrack
+// or move super-linearly: many run on untrusted text (DLQ entries, requests).
 import { defineConfig, globalIgnores } from "eslint/config";
 import nextCoreWebVitals from "eslint-config-next/core-web-vitals";
+import regexpPlugin from "eslint-plugin-regexp";
 import tseslint from "typescript-eslint";
 
 export default defineConfig(
@@ -34,6 +36,15 @@ export default defineConfig(
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-explicit-any": "error",
+    },
+  },
+
+  {
+    plugins: { regexp: regexpPlugin },
+    rules: {
+      "regexp/no-super-linear-backtracking": "error",
+      "regexp/no-super-linear-move": "error",
+      "regexp/no-misleading-capturing-group": "error",
     },
   },
 

@@ -64,9 +64,16 @@ async function stopAll(r: Running): Promise<void> {
   await r.redis?.stop();
 }
 
+/** redis://user:secret@host → redis://***@host, for the log. */
+function hideCredentials(url: string): string {
+  const start = url.indexOf("//");
+  const at = start < 0 ? -1 : url.indexOf("@", start + 2);
+  return at < 0 ? url : `${url.slice(0, start + 2)}***${url.slice(at)}`;
+}
+
 async function connectRedis(r: Running, base: Config): Promise<{ url: string; label: string }> {
   if (base.REDIS_URL) {
-    const shown = base.REDIS_URL.replace(/\/\/[^@]*@/, "//***@");
+    const shown = hideCredentials(base.REDIS_URL);
     log("redis", `using REDIS_URL ${shown} (the demo adds messages to its queues)`);
     return { url: base.REDIS_URL, label: `${shown} (REDIS_URL)` };
   }

@@ -21,6 +21,7 @@ export function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   const digits = Math.abs(n) >= 1000 ? 0 : Math.abs(n) >= 100 ? 1 : 2;
   const [int, frac] = n.toFixed(digits).split(".");
+  // eslint-disable-next-line regexp/no-super-linear-move -- Number#toFixed output (≤ 22 characters), not untrusted text
   const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, " ");
   return frac ? `${grouped}.${frac}` : grouped;
 }

@@ -3,6 +3,7 @@ import { BATCH, keysOf, type EngineContext } from "./context";
 import { moveByIdentity, type MoveMode, type MoveResult, type Target } from "./dlq";
 import { failedAtOf, identityOf, metadataKeyOf, retryCountOf } from "./message";
 import { execAll } from "./pipeline";
+import { normalizeError } from "./normalize";
 import { findMember, parseTopLevel, rawValue } from "./rawJson";
 
 /**
@@ -30,24 +31,6 @@ export interface ErrorGroups {
   complete: boolean;
   /** Mean retry_count of the entries looked at (null when none). */
   averageRetryCount: number | null;
-}
-
-const RULES: [RegExp, string][] = [
-  [/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, "<url>"],
-  [/(?:~|\.{1,2})?(?:\/[\w.@-]+){2,}\/?/g, "<path>"],
-  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, "<uuid>"],
-  [
-    /\b(?:0x)?[0-9a-f]*\d[0-9a-f]*[a-f][0-9a-f]*\b|\b(?:0x)?[0-9a-f]*[a-f][0-9a-f]*\d[0-9a-f]*\b/gi,
-    "<hex>",
-  ],
-  [/\d+(?:\.\d+)?/g, "<n>"],
-];
-
-/** The message with variable parts replaced, so that alike failures group together. */
-export function normalizeError(message: string): string {
-  let out = message.slice(0, 2000);
-  for (const [pattern, token] of RULES) out = out.replace(pattern, token);
-  return out.replace(/\s+/g, " ").trim().slice(0, 300);
 }
 
 export function groupId(errorType: string, pattern: string): string {

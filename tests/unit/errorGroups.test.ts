@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeError } from "@/lib/queues/errorGroups";
+import { normalizeError } from "@/lib/queues/normalize";
 
 describe("normalizeError", () => {
   it("should group messages that differ only in ids, numbers, hex, paths and URLs", () => {
