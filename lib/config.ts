@@ -131,6 +131,11 @@ const baseSchema = z.object({
   SESSION_IDLE_MINUTES: num(0, 24 * 60).default(30),
   SESSION_DISPLAY_MAX_AGE_HOURS: num(0.0001, 24 * 90).default(24 * 7),
   SESSION_RECHECK_SECONDS: num(0.1, 60).default(30),
+  // The audit stream of admin actions: a bound on its size and an age after which entries go.
+  AUDIT_MAX_ENTRIES: int(100, 100_000_000).default(100_000),
+  AUDIT_RETENTION_DAYS: int(1, 36_500).default(90),
+  // Per-minute counts (and the first few in full) of denied mutations.
+  AUDIT_DENIED_RETENTION_DAYS: int(1, 3650).default(7),
   CACHE_COMPRESS_THRESHOLD_BYTES: int(0, 1_073_741_824).default(1024),
   CACHE_STATS_FLUSH_MS: int(10, 3_600_000).default(1000),
 

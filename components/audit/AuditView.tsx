@@ -8,6 +8,7 @@ import { ErrorNote } from "../ui";
 import { AuditFilter } from "./AuditFilter";
 import { AuditPager } from "./AuditPager";
 import { AuditTable } from "./AuditTable";
+import { DeniedRequests } from "./DeniedRequests";
 import { useAuditPages } from "./useAuditPages";
 
 function matches(e: AuditEntry, q: string): boolean {
@@ -48,8 +49,9 @@ export function AuditView() {
       <header>
         <h1 className="text-xl font-semibold">Audit log</h1>
         <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-          Every change made through the dashboard or the API, denied and failed attempts included,
-          newest first.
+          Every change made through the dashboard or the API, failed attempts included, newest
+          first. Denied attempts: the first few of each user and action per minute here, all of them
+          counted below.
         </p>
       </header>
 
@@ -70,6 +72,8 @@ export function AuditView() {
       </p>
 
       <AuditTable entries={shown} empty={empty} busy={pages.isLoading} />
+
+      <DeniedRequests />
     </div>
   );
 }

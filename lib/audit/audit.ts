@@ -1,15 +1,30 @@
 import type Redis from "ioredis";
+import type { Config } from "../config";
 import { logLine } from "../worker/log";
+import { DENIALS_KEY, recordDenial } from "./denied";
+import { runAuditScript } from "./scripts";
 
 /**
- * The audit log: every mutation, appended to a capped Redis stream (one JSON
- * field "e" per entry, so any client can read it) and written as one JSON log
- * line. The stream keeps about AUDIT_MAX entries (XADD MAXLEN ~).
+ * The audit log. Every mutation is first written as one JSON log line: those
+ * lines are the durable record, since anyone with access to Redis can delete
+ * a key and an eviction policy can drop one. Redis then holds what the
+ * dashboard shows:
+ *
+ * - an authorised admin's actions (ok, conflict, error) in the stream
+ *   `redrive:audit` (one JSON field "e" per entry, so any client can read it),
+ *   kept AUDIT_RETENTION_DAYS and at most about AUDIT_MAX_ENTRIES;
+ * - denials apart (./denied.ts), counted per user per minute, so that a
+ *   viewer's flood of 403s cannot push an admin's action out of the stream.
+ *
+ * An entry the stream refuses (Redis down, a key of the wrong type) waits in a
+ * bounded in-process buffer and is written before the next entry that is.
  */
 export const AUDIT_KEY = "redrive:audit";
-const AUDIT_MAX = 100_000;
+export { DENIALS_KEY };
 /** Identities listed in one entry; beyond that the count says how many. */
 const IDENTITIES_MAX = 100;
+/** Entries kept in memory while the stream refuses them (the log lines hold all). */
+export const PENDING_MAX = 1_000;
 
 export interface AuditRecord {
   user: string;
@@ -21,31 +36,94 @@ export interface AuditRecord {
   result: "ok" | "conflict" | "error" | "denied";
   detail?: string;
   ip: string;
+  /** Epoch seconds when it happened; later than the stream id's time only if it was buffered. */
+  at?: number;
 }
 
 export interface AuditEntry extends AuditRecord {
   id: string;
-  /** Epoch seconds, from the stream id. */
+  /** Epoch seconds: the record's own time, else the stream id's. */
   at: number;
 }
 
-export async function appendAudit(redis: Redis, record: AuditRecord): Promise<string> {
+export interface AuditOptions {
+  maxEntries: number;
+  retentionDays: number;
+  deniedRetentionDays: number;
+}
+
+export const DEFAULT_AUDIT_OPTIONS: AuditOptions = {
+  maxEntries: 100_000,
+  retentionDays: 90,
+  deniedRetentionDays: 7,
+};
+
+export function auditOptions(config: Config): AuditOptions {
+  return {
+    maxEntries: config.AUDIT_MAX_ENTRIES,
+    retentionDays: config.AUDIT_RETENTION_DAYS,
+    deniedRetentionDays: config.AUDIT_DENIED_RETENTION_DAYS,
+  };
+}
+
+interface Pending {
+  at: number;
+  json: string;
+}
+
+// On globalThis: route handlers may be bundled with their own copy of this module.
+const buffer = globalThis as unknown as { redriveAuditPending?: Pending[] };
+
+/** How many entries wait for the stream in this process. */
+export function pendingAuditEntries(): number {
+  return buffer.redriveAuditPending?.length ?? 0;
+}
+
+/**
+ * Records one mutation: a log line, then Redis. Never rejects: the action it
+ * records has happened whether or not Redis takes the entry. Resolves to the
+ * stream id, or "" when nothing was added to a stream.
+ */
+export async function appendAudit(
+  redis: Redis,
+  record: AuditRecord,
+  options: AuditOptions = DEFAULT_AUDIT_OPTIONS,
+): Promise<string> {
+  const now = Date.now();
   const trimmed: AuditRecord = {
     ...record,
     identities: record.identities?.slice(0, IDENTITIES_MAX),
     count: record.count ?? record.identities?.length,
   };
+  // The time is this call's: a caller cannot date an entry.
+  delete trimmed.at;
+  if (trimmed.result === "denied") return recordDenial(redis, trimmed, options, now);
+
   logLine("info", "audit", { ...trimmed });
-  const id = await redis.xadd(
-    AUDIT_KEY,
-    "MAXLEN",
-    "~",
-    AUDIT_MAX,
-    "*",
-    "e",
-    JSON.stringify(trimmed),
-  );
-  return id ?? "";
+  const batch = [
+    ...(buffer.redriveAuditPending ?? []),
+    { at: now, json: JSON.stringify({ ...trimmed, at: now / 1000 }) },
+  ];
+  buffer.redriveAuditPending = [];
+  try {
+    const ids = (await runAuditScript(redis, "redriveAuditAppend", AUDIT_KEY, [
+      options.maxEntries,
+      options.retentionDays * 86_400_000,
+      ...batch.map((p) => p.json),
+    ])) as string[];
+    return ids.at(-1) ?? "";
+  } catch (error) {
+    // Others may have failed meanwhile: keep the oldest first, and the newest if it overflows.
+    const pending = [...batch, ...buffer.redriveAuditPending].sort((a, b) => a.at - b.at);
+    const dropped = Math.max(0, pending.length - PENDING_MAX);
+    buffer.redriveAuditPending = pending.slice(dropped);
+    logLine("error", "audit stream write failed", {
+      error: error instanceof Error ? error.message : String(error),
+      buffered: buffer.redriveAuditPending.length,
+      ...(dropped > 0 ? { dropped } : {}),
+    });
+    return "";
+  }
 }
 
 export interface AuditPage {
@@ -54,20 +132,44 @@ export interface AuditPage {
   next: string | null;
 }
 
-/** Newest first; `before` is an exclusive stream id from the previous page. */
+/**
+ * Newest first, admin actions and the kept denials together; `before` is an
+ * exclusive stream id from the previous page.
+ */
 export async function readAudit(redis: Redis, limit: number, before?: string): Promise<AuditPage> {
   const end = before ? `(${before}` : "+";
-  const rows = await redis.xrevrange(AUDIT_KEY, end, "-", "COUNT", limit + 1);
-  const entries = rows.slice(0, limit).map(([id, fields]) => toEntry(id, fields));
-  return { entries, next: rows.length > limit ? entries.at(-1)!.id : null };
+  const [actions, denials] = await Promise.all(
+    [AUDIT_KEY, DENIALS_KEY].map((key) => redis.xrevrange(key, end, "-", "COUNT", limit + 1)),
+  );
+  const rows = [...actions!, ...denials!].sort((a, b) => compareIds(b[0], a[0]));
+  let n = Math.min(limit, rows.length);
+  // The two streams can hold the same id; the cursor is exclusive, so a page takes both.
+  while (n > 0 && n < rows.length && rows[n]![0] === rows[n - 1]![0]) n++;
+  const entries = rows.slice(0, n).map(([id, fields]) => toEntry(id, fields));
+  return { entries, next: rows.length > n ? entries.at(-1)!.id : null };
+}
+
+function compareIds(a: string, b: string): number {
+  const [am = 0, as = 0] = a.split("-").map(Number);
+  const [bm = 0, bs = 0] = b.split("-").map(Number);
+  return am - bm || as - bs;
 }
 
 function toEntry(id: string, fields: string[]): AuditEntry {
-  const at = Number(id.split("-")[0]) / 1000;
+  const idAt = Number(id.split("-")[0]) / 1000;
   const json = fields[fields.indexOf("e") + 1];
   try {
-    return { ...(JSON.parse(json ?? "{}") as AuditRecord), id, at };
+    const record = JSON.parse(json ?? "{}") as AuditRecord;
+    return { ...record, id, at: typeof record.at === "number" ? record.at : idAt };
   } catch {
-    return { id, at, user: "?", role: "?", action: "unreadable entry", result: "error", ip: "" };
+    return {
+      id,
+      at: idAt,
+      user: "?",
+      role: "?",
+      action: "unreadable entry",
+      result: "error",
+      ip: "",
+    };
   }
 }

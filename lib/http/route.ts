@@ -1,5 +1,5 @@
 import "server-only";
-import { appendAudit, type AuditRecord } from "../audit/audit";
+import { appendAudit, auditOptions, type AuditRecord } from "../audit/audit";
 import { requestUser } from "../auth/session";
 import type { Role } from "../auth/users";
 import { isQueue } from "../queues/keys";
@@ -86,7 +86,9 @@ export function adminMutation<P extends Params>(
       // A JSON body is required: a cross-site HTML form cannot send one.
       const body = await jsonBody(request);
       const result = await handler(request, ctx, params, body);
-      await audit(ctx, action, params, "ok", result.audit);
+      // Done is done: appendAudit logs and buffers what Redis refuses, and nothing it
+      // does may turn a completed change into an error.
+      await audit(ctx, action, params, "ok", result.audit).catch(() => undefined);
       return Response.json(result.body, { status: result.status ?? 200 });
     } catch (error) {
       const response = toErrorResponse(error);
@@ -109,15 +111,19 @@ async function audit(
   result: AuditRecord["result"],
   extra: MutationResult["audit"] = {},
 ): Promise<void> {
-  await appendAudit(ctx.redis, {
-    user: ctx.user.name,
-    role: ctx.user.role,
-    action,
-    queue: params.queue && isQueue(ctx.config, params.queue) ? params.queue : undefined,
-    result,
-    ip: ctx.ip,
-    ...extra,
-  });
+  await appendAudit(
+    ctx.redis,
+    {
+      user: ctx.user.name,
+      role: ctx.user.role,
+      action,
+      queue: params.queue && isQueue(ctx.config, params.queue) ? params.queue : undefined,
+      result,
+      ip: ctx.ip,
+      ...extra,
+    },
+    auditOptions(ctx.config),
+  );
 }
 
 /** Parses a JSON body; a body that is not JSON, or too large, is a 400. */

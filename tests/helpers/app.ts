@@ -23,17 +23,19 @@ export interface AppFixture {
   call(path: string, init?: RequestInit & { cookie?: string }): Promise<Response>;
   stopRedis(): Promise<void>;
   startRedis(): Promise<void>;
+  /** Everything the server wrote to stdout and stderr so far. */
+  output(): string;
 }
 
 export function useApp(env: Record<string, string> = {}): AppFixture {
   const fixture = {} as AppFixture;
   let child: ChildProcess;
+  let output = "";
   beforeAll(async () => {
     fixture.server = await startEmbeddedRedis();
     const port = await freePort();
     fixture.url = `http://127.0.0.1:${port}`;
     const hash = await hashPassword(PASSWORD);
-    let output = "";
     child = spawn(process.execPath, ["scripts/start.mjs", "-p", String(port), "-H", "127.0.0.1"], {
       env: {
         ...process.env,
@@ -86,6 +88,8 @@ export function useApp(env: Record<string, string> = {}): AppFixture {
       headers: { ...base, ...(headers as Record<string, string>) },
     });
   };
+
+  fixture.output = () => output;
 
   fixture.stopRedis = async () => {
     await fixture.server.stop();

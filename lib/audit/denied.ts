@@ -1,0 +1,188 @@
+import type Redis from "ioredis";
+import { logLine } from "../worker/log";
+import type { AuditOptions, AuditRecord } from "./audit";
+import { runAuditScript } from "./scripts";
+
+/**
+ * Denied mutations (a viewer's 403s, an admin's cross-site attempts), kept
+ * apart from the admin actions and bounded whoever sends them:
+ *
+ * - Redis counts them per minute, user and action, in one hash per minute
+ *   (`redrive:audit:denied:<epoch-minute>`, field `["user","action"]`, at most
+ *   DENIED_FIELDS_MAX fields and one "overflow"), kept AUDIT_DENIED_RETENTION_DAYS;
+ * - the first DENIED_SAMPLES of each of those counts are also kept in full in
+ *   the stream `redrive:audit:denials` (about SAMPLES_MAX entries), which the
+ *   audit log shows beside the admin actions;
+ * - stdout gets the first DENIED_LOG_LINES denials of a user per minute in
+ *   full, then one summary line when the minute ends (per process).
+ *
+ * Requests without a session never get here: they cannot write to Redis.
+ */
+export const DENIED_KEY_PREFIX = "redrive:audit:denied:";
+export const DENIALS_KEY = "redrive:audit:denials";
+export const DENIED_FIELDS_MAX = 1_000;
+export const DENIED_OVERFLOW_FIELD = "overflow";
+export const DENIED_SAMPLES = 3;
+export const DENIED_LOG_LINES = 3;
+const SAMPLES_MAX = 1_000;
+/** Users tracked per minute by one process's log limiter; more share one count. */
+const LOG_USERS_MAX = 1_000;
+const OTHER_USERS = "(other users)";
+
+/** The reading API's bounds: a day of minutes, and rows. */
+export const DENIED_MINUTES_MAX = 1_440;
+export const DENIED_ROWS_MAX = 2_000;
+
+const MINUTE_MS = 60_000;
+
+/** Counts one denial (and keeps it in full if it is among the minute's first). Never rejects. */
+export async function recordDenial(
+  redis: Redis,
+  record: AuditRecord,
+  options: AuditOptions,
+  now = Date.now(),
+): Promise<string> {
+  logDenial(record, now);
+  const minute = Math.floor(now / MINUTE_MS);
+  const retentionSeconds = Math.round(options.deniedRetentionDays * 86_400);
+  try {
+    const [count, overflow] = (await runAuditScript(
+      redis,
+      "redriveAuditCountDenial",
+      `${DENIED_KEY_PREFIX}${minute}`,
+      [JSON.stringify([record.user, record.action]), DENIED_FIELDS_MAX, retentionSeconds],
+    )) as [number, number];
+    if (overflow || count > DENIED_SAMPLES) return "";
+    const ids = (await runAuditScript(redis, "redriveAuditAppend", DENIALS_KEY, [
+      SAMPLES_MAX,
+      retentionSeconds * 1000,
+      JSON.stringify({ ...record, at: now / 1000 }),
+    ])) as string[];
+    return ids[0] ?? "";
+  } catch (error) {
+    logLine("error", "audit denied write failed", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return "";
+  }
+}
+
+export interface DeniedRow {
+  /** Epoch seconds of the minute's start. */
+  minute: number;
+  user: string;
+  action: string;
+  count: number;
+  /** Counts of users and actions beyond the minute's field bound, together. */
+  overflow?: true;
+}
+
+export interface DeniedSummary {
+  minutes: number;
+  rows: DeniedRow[];
+  /** More rows than DENIED_ROWS_MAX: the oldest were left out. */
+  truncated: boolean;
+}
+
+/** The last `minutes` minutes' counts (this one included), newest minute first. */
+export async function readDenied(
+  redis: Redis,
+  minutes: number,
+  now = Date.now(),
+): Promise<DeniedSummary> {
+  const span = Math.max(1, Math.min(DENIED_MINUTES_MAX, Math.floor(minutes)));
+  const last = Math.floor(now / MINUTE_MS);
+  const rows: DeniedRow[] = [];
+  for (let start = 0; start < span && rows.length <= DENIED_ROWS_MAX; start += 60) {
+    const batch = Array.from({ length: Math.min(60, span - start) }, (_, i) => last - start - i);
+    const pipeline = redis.pipeline();
+    for (const m of batch) pipeline.hgetall(`${DENIED_KEY_PREFIX}${m}`);
+    const replies = (await pipeline.exec()) ?? [];
+    batch.forEach((m, i) => {
+      const [error, hash] = replies[i] ?? [];
+      if (error) throw error;
+      const minuteRows = Object.entries((hash ?? {}) as Record<string, string>).map(
+        ([field, count]) => toRow(m, field, Number(count)),
+      );
+      rows.push(...minuteRows.sort((a, b) => b.count - a.count));
+    });
+  }
+  return {
+    minutes: span,
+    rows: rows.slice(0, DENIED_ROWS_MAX),
+    truncated: rows.length > DENIED_ROWS_MAX,
+  };
+}
+
+function toRow(minute: number, field: string, count: number): DeniedRow {
+  const at = (minute * MINUTE_MS) / 1000;
+  if (field === DENIED_OVERFLOW_FIELD) {
+    return { minute: at, user: OTHER_USERS, action: "(any)", count, overflow: true };
+  }
+  try {
+    const [user, action] = JSON.parse(field) as [unknown, unknown];
+    return { minute: at, user: String(user), action: String(action), count };
+  } catch {
+    return { minute: at, user: "?", action: field.slice(0, 100), count };
+  }
+}
+
+interface LogState {
+  /** Per minute, per user: denials seen by this process. */
+  minutes: Map<number, Map<string, number>>;
+  timer?: NodeJS.Timeout;
+}
+
+const holder = globalThis as unknown as { redriveDeniedLog?: LogState };
+
+function logState(): LogState {
+  holder.redriveDeniedLog ??= { minutes: new Map() };
+  return holder.redriveDeniedLog;
+}
+
+function logDenial(record: AuditRecord, now: number): void {
+  const state = logState();
+  const minute = Math.floor(now / MINUTE_MS);
+  let users = state.minutes.get(minute);
+  if (!users) state.minutes.set(minute, (users = new Map()));
+  const key = users.has(record.user) || users.size < LOG_USERS_MAX ? record.user : OTHER_USERS;
+  const seen = (users.get(key) ?? 0) + 1;
+  users.set(key, seen);
+  if (seen <= DENIED_LOG_LINES) logLine("info", "audit", { ...record });
+  schedule(state, now);
+}
+
+function schedule(state: LogState, now: number): void {
+  if (state.timer || state.minutes.size === 0) return;
+  const first = Math.min(...state.minutes.keys());
+  const delay = Math.max(0, (first + 1) * MINUTE_MS - now) + 100;
+  state.timer = setTimeout(() => {
+    state.timer = undefined;
+    flushDeniedLog(Date.now());
+  }, delay);
+  // A pending summary must not keep a process alive that is otherwise done.
+  state.timer.unref();
+}
+
+/**
+ * Writes the summary line of every user whose denials were cut short in a
+ * minute before `now`'s, and forgets those minutes. The timer calls it.
+ */
+export function flushDeniedLog(now = Date.now()): void {
+  const state = logState();
+  const current = Math.floor(now / MINUTE_MS);
+  for (const [minute, users] of state.minutes) {
+    if (minute >= current) continue;
+    for (const [user, count] of users) {
+      if (count <= DENIED_LOG_LINES) continue;
+      logLine("info", "audit denied summary", {
+        user,
+        count,
+        suppressed: count - DENIED_LOG_LINES,
+        minute: new Date(minute * MINUTE_MS).toISOString(),
+      });
+    }
+    state.minutes.delete(minute);
+  }
+  schedule(state, now);
+}
