@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: "Wrong user name or password.",
   SessionRequired: "Log in to see that page.",
+  AccessDenied: "Access refused: this single sign-on account may not use Redrive.",
 };
 
 export function LoginForm(props: {
