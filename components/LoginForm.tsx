@@ -9,6 +9,7 @@ const MESSAGES: Record<string, string> = {
   TooManyAttempts: "Too many failed logins. Wait a few minutes and try again.",
   Busy: "The server is busy with other logins. Try again in a moment.",
   Unavailable: "Redis is not reachable, so nobody can log in right now. Try again in a moment.",
+  AccessDenied: "Access refused: this single sign-on account may not use Redrive.",
 };
 
 export function LoginForm(props: {

@@ -66,6 +66,16 @@ const queueList = z
       .refine((qs) => new Set(qs).size === qs.length, { error: "expected no duplicate names" }),
   );
 
+/** Comma-separated names, trimmed; empty entries dropped. */
+const nameList = z.string().transform((s) =>
+  s
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean),
+);
+
+const lowercaseList = nameList.transform((names) => names.map((n) => n.toLowerCase()));
+
 const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   REDIS_URL: redisUrl.optional(),
@@ -98,15 +108,19 @@ const baseSchema = z.object({
   OIDC_ISSUER: z.url({ error: "expected the OIDC issuer URL" }).optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
-  OIDC_ADMIN_EMAILS: z
-    .string()
-    .transform((s) =>
-      s
-        .split(",")
-        .map((e) => e.trim().toLowerCase())
-        .filter(Boolean),
+  OIDC_ADMIN_EMAILS: lowercaseList.default([]),
+  OIDC_ALLOWED_DOMAINS: lowercaseList
+    .pipe(
+      z.array(
+        z.string().refine((d) => !d.includes("@"), {
+          error: "expected e-mail domains such as example.com, without @",
+        }),
+      ),
     )
     .default([]),
+  OIDC_ALLOWED_GROUPS: nameList.default([]),
+  OIDC_ADMIN_GROUPS: nameList.default([]),
+  OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
   // Failed logins: per client address and user name, per client address, per user name from
   // clients without a device cookie (more tries, shorter lock), per device cookie.
   LOGIN_MAX_FAILURES: int(1, 1000).default(5),

@@ -1,5 +1,5 @@
 import { LoginForm } from "@/components/LoginForm";
-import { isOidcConfigured } from "@/lib/auth/options";
+import { isOidcConfigured } from "@/lib/auth/oidc";
 import { safeCallbackPath } from "@/lib/http/redirect";
 
 export const dynamic = "force-dynamic";

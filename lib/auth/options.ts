@@ -1,12 +1,12 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import type { OAuthConfig } from "next-auth/providers/oauth";
 import { getConfig, type Config } from "../config";
 import { isRedisUnavailable } from "../http/errors";
 import { clientIp } from "../http/request";
 import { connected } from "../http/services";
 import { deviceOf } from "./device";
+import { oidcProvider } from "./oidc";
 import { createSession, endSession, sessionLifetimeMs } from "./sessions";
 import { beginLogin, loginSucceeded } from "./throttle";
 import { BusyError, currentUsers, HashGate, verifyPassword, type Role } from "./users";
@@ -37,6 +37,8 @@ declare module "next-auth/jwt" {
     /** A read-only display session (see sessions.ts). */
     display?: boolean;
     provider?: string;
+    /** SSO: the groups that let the user in, to check the session against the allow-list later. */
+    groups?: string[];
   }
 }
 
@@ -50,46 +52,6 @@ export const LOGIN_REFUSALS = {
   busy: "Busy",
   unavailable: "Unavailable",
 } as const;
-
-interface OidcProfile {
-  sub: string;
-  email?: string;
-  name?: string;
-  preferred_username?: string;
-}
-
-function oidcProvider(config: Config): OAuthConfig<OidcProfile> | null {
-  const {
-    OIDC_ISSUER: issuer,
-    OIDC_CLIENT_ID: clientId,
-    OIDC_CLIENT_SECRET: clientSecret,
-  } = config;
-  if (!issuer || !clientId || !clientSecret) return null;
-  return {
-    id: "oidc",
-    name: "Single sign-on",
-    type: "oauth",
-    wellKnown: `${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`,
-    clientId,
-    clientSecret,
-    authorization: { params: { scope: "openid email profile" } },
-    idToken: true,
-    checks: ["pkce", "state"],
-    profile(profile) {
-      const email = profile.email?.toLowerCase() ?? null;
-      return {
-        id: profile.sub,
-        name: profile.name ?? profile.preferred_username ?? email ?? profile.sub,
-        email,
-        role: email && config.OIDC_ADMIN_EMAILS.includes(email) ? "admin" : "viewer",
-      };
-    },
-  };
-}
-
-export function isOidcConfigured(config: Config = getConfig()): boolean {
-  return oidcProvider(config) !== null;
-}
 
 type HeaderRecord = Record<string, string | undefined>;
 
@@ -171,6 +133,10 @@ export function authOptions(): NextAuthOptions {
       },
     },
     callbacks: {
+      // oidc.ts marks an SSO user who may not log in (unverified, not on the allow-list).
+      signIn({ user }) {
+        return !user.denied;
+      },
       async jwt({ token, user, account }) {
         if (!user) return token;
         const display = user.display === true;
@@ -185,6 +151,7 @@ export function authOptions(): NextAuthOptions {
           loginAt: session.loginAt,
           display,
           provider: account?.provider,
+          groups: user.groups,
         };
       },
       session({ session, token }) {

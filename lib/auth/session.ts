@@ -3,6 +3,7 @@ import { decode, type JWT } from "next-auth/jwt";
 import { getConfig, type Config } from "../config";
 import { isRedisUnavailable } from "../http/errors";
 import { connected } from "../http/services";
+import { isOidcConfigured, oidcRoleNow } from "./oidc";
 import { readSession, sessionLifetimeMs, type SessionClaims } from "./sessions";
 import { currentUsers, type Role } from "./users";
 
@@ -81,6 +82,8 @@ async function claimsOf(config: Config, token: string): Promise<SessionClaims | 
     display: jwt.display === true,
     provider: jwt.provider ?? "credentials",
     email: jwt.email ?? null,
+    sub: jwt.sub ?? "",
+    groups: Array.isArray(jwt.groups) ? jwt.groups.filter((g) => typeof g === "string") : [],
   };
 }
 
@@ -112,8 +115,7 @@ function currentRole(config: Config, claims: SessionClaims): Role | null {
   if (claims.provider === "credentials") {
     return currentUsers(config).find((u) => u.name === claims.name)?.role ?? null;
   }
-  const email = claims.email?.toLowerCase();
-  return email && config.OIDC_ADMIN_EMAILS.includes(email) ? "admin" : "viewer";
+  return isOidcConfigured(config) ? oidcRoleNow(claims, config) : null;
 }
 
 /**

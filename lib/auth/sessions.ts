@@ -35,6 +35,9 @@ export interface SessionClaims {
   /** "credentials" or "oidc": where the user is checked again. */
   provider: string;
   email: string | null;
+  /** SSO: the token's subject and the groups that counted at login. */
+  sub: string;
+  groups: string[];
 }
 
 export function sessionLifetimeMs(config: Config, display: boolean): number {

@@ -1,12 +1,13 @@
 import "server-only";
 import { ConfigError, getConfig, type Config } from "../config";
 import { behindFront } from "../http/front";
-import { isOidcConfigured } from "./options";
+import { hasOidcAllowList, isOidcConfigured } from "./oidc";
 import { loadUsers } from "./users";
 
 /**
- * What production refuses to start without: a session secret and at least one
- * way to log in. There is no default password; only the demo makes one.
+ * What production refuses to start without: a session secret, at least one
+ * way to log in, and for single sign-on a list of who may use it. There is no
+ * default password; only the demo makes one.
  */
 export function productionAuthProblems(config: Config): string[] {
   if (config.NODE_ENV !== "production") return [];
@@ -28,6 +29,11 @@ export function productionAuthProblems(config: Config): string[] {
   if (users === 0 && !isOidcConfigured(config)) {
     problems.push(
       "REDRIVE_USERS: at least one user (name:role:bcrypt-hash, see npm run hash-password) or an OIDC provider is required",
+    );
+  }
+  if (isOidcConfigured(config) && !hasOidcAllowList(config)) {
+    problems.push(
+      "OIDC_ALLOWED_DOMAINS, OIDC_ALLOWED_GROUPS, OIDC_ADMIN_EMAILS or OIDC_ADMIN_GROUPS: at least one is required with single sign-on, or every account at the issuer could log in",
     );
   }
   return problems;
