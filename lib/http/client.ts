@@ -9,22 +9,41 @@ export function cookiesOf(response: Response): string[] {
   return response.headers.getSetCookie().map((c) => c.split(";")[0]!);
 }
 
+export interface CredentialsOptions {
+  /** Extra request headers (X-Forwarded-For behind a proxy, say). */
+  headers?: Record<string, string>;
+  /** Cookies to send besides the CSRF cookie (a device cookie). */
+  cookies?: string[];
+  /** The callback path, if not next-auth's usual one. */
+  path?: string;
+  /** Extra form fields (display=true). */
+  fields?: Record<string, string>;
+}
+
 /** One POST of next-auth's credentials form (after fetching its CSRF token); the raw response. */
 export async function postCredentials(
   baseUrl: string,
   username: string,
   password: string,
+  options: CredentialsOptions = {},
 ): Promise<Response> {
-  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`, { headers: options.headers });
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  return fetch(`${baseUrl}/api/auth/callback/credentials`, {
+  return fetch(`${baseUrl}${options.path ?? "/api/auth/callback/credentials"}`, {
     method: "POST",
     redirect: "manual",
     headers: {
+      ...options.headers,
       "content-type": "application/x-www-form-urlencoded",
-      cookie: cookiesOf(csrf).join("; "),
+      cookie: [...cookiesOf(csrf), ...(options.cookies ?? [])].join("; "),
     },
-    body: new URLSearchParams({ csrfToken, username, password, json: "true" }),
+    body: new URLSearchParams({
+      csrfToken,
+      username,
+      password,
+      json: "true",
+      ...options.fields,
+    }),
   });
 }
 

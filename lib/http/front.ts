@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { JSON_BODY_MAX_BYTES } from "./body";
 import { clientAddress, peerIsTrusted, type TrustPolicy } from "./client-address";
 
 /**
@@ -21,7 +22,7 @@ export const CLIENT_ADDRESS_HEADER = "x-redrive-client-address";
 /** The most a request body may declare, by path prefix (first match wins). */
 export const BODY_LIMITS: readonly [prefix: string, bytes: number][] = [
   ["/api/auth/", 16 * 1024],
-  ["/api/", 1_000_000],
+  ["/api/", JSON_BODY_MAX_BYTES],
   ["/", 16 * 1024],
 ];
 

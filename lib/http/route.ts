@@ -3,6 +3,7 @@ import { appendAudit, auditOptions, type AuditRecord } from "../audit/audit";
 import { requestUser } from "../auth/session";
 import type { Role } from "../auth/users";
 import { isQueue } from "../queues/keys";
+import { jsonBody } from "./body";
 import { HttpError, toErrorResponse } from "./errors";
 import { clientIp, isSameOrigin } from "./request";
 import { connected, type Services } from "./services";
@@ -124,23 +125,4 @@ async function audit(
     },
     auditOptions(ctx.config),
   );
-}
-
-/** Parses a JSON body; a body that is not JSON, or too large, is a 400. */
-export async function jsonBody(request: Request, maxBytes = 1_000_000): Promise<unknown> {
-  if (!request.headers.get("content-type")?.includes("application/json")) {
-    throw new HttpError(
-      415,
-      "UNSUPPORTED_MEDIA_TYPE",
-      "Send a JSON body (Content-Type: application/json)",
-    );
-  }
-  const text = await request.text();
-  if (text.length > maxBytes)
-    throw new HttpError(413, "TOO_LARGE", `The body is larger than ${maxBytes} bytes`);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new HttpError(400, "INVALID_JSON", "The body is not valid JSON");
-  }
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { requestUser, type SessionUser } from "../auth/session";
 import { HttpError, toErrorResponse } from "./errors";
 import { isSameOrigin } from "./request";
-import { jsonBody } from "./route";
+import { jsonBody } from "./body";
 import { connected, type Services } from "./services";
 
 /**

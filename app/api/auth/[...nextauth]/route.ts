@@ -17,5 +17,7 @@ export const GET = nextAuth;
  * a client can act on (429, 503) and, after a login, a device cookie.
  */
 export async function POST(request: Request, context: Context): Promise<Response> {
-  return loginResponse(request, await nextAuth(request.clone(), context));
+  // next-auth needs the request as Next made it (a NextRequest); the copy is for the user name.
+  const copy = request.clone();
+  return loginResponse(copy, await nextAuth(request, context));
 }

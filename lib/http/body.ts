@@ -1,0 +1,58 @@
+import { HttpError } from "./errors";
+
+/**
+ * Request bodies of the admin API: JSON only, bounded in bytes while they are
+ * read. The front layer already refuses a body whose declared length is over
+ * the limit; this stops one that says nothing or lies, and is the only bound
+ * where the front layer does not run (next dev).
+ */
+export const JSON_BODY_MAX_BYTES = 1_000_000;
+
+/** Whether a Content-Type header names JSON: the media type itself, parameters aside. */
+export function isJsonContentType(header: string | null): boolean {
+  if (!header) return false;
+  const type = header.split(";", 1)[0]!.trim().toLowerCase();
+  return type === "application/json";
+}
+
+/** Reads a body as UTF-8 text, refusing it (413) as soon as it passes `maxBytes`. */
+export async function readBounded(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function tooLarge(maxBytes: number): HttpError {
+  return new HttpError(413, "TOO_LARGE", `The body is larger than ${maxBytes} bytes`);
+}
+
+/** Parses a JSON body: 415 when it is not declared JSON, 413 when too large, 400 when malformed. */
+export async function jsonBody(request: Request, maxBytes = JSON_BODY_MAX_BYTES): Promise<unknown> {
+  if (!isJsonContentType(request.headers.get("content-type"))) {
+    throw new HttpError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      "Send a JSON body (Content-Type: application/json)",
+    );
+  }
+  const text = await readBounded(request, maxBytes);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, "INVALID_JSON", "The body is not valid JSON");
+  }
+}
