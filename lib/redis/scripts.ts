@@ -28,7 +28,8 @@ export type ScriptName =
   | "failToDlq"
   | "recoverStale"
   | "readHashes"
-  | "pushSample";
+  | "pushSample"
+  | "readRange";
 
 interface ScriptDef {
   name: ScriptName;
@@ -71,14 +72,19 @@ export type ScriptArg = string | Buffer | number;
 type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
 type PipelineFn = (...args: ScriptArg[]) => ChainableCommander;
 
-/** Runs one of the scripts defineScripts registered; keys first, as in EVALSHA. */
+/**
+ * Runs one of the scripts defineScripts registered; keys first, as in EVALSHA.
+ * With `buffers`, bulk strings in the reply come as Buffers (entries are bytes,
+ * not necessarily UTF-8).
+ */
 export function runScript(
   redis: Redis,
   name: ScriptName,
   keys: string[],
   args: ScriptArg[],
+  buffers = false,
 ): Promise<unknown> {
-  const fn = (redis as unknown as Record<string, ScriptFn>)[name];
+  const fn = (redis as unknown as Record<string, ScriptFn>)[buffers ? `${name}Buffer` : name];
   if (!fn) throw new Error(`Lua script ${name} is not loaded`);
   return fn.call(redis, ...callArgs(name, keys, args));
 }
@@ -89,8 +95,9 @@ export function pipeScript(
   name: ScriptName,
   keys: string[],
   args: ScriptArg[],
+  buffers = false,
 ): ChainableCommander {
-  const fn = (pipeline as unknown as Record<string, PipelineFn>)[name];
+  const fn = (pipeline as unknown as Record<string, PipelineFn>)[buffers ? `${name}Buffer` : name];
   if (!fn) throw new Error(`Lua script ${name} is not loaded`);
   return fn.call(pipeline, ...callArgs(name, keys, args));
 }
