@@ -56,13 +56,25 @@ function checkPage(offset: number, limit: number): void {
   }
 }
 
-/** Joins entries with their metadata hashes (one script call) into views. */
-async function viewsOf(ctx: EngineContext, entries: ReadEntry[]): Promise<DlqMessage[]> {
+/**
+ * Joins entries with their metadata hashes (one script call) into views. Hash
+ * values are cut as entries are: a list shows at most 64 K characters of any
+ * value, and a page's values together stay within a few megabytes; one
+ * message's view gets them up to READ_LIMITS.messageBytes.
+ */
+async function viewsOf(
+  ctx: EngineContext,
+  entries: ReadEntry[],
+  valueBytes: number = READ_LIMITS.entryWholeBytes,
+): Promise<DlqMessage[]> {
   if (entries.length === 0) return [];
   const fields = entries.map((e) => new EntryFields(e));
   const metaKeys = entries.map((e, i) => entryMetadataKey(e, fields[i]));
   const hashes = (await runScript(ctx.redis, "readHashes", metaKeys, [
     METADATA_FIELDS_MAX,
+    valueBytes,
+    READ_LIMITS.metadataBytes,
+    READ_LIMITS.blockStringBytes,
   ])) as string[][];
   return entries.map((e, i) => toView(e, fields[i]!, metaKeys[i]!, pairsToRecord(hashes[i] ?? [])));
 }
@@ -101,7 +113,7 @@ export async function getDlqMessage(
       `this message is ${found.bytes} bytes; the dashboard shows messages up to ${READ_LIMITS.messageBytes} bytes`,
     );
   }
-  const [view] = await viewsOf(ctx, [found]);
+  const [view] = await viewsOf(ctx, [found], READ_LIMITS.messageBytes);
   return view ?? null;
 }
 

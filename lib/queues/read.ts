@@ -21,9 +21,18 @@ const MB = 1024 * KB;
 export const READ_LIMITS = {
   /** Lists and scans get an entry whole up to this size... */
   entryWholeBytes: 64 * KB,
-  /** ...and only its first and last bytes beyond (Redrive appends its error block at the end). */
-  entryHeadBytes: 48 * KB,
+  /** ...and only its first and last bytes beyond... */
+  entryHeadBytes: 64 * KB,
   entryTailBytes: 16 * KB,
+  /**
+   * ...plus the block Redrive appends at its end (error, failed_at, …), decoded
+   * in Redis when it is at most this large, with the error message, the stack
+   * and any other string cut to these sizes (a list cuts them further).
+   */
+  blockBytes: 4 * MB,
+  blockMessageBytes: 8 * KB,
+  blockStackBytes: 64 * KB,
+  blockStringBytes: 1 * KB,
   /** One script call stops once it has returned this much... */
   callReturnBytes: 4 * MB,
   /** ...or read this much inside Redis (large entries cost Redis time even when cut). */
@@ -34,6 +43,8 @@ export const READ_LIMITS = {
   requestReadBytes: 256 * MB,
   /** A scan (filter, error groups, lookup of a moved entry) looks at most at this many entries. */
   scanEntries: 10_000,
+  /** Metadata hash values returned with one page, after which each is cut to blockStringBytes. */
+  metadataBytes: 4 * MB,
   /** GET …/message/{index} serves one entry whole up to this size; a larger one is refused. */
   messageBytes: 16 * MB,
 } as const;
@@ -51,6 +62,8 @@ export interface ReadEntry {
   /** First and last bytes (the entry itself when whole). */
   head: Buffer;
   tail: Buffer;
+  /** A cut entry's Redrive block as one JSON object, strings cut; null when none was found. */
+  block: Buffer | null;
   /** The sorted-set score (retry sets). */
   score?: number;
 }
@@ -84,7 +97,7 @@ export interface ReadOptions {
   wholeBytes?: number;
 }
 
-type Item = Buffer | [number, Buffer, Buffer, Buffer];
+type Item = Buffer | [number, Buffer, Buffer, Buffer, Buffer | null];
 type Reply = [number, number, Item[], Buffer[]];
 
 /** The arguments of one readRange script call (for callers that pipeline it). */
@@ -103,6 +116,10 @@ export function readRangeArgs(
     READ_LIMITS.entryTailBytes,
     Math.min(READ_LIMITS.callReturnBytes, budget.returnMax - budget.returned),
     Math.min(READ_LIMITS.callReadBytes, budget.readMax - budget.read),
+    READ_LIMITS.blockBytes,
+    READ_LIMITS.blockMessageBytes,
+    READ_LIMITS.blockStackBytes,
+    READ_LIMITS.blockStringBytes,
   ];
 }
 
@@ -113,7 +130,7 @@ export function entriesOf(reply: unknown, from: number, budget?: ReadBudget): Re
     const e = toEntry(item, from + i);
     if (scores.length > 0) e.score = Number(scores[i]!.toString());
     if (budget) {
-      budget.returned += e.whole ? e.bytes : e.head.length + e.tail.length;
+      budget.returned += e.whole ? e.bytes : e.head.length + e.tail.length + (e.block?.length ?? 0);
       budget.read += e.bytes;
     }
     return e;
@@ -163,18 +180,26 @@ export async function readRange(
 
 function toEntry(item: Item, index: number): ReadEntry {
   if (Buffer.isBuffer(item)) {
-    return { index, bytes: item.length, whole: item, cutSha1: null, head: item, tail: item };
+    return {
+      index,
+      bytes: item.length,
+      whole: item,
+      cutSha1: null,
+      head: item,
+      tail: item,
+      block: null,
+    };
   }
-  const [bytes, hash, head, tail] = item;
-  return { index, bytes, whole: null, cutSha1: hash.toString(), head, tail };
+  const [bytes, hash, head, tail, block] = item;
+  return { index, bytes, whole: null, cutSha1: hash.toString(), head, tail, block: block ?? null };
 }
 
 // ------------------------------------------------------------------ fields of an entry
 
 /**
  * The top-level members of an entry as far as they were read: all of them for
- * a whole entry; for a cut one, Redrive's appended block (found from the tail
- * by its redrive_undo trailer) over the members complete in the head.
+ * a whole entry; for a cut one, Redrive's appended block (decoded by the
+ * script) over the members complete in the head.
  */
 export class EntryFields {
   private readonly obj: ParsedObject | null = null;
@@ -189,7 +214,8 @@ export class EntryFields {
     // A cut entry cannot be one JSON object unless its last byte (but spaces) is a brace.
     if (entry.tail.toString("latin1").trimEnd().endsWith("}")) {
       this.headMembers = parseTopLevelPrefix(entry.head);
-      if (this.headMembers) this.block = redriveBlock(entry);
+      const obj = this.headMembers && entry.block ? parseTopLevel(entry.block) : null;
+      if (obj) this.block = { buf: entry.block!, obj };
     }
   }
 
@@ -246,26 +272,6 @@ export class EntryFields {
       return undefined;
     }
   }
-}
-
-const UNDO_TRAILER = /"redrive_undo":\[(\d+)(?:,\d+,\d+)?\]\}$/;
-
-/**
- * Redrive's block (`,"error":…,"redrive_undo":[…]}` as toDlqEntry appends it)
- * as an object of its own, when the tail holds all of it.
- */
-function redriveBlock(entry: ReadEntry): { buf: Buffer; obj: ParsedObject } | null {
-  const m = UNDO_TRAILER.exec(entry.tail.toString("latin1", Math.max(0, entry.tail.length - 64)));
-  if (!m) return null;
-  const tailStart = entry.bytes - entry.tail.length;
-  const cut = Number(m[1]);
-  if (cut < tailStart || cut >= entry.bytes) return null;
-  let block = entry.tail.subarray(cut - tailStart);
-  if (block[0] === 0x2c) block = block.subarray(1);
-  if (block.toString("latin1", 0, 8) !== '"error":') return null;
-  const buf = Buffer.concat([Buffer.from("{"), block]);
-  const obj = parseTopLevel(buf);
-  return obj ? { buf, obj } : null;
 }
 
 /**

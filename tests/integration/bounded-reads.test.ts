@@ -56,7 +56,8 @@ describe("readRange", () => {
     const { entries, end } = await readRange(r.redis, DLQ, 0, 100, { budget });
     expect(end).toBe(true);
     expect(entries).toHaveLength(23);
-    expect(budget.returned).toBeLessThan(3 * 64 * 1024 + 20 * 1024);
+    const cut = READ_LIMITS.entryHeadBytes + READ_LIMITS.entryTailBytes;
+    expect(budget.returned).toBeLessThan(3 * (cut + 4096) + 20 * 1024);
     for (const e of entries.slice(0, 3)) {
       const full = (await r.redis.lindexBuffer(DLQ, e.index))!;
       expect(e.whole).toBeNull();
@@ -65,6 +66,10 @@ describe("readRange", () => {
       expect(e.head.equals(full.subarray(0, READ_LIMITS.entryHeadBytes))).toBe(true);
       expect(e.tail.equals(full.subarray(full.length - READ_LIMITS.entryTailBytes))).toBe(true);
       expect(entryIdentity(e)).toBe(identityOf(full));
+      expect(JSON.parse(e.block!.toString())).toMatchObject({
+        error: { type: "Error", message: expect.stringMatching(/^disk full writing/) },
+        original_queue: "document",
+      });
     }
     expect(entries[3]!.whole).not.toBeNull();
   });
@@ -160,6 +165,26 @@ describe("viewer reads over large DLQ entries", () => {
     const attempt = getDlqMessage(r.engine.ctx, "document", 0, identityOf(Buffer.from(huge)));
     await expect(attempt).rejects.toBeInstanceOf(EngineError);
     await expect(attempt).rejects.toMatchObject({ code: "TOO_LARGE" });
+  });
+
+  it("should show the error of a large entry whose error block is larger than its tail", async () => {
+    const error = new Error("stack overflow");
+    error.stack = "at frame\n".repeat(40_000);
+    await r.engine.pushToDlq("document", bigMessage(0, MB), error, 1);
+    await r.redis.del("dlq:metadata:jb0:f0.pdf");
+    const [m] = await getDlqMessages(r.engine.ctx, "document", 0, 10);
+    expect(m).toMatchObject({ truncated: true, errorMessage: "stack overflow", retryCount: 1 });
+    expect(m!.errorStack).toHaveLength(READ_LIMITS.blockStackBytes);
+  });
+
+  it("should cut large metadata values in lists and give them whole with one message", async () => {
+    await r.redis.lpush(DLQ, '{"id":"m","job_id":"j","filename":"f"}');
+    await r.redis.hset("dlq:metadata:j:f", "error_stack", "s".repeat(MB), "error_type", "E");
+    const [listed] = await getDlqMessages(r.engine.ctx, "document", 0, 10);
+    expect(listed!.metadata!.error_stack).toHaveLength(READ_LIMITS.entryWholeBytes);
+    expect(listed!.errorType).toBe("E");
+    const one = await getDlqMessage(r.engine.ctx, "document", 0, "id:m");
+    expect(one!.metadata!.error_stack).toHaveLength(MB);
   });
 
   it("should date the oldest entry from the tail of a large one", async () => {

@@ -11,13 +11,18 @@
   ARGV[5] head bytes and ARGV[6] tail bytes returned of a larger entry
   ARGV[7] stop once this many bytes are returned
   ARGV[8] stop once this many bytes of entries are read
+  ARGV[9] the most bytes of Redrive's block decoded from a large entry, and
+  ARGV[10] of its error message, ARGV[11] of its stack, ARGV[12] of any other string in it
 
   Returns {consumed, more, items, scores}:
   consumed  entries looked at from start (= #items)
   more      1 when a byte budget stopped the read before `count` entries and
             before the end; 0 otherwise
   items     per entry, the entry itself, or {bytes, sha1 hex of all its bytes,
-            its first bytes, its last bytes} when it is larger than ARGV[4]
+            its first bytes, its last bytes, block} when it is larger than ARGV[4]:
+            block is the block Redrive appends to an entry (`,"error":{…},…,
+            "redrive_undo":[…]}`, found by its trailer) as a JSON object with its
+            strings cut, or nil when there is none or it is larger than ARGV[9]
   scores    for a ZSET, each item's score (a string); empty for a LIST
 
   Entries are fetched a few at a time, so that a budget spent early leaves the
@@ -32,7 +37,47 @@ local headBytes = tonumber(ARGV[5])
 local tailBytes = tonumber(ARGV[6])
 local returnBudget = tonumber(ARGV[7])
 local readBudget = tonumber(ARGV[8])
+local blockMax = tonumber(ARGV[9])
+local messageMax, stackMax, stringMax = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
 local CHUNK = 16
+
+local function cutStrings(t, caps)
+  for k, v in pairs(t) do
+    if type(v) == "string" then
+      local most = caps[k] or stringMax
+      if #v > most then t[k] = string.sub(v, 1, most) end
+    elseif type(v) == "table" then
+      cutStrings(v, {})
+    end
+  end
+end
+
+-- Redrive's block of a large entry, decoded (it is JSON Redrive wrote) with its
+-- strings cut, so that a list shows the error however large the entry.
+local function redriveBlock(e, len)
+  local cut = string.match(string.sub(e, -64), '"redrive_undo":%[(%d+)[%d,]*%]}$')
+  if not cut then return false end
+  cut = tonumber(cut)
+  if cut >= len or len - cut > blockMax then return false end
+  local body = string.sub(e, cut + 1)
+  if string.sub(body, 1, 1) == "," then body = string.sub(body, 2) end
+  if string.sub(body, 1, 8) ~= '"error":' then return false end
+  local ok, obj = pcall(cjson.decode, "{" .. body)
+  if not ok or type(obj) ~= "table" then return false end
+  local err = obj.error
+  obj.error, obj.redrive_undo = nil, nil
+  cutStrings(obj, {})
+  if type(err) == "table" then
+    cutStrings(err, {message = messageMax, stack = stackMax})
+  elseif type(err) == "string" and #err > messageMax then
+    err = string.sub(err, 1, messageMax)
+  end
+  obj.error = err
+  local encoded, out = pcall(cjson.encode, obj)
+  if not encoded then return false end
+  if #out > messageMax + stackMax + 4 * stringMax then return false end
+  return out
+end
 
 if start < 0 then
   local len = zset and redis.call("ZCARD", key) or redis.call("LLEN", key)
@@ -62,9 +107,10 @@ while consumed < count do
       items[#items + 1] = e
       returned = returned + len
     else
+      local block = redriveBlock(e, len)
       items[#items + 1] = {len, redis.sha1hex(e), string.sub(e, 1, headBytes),
-        string.sub(e, len - tailBytes + 1)}
-      returned = returned + headBytes + tailBytes
+        string.sub(e, len - tailBytes + 1), block}
+      returned = returned + headBytes + tailBytes + (block and #block or 0)
     end
     if zset then scores[#scores + 1] = page[i + 1] end
     read = read + len
