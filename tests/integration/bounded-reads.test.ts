@@ -169,7 +169,7 @@ describe("viewer reads over large DLQ entries", () => {
 
   it("should show the error of a large entry whose error block is larger than its tail", async () => {
     const error = new Error("stack overflow");
-    error.stack = "at frame\n".repeat(40_000);
+    error.stack = "at x\n".repeat(60_000);
     await r.engine.pushToDlq("document", bigMessage(0, MB), error, 1);
     await r.redis.del("dlq:metadata:jb0:f0.pdf");
     const [m] = await getDlqMessages(r.engine.ctx, "document", 0, 10);

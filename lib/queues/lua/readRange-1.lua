@@ -75,7 +75,8 @@ local function redriveBlock(e, len)
   obj.error = err
   local encoded, out = pcall(cjson.encode, obj)
   if not encoded then return false end
-  if #out > messageMax + stackMax + 4 * stringMax then return false end
+  -- Escapes (\n, \") may double the cut strings; more than that is no block Redrive wrote.
+  if #out > 2 * (messageMax + stackMax) + 16 * stringMax then return false end
   return out
 end
 
