@@ -41,9 +41,10 @@ export async function getDlqMessages(
 ): Promise<DlqMessage[]> {
   checkPage(offset, limit);
   const { dlq } = keysOf(ctx, queue);
-  // Not bounded by bytes read in Redis: a page shows every entry it names, each
-  // returned in at most entryWholeBytes (BATCH of them fit the return budget).
-  const budget = new ReadBudget(READ_LIMITS.requestReturnBytes, Infinity);
+  // No byte budget: a page shows every entry it names (a short page would make
+  // the next offset skip entries), and each comes in at most ~240 KB (whole up
+  // to 64 KB; else head, tail and a decoded block), so 200 stay under 48 MB.
+  const budget = new ReadBudget(Infinity, Infinity);
   const { entries } = await readRange(ctx.redis, dlq, offset, limit, { budget });
   return viewsOf(ctx, entries);
 }

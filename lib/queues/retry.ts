@@ -2,14 +2,7 @@ import { runScript } from "../redis/scripts";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
 import { checkLuaReply, EngineError } from "./errors";
 import { identityOf } from "./message";
-import {
-  EntryFields,
-  entryIdentity,
-  entryRetryCount,
-  READ_LIMITS,
-  ReadBudget,
-  readRange,
-} from "./read";
+import { EntryFields, entryIdentity, entryRetryCount, ReadBudget, readRange } from "./read";
 import type { ScheduledRetryView } from "./types";
 
 /**
@@ -100,7 +93,8 @@ export async function listRetries(
   limit: number,
 ): Promise<{ total: number; retries: ScheduledRetryView[] }> {
   const { retry } = keysOf(ctx, queue);
-  const budget = new ReadBudget(READ_LIMITS.requestReturnBytes, Infinity);
+  // No byte budget (a short page would skip members): each comes in at most ~80 KB.
+  const budget = new ReadBudget(Infinity, Infinity);
   const [total, page] = await Promise.all([
     ctx.redis.zcard(retry),
     readRange(ctx.redis, retry, offset, limit, { kind: "zset", budget }),
