@@ -82,7 +82,7 @@ export function MessageDrawer(props: { message: DlqMessage | null; onClose: () =
 }
 
 /**
- * Lists carry the first 64 KB of a large entry; the drawer fetches it whole
+ * Lists carry the head of an entry above 64 KB; the drawer fetches it whole (up to 16 MB)
  * (once: the drawer is a snapshot, not polled).
  */
 function Whole({ m }: { m: DlqMessage }) {

@@ -13,8 +13,16 @@ import type { CacheOverview, NamespaceStats, ServerCacheStats, TopKey } from "./
  * shown beside them).
  */
 
-const SAMPLE_MAX = 10_000;
+/**
+ * The SCAN + MEMORY USAGE sample behind the per-namespace figures: at most
+ * `keys` keys, at most `timeMs` of sampling, and taken at most once per
+ * `maxAgeSeconds` per process, shared by every viewer (the page polls every
+ * 5 s). The INFO figures beside it are read fresh on every call.
+ */
+export const CACHE_SAMPLE = { keys: 10_000, timeMs: 1_000, maxAgeSeconds: 60 } as const;
 const TOP_KEYS = 20;
+/** Keys per SCAN page and per MEMORY USAGE pipeline. */
+const CHUNK = 1000;
 /** A window shorter than this is noise; older samples are rotated out. */
 const MIN_WINDOW_S = 2;
 const ROTATE_AFTER_S = 10;
@@ -111,16 +119,42 @@ export async function serverStats(
   };
 }
 
-/** Up to SAMPLE_MAX distinct keys, by SCAN. */
-async function sampleKeys(redis: Redis): Promise<string[]> {
+interface KeySample {
+  /** When it was taken, epoch seconds. */
+  at: number;
+  keys: string[];
+  bytes: number[];
+  /** DBSIZE when it was taken. */
+  dbsize: number;
+  /** Whether the time bound cut it short. */
+  timedOut: boolean;
+}
+
+/**
+ * Up to CACHE_SAMPLE.keys distinct keys by SCAN, with their MEMORY USAGE, until
+ * CACHE_SAMPLE.timeMs has passed.
+ */
+async function takeSample(redis: Redis): Promise<KeySample> {
+  const at = Date.now() / 1000;
+  const deadline = Date.now() + CACHE_SAMPLE.timeMs;
+  const dbsize = await redis.dbsize();
   const seen = new Set<string>();
   let cursor = "0";
+  let timedOut = false;
   do {
-    const [next, keys] = await redis.scan(cursor, "COUNT", 1000);
+    const [next, keys] = await redis.scan(cursor, "COUNT", CHUNK);
     cursor = next;
-    for (const k of keys) if (seen.size < SAMPLE_MAX) seen.add(k);
-  } while (cursor !== "0" && seen.size < SAMPLE_MAX);
-  return [...seen];
+    for (const k of keys) if (seen.size < CACHE_SAMPLE.keys) seen.add(k);
+    timedOut = Date.now() > deadline;
+  } while (cursor !== "0" && seen.size < CACHE_SAMPLE.keys && !timedOut);
+  const keys = [...seen];
+  const bytes: number[] = [];
+  for (let i = 0; i < keys.length && !timedOut; i += CHUNK) {
+    bytes.push(...(await memoryOf(redis, keys.slice(i, i + CHUNK))));
+    timedOut = Date.now() > deadline && bytes.length < keys.length;
+  }
+  // Keys whose memory was not measured in time are left out of the sample.
+  return { at, keys: keys.slice(0, bytes.length), bytes, dbsize, timedOut };
 }
 
 async function memoryOf(redis: Redis, keys: string[]): Promise<number[]> {
@@ -129,6 +163,23 @@ async function memoryOf(redis: Redis, keys: string[]): Promise<number[]> {
   const results = (await pipeline.exec()) ?? [];
   // A key that expired between SCAN and MEMORY USAGE answers null: 0 bytes.
   return results.map(([, v]) => Number(v ?? 0));
+}
+
+const sampling = new WeakMap<Redis, { last?: KeySample; running?: Promise<KeySample> }>();
+
+/**
+ * The last sample when it is fresh enough, else a new one; concurrent callers
+ * share one run (single flight), so N open pages cost one sample per interval.
+ */
+function currentSample(redis: Redis, maxAgeSeconds: number): Promise<KeySample> {
+  let state = sampling.get(redis);
+  if (!state) sampling.set(redis, (state = {}));
+  const s = state;
+  if (s.last && Date.now() / 1000 - s.last.at < maxAgeSeconds) return Promise.resolve(s.last);
+  s.running ??= takeSample(redis)
+    .then((sample) => (s.last = sample))
+    .finally(() => (s.running = undefined));
+  return s.running;
 }
 
 type Bucket = Namespace | typeof OTHER | "redrive";
@@ -140,17 +191,21 @@ function bucketOf(config: Config, key: string): Bucket {
 
 /**
  * Per-namespace key counts and memory, estimated from a SCAN sample of at most
- * 10 000 keys (scaled up by dbsize / sampled, as RedisInsight's analysis does),
- * the top keys by memory, and the shared hit/miss counters.
+ * 10 000 keys (scaled up by dbsize / sampled, as RedisInsight's analysis does)
+ * taken at most once a minute (`sampledAt` says when), the top keys by memory,
+ * and the shared hit/miss counters and INFO figures, read on every call.
  */
-export async function inspectCache(redis: Redis, config: Config): Promise<CacheOverview> {
-  const [server, dbsize, counters, sample] = await Promise.all([
+export async function inspectCache(
+  redis: Redis,
+  config: Config,
+  options: { maxAgeSeconds?: number } = {},
+): Promise<CacheOverview> {
+  const [server, counters, taken] = await Promise.all([
     serverStats(redis),
-    redis.dbsize(),
     readCounters(redis),
-    sampleKeys(redis),
+    currentSample(redis, options.maxAgeSeconds ?? CACHE_SAMPLE.maxAgeSeconds),
   ]);
-  const bytes = await memoryOf(redis, sample);
+  const { keys: sample, bytes, dbsize } = taken;
   const scale = sample.length > 0 ? Math.max(1, dbsize / sample.length) : 1;
   const buckets = new Map<Bucket, { keys: number; bytes: number }>();
   const top: TopKey[] = [];
@@ -179,7 +234,7 @@ export async function inspectCache(redis: Redis, config: Config): Promise<CacheO
     };
   };
   return {
-    sampledAt: Date.now() / 1000,
+    sampledAt: taken.at,
     server,
     namespaces: [
       ...NAMESPACE_NAMES.map((n) =>
@@ -189,7 +244,7 @@ export async function inspectCache(redis: Redis, config: Config): Promise<CacheO
     ],
     redriveKeys: row("redrive", "Queues, retries, DLQs (not cache)", null),
     topKeys: top.slice(0, TOP_KEYS),
-    sample: { scanned: sample.length, dbsize, exact: sample.length >= dbsize },
+    sample: { scanned: sample.length, dbsize, exact: !taken.timedOut && sample.length >= dbsize },
   };
 }
 

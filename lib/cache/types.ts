@@ -43,11 +43,13 @@ export interface TopKey {
 }
 
 export interface CacheOverview {
+  /** When the SCAN + MEMORY USAGE sample was taken (it is reused for up to a minute). */
   sampledAt: number;
   server: ServerCacheStats;
   namespaces: NamespaceStats[];
   /** Redrive's own keys, shown apart so their memory is not mistaken for cache. */
   redriveKeys: NamespaceStats;
   topKeys: TopKey[];
+  /** The sample's size and DBSIZE when it was taken. */
   sample: { scanned: number; dbsize: number; exact: boolean };
 }

@@ -38,6 +38,7 @@ const ENGINE_STATUS: Record<EngineErrorCode, number> = {
   LOST: 409,
   UNKNOWN_QUEUE: 404,
   INVALID: 400,
+  TOO_LARGE: 413,
 };
 
 /** Redis unreachable or not answering: ioredis' own error shapes. */

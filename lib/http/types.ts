@@ -1,8 +1,8 @@
 /** Response shapes of the admin API, declared once and imported by the UI. */
 import type { WorkerStatus } from "../health";
-import type { DlqMessage, QueueStats } from "../queues/types";
+import type { DlqMessage, QueueStats, ScheduledRetryView } from "../queues/types";
 
-export type { DlqMessage, QueueStats, WorkerStatus };
+export type { DlqMessage, QueueStats, ScheduledRetryView, WorkerStatus };
 
 export interface DlqStatsResponse {
   queues: QueueStats[];
@@ -15,7 +15,10 @@ export interface DlqPageResponse {
   offset: number;
   limit: number;
   messages: DlqMessage[];
-  /** With q=: how many entries the filter looked at, from `offset`, and whether it reached the end. */
+  /**
+   * With q=: how many entries the filter looked at, from `offset`, and whether
+   * it reached the end (false also when the byte budget stopped it).
+   */
   filter?: { q: string; scanned: number; complete: boolean; nextOffset: number | null };
 }
 
@@ -27,17 +30,6 @@ export interface DlqMessageResponse {
 export interface RequeueResponse {
   moved: string[];
   missing: string[];
-}
-
-export interface ScheduledRetryView {
-  /** Position when listed, soonest first. */
-  rank: number;
-  identity: string;
-  /** Due time, epoch seconds. */
-  due: number;
-  raw: string;
-  bytes: number;
-  retryCount: number;
 }
 
 export interface RetryPageResponse {

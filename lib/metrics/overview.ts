@@ -3,6 +3,7 @@ import { parseInfo } from "../cache/inspect";
 import { workerStatus } from "../health";
 import { BATCH, nowSeconds, type EngineContext } from "../queues/context";
 import { getErrorGroups } from "../queues/errorGroups";
+import { ReadBudget } from "../queues/read";
 import { getStats } from "../queues/stats";
 import { alertsOf, growthPerHour } from "./alerts";
 import { readCounters } from "./counters";
@@ -65,12 +66,15 @@ function sparkline(values: number[]): number[] {
  * The seed's other DLQ metrics, from the newest BATCH entries of each DLQ (one
  * read): top error groups and the average retry count; and what is new since
  * the last review (counted from the head up to 10 000 entries). Bounded reads,
- * so it stays fast on a DLQ of millions.
+ * in entries and in bytes (READ_LIMITS), so it stays fast on a DLQ of millions
+ * and of huge entries.
  */
 export async function buildInsights(ctx: EngineContext): Promise<InsightsResponse> {
   const reviews = await readReviews(ctx);
+  // One byte budget for the whole response, shared by every queue's reads.
+  const budget = new ReadBudget();
   const queues = await Promise.all(
-    ctx.config.QUEUES.map((q) => queueInsights(ctx, q, reviews[q]?.at ?? null)),
+    ctx.config.QUEUES.map((q) => queueInsights(ctx, q, reviews[q]?.at ?? null, budget)),
   );
   return { queues };
 }
@@ -79,13 +83,14 @@ async function queueInsights(
   ctx: EngineContext,
   queue: string,
   reviewedAt: number | null,
+  budget: ReadBudget,
 ): Promise<QueueInsights> {
-  const groups = await getErrorGroups(ctx, queue, BATCH);
+  const groups = await getErrorGroups(ctx, queue, BATCH, budget);
   const sinceReview =
     reviewedAt === null
       ? null
       : {
-          ...(await countNewSince(ctx, queue, reviewedAt)),
+          ...(await countNewSince(ctx, queue, reviewedAt, undefined, budget)),
           newGroups: groups.groups.filter((g) => g.firstSeen !== null && g.firstSeen > reviewedAt),
         };
   return {

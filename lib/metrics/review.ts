@@ -1,6 +1,6 @@
 import "server-only";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "../queues/context";
-import { failedAtOf } from "../queues/message";
+import { EntryFields, entryFailedAt, READ_LIMITS, ReadBudget, readRange } from "../queues/read";
 import type { ReviewMark } from "./types";
 
 /**
@@ -38,25 +38,32 @@ function parseMark(text: string | null): ReviewMark | null {
 
 /**
  * How many entries failed after `since`, counted from the newest until the
- * first older one (the DLQ is in failure order) and at most `scanMax`.
- * Entries without a failure time are counted as new: nobody has seen them.
+ * first older one (the DLQ is in failure order) and at most `scanMax` entries
+ * or the byte budget (large entries are read cut; Redrive's failed_at is in
+ * their tail). Entries without a failure time are counted as new: nobody has
+ * seen them.
  */
 export async function countNewSince(
   ctx: EngineContext,
   queue: string,
   since: number,
-  scanMax = 10_000,
+  scanMax: number = READ_LIMITS.scanEntries,
+  budget: ReadBudget = new ReadBudget(),
 ): Promise<{ count: number; atLeast: boolean }> {
   const { dlq } = keysOf(ctx, queue);
   let count = 0;
-  for (let start = 0; start < scanMax; start += BATCH) {
-    const page = await ctx.redis.lrangeBuffer(dlq, start, start + BATCH - 1);
-    for (const raw of page) {
-      const at = failedAtOf(raw);
+  for (let start = 0; start < scanMax;) {
+    const page = await readRange(ctx.redis, dlq, start, Math.min(BATCH, scanMax - start), {
+      budget,
+    });
+    for (const e of page.entries) {
+      const at = entryFailedAt(new EntryFields(e));
       if (at !== null && at <= since) return { count, atLeast: false };
       count++;
     }
-    if (page.length < BATCH) return { count, atLeast: false };
+    if (page.end) return { count, atLeast: false };
+    if (page.stopped || page.entries.length === 0) break;
+    start += page.entries.length;
   }
   return { count, atLeast: true };
 }

@@ -3,18 +3,22 @@ import { runScript } from "../redis/scripts";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
 import { countResolved } from "../metrics/counters";
 import { EngineError } from "./errors";
-import {
-  failedAtOf,
-  forRequeue,
-  identityOf,
-  metadataKeyOf,
-  parseTimestamp,
-  retryCountOf,
-  sha1,
-} from "./message";
+import { failedAtOf, forRequeue, identityOf, metadataKeyOf, parseTimestamp, sha1 } from "./message";
 import { parseTopLevel } from "./rawJson";
 import type { DlqMessage } from "./types";
 import { execAll } from "./pipeline";
+import {
+  EntryFields,
+  entryFailedAt,
+  entryIdentity,
+  entryMetadataKey,
+  entryRetryCount,
+  entryText,
+  READ_LIMITS,
+  ReadBudget,
+  readRange,
+  type ReadEntry,
+} from "./read";
 
 export async function getDlqCount(ctx: EngineContext, queue: string): Promise<number> {
   return ctx.redis.llen(keysOf(ctx, queue).dlq);
@@ -25,7 +29,9 @@ const METADATA_FIELDS_MAX = 64;
 
 /**
  * The seed's get_dlq_messages: a page, newest first, each entry joined with its
- * metadata hash where one exists. Foreign entries come back with raw bytes.
+ * metadata hash where one exists. Foreign entries come back with raw bytes; an
+ * entry above READ_LIMITS.entryWholeBytes comes cut (`truncated`), so that a
+ * page of 200 entries stays within a few megabytes whatever producers wrote.
  */
 export async function getDlqMessages(
   ctx: EngineContext,
@@ -35,11 +41,12 @@ export async function getDlqMessages(
 ): Promise<DlqMessage[]> {
   checkPage(offset, limit);
   const { dlq } = keysOf(ctx, queue);
-  const entries = await ctx.redis.lrangeBuffer(dlq, offset, offset + limit - 1);
-  return viewsOf(
-    ctx,
-    entries.map((raw, i) => ({ raw, index: offset + i })),
-  );
+  // No byte budget: a page shows every entry it names (a short page would make
+  // the next offset skip entries), and each comes in at most ~240 KB (whole up
+  // to 64 KB; else head, tail and a decoded block), so 200 stay under 48 MB.
+  const budget = new ReadBudget(Infinity, Infinity);
+  const { entries } = await readRange(ctx.redis, dlq, offset, limit, { budget });
+  return viewsOf(ctx, entries);
 }
 
 function checkPage(offset: number, limit: number): void {
@@ -50,28 +57,34 @@ function checkPage(offset: number, limit: number): void {
   }
 }
 
-/** Joins entries with their metadata hashes (one script call) into views. */
+/**
+ * Joins entries with their metadata hashes (one script call) into views. Hash
+ * values are cut as entries are: a list shows at most 64 K characters of any
+ * value, and a page's values together stay within a few megabytes; one
+ * message's view gets them up to READ_LIMITS.messageBytes.
+ */
 async function viewsOf(
   ctx: EngineContext,
-  entries: { raw: Buffer; index: number }[],
+  entries: ReadEntry[],
+  valueBytes: number = READ_LIMITS.entryWholeBytes,
 ): Promise<DlqMessage[]> {
   if (entries.length === 0) return [];
-  const parsed = entries.map(({ raw }) => ({ raw, obj: parseTopLevel(raw) }));
-  const metaKeys = parsed.map(({ raw, obj }) => metadataKeyOf(raw, obj));
+  const fields = entries.map((e) => new EntryFields(e));
+  const metaKeys = entries.map((e, i) => entryMetadataKey(e, fields[i]));
   const hashes = (await runScript(ctx.redis, "readHashes", metaKeys, [
     METADATA_FIELDS_MAX,
+    valueBytes,
+    READ_LIMITS.metadataBytes,
+    READ_LIMITS.blockStringBytes,
   ])) as string[][];
-  return parsed.map(({ raw, obj }, i) =>
-    toView(raw, obj, entries[i]!.index, metaKeys[i]!, pairsToRecord(hashes[i] ?? [])),
-  );
+  return entries.map((e, i) => toView(e, fields[i]!, metaKeys[i]!, pairsToRecord(hashes[i] ?? [])));
 }
-
-/** How far from the head a read looks for an entry that moved (as the filter's scan). */
-const LOOKUP_MAX = 10_000;
 
 /**
  * One entry, whole, named by position and identity: at `index` if it is still
- * there, else wherever it moved within the newest LOOKUP_MAX; null otherwise.
+ * there, else wherever it moved within the newest READ_LIMITS.scanEntries; null
+ * otherwise. An entry above READ_LIMITS.messageBytes is refused (TOO_LARGE):
+ * no read returns more than that of one entry.
  */
 export async function getDlqMessage(
   ctx: EngineContext,
@@ -80,12 +93,50 @@ export async function getDlqMessage(
   identity: string,
 ): Promise<DlqMessage | null> {
   const { dlq } = keysOf(ctx, queue);
-  const [hit] = await checkHints(ctx, dlq, [{ identity, index }]);
-  // A read anyone logged in may send: the search for a moved entry is bounded.
-  const found = hit ?? (await scanFor(ctx, dlq, [identity], new Set(), LOOKUP_MAX))[0];
-  if (!found) return null;
-  const [view] = await viewsOf(ctx, [{ raw: found.raw, index: found.index }]);
+  const one = async (at: number) => {
+    const { entries } = await readRange(ctx.redis, dlq, at, 1, {
+      wholeBytes: READ_LIMITS.messageBytes,
+    });
+    const e = entries[0];
+    return e && entryMatches(e, identity) ? e : undefined;
+  };
+  let found = await one(index);
+  if (!found) {
+    // A read anyone logged in may send: the search for a moved entry is bounded.
+    const moved = await lookFor(ctx, dlq, identity);
+    if (moved === null) return null;
+    found = await one(moved);
+    if (!found) return null;
+  }
+  if (!found.whole) {
+    throw new EngineError(
+      "TOO_LARGE",
+      `this message is ${found.bytes} bytes; the dashboard shows messages up to ${READ_LIMITS.messageBytes} bytes`,
+    );
+  }
+  const [view] = await viewsOf(ctx, [found], READ_LIMITS.messageBytes);
   return view ?? null;
+}
+
+/** Where an identity is, within the newest READ_LIMITS.scanEntries, read cut. */
+async function lookFor(ctx: EngineContext, dlq: string, identity: string): Promise<number | null> {
+  const budget = new ReadBudget();
+  for (let at = 0; at < READ_LIMITS.scanEntries;) {
+    const want = Math.min(BATCH, READ_LIMITS.scanEntries - at);
+    const { entries, end, stopped } = await readRange(ctx.redis, dlq, at, want, { budget });
+    const hit = entries.find((e) => entryMatches(e, identity));
+    if (hit) return hit.index;
+    if (end || stopped || entries.length === 0) return null;
+    at += entries.length;
+  }
+  return null;
+}
+
+/** Whether an entry as read has this identity; sha1 first, so most entries cost no parse. */
+function entryMatches(e: ReadEntry, identity: string): boolean {
+  if (e.whole) return matches(e.whole, identity);
+  if (identity.startsWith("h:")) return e.cutSha1 === identity.slice(2);
+  return e.head.includes('"id"') && entryIdentity(e) === identity;
 }
 
 export interface DlqSearch {
@@ -100,8 +151,9 @@ export interface DlqSearch {
 
 /**
  * A case-insensitive substring filter over the entries' text, from `offset`,
- * reading at most `scanMax` entries (1000 a page): a bounded scan that says how
- * far it looked, not a query over the whole DLQ.
+ * reading at most `scanMax` entries and READ_LIMITS' request budget: a bounded
+ * scan that says how far it looked, not a query over the whole DLQ. A cut entry
+ * is matched on the head and tail that were read.
  */
 export async function searchDlq(
   ctx: EngineContext,
@@ -109,27 +161,31 @@ export async function searchDlq(
   q: string,
   offset: number,
   limit: number,
-  scanMax = 10_000,
+  scanMax: number = READ_LIMITS.scanEntries,
 ): Promise<DlqSearch> {
   checkPage(offset, limit);
   const { dlq } = keysOf(ctx, queue);
   const needle = q.toLowerCase();
-  const hits: { raw: Buffer; index: number }[] = [];
+  const hits: ReadEntry[] = [];
+  const budget = new ReadBudget();
   let at = offset;
   let end = false;
-  while (hits.length < limit && at - offset < scanMax) {
-    const want = Math.min(BATCH, offset + scanMax - at);
-    const page = await ctx.redis.lrangeBuffer(dlq, at, at + want - 1);
+  const max = Math.min(scanMax, READ_LIMITS.scanEntries);
+  while (hits.length < limit && at - offset < max) {
+    const want = Math.min(BATCH, offset + max - at);
+    const page = await readRange(ctx.redis, dlq, at, want, { budget });
     let i = 0;
-    for (; i < page.length && hits.length < limit; i++) {
-      if (page[i]!.toString("utf8").toLowerCase().includes(needle))
-        hits.push({ raw: page[i]!, index: at + i });
+    for (; i < page.entries.length && hits.length < limit; i++) {
+      const e = page.entries[i]!;
+      if (entryText(e).toLowerCase().includes(needle)) hits.push(e);
     }
     at += i;
-    if (page.length < want && i === page.length) {
+    if (i < page.entries.length) break;
+    if (page.end) {
       end = true;
       break;
     }
+    if (page.stopped || page.entries.length === 0) break;
   }
   return {
     messages: await viewsOf(ctx, hits),
@@ -148,38 +204,44 @@ function pairsToRecord(flat: string[]): Record<string, string> | null {
   return out;
 }
 
+/**
+ * An entry as the API shows it. A cut entry has `raw` = its head, no payload,
+ * `truncated`, and its error and dates from Redrive's block in the tail or the
+ * metadata hash.
+ */
 function toView(
-  raw: Buffer,
-  obj: ReturnType<typeof parseTopLevel>,
-  index: number,
+  e: ReadEntry,
+  f: EntryFields,
   metadataKey: string,
   metadata: Record<string, string> | null,
 ): DlqMessage {
-  const text = raw.toString("utf8");
-  let payload: unknown = null;
-  if (obj) payload = JSON.parse(text) as unknown;
-  const record = (payload ?? {}) as Record<string, unknown>;
-  const error = (record.error ?? {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === "string" ? v : null);
+  const payload: unknown = e.whole && f.parsed ? JSON.parse(e.whole.toString("utf8")) : null;
+  const errorValue = f.json("error");
+  const error = (errorValue && typeof errorValue === "object" ? errorValue : {}) as Record<
+    string,
+    unknown
+  >;
   const failedAt =
-    failedAtOf(raw, obj) ?? (metadata?.failed_at ? parseTimestamp(metadata.failed_at) : null);
+    entryFailedAt(f) ?? (metadata?.failed_at ? parseTimestamp(metadata.failed_at) : null);
   return {
-    index,
-    identity: identityOf(raw, obj),
-    raw: text,
-    bytes: raw.length,
-    isJson: obj !== null,
+    index: e.index,
+    identity: entryIdentity(e, f),
+    raw: (e.whole ?? e.head).toString("utf8"),
+    bytes: e.bytes,
+    isJson: f.isObject,
     payload,
-    jobId: str(record.job_id) ?? metadata?.job_id ?? null,
-    filename: str(record.filename) ?? metadata?.filename ?? null,
+    jobId: str(f.json("job_id")) ?? metadata?.job_id ?? null,
+    filename: str(f.json("filename")) ?? metadata?.filename ?? null,
     errorType: str(error.type) ?? metadata?.error_type ?? null,
-    errorMessage: str(error.message) ?? str(record.error) ?? metadata?.error_message ?? null,
+    errorMessage: str(error.message) ?? str(errorValue) ?? metadata?.error_message ?? null,
     errorStack: str(error.stack) ?? metadata?.error_stack ?? null,
-    retryCount: obj ? retryCountOf(raw, obj) : Number(metadata?.retry_count ?? 0) || 0,
+    retryCount: f.isObject ? entryRetryCount(f) : Number(metadata?.retry_count ?? 0) || 0,
     failedAt,
-    originalQueue: str(record.original_queue) ?? metadata?.original_queue ?? null,
+    originalQueue: str(f.json("original_queue")) ?? metadata?.original_queue ?? null,
     metadataKey,
     metadata,
+    ...(e.whole ? {} : { truncated: true }),
   };
 }
 
@@ -211,8 +273,9 @@ interface Located {
 
 /** Whether an entry has this identity; sha1 first, so most entries cost no parse. */
 function matches(raw: Buffer, identity: string): boolean {
-  if (identity.startsWith("h:"))
-    return sha1(raw) === identity.slice(2) && identityOf(raw) === identity;
+  // Equal sha1, equal bytes: a cut entry's `h:` identity names it even when its
+  // `id` lay beyond the head that was read.
+  if (identity.startsWith("h:")) return sha1(raw) === identity.slice(2);
   return raw.includes('"id"') && identityOf(raw) === identity;
 }
 

@@ -1,10 +1,20 @@
 import { createHash } from "node:crypto";
 import { BATCH, keysOf, type EngineContext } from "./context";
 import { moveByIdentity, type MoveMode, type MoveResult, type Target } from "./dlq";
-import { failedAtOf, identityOf, metadataKeyOf, retryCountOf } from "./message";
+import { identityOf, metadataKeyOf } from "./message";
 import { execAll } from "./pipeline";
 import { normalizeError } from "./normalize";
 import { findMember, parseTopLevel, rawValue } from "./rawJson";
+import {
+  EntryFields,
+  entryFailedAt,
+  entryMetadataKey,
+  entryRetryCount,
+  READ_LIMITS,
+  ReadBudget,
+  readRange,
+  type ReadEntry,
+} from "./read";
 
 /**
  * Top error groups of a DLQ: entries whose error type and message are the same
@@ -28,7 +38,10 @@ export interface ErrorGroups {
   /** Entries looked at, newest first. */
   scanned: number;
   total: number;
+  /** False when the entry count or the byte budget stopped the scan before the end. */
   complete: boolean;
+  /** Where the scan stopped, or null when it reached the end. */
+  nextOffset: number | null;
   /** Mean retry_count of the entries looked at (null when none). */
   averageRetryCount: number | null;
 }
@@ -48,60 +61,118 @@ function inlineError(raw: Buffer): EntryError | null {
   const m = obj ? findMember(obj, "error") : undefined;
   if (!m) return null;
   try {
-    const value = JSON.parse(rawValue(raw, m)) as unknown;
-    if (typeof value === "string") return { type: "Error", message: value };
-    if (value && typeof value === "object") {
-      const e = value as { type?: unknown; message?: unknown };
-      return { type: String(e.type ?? "Error"), message: String(e.message ?? "") };
-    }
+    return errorValue(JSON.parse(rawValue(raw, m)) as unknown);
   } catch {
     // fall through to the metadata hash
   }
   return null;
 }
 
+function errorValue(value: unknown): EntryError | null {
+  if (typeof value === "string") return { type: "Error", message: value };
+  if (value && typeof value === "object") {
+    const e = value as { type?: unknown; message?: unknown };
+    return { type: String(e.type ?? "Error"), message: String(e.message ?? "") };
+  }
+  return null;
+}
+
 async function errorsOf(ctx: EngineContext, page: Buffer[]): Promise<EntryError[]> {
-  const inline = page.map(inlineError);
+  return withMetadata(
+    ctx,
+    page.map(inlineError),
+    (i) => metadataKeyOf(page[i]!),
+    () => NO_ERROR,
+  );
+}
+
+const NO_ERROR: EntryError = { type: "Unknown", message: "(no error recorded)" };
+
+/**
+ * A cut entry whose error is neither in the part read (the tail holds the block
+ * Redrive appends) nor in its metadata hash: one group, never a failure.
+ */
+const UNREADABLE: EntryError = {
+  type: "Unreadable",
+  message: "(entry too large: no error in the part read or in its metadata)",
+};
+
+/** The error of an entry as read: inline when it was read, else from the metadata hash. */
+async function errorsOfRead(
+  ctx: EngineContext,
+  entries: ReadEntry[],
+  fields: EntryFields[],
+): Promise<EntryError[]> {
+  return withMetadata(
+    ctx,
+    entries.map((e, i) => (e.whole ? inlineError(e.whole) : errorValue(fields[i]!.json("error")))),
+    (i) => entryMetadataKey(entries[i]!, fields[i]),
+    (i) => (entries[i]!.whole ? NO_ERROR : UNREADABLE),
+  );
+}
+
+/** Fills the entries without an inline error from their metadata hashes (one pipeline). */
+async function withMetadata(
+  ctx: EngineContext,
+  inline: (EntryError | null)[],
+  keyOf: (i: number) => string,
+  fallback: (i: number) => EntryError,
+): Promise<EntryError[]> {
   const missing = inline.flatMap((e, i) => (e ? [] : [i]));
   if (missing.length > 0) {
     const pipeline = ctx.redis.pipeline();
-    for (const i of missing) pipeline.hmget(metadataKeyOf(page[i]!), "error_type", "error_message");
+    for (const i of missing) pipeline.hmget(keyOf(i), "error_type", "error_message");
     const rows = (await execAll(pipeline)) as (string | null)[][];
     missing.forEach((i, k) => {
       const [type, message] = rows[k]!;
-      inline[i] = { type: type ?? "Unknown", message: message ?? "(no error recorded)" };
+      const none = fallback(i);
+      inline[i] =
+        type === null && message === null
+          ? none
+          : { type: type ?? NO_ERROR.type, message: message ?? NO_ERROR.message };
     });
   }
   return inline as EntryError[];
 }
 
-/** Groups the newest `scanMax` entries (1000 a read). */
+/**
+ * Groups the newest `scanMax` entries (at most READ_LIMITS.scanEntries), read
+ * cut where large and within one request's byte budget (shared by the caller
+ * across queues when it passes one); `complete` is false when either stopped it.
+ */
 export async function getErrorGroups(
   ctx: EngineContext,
   queue: string,
-  scanMax = 10_000,
+  scanMax: number = READ_LIMITS.scanEntries,
+  budget: ReadBudget = new ReadBudget(),
 ): Promise<ErrorGroups> {
   const { dlq } = keysOf(ctx, queue);
   const total = await ctx.redis.llen(dlq);
   const groups = new Map<string, ErrorGroup>();
+  const max = Math.min(total, scanMax, READ_LIMITS.scanEntries);
   let scanned = 0;
   let retries = 0;
-  while (scanned < Math.min(total, scanMax)) {
-    const page = await ctx.redis.lrangeBuffer(dlq, scanned, Math.min(scanned + BATCH, scanMax) - 1);
-    if (page.length === 0) break;
-    const errors = await errorsOf(ctx, page);
-    page.forEach((raw, i) => {
-      addToGroup(groups, errors[i]!, failedAtOf(raw));
-      retries += retryCountOf(raw);
+  while (scanned < max) {
+    const want = Math.min(BATCH, max - scanned);
+    const page = await readRange(ctx.redis, dlq, scanned, want, { budget });
+    if (page.entries.length === 0) break;
+    const fields = page.entries.map((e) => new EntryFields(e));
+    const errors = await errorsOfRead(ctx, page.entries, fields);
+    page.entries.forEach((_, i) => {
+      addToGroup(groups, errors[i]!, entryFailedAt(fields[i]!));
+      retries += entryRetryCount(fields[i]!);
     });
-    scanned += page.length;
+    scanned += page.entries.length;
+    if (page.stopped || page.end) break;
   }
   const sorted = [...groups.values()].sort((a, b) => b.count - a.count);
+  const complete = scanned >= total;
   return {
     groups: sorted,
     scanned,
     total,
-    complete: scanned >= total,
+    complete,
+    nextOffset: complete ? null : scanned,
     averageRetryCount: scanned > 0 ? retries / scanned : null,
   };
 }

@@ -8,7 +8,8 @@ export enum LuaCode {
   ACTIVE = -5,
 }
 
-export type EngineErrorCode = "NOT_FOUND" | "CONFLICT" | "LOST" | "UNKNOWN_QUEUE" | "INVALID";
+export type EngineErrorCode =
+  "NOT_FOUND" | "CONFLICT" | "LOST" | "UNKNOWN_QUEUE" | "INVALID" | "TOO_LARGE";
 
 export class EngineError extends Error {
   constructor(

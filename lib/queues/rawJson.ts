@@ -232,3 +232,38 @@ function commaBefore(buf: Buffer, start: number): number {
   while (i > 0 && buf[i] !== COMMA) i--;
   return i;
 }
+
+/**
+ * The top-level members found in the first bytes of a JSON object whose rest
+ * was not read (a large entry's head): every member that ends, followed by `,`
+ * or `}`, within `head`. Null when `head` does not start a JSON object. A
+ * member cut by the end of `head` is left out, as is everything after a byte
+ * that breaks the grammar (whether the whole entry is valid JSON cannot be
+ * told from its head).
+ */
+export function parseTopLevelPrefix(head: Buffer): Member[] | null {
+  let i = skipSpace(head, 0);
+  if (head[i] !== OPEN_BRACE) return null;
+  const members: Member[] = [];
+  try {
+    i = skipSpace(head, i + 1);
+    while (head[i] === QUOTE) {
+      const start = i;
+      const keyEnd = skipString(head, i);
+      i = skipSpace(head, keyEnd);
+      if (head[i] !== COLON) break;
+      const valueStart = skipSpace(head, i + 1);
+      const valueEnd = skipValue(head, valueStart);
+      i = skipSpace(head, valueEnd);
+      // A number or literal that reaches the end of the head may go on past it.
+      if (head[i] !== COMMA && head[i] !== CLOSE_BRACE) break;
+      members.push({ key: decodeKey(head, start, keyEnd), start, valueStart, valueEnd });
+      if (head[i] === CLOSE_BRACE) break;
+      i = skipSpace(head, i + 1);
+    }
+  } catch (e) {
+    // RangeError: a literal compared past the end of the head.
+    if (!(e instanceof Malformed || e instanceof SyntaxError || e instanceof RangeError)) throw e;
+  }
+  return members;
+}

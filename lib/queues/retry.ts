@@ -2,6 +2,8 @@ import { runScript } from "../redis/scripts";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
 import { checkLuaReply, EngineError } from "./errors";
 import { identityOf } from "./message";
+import { EntryFields, entryIdentity, entryRetryCount, ReadBudget, readRange } from "./read";
+import type { ScheduledRetryView } from "./types";
 
 /**
  * Moves every retry due at `now` to its work queue, oldest due first, with one
@@ -77,6 +79,41 @@ export async function getRetries(
     "WITHSCORES",
   );
   return pairs(reply);
+}
+
+/**
+ * Scheduled retries as the retry list shows them, soonest first, one page:
+ * members above READ_LIMITS.entryWholeBytes are cut (`truncated`), so that a
+ * page stays within a few megabytes whatever producers wrote.
+ */
+export async function listRetries(
+  ctx: EngineContext,
+  queue: string,
+  offset: number,
+  limit: number,
+): Promise<{ total: number; retries: ScheduledRetryView[] }> {
+  const { retry } = keysOf(ctx, queue);
+  // No byte budget (a short page would skip members): each comes in at most ~80 KB.
+  const budget = new ReadBudget(Infinity, Infinity);
+  const [total, page] = await Promise.all([
+    ctx.redis.zcard(retry),
+    readRange(ctx.redis, retry, offset, limit, { kind: "zset", budget }),
+  ]);
+  return {
+    total,
+    retries: page.entries.map((e) => {
+      const fields = new EntryFields(e);
+      return {
+        rank: e.index,
+        identity: entryIdentity(e, fields),
+        due: e.score ?? 0,
+        raw: (e.whole ?? e.head).toString("utf8"),
+        bytes: e.bytes,
+        retryCount: entryRetryCount(fields),
+        ...(e.whole ? {} : { truncated: true }),
+      };
+    }),
+  };
 }
 
 /** "Retry now" for every scheduled retry of a queue, soonest first, ≤ 1000 a call. */

@@ -1,5 +1,14 @@
 import { keysOf, nowSeconds, type EngineContext } from "./context";
-import { failedAtOf, metadataKeyOf, parseTimestamp } from "./message";
+import { pipeScript } from "../redis/scripts";
+import { parseTimestamp } from "./message";
+import {
+  EntryFields,
+  entriesOf,
+  entryFailedAt,
+  entryMetadataKey,
+  readRangeArgs,
+  type ReadEntry,
+} from "./read";
 import { execAll } from "./pipeline";
 import type { QueueStats } from "./types";
 
@@ -18,13 +27,14 @@ export async function getStats(ctx: EngineContext): Promise<QueueStats[]> {
       .zcard(k.retry)
       .zcount(k.retry, "-inf", now)
       .zrange(k.retry, "0", "0", "WITHSCORES")
-      .llen(k.dlq)
-      .lindexBuffer(k.dlq, -1);
+      .llen(k.dlq);
+    // The oldest entry, cut when large: this runs on every poll of every viewer.
+    pipeScript(pipeline, "readRange", [k.dlq], readRangeArgs(-1, 1), true);
   }
   const replies = await execAll(pipeline);
   const oldestTimes = await oldestFailedAt(
     ctx,
-    queues.map((_, i) => replies[i * PER_QUEUE + 6] as Buffer | null),
+    queues.map((_, i) => entriesOf(replies[i * PER_QUEUE + 6], 0)[0] ?? null),
   );
   return queues.map((queue, i) => {
     const r = replies.slice(i * PER_QUEUE, (i + 1) * PER_QUEUE);
@@ -52,13 +62,14 @@ export async function getStats(ctx: EngineContext): Promise<QueueStats[]> {
  */
 async function oldestFailedAt(
   ctx: EngineContext,
-  oldest: (Buffer | null)[],
+  oldest: (ReadEntry | null)[],
 ): Promise<(number | null)[]> {
-  const times = oldest.map((raw) => (raw ? failedAtOf(raw) : null));
-  const lookups = oldest.flatMap((raw, i) => (raw && times[i] === null ? [i] : []));
+  const fields = oldest.map((e) => (e ? new EntryFields(e) : null));
+  const times = fields.map((f) => (f ? entryFailedAt(f) : null));
+  const lookups = oldest.flatMap((e, i) => (e && times[i] === null ? [i] : []));
   if (lookups.length === 0) return times;
   const pipeline = ctx.redis.pipeline();
-  for (const i of lookups) pipeline.hget(metadataKeyOf(oldest[i]!), "failed_at");
+  for (const i of lookups) pipeline.hget(entryMetadataKey(oldest[i]!, fields[i]!), "failed_at");
   const values = (await execAll(pipeline)) as (string | null)[];
   lookups.forEach((i, k) => (times[i] = values[k] ? parseTimestamp(values[k]) : null));
   return times;

@@ -27,10 +27,26 @@ export interface DlqMessage {
   /** The metadata hash's fields, or null when there is none (expired or never written). */
   metadata: Record<string, string> | null;
   /**
-   * Set in lists when the entry is larger than a list shows: `raw`, the error
-   * message, stack and metadata values hold their start, and `payload` is null
-   * when `raw` was cut; GET …/dlq/{queue}/message/{index} has it whole.
+   * Set in lists when the entry is larger than a list shows (64 KB): `raw`
+   * holds its first bytes, `payload` is null, `isJson` says whether it starts
+   * and ends like a JSON object, and the error comes from Redrive's block at
+   * its end or the metadata hash; the error message, stack and metadata values
+   * are cut too. GET …/dlq/{queue}/message/{index} has it whole (up to 16 MB).
    */
+  truncated?: boolean;
+}
+
+export interface ScheduledRetryView {
+  /** Position when listed, soonest first. */
+  rank: number;
+  identity: string;
+  /** Due time, epoch seconds. */
+  due: number;
+  /** The message, or its first bytes when `truncated`. */
+  raw: string;
+  bytes: number;
+  retryCount: number;
+  /** Set when the message is larger than a list shows (64 KB). */
   truncated?: boolean;
 }
 

@@ -30,7 +30,8 @@ export type ScriptName =
   | "readHashes"
   | "pushSample"
   | "loginAttempt"
-  | "touchSession";
+  | "touchSession"
+  | "readRange";
 
 interface ScriptDef {
   name: ScriptName;
@@ -73,14 +74,19 @@ export type ScriptArg = string | Buffer | number;
 type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
 type PipelineFn = (...args: ScriptArg[]) => ChainableCommander;
 
-/** Runs one of the scripts defineScripts registered; keys first, as in EVALSHA. */
+/**
+ * Runs one of the scripts defineScripts registered; keys first, as in EVALSHA.
+ * With `buffers`, bulk strings in the reply come as Buffers (entries are bytes,
+ * not necessarily UTF-8).
+ */
 export function runScript(
   redis: Redis,
   name: ScriptName,
   keys: string[],
   args: ScriptArg[],
+  buffers = false,
 ): Promise<unknown> {
-  const fn = (redis as unknown as Record<string, ScriptFn>)[name];
+  const fn = (redis as unknown as Record<string, ScriptFn>)[buffers ? `${name}Buffer` : name];
   if (!fn) throw new Error(`Lua script ${name} is not loaded`);
   return fn.call(redis, ...callArgs(name, keys, args));
 }
@@ -91,8 +97,9 @@ export function pipeScript(
   name: ScriptName,
   keys: string[],
   args: ScriptArg[],
+  buffers = false,
 ): ChainableCommander {
-  const fn = (pipeline as unknown as Record<string, PipelineFn>)[name];
+  const fn = (pipeline as unknown as Record<string, PipelineFn>)[buffers ? `${name}Buffer` : name];
   if (!fn) throw new Error(`Lua script ${name} is not loaded`);
   return fn.call(pipeline, ...callArgs(name, keys, args));
 }

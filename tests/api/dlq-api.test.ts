@@ -272,4 +272,23 @@ describe("large entries", () => {
     expect(m!.errorStack.length).toBe(64 * 1024);
     expect(m!.errorMessage.length).toBe(4096);
   });
+
+  it("should answer 413 for one message above 16 MB and cut a large scheduled retry", async () => {
+    const huge = JSON.stringify({ id: "huge", blob: "x".repeat(17 * 1024 * 1024) });
+    await app.redis.lpush("video_dlq", huge);
+    await app.redis.zadd(
+      "video_retry",
+      1,
+      JSON.stringify({ id: "r", blob: "y".repeat(2_000_000) }),
+    );
+    const cookie = await app.login("viewer");
+    const res = await app.call("/api/admin/dlq/video/message/0?identity=id%3Ahuge", { cookie });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("TOO_LARGE");
+    const retries = await app.call("/api/admin/retry/video", { cookie });
+    const text = await retries.text();
+    expect(text.length).toBeLessThan(200_000);
+    const body = JSON.parse(text) as { retries: { identity: string; truncated?: boolean }[] };
+    expect(body.retries[0]).toMatchObject({ identity: "id:r", truncated: true });
+  });
 });

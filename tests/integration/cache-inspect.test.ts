@@ -43,7 +43,7 @@ describe("inspectCache", () => {
     await r.redis.set("unrelated", "1");
     await r.redis.lpush("document_queue", "m");
     await r.redis.lpush("user:dlq", "m"); // a DLQ renamed into the user: prefix is still not cache
-    const overview = await inspectCache(r.redis, r.config);
+    const overview = await inspectCache(r.redis, r.config, { maxAgeSeconds: 0 });
     const by = Object.fromEntries(overview.namespaces.map((n) => [n.namespace, n]));
     expect(overview.sample.exact).toBe(true);
     expect(by.user!.estimatedKeys).toBe(30);
@@ -58,7 +58,7 @@ describe("inspectCache", () => {
   it("should extrapolate from a sample of at most 10 000 keys", async () => {
     await fill("user:", 15_000);
     await fill("graph:j:", 5_000);
-    const overview = await inspectCache(r.redis, r.config);
+    const overview = await inspectCache(r.redis, r.config, { maxAgeSeconds: 0 });
     const by = Object.fromEntries(overview.namespaces.map((n) => [n.namespace, n]));
     expect(overview.sample.scanned).toBe(10_000);
     expect(overview.sample.exact).toBe(false);
@@ -70,7 +70,7 @@ describe("inspectCache", () => {
   it("should not count as hits or misses on the keys it inspects", async () => {
     await fill("user:", 100);
     const [hits, misses] = await hitsAndMisses();
-    await inspectCache(r.redis, r.config);
+    await inspectCache(r.redis, r.config, { maxAgeSeconds: 0 });
     // One read, whatever the number of keys: the shared counters hash (absent here: a miss).
     expect(await hitsAndMisses()).toEqual([hits, misses! + 1]);
   });

@@ -1,6 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { editFields, findMember, parseTopLevel, rawValue } from "@/lib/queues/rawJson";
+import {
+  editFields,
+  findMember,
+  parseTopLevel,
+  parseTopLevelPrefix,
+  rawValue,
+} from "@/lib/queues/rawJson";
 
 const b = (s: string) => Buffer.from(s);
 
@@ -103,6 +109,26 @@ describe("keys named like Object.prototype members", () => {
     const src = '{"toString":false,"constructor":1,"__proto__":2}';
     expect(editFields(Buffer.from(src), { retry_count: "0" })!.toString()).toBe(
       '{"toString":false,"constructor":1,"__proto__":2,"retry_count":0}',
+    );
+  });
+});
+
+describe("parseTopLevelPrefix", () => {
+  it("should keep only members that end within the head when the rest was not read", () => {
+    expect(parseTopLevelPrefix(b('{"id":12'))).toEqual([]);
+    expect(parseTopLevelPrefix(b('{"id":12,"x":"ab'))!.map((m) => m.key)).toEqual(["id"]);
+    expect(parseTopLevelPrefix(b('{"a":1,"b":tru'))!.map((m) => m.key)).toEqual(["a"]);
+    expect(parseTopLevelPrefix(b("[1,2"))).toBeNull();
+  });
+
+  it("should agree with the full parser on every member it returns when an object is cut anywhere", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.nat(), (obj, n) => {
+        const full = b(JSON.stringify(obj));
+        const parsed = parseTopLevel(full)!;
+        const members = parseTopLevelPrefix(full.subarray(0, n % (full.length + 1))) ?? [];
+        expect(members).toEqual(parsed.members.slice(0, members.length));
+      }),
     );
   });
 });

@@ -1,12 +1,19 @@
 import { z } from "zod";
 import { getErrorGroups } from "@/lib/queues/errorGroups";
+import { READ_LIMITS } from "@/lib/queues/read";
 import { adminRead, queueParam } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-const Query = z.object({ scan: z.coerce.number().int().min(1).max(100_000).default(10_000) });
+// Larger values are accepted (older clients send them) and capped at READ_LIMITS.scanEntries.
+const Query = z.object({
+  scan: z.coerce.number().int().min(1).max(100_000).default(READ_LIMITS.scanEntries),
+});
 
-/** Top error groups over the newest `scan` entries (the response says how far it looked). */
+/**
+ * Top error groups over the newest `scan` entries, within READ_LIMITS' byte
+ * budget (the response says how far it looked: scanned, complete, nextOffset).
+ */
 export const GET = adminRead(async (request, ctx, params: { queue: string }) => {
   const queue = queueParam(params.queue, ctx);
   const { scan } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
