@@ -136,14 +136,14 @@ export async function loadDlq(
   let bytes = 0;
   await pipelined(redis, Math.ceil(n / CHUNK), (pipeline, c) => {
     const entries: Buffer[] = [];
-    const meta: (string | Buffer)[] = [String(retentionSeconds), "8"];
+    const meta: (string | Buffer)[] = [String(retentionSeconds), "9"];
     for (let i = c * CHUNK; i < Math.min(n, (c + 1) * CHUNK); i++) {
       const entry = dlqEntry(writer, i, queue, failedAt);
       bytes += entry.length;
       entries.push(entry);
-      const fields = metadataFields(entry, dlqStamp(queue, failedAt));
+      const fields = metadataFields(entry, dlqStamp(queue, failedAt), entry);
       const names = Object.keys(fields);
-      if (names.length !== 8) throw new Error("metadata field count changed; update the loader");
+      if (names.length !== 9) throw new Error("metadata field count changed; update the loader");
       meta.push(metadataKeyOf(entry), ...names.flatMap((k) => [k, fields[k]!]));
     }
     pipeline.lpush(dlqKey, ...entries);

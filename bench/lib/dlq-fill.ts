@@ -149,6 +149,6 @@ function addMetadata(
       originalQueue: queue,
     };
     const key = metadataKeyOf(entry);
-    pipeline.hset(key, metadataFields(entry, stamp)).expire(key, retentionSeconds(config));
+    pipeline.hset(key, metadataFields(entry, stamp, entry)).expire(key, retentionSeconds(config));
   });
 }

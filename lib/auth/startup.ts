@@ -15,11 +15,6 @@ export function productionAuthProblems(config: Config): string[] {
   if (!config.NEXTAUTH_SECRET) {
     problems.push("NEXTAUTH_SECRET: required in production (e.g. openssl rand -base64 32)");
   }
-  if (!behindFront()) {
-    problems.push(
-      "start the dashboard with npm start (scripts/start.mjs): plain next start cannot know client addresses, bound request bodies or set the security headers",
-    );
-  }
   let users = 0;
   try {
     users = loadUsers(config).length;
@@ -42,7 +37,13 @@ export function productionAuthProblems(config: Config): string[] {
 /** Validates the environment and the production requirements, or exits 1 saying why. */
 export function exitOnStartupProblems(): void {
   try {
-    const problems = productionAuthProblems(getConfig());
+    const config = getConfig();
+    const problems = productionAuthProblems(config);
+    if (config.NODE_ENV === "production" && !behindFront()) {
+      problems.push(
+        "start the dashboard with npm start (scripts/start.mjs): plain next start cannot know client addresses, bound request bodies or set the security headers",
+      );
+    }
     if (problems.length > 0) throw new ConfigError(problems);
   } catch (error) {
     process.stderr.write(

@@ -3,7 +3,15 @@ import { runScript } from "../redis/scripts";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
 import { countResolved } from "../metrics/counters";
 import { EngineError } from "./errors";
-import { failedAtOf, forRequeue, identityOf, metadataKeyOf, parseTimestamp, sha1 } from "./message";
+import {
+  failedAtOf,
+  forRequeue,
+  identityOf,
+  METADATA_OWNER,
+  metadataKeyOf,
+  parseTimestamp,
+  sha1,
+} from "./message";
 import { parseTopLevel } from "./rawJson";
 import type { DlqMessage } from "./types";
 import { execAll } from "./pipeline";
@@ -12,6 +20,7 @@ import {
   entryFailedAt,
   entryIdentity,
   entryMetadataKey,
+  entrySha1,
   entryRetryCount,
   entryText,
   READ_LIMITS,
@@ -77,7 +86,15 @@ async function viewsOf(
     READ_LIMITS.metadataBytes,
     READ_LIMITS.blockStringBytes,
   ])) as string[][];
-  return entries.map((e, i) => toView(e, fields[i]!, metaKeys[i]!, pairsToRecord(hashes[i] ?? [])));
+  return entries.map((e, i) =>
+    toView(e, fields[i]!, metaKeys[i]!, ownHash(e, pairsToRecord(hashes[i] ?? []))),
+  );
+}
+
+/** A metadata hash that names another entry (a newer failure of the same job and file) is not this one's. */
+function ownHash(e: ReadEntry, hash: Record<string, string> | null): Record<string, string> | null {
+  const owner = hash?.[METADATA_OWNER];
+  return owner !== undefined && owner !== entrySha1(e) ? null : hash;
 }
 
 /**

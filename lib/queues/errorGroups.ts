@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { BATCH, keysOf, type EngineContext } from "./context";
 import { moveByIdentity, type MoveMode, type MoveResult, type Target } from "./dlq";
-import { identityOf, metadataKeyOf } from "./message";
+import { identityOf, METADATA_OWNER, metadataKeyOf, sha1 } from "./message";
 import { execAll } from "./pipeline";
 import { normalizeError } from "./normalize";
 import { findMember, parseTopLevel, rawValue } from "./rawJson";
@@ -9,6 +9,7 @@ import {
   EntryFields,
   entryFailedAt,
   entryMetadataKey,
+  entrySha1,
   entryRetryCount,
   READ_LIMITS,
   ReadBudget,
@@ -82,6 +83,7 @@ async function errorsOf(ctx: EngineContext, page: Buffer[]): Promise<EntryError[
     ctx,
     page.map(inlineError),
     (i) => metadataKeyOf(page[i]!),
+    (i) => sha1(page[i]!),
     () => NO_ERROR,
   );
 }
@@ -107,6 +109,7 @@ async function errorsOfRead(
     ctx,
     entries.map((e, i) => (e.whole ? inlineError(e.whole) : errorValue(fields[i]!.json("error")))),
     (i) => entryMetadataKey(entries[i]!, fields[i]),
+    (i) => entrySha1(entries[i]!),
     (i) => (entries[i]!.whole ? NO_ERROR : UNREADABLE),
   );
 }
@@ -116,18 +119,22 @@ async function withMetadata(
   ctx: EngineContext,
   inline: (EntryError | null)[],
   keyOf: (i: number) => string,
+  sha1Of: (i: number) => string,
   fallback: (i: number) => EntryError,
 ): Promise<EntryError[]> {
   const missing = inline.flatMap((e, i) => (e ? [] : [i]));
   if (missing.length > 0) {
     const pipeline = ctx.redis.pipeline();
-    for (const i of missing) pipeline.hmget(keyOf(i), "error_type", "error_message");
+    for (const i of missing) {
+      pipeline.hmget(keyOf(i), "error_type", "error_message", METADATA_OWNER);
+    }
     const rows = (await execAll(pipeline)) as (string | null)[][];
     missing.forEach((i, k) => {
-      const [type, message] = rows[k]!;
+      const [type, message, owner] = rows[k]!;
       const none = fallback(i);
+      // A hash naming another entry describes a newer failure of the same job and file.
       inline[i] =
-        type === null && message === null
+        (type === null && message === null) || (owner !== null && owner !== sha1Of(i))
           ? none
           : { type: type ?? NO_ERROR.type, message: message ?? NO_ERROR.message };
     });

@@ -174,10 +174,24 @@ function undoRequeue(buf: Buffer): Buffer | null {
   ]);
 }
 
-/** The metadata hash fields written beside a DLQ entry (all strings). */
-export function metadataFields(buf: Buffer, stamp: DlqStamp): Record<string, string> {
+/**
+ * The metadata hash fields written beside a DLQ entry (all strings), from the
+ * message as it failed (`buf`) and the DLQ entry made of it. `dlq_entry_sha1`
+ * names the entry the hash describes: two failures of one job and file share
+ * the key `dlq:metadata:{job_id}:{filename}`, and the newer overwrites it, so
+ * a reader joins the hash only to the entry it names (or to any entry when a
+ * writer without this field made it).
+ */
+export const METADATA_OWNER = "dlq_entry_sha1";
+
+export function metadataFields(
+  buf: Buffer,
+  stamp: DlqStamp,
+  entry: Buffer,
+): Record<string, string> {
   const obj = parseTopLevel(buf);
   return {
+    [METADATA_OWNER]: sha1(entry),
     job_id: stringField(buf, obj, "job_id") ?? "",
     filename: stringField(buf, obj, "filename") ?? "",
     error_type: stamp.error.type,

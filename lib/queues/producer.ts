@@ -83,7 +83,7 @@ export async function pushToDlq(
   await ctx.redis
     .multi()
     .lpush(keysOf(ctx, queue).dlq, entry)
-    .hset(metaKey, metadataFields(buf, stamp))
+    .hset(metaKey, metadataFields(buf, stamp, entry))
     .expire(metaKey, retentionSeconds(ctx.config))
     .hincrby(METRICS_COUNTERS_KEY, `${queue}:failed`, 1)
     .hincrby(METRICS_COUNTERS_KEY, `${queue}:dlq_in`, 1)

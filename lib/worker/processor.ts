@@ -205,8 +205,8 @@ async function fail(
     failedAt: new Date(nowSeconds(ctx) * 1000),
     originalQueue: queue,
   };
-  const fields = Object.entries(metadataFields(message.raw, stamp)).flat();
   const entry = toDlqEntry(message.raw, stamp);
+  const fields = Object.entries(metadataFields(message.raw, stamp, entry)).flat();
   const reply = await runScript(
     ctx.redis,
     "failToDlq",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { getErrorGroups } from "@/lib/queues/errorGroups";
 import { EngineError } from "@/lib/queues/errors";
 import { forRequeue, sha1 } from "@/lib/queues/message";
 import { useRedis } from "../helpers/redis";
@@ -94,6 +95,33 @@ describe("pushToDlq and getDlqMessages", () => {
     await expect(r.engine.getDlqMessages("document", -1, 10)).rejects.toBeInstanceOf(EngineError);
     await expect(r.engine.getDlqMessages("document", 0, 5000)).rejects.toThrow(/limit/);
     await expect(r.engine.getDlqMessages("nope", 0, 5)).rejects.toThrow(/Unknown queue/);
+  });
+});
+
+describe("two failures of one job and file", () => {
+  const older = '{"job_id":"j7","filename":"a.pdf","try":1}';
+  const newer = '{"job_id":"j7","filename":"a.pdf","try":2}';
+
+  it("should join the shared metadata hash only to the entry it describes", async () => {
+    await r.engine.pushToDlq("document", older, new Error("first cause"), 3);
+    await r.engine.pushToDlq("document", newer, new Error("second cause"), 3);
+    const [b, a] = await r.engine.getDlqMessages("document");
+    expect(b!.metadata?.error_message).toBe("second cause");
+    expect(a!.metadata).toBeNull();
+    expect(a!.errorMessage).toBe("first cause");
+    const groups = await getErrorGroups(r.engine.ctx, "document");
+    expect(groups.groups.map((g) => g.example).sort()).toEqual(["first cause", "second cause"]);
+  });
+
+  it("should keep the newer entry's metadata when the older one is requeued or deleted", async () => {
+    await r.engine.pushToDlq("document", older, new Error("first cause"), 3);
+    await r.engine.pushToDlq("document", newer, new Error("second cause"), 3);
+    const [, a] = await r.engine.getDlqMessages("document");
+    await r.engine.requeueFromDlq("document", a!.index, a!.identity);
+    expect(await r.redis.hget("dlq:metadata:j7:a.pdf", "error_message")).toBe("second cause");
+    const [b] = await r.engine.getDlqMessages("document");
+    await r.engine.deleteFromDlq("document", b!.index, b!.identity);
+    expect(await r.redis.exists("dlq:metadata:j7:a.pdf")).toBe(0);
   });
 });
 

@@ -6,7 +6,9 @@
   ARGV[1] mode: "requeue" or "delete"
   ARGV[2] tombstone: a value no producer writes (it holds a NUL byte)
   ARGV[3..] groups of four: index, sha1 of the entry seen there, the bytes to
-            push to the destination, the metadata key to delete ("" for none)
+            push to the destination, the metadata key to delete ("" for none);
+            a metadata hash whose dlq_entry_sha1 names another entry (a newer
+            failure of the same job and file) is kept
 
   Returns a table with one entry per group: 1 when moved, 0 when the entry at
   that index is no longer the one named (the caller then searches by identity).
@@ -30,7 +32,10 @@ for i = 3, #ARGV, 4 do
     if index < lowest then lowest = index end
     if index > highest then highest = index end
     pushes[#pushes + 1] = ARGV[i + 2]
-    if ARGV[i + 3] ~= "" then metas[#metas + 1] = ARGV[i + 3] end
+    if ARGV[i + 3] ~= "" then
+      local owner = redis.call("HGET", ARGV[i + 3], "dlq_entry_sha1")
+      if not owner or owner == ARGV[i + 1] then metas[#metas + 1] = ARGV[i + 3] end
+    end
     result[#result + 1] = 1
   else
     result[#result + 1] = 0

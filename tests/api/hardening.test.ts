@@ -1,0 +1,256 @@
+import { spawn } from "node:child_process";
+import { request as httpRequest } from "node:http";
+import { join } from "node:path";
+import bcrypt from "bcrypt";
+import { describe, expect, it } from "vitest";
+import { freePort } from "@/scripts/embedded-redis";
+import { useApp } from "../helpers/app";
+
+/** Headers, bodies, redirects and start-up errors of the production server (npm start). */
+const app = useApp();
+
+const SECURITY_HEADERS = {
+  "x-frame-options": "DENY",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "same-origin",
+};
+
+function expectSecurityHeaders(res: Response, what: string) {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+    expect(res.headers.get(name), `${what}: ${name}`).toBe(value);
+  }
+  const csp = res.headers.get("content-security-policy") ?? "";
+  expect(csp, what).toMatch(/frame-ancestors 'none'/);
+  expect(csp, what).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}' 'strict-dynamic'/);
+  expect(csp, what).not.toMatch(/unsafe-inline'[^;]*;.*script|script-src[^;]*unsafe/);
+  expect(res.headers.get("strict-transport-security"), what).toBeNull(); // served over http
+}
+
+/** A raw HTTP request, for bodies fetch will not send (chunked, lying about their length). */
+function raw(
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; text: string }> {
+  const url = new URL(path, app.url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: "POST", headers }, (res) => {
+      let text = "";
+      res.on("data", (d: Buffer) => (text += d.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+describe("security headers", () => {
+  it("should be on every page, API answer, static file and error page", async () => {
+    const cookie = await app.login("viewer");
+    const login = await app.call("/login");
+    const page = await login.text();
+    const script = /src="(\/_next\/static\/[^"]+\.js)"/.exec(page)![1]!;
+    const responses: [string, Response][] = [
+      ["login page", login],
+      ["overview", await app.call("/", { cookie })],
+      ["health", await app.call("/api/health")],
+      ["401", await app.call("/api/admin/dlq/stats")],
+      ["API read", await app.call("/api/admin/dlq/stats", { cookie })],
+      ["static script", await app.call(script)],
+      ["404", await app.call("/no/such/page", { cookie })],
+    ];
+    for (const [what, res] of responses) expectSecurityHeaders(res, what);
+  });
+
+  it("should give each page a fresh nonce that its scripts carry", async () => {
+    const a = await app.call("/login");
+    const b = await app.call("/login");
+    const nonceOf = (res: Response) =>
+      /'nonce-([^']+)'/.exec(res.headers.get("content-security-policy")!)![1]!;
+    expect(nonceOf(a)).not.toBe(nonceOf(b));
+    const html = await a.text();
+    const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+    expect(scripts.length).toBeGreaterThan(3);
+    for (const tag of scripts) expect(tag).toContain(`nonce="${nonceOf(a)}"`);
+  });
+});
+
+describe("request bodies", () => {
+  it("should refuse an oversized login body before reading it", async () => {
+    const res = await raw(
+      "/api/auth/callback/credentials",
+      { "content-type": "application/x-www-form-urlencoded", "content-length": "50000000" },
+      "username=admin",
+    );
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.text)).toMatchObject({ error: { code: "TOO_LARGE" } });
+  });
+
+  it("should refuse a body of unknown length", async () => {
+    const res = await raw(
+      "/api/admin/review/document",
+      { "content-type": "application/json", "transfer-encoding": "chunked" },
+      "{}",
+    );
+    expect(res.status).toBe(411);
+  });
+
+  it("should refuse an admin body over 1 MB and a JSON type named only in passing", async () => {
+    const cookie = await app.login("admin");
+    const big = await app.call("/api/admin/dlq/document/requeue", {
+      cookie,
+      method: "POST",
+      body: JSON.stringify({ messages: [{ identity: "x".repeat(1_100_000) }] }),
+    });
+    expect(big.status).toBe(413);
+    const sneaky = await app.call("/api/admin/review/document", {
+      cookie,
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "text/plain; note=application/json" },
+    });
+    expect(sneaky.status).toBe(415);
+    expect(await app.redis.exists("redrive:review:document")).toBe(0);
+  });
+});
+
+describe("hostile DLQ text", () => {
+  it("should group an error message built to backtrack without stalling the server", async () => {
+    const cookie = await app.login("viewer");
+    const message = `${"a1".repeat(1_000)}g`;
+    for (let i = 0; i < 50; i++) {
+      await app.redis.lpush(
+        "document_dlq",
+        JSON.stringify({ id: i, error: { type: "E", message } }),
+      );
+    }
+    const started = performance.now();
+    const groups = app.call("/api/admin/errors/document", { cookie });
+    const health = await app.call("/api/health");
+    expect(health.status).toBe(200);
+    expect((await groups).status).toBe(200);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe("redirect after login", () => {
+  it("should keep only same-origin paths as the place to go after login", async () => {
+    for (const evil of [
+      "/%5Cevil.example",
+      "/%09/evil.example",
+      "//evil.example",
+      "/.//evil.example",
+      "https://evil.example/",
+    ]) {
+      const html = await (await app.call(`/login?callbackUrl=${evil}`)).text();
+      expect(html, evil).toContain('\\"callbackUrl\\":\\"/\\"');
+    }
+    const html = await (
+      await app.call(`/login?callbackUrl=${encodeURIComponent("/queues/document?q=x")}`)
+    ).text();
+    expect(html).toContain('\\"callbackUrl\\":\\"/queues/document?q=x\\"');
+  });
+});
+
+describe("client address", () => {
+  it("should audit the socket's address, not one a client wrote", async () => {
+    const cookie = await app.login("admin");
+    const res = await app.call("/api/admin/review/document", {
+      cookie,
+      method: "POST",
+      body: "{}",
+      headers: { "x-forwarded-for": "6.6.6.6", "x-real-ip": "6.6.6.6" },
+    });
+    expect(res.status).toBe(200);
+    const audit = (await (await app.call("/api/admin/audit", { cookie })).json()) as {
+      entries: { ip: string }[];
+    };
+    expect(audit.entries[0]!.ip).toBe("127.0.0.1");
+  });
+});
+
+describe("start-up errors", () => {
+  it("should name a bad variable without printing a secret or a URL's password", async () => {
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      ["scripts/start.mjs", "-p", String(port), "-H", "127.0.0.1"],
+      {
+        env: {
+          ...process.env,
+          NODE_ENV: "production",
+          REDIS_URL: "redis://:hunter2-redis@redis host:6379",
+          NEXTAUTH_SECRET: "hunter2-short",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((r) => child.on("exit", r));
+    expect(code).toBe(1);
+    expect(output).toContain("REDIS_URL");
+    expect(output).toContain("NEXTAUTH_SECRET");
+    expect(output).not.toContain("hunter2");
+  });
+
+  it("should refuse to serve production through plain next start, without the front layer", async () => {
+    const port = await freePort();
+    const next = join("node_modules", "next", "dist", "bin", "next");
+    const child = spawn(process.execPath, [next, "start", "-p", String(port), "-H", "127.0.0.1"], {
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        REDIS_URL: app.server.url,
+        NEXTAUTH_SECRET: "test-secret-test-secret-test-secret",
+        REDRIVE_USERS: `ops:admin:${bcrypt.hashSync("x", 4)}`,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    // Next runs the start-up check on the first request at the latest.
+    const poke = setInterval(
+      () => void fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null),
+      300,
+    );
+    const code = await new Promise<number | null>((r) => child.on("exit", r));
+    clearInterval(poke);
+    expect(code).toBe(1);
+    expect(output).toContain("start the dashboard with npm start");
+  });
+
+  it("should send HSTS and upgrade requests when the public URL is https", async () => {
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      ["scripts/start.mjs", "-p", String(port), "-H", "127.0.0.1"],
+      {
+        env: {
+          ...process.env,
+          NODE_ENV: "production",
+          REDIS_URL: app.server.url,
+          NEXTAUTH_URL: "https://redrive.example",
+          NEXTAUTH_SECRET: "test-secret-test-secret-test-secret",
+          REDRIVE_USERS: "",
+          REDRIVE_USERS_FILE: "",
+          OIDC_ISSUER: "",
+        },
+        stdio: "ignore",
+      },
+    );
+    try {
+      let res: Response | null = null;
+      for (let i = 0; i < 100 && !res; i++) {
+        res = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null);
+        if (!res) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(res?.headers.get("strict-transport-security")).toBe("max-age=31536000");
+      expect(res?.headers.get("content-security-policy")).toContain("upgrade-insecure-requests");
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+});
