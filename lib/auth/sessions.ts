@@ -20,7 +20,7 @@ import type { Role } from "./users";
  * - "Sign out everywhere" marks every session of a user that began before now
  *   as ended.
  *
- *   redrive:session:<sid>        HASH user, loginAt, lastActive, display (expires with the session)
+ *   redrive:session:<sid>        HASH user, loginAt, lastActive, display, ended (expires with the session)
  *   redrive:session:revoked:<u>  STRING epoch ms: sessions of <u> from before it are over
  */
 const SESSION = "redrive:session:";
@@ -56,24 +56,40 @@ export async function createSession(
   now = Date.now(),
 ): Promise<{ sid: string; loginAt: number }> {
   const sid = randomBytes(18).toString("base64url");
+  await writeRecord(redis, config, sid, { name: who.user, loginAt: now, display: who.display }, now);
+  return { sid, loginAt: now };
+}
+
+async function writeRecord(
+  redis: Redis,
+  config: Config,
+  sid: string,
+  session: { name: string; loginAt: number; display: boolean },
+  now: number,
+): Promise<void> {
   const key = SESSION + sid;
   await redis
     .multi()
     .hset(key, {
-      user: who.user,
-      loginAt: now,
+      user: session.name,
+      loginAt: session.loginAt,
       lastActive: now,
-      display: who.display ? "1" : "0",
+      display: session.display ? "1" : "0",
     })
-    .pexpireat(key, now + sessionLifetimeMs(config, who.display))
+    .pexpireat(key, session.loginAt + sessionLifetimeMs(config, session.display))
     .exec();
-  return { sid, loginAt: now };
 }
 
 export type SessionState =
   { valid: true; lastActive: number } | { valid: false; reason: "expired" | "idle" | "ended" };
 
-/** The session's state now, from its record and the user's revocation mark. */
+/**
+ * The session's state now, from its record and the user's revocation mark. A
+ * record that is missing while the signed cookie is still within its lifetime
+ * was lost with Redis's data (a restart without persistence): it is made
+ * again, so an outage does not sign everyone out; a session someone ended
+ * keeps its record, marked, until it would have expired anyway.
+ */
 export async function readSession(
   redis: Redis,
   config: Config,
@@ -84,13 +100,16 @@ export async function readSession(
     return { valid: false, reason: "expired" };
   }
   const [record, revoked] = await Promise.all([
-    redis.hmget(SESSION + claims.sid, "user", "lastActive"),
+    redis.hmget(SESSION + claims.sid, "user", "lastActive", "ended"),
     redis.get(REVOKED + claims.name),
   ]);
-  const [user, lastActive] = record;
-  if (user !== claims.name || (revoked !== null && Number(revoked) >= claims.loginAt)) {
-    return { valid: false, reason: "ended" };
+  const [user, lastActive, ended] = record;
+  if (revoked !== null && Number(revoked) >= claims.loginAt) return { valid: false, reason: "ended" };
+  if (user === null) {
+    await writeRecord(redis, config, claims.sid, claims, now);
+    return { valid: true, lastActive: now };
   }
+  if (user !== claims.name || ended !== null) return { valid: false, reason: "ended" };
   const active = Number(lastActive);
   const idle = idleMs(config, claims.display);
   if (idle > 0 && now - active > idle) return { valid: false, reason: "idle" };
@@ -99,12 +118,12 @@ export async function readSession(
 
 /** Something the user did: the idle timeout starts again. */
 export async function touchSession(redis: Redis, sid: string, now = Date.now()): Promise<void> {
-  await runScript(redis, "touchSession", [SESSION + sid], [now]);
+  await runScript(redis, "updateSession", [SESSION + sid], ["lastActive", now]);
 }
 
-/** Ends one session (signing out). */
+/** Ends one session (signing out): the record stays, marked, so that it is not made again. */
 export async function endSession(redis: Redis, sid: string): Promise<void> {
-  await redis.del(SESSION + sid);
+  await runScript(redis, "updateSession", [SESSION + sid], ["ended", "1"]);
 }
 
 /** Ends every session of `user` that began before now, on every dashboard instance. */

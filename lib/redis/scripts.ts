@@ -30,7 +30,7 @@ export type ScriptName =
   | "readHashes"
   | "pushSample"
   | "loginAttempt"
-  | "touchSession"
+  | "updateSession"
   | "readRange";
 
 interface ScriptDef {

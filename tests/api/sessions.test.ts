@@ -103,6 +103,25 @@ describe("sessions", () => {
     expect(review.status).toBe(403);
   });
 
+  it("should not accept a signed-out session's cookie again", async () => {
+    const cookie = await app.login("viewer");
+    const csrf = await app.call("/api/auth/csrf");
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const out = await fetch(`${app.url}/api/auth/signout`, {
+      method: "POST",
+      redirect: "manual",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        cookie: [...cookiesOf(csrf), cookie].join("; "),
+      },
+      body: new URLSearchParams({ csrfToken, json: "true" }),
+    });
+    expect(out.status).toBeLessThan(400);
+    await sleep(700);
+    // The browser forgot the cookie; a copy someone kept is refused too.
+    expect(await stats(cookie)).toBe(401);
+  });
+
   it("should refuse session changes from another site", async () => {
     const cookie = await app.login("viewer");
     const res = await app.call("/api/session/end-all", {

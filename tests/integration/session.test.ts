@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encode } from "next-auth/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSession, endAllSessions, touchSession } from "@/lib/auth/sessions";
+import { createSession, endAllSessions, endSession, touchSession } from "@/lib/auth/sessions";
 import { hashPassword } from "@/lib/auth/users";
 import { useRedis } from "../helpers/redis";
 
@@ -48,21 +48,29 @@ describe("userOfCookies", () => {
     expect(await userOfCookies(await cookieFor("bob"))).toMatchObject({ role: "viewer" });
   });
 
-  it("should refuse tampered, foreign-secret, expired and record-less tokens", async () => {
+  it("should refuse tampered, foreign-secret and pre-session tokens", async () => {
     const good = (await cookieFor("ana")).split("session-token=")[1]!;
     const tampered = good.slice(0, -4) + (good.endsWith("AAAA") ? "BBBB" : "AAAA");
     const foreign = await encode({
       token: { name: "eve", sid: "x", loginAt: Date.now() },
       secret: "x".repeat(40),
     });
-    const noRecord = await encode({
-      token: { name: "ana", sid: "gone", loginAt: Date.now(), provider: "credentials" },
-      secret: SECRET,
-    });
     const oldStyle = await encode({ token: { name: "ana", role: "admin" }, secret: SECRET });
-    for (const t of [tampered, foreign, noRecord, oldStyle, "", "not-a-jwt"]) {
+    for (const t of [tampered, foreign, oldStyle, "", "not-a-jwt"]) {
       expect(await userOfCookies(`next-auth.session-token=${t}`), t).toBeNull();
     }
+  });
+
+  it("should end a signed-out session, and make again one whose record Redis lost", async () => {
+    const out = await cookieFor("ana");
+    const lost = await cookieFor("ana");
+    await endSession(r.redis, (await userOfCookies(out))!.sid);
+    const lostSid = (await userOfCookies(lost))!.sid;
+    await r.redis.del(`redrive:session:${lostSid}`);
+    await sleep(150); // past the re-check interval
+    expect(await userOfCookies(out)).toBeNull();
+    expect(await userOfCookies(lost)).toMatchObject({ name: "ana" });
+    expect(await r.redis.hget(`redrive:session:${lostSid}`, "user")).toBe("ana");
   });
 
   it("should end a session at its absolute lifetime whatever the cookie's own expiry says", async () => {

@@ -31,7 +31,13 @@ describe("oidcIdentity", () => {
           { sub: "1", email: "OPS@example.com", email_verified: verified, name: "Anyone" },
           config,
         ),
-      ).toEqual({ id: "1", name: "ops@example.com", email: "ops@example.com", role: "admin" });
+      ).toEqual({
+        id: "1",
+        name: "ops@example.com",
+        email: "ops@example.com",
+        role: "admin",
+        groups: [],
+      });
     }
     expect(
       oidcIdentity({ sub: "2", email: "boss@partner.org", email_verified: true }, config),
@@ -90,7 +96,13 @@ describe("oidcIdentity", () => {
   it("should name a user without an e-mail by sub and never by the display name", () => {
     expect(
       oidcIdentity({ sub: "svc-9", name: "ops@example.com", groups: ["redrive-viewers"] }, config),
-    ).toEqual({ id: "svc-9", name: "svc-9", email: null, role: "viewer" });
+    ).toEqual({
+      id: "svc-9",
+      name: "svc-9",
+      email: null,
+      role: "viewer",
+      groups: ["redrive-viewers"],
+    });
     expect(oidcIdentity({ sub: "svc-9", name: "ops@example.com" }, config)).toHaveProperty(
       "denied",
     );
