@@ -41,3 +41,26 @@ export function dlqEntry(
     ...extra,
   });
 }
+
+const QUEUES = ["document", "audio", "video", "graph"];
+
+/** An hour of history samples at 10 s, in the worker service's stored format. */
+export function historySamples(now: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    const t = Math.floor((now - 3000 + i * 50) / 10) * 10;
+    const q = Object.fromEntries(
+      QUEUES.map((name, k) => [name, [10 + i, 0, 5, i * (k + 1), i * 3, i, 0, 0]]),
+    );
+    out.push(
+      JSON.stringify({
+        t,
+        q,
+        ks: [i * 90, i * 10],
+        c: [i * 80, i * 20],
+        m: [1_000_000 + i * 1000, 0],
+      }),
+    );
+  }
+  return out;
+}
