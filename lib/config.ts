@@ -76,6 +76,31 @@ const nameList = z.string().transform((s) =>
 
 const lowercaseList = nameList.transform((names) => names.map((n) => n.toLowerCase()));
 
+/** One segment of a REDRIVE_REDACT path: a key of these characters, or `*`. */
+const REDACT_SEGMENT = /^(\*|[A-Za-z0-9_$@-]{1,128})$/;
+const REDACT_DEPTH_MAX = 16;
+
+/**
+ * REDRIVE_REDACT: comma-separated field paths, each dot-separated keys from
+ * the top level of an entry; a digit segment also names an array index and
+ * `*` any key or index (`customer.*.phone`). Parsed to their segments.
+ */
+const redactPaths = nameList.transform((paths, ctx) => {
+  const out: string[][] = [];
+  for (const path of paths) {
+    const segments = path.split(".");
+    if (segments.length > REDACT_DEPTH_MAX || !segments.every((s) => REDACT_SEGMENT.test(s))) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${JSON.stringify(path.slice(0, 100))} is not a field path (dot-separated keys of letters, digits, _ $ @ -, or *; at most ${REDACT_DEPTH_MAX} deep)`,
+      });
+      return z.NEVER;
+    }
+    out.push(segments);
+  }
+  return out;
+});
+
 const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   REDIS_URL: redisUrl.optional(),
@@ -150,6 +175,8 @@ const baseSchema = z.object({
   AUDIT_RETENTION_DAYS: int(1, 36_500).default(90),
   // Per-minute counts (and the first few in full) of denied mutations.
   AUDIT_DENIED_RETENTION_DAYS: int(1, 3650).default(7),
+  // Payload fields masked for viewers (see lib/queues/redact.ts).
+  REDRIVE_REDACT: redactPaths.default([]),
   CACHE_COMPRESS_THRESHOLD_BYTES: int(0, 1_073_741_824).default(1024),
   CACHE_STATS_FLUSH_MS: int(10, 3_600_000).default(1000),
 

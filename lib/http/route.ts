@@ -3,6 +3,7 @@ import { appendAudit, auditOptions, type AuditRecord } from "../audit/audit";
 import { requestUser } from "../auth/session";
 import type { Role } from "../auth/users";
 import { isQueue } from "../queues/keys";
+import { auditIdentities } from "../queues/redact";
 import { jsonBody } from "./body";
 import { HttpError, toErrorResponse } from "./errors";
 import { clientIp, isSameOrigin } from "./request";
@@ -122,6 +123,7 @@ async function audit(
       result,
       ip: ctx.ip,
       ...extra,
+      identities: auditIdentities(ctx.config, extra.identities),
     },
     auditOptions(ctx.config),
   );

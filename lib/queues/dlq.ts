@@ -13,6 +13,7 @@ import {
   sha1,
 } from "./message";
 import { parseTopLevel } from "./rawJson";
+import { TOKEN_PREFIX, tokenNames } from "./redact";
 import type { DlqMessage } from "./types";
 import { execAll } from "./pipeline";
 import {
@@ -115,7 +116,7 @@ export async function getDlqMessage(
       wholeBytes: READ_LIMITS.messageBytes,
     });
     const e = entries[0];
-    return e && entryMatches(e, identity) ? e : undefined;
+    return e && entryMatches(ctx, e, identity) ? e : undefined;
   };
   let found = await one(index);
   if (!found) {
@@ -141,7 +142,7 @@ async function lookFor(ctx: EngineContext, dlq: string, identity: string): Promi
   for (let at = 0; at < READ_LIMITS.scanEntries;) {
     const want = Math.min(BATCH, READ_LIMITS.scanEntries - at);
     const { entries, end, stopped } = await readRange(ctx.redis, dlq, at, want, { budget });
-    const hit = entries.find((e) => entryMatches(e, identity));
+    const hit = entries.find((e) => entryMatches(ctx, e, identity));
     if (hit) return hit.index;
     if (end || stopped || entries.length === 0) return null;
     at += entries.length;
@@ -150,7 +151,9 @@ async function lookFor(ctx: EngineContext, dlq: string, identity: string): Promi
 }
 
 /** Whether an entry as read has this identity; sha1 first, so most entries cost no parse. */
-function entryMatches(e: ReadEntry, identity: string): boolean {
+function entryMatches(ctx: EngineContext, e: ReadEntry, identity: string): boolean {
+  // A viewer's token while REDRIVE_REDACT is set (see redact.ts).
+  if (identity.startsWith(TOKEN_PREFIX)) return tokenNames(ctx.config, e, identity);
   if (e.whole) return matches(e.whole, identity);
   if (identity.startsWith("h:")) return e.cutSha1 === identity.slice(2);
   return e.head.includes('"id"') && entryIdentity(e) === identity;
@@ -170,7 +173,8 @@ export interface DlqSearch {
  * A case-insensitive substring filter over the entries' text, from `offset`,
  * reading at most `scanMax` entries and READ_LIMITS' request budget: a bounded
  * scan that says how far it looked, not a query over the whole DLQ. A cut entry
- * is matched on the head and tail that were read.
+ * is matched on the head and tail that were read; `text` gives what a reader
+ * may see of an entry (null: nothing to match).
  */
 export async function searchDlq(
   ctx: EngineContext,
@@ -179,6 +183,7 @@ export async function searchDlq(
   offset: number,
   limit: number,
   scanMax: number = READ_LIMITS.scanEntries,
+  text: (e: ReadEntry) => string | null = entryText,
 ): Promise<DlqSearch> {
   checkPage(offset, limit);
   const { dlq } = keysOf(ctx, queue);
@@ -194,7 +199,7 @@ export async function searchDlq(
     let i = 0;
     for (; i < page.entries.length && hits.length < limit; i++) {
       const e = page.entries[i]!;
-      if (entryText(e).toLowerCase().includes(needle)) hits.push(e);
+      if (text(e)?.toLowerCase().includes(needle)) hits.push(e);
     }
     at += i;
     if (i < page.entries.length) break;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { readAudit } from "@/lib/audit/audit";
 import { adminRead } from "@/lib/http/route";
+import { redactorFor } from "@/lib/queues/redact";
 
 export const dynamic = "force-dynamic";
 
@@ -14,5 +15,14 @@ const Query = z.object({
 
 export const GET = adminRead(async (request, ctx) => {
   const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return readAudit(ctx.redis, query.limit, query.before);
+  const page = await readAudit(ctx.redis, query.limit, query.before);
+  // A viewer gets the same identity tokens as in the DLQ list: `h:<sha1>` would check guesses.
+  const redactor = redactorFor(ctx.config, ctx.user);
+  if (!redactor) return page;
+  return {
+    ...page,
+    entries: page.entries.map((e) =>
+      e.identities ? { ...e, identities: e.identities.map((id) => redactor.identity(id)) } : e,
+    ),
+  };
 });

@@ -1,10 +1,25 @@
 import { adminRead } from "@/lib/http/route";
+import { redactorFor } from "@/lib/queues/redact";
 import { buildInsights } from "@/lib/metrics/overview";
 import type { InsightsResponse } from "@/lib/metrics/types";
+import type { ErrorGroup } from "@/lib/queues/errorGroups";
 
 export const dynamic = "force-dynamic";
 
 /** Top errors, average retry count and what is new since the last review, per queue. */
-export const GET = adminRead(async (_request, ctx): Promise<InsightsResponse> =>
-  buildInsights(ctx.engine.ctx),
-);
+export const GET = adminRead(async (_request, ctx): Promise<InsightsResponse> => {
+  const insights = await buildInsights(ctx.engine.ctx);
+  const redactor = redactorFor(ctx.config, ctx.user);
+  if (!redactor) return insights;
+  const groups = (gs: ErrorGroup[]) => gs.map((g) => redactor.group(g));
+  return {
+    queues: insights.queues.map((q) => ({
+      ...q,
+      topErrors: groups(q.topErrors),
+      sinceReview: q.sinceReview && {
+        ...q.sinceReview,
+        newGroups: groups(q.sinceReview.newGroups),
+      },
+    })),
+  };
+});

@@ -2,7 +2,9 @@ import { z } from "zod";
 import { searchDlq } from "@/lib/queues/dlq";
 import { forList } from "@/lib/http/dlq-routes";
 import { adminRead, queueParam } from "@/lib/http/route";
+import { redactorFor } from "@/lib/queues/redact";
 import type { DlqPageResponse } from "@/lib/http/types";
+import type { DlqMessage } from "@/lib/queues/types";
 
 export const dynamic = "force-dynamic";
 
@@ -17,14 +19,25 @@ export const GET = adminRead(
     const queue = queueParam(params.queue, ctx);
     const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
     const total = await ctx.engine.getDlqCount(queue);
+    // A viewer's filter looks in what the viewer sees, so a match never tells a masked value.
+    const redactor = redactorFor(ctx.config, ctx.user);
+    const show = redactor ? (m: DlqMessage) => forList(redactor.view(m)) : forList;
     if (query.q) {
-      const found = await searchDlq(ctx.engine.ctx, queue, query.q, query.offset, query.limit);
+      const found = await searchDlq(
+        ctx.engine.ctx,
+        queue,
+        query.q,
+        query.offset,
+        query.limit,
+        undefined,
+        redactor ? (e) => redactor.searchText(e) : undefined,
+      );
       return {
         queue,
         total,
         offset: query.offset,
         limit: query.limit,
-        messages: found.messages.map(forList),
+        messages: found.messages.map(show),
         filter: {
           q: query.q,
           scanned: found.scanned,
@@ -39,7 +52,7 @@ export const GET = adminRead(
       total,
       offset: query.offset,
       limit: query.limit,
-      messages: messages.map(forList),
+      messages: messages.map(show),
     };
   },
 );

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { getErrorGroups } from "@/lib/queues/errorGroups";
 import { READ_LIMITS } from "@/lib/queues/read";
 import { adminRead, queueParam } from "@/lib/http/route";
+import { redactorFor } from "@/lib/queues/redact";
 
 export const dynamic = "force-dynamic";
 
@@ -17,5 +18,8 @@ const Query = z.object({
 export const GET = adminRead(async (request, ctx, params: { queue: string }) => {
   const queue = queueParam(params.queue, ctx);
   const { scan } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return { queue, ...(await getErrorGroups(ctx.engine.ctx, queue, scan)) };
+  const found = await getErrorGroups(ctx.engine.ctx, queue, scan);
+  const redactor = redactorFor(ctx.config, ctx.user);
+  if (!redactor) return { queue, ...found };
+  return { queue, ...found, groups: found.groups.map((g) => redactor.group(g)) };
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { adminRead, queueParam } from "@/lib/http/route";
 import type { RetryPageResponse } from "@/lib/http/types";
+import { redactorFor } from "@/lib/queues/redact";
 import { listRetries } from "@/lib/queues/retry";
 
 export const dynamic = "force-dynamic";
@@ -16,6 +17,13 @@ export const GET = adminRead(
     const queue = queueParam(params.queue, ctx);
     const { offset, limit } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
     const { total, retries } = await listRetries(ctx.engine.ctx, queue, offset, limit);
-    return { queue, total, offset, limit, retries };
+    const redactor = redactorFor(ctx.config, ctx.user);
+    return {
+      queue,
+      total,
+      offset,
+      limit,
+      retries: redactor ? retries.map((r) => redactor.retry(r)) : retries,
+    };
   },
 );

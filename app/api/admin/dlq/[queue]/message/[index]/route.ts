@@ -3,6 +3,7 @@ import { HttpError } from "@/lib/http/errors";
 import { adminRead, queueParam } from "@/lib/http/route";
 import { Identity } from "@/lib/http/schemas";
 import type { DlqMessageResponse } from "@/lib/http/types";
+import { redactorFor } from "@/lib/queues/redact";
 
 export const dynamic = "force-dynamic";
 
@@ -17,6 +18,7 @@ export const GET = adminRead(
     const { identity } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
     const message = await ctx.engine.getDlqMessage(queue, index, identity);
     if (!message) throw new HttpError(404, "NOT_FOUND", "This message is no longer in the DLQ");
-    return { queue, message };
+    const redactor = redactorFor(ctx.config, ctx.user);
+    return { queue, message: redactor ? redactor.view(message) : message };
   },
 );
