@@ -5,7 +5,7 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { exitOnStartupProblems } = await import("./lib/auth/startup");
-    exitOnStartupProblems();
+    const { exitOnServerProblems } = await import("./lib/http/startup");
+    exitOnServerProblems();
   }
 }

@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { DashboardProvider } from "@/components/DashboardProvider";
 import { Shell } from "@/components/Shell";
-import { userOfCookies } from "@/lib/auth/session";
+import { pageUser } from "@/lib/http/page";
 import { getConfig } from "@/lib/config";
 
 export const dynamic = "force-dynamic";
@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
  * session itself (ended, idle, user removed) and reads who is here for the frame.
  */
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
-  const user = await userOfCookies((await headers()).get("cookie"), { whileRedisDown: true });
+  const user = await pageUser((await headers()).get("cookie"));
   if (!user) redirect("/login");
   return (
     <DashboardProvider

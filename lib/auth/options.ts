@@ -2,9 +2,8 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getConfig, type Config } from "../config";
-import { isRedisUnavailable } from "../http/errors";
-import { clientIp } from "../http/request";
-import { connected } from "../http/services";
+import type Redis from "ioredis";
+import { isRedisUnavailable } from "../redis/errors";
 import { deviceOf } from "./device";
 import { oidcProvider } from "./oidc";
 import { createSession, endSession, sessionLifetimeMs } from "./sessions";
@@ -55,25 +54,35 @@ export const LOGIN_REFUSALS = {
 
 type HeaderRecord = Record<string, string | undefined>;
 
+/** What next-auth's callbacks need from the server around them. */
+export interface AuthDeps {
+  /** The dashboard's Redis connection, once connected. */
+  redis(): Promise<Redis>;
+  /** The client address of a request, from its headers (set by the front layer). */
+  clientOf(headers: Headers): string;
+}
+
 /**
  * Checks a user name and password where next-auth asks for it, whatever URL
  * reached it: the attempt is counted first (throttle.ts), then the password is
  * compared on the thread pool under a per-process ceiling (users.ts).
  */
 async function checkCredentials(
+  deps: AuthDeps,
   config: Config,
   gate: HashGate,
   credentials: Record<string, string> | undefined,
   headers: HeaderRecord,
 ) {
   try {
-    return await throttledCheck(config, gate, credentials, headers);
+    return await throttledCheck(deps, config, gate, credentials, headers);
   } catch (error) {
     throw isRedisUnavailable(error) ? new Error(LOGIN_REFUSALS.unavailable) : error;
   }
 }
 
 async function throttledCheck(
+  deps: AuthDeps,
   config: Config,
   gate: HashGate,
   credentials: Record<string, string> | undefined,
@@ -81,10 +90,10 @@ async function throttledCheck(
 ) {
   const name = String(credentials?.username ?? "").slice(0, 200);
   const password = String(credentials?.password ?? "").slice(0, 1024);
-  const { redis } = await connected();
+  const redis = await deps.redis();
   const attempt = {
     name,
-    client: clientIp({ headers: new Headers(headersOf(headers)) }),
+    client: deps.clientOf(new Headers(headersOf(headers))),
     device: deviceOf(config.NEXTAUTH_SECRET, headers.cookie, name),
   };
   const counted = await beginLogin(redis, config, attempt);
@@ -105,7 +114,7 @@ function headersOf(headers: HeaderRecord): [string, string][] {
 
 let cached: NextAuthOptions | undefined;
 
-export function authOptions(): NextAuthOptions {
+export function authOptions(deps: AuthDeps): NextAuthOptions {
   if (cached) return cached;
   const config = getConfig();
   const oidc = oidcProvider(config);
@@ -123,13 +132,13 @@ export function authOptions(): NextAuthOptions {
           password: { label: "Password", type: "password" },
         },
         authorize: (credentials, req) =>
-          checkCredentials(config, gate, credentials, (req.headers ?? {}) as HeaderRecord),
+          checkCredentials(deps, config, gate, credentials, (req.headers ?? {}) as HeaderRecord),
       }),
       ...(oidc ? [oidc] : []),
     ],
     events: {
       async signOut({ token }) {
-        if (token?.sid) await endSession((await connected()).redis, token.sid);
+        if (token?.sid) await endSession(await deps.redis(), token.sid);
       },
     },
     callbacks: {
@@ -140,7 +149,7 @@ export function authOptions(): NextAuthOptions {
       async jwt({ token, user, account }) {
         if (!user) return token;
         const display = user.display === true;
-        const session = await createSession((await connected()).redis, config, {
+        const session = await createSession(await deps.redis(), config, {
           user: token.name ?? user.name ?? "",
           display,
         });

@@ -1,8 +1,8 @@
 import "server-only";
 import { decode, type JWT } from "next-auth/jwt";
 import { getConfig, type Config } from "../config";
-import { isRedisUnavailable } from "../http/errors";
-import { connected } from "../http/services";
+import type Redis from "ioredis";
+import { isRedisUnavailable } from "../redis/errors";
 import { isOidcConfigured, oidcRoleNow } from "./oidc";
 import { readSession, sessionLifetimeMs, type SessionClaims } from "./sessions";
 import { currentUsers, type Role } from "./users";
@@ -35,8 +35,11 @@ function cookieName(config: Config): string {
 const remembered = new Map<string, { user: SessionUser; until: number; ends: number }>();
 
 /** The logged-in user of a request, or null. */
-export function requestUser(request: { headers: Headers }): Promise<SessionUser | null> {
-  return userOfCookies(request.headers.get("cookie"));
+export function requestUser(
+  request: { headers: Headers },
+  redis: Redis,
+): Promise<SessionUser | null> {
+  return userOfCookies(request.headers.get("cookie"), redis);
 }
 
 /**
@@ -47,6 +50,7 @@ export function requestUser(request: { headers: Headers }): Promise<SessionUser 
  */
 export async function userOfCookies(
   header: string | null,
+  redis: Redis,
   options: { whileRedisDown?: boolean } = {},
 ): Promise<SessionUser | null> {
   const config = getConfig();
@@ -58,7 +62,7 @@ export async function userOfCookies(
   remembered.delete(token);
   const claims = await claimsOf(config, token);
   if (!claims) return null;
-  const user = await checkNow(config, claims, now).catch((error: unknown) => {
+  const user = await checkNow(redis, config, claims, now).catch((error: unknown) => {
     if (!options.whileRedisDown || !isRedisUnavailable(error)) throw error;
     const role = currentRole(config, claims);
     return role ? userOf(claims, role) : null;
@@ -89,13 +93,13 @@ async function claimsOf(config: Config, token: string): Promise<SessionClaims | 
 
 /** The session's user as the configuration and Redis say now, or null when it has ended. */
 async function checkNow(
+  redis: Redis,
   config: Config,
   claims: SessionClaims,
   now: number,
 ): Promise<SessionUser | null> {
   const role = currentRole(config, claims);
   if (!role) return null;
-  const { redis } = await connected();
   const state = await readSession(redis, config, claims, now);
   if (!state.valid) return null;
   return userOf(claims, role);

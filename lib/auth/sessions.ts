@@ -56,7 +56,13 @@ export async function createSession(
   now = Date.now(),
 ): Promise<{ sid: string; loginAt: number }> {
   const sid = randomBytes(18).toString("base64url");
-  await writeRecord(redis, config, sid, { name: who.user, loginAt: now, display: who.display }, now);
+  await writeRecord(
+    redis,
+    config,
+    sid,
+    { name: who.user, loginAt: now, display: who.display },
+    now,
+  );
   return { sid, loginAt: now };
 }
 
@@ -104,7 +110,8 @@ export async function readSession(
     redis.get(REVOKED + claims.name),
   ]);
   const [user, lastActive, ended] = record;
-  if (revoked !== null && Number(revoked) >= claims.loginAt) return { valid: false, reason: "ended" };
+  if (revoked !== null && Number(revoked) >= claims.loginAt)
+    return { valid: false, reason: "ended" };
   if (user === null) {
     await writeRecord(redis, config, claims.sid, claims, now);
     return { valid: true, lastActive: now };

@@ -1,6 +1,5 @@
 import "server-only";
 import { ConfigError, getConfig, type Config } from "../config";
-import { behindFront } from "../http/front";
 import { hasOidcAllowList, isOidcConfigured } from "./oidc";
 import { loadUsers } from "./users";
 
@@ -34,16 +33,14 @@ export function productionAuthProblems(config: Config): string[] {
   return problems;
 }
 
-/** Validates the environment and the production requirements, or exits 1 saying why. */
-export function exitOnStartupProblems(): void {
+/**
+ * Validates the environment and the production requirements (the auth ones
+ * and the caller's `more`), or exits 1 saying why.
+ */
+export function exitOnStartupProblems(more: (config: Config) => string[] = () => []): void {
   try {
     const config = getConfig();
-    const problems = productionAuthProblems(config);
-    if (config.NODE_ENV === "production" && !behindFront()) {
-      problems.push(
-        "start the dashboard with npm start (scripts/start.mjs): plain next start cannot know client addresses, bound request bodies or set the security headers",
-      );
-    }
+    const problems = [...productionAuthProblems(config), ...more(config)];
     if (problems.length > 0) throw new ConfigError(problems);
   } catch (error) {
     process.stderr.write(

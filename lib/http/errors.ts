@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { EngineError, type EngineErrorCode } from "../queues/errors";
 import { UnknownQueueError } from "../queues/keys";
+import { isRedisUnavailable } from "../redis/errors";
+
+export { isRedisUnavailable };
 
 /**
  * The one error envelope of the admin API, `{error: {code, message}}`, and the
@@ -40,21 +43,6 @@ const ENGINE_STATUS: Record<EngineErrorCode, number> = {
   INVALID: 400,
   TOO_LARGE: 413,
 };
-
-/** Redis unreachable or not answering: ioredis' own error shapes. */
-export function isRedisUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: string }).code;
-  return (
-    code === "ECONNREFUSED" ||
-    code === "ECONNRESET" ||
-    code === "ETIMEDOUT" ||
-    error.name === "MaxRetriesPerRequestError" ||
-    /Connection is closed|Stream isn't writeable|connect ECONNREFUSED|Command timed out/.test(
-      error.message,
-    )
-  );
-}
 
 /** Maps any thrown value to a response; unknown errors are logged, never shown. */
 export function toErrorResponse(error: unknown): Response {

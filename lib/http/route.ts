@@ -1,6 +1,6 @@
 import "server-only";
 import { appendAudit, auditOptions, type AuditRecord } from "../audit/audit";
-import { requestUser } from "../auth/session";
+import { requestUser, type SessionUser } from "../auth/session";
 import type { Role } from "../auth/users";
 import { isQueue } from "../queues/keys";
 import { auditIdentities } from "../queues/redact";
@@ -22,8 +22,9 @@ export interface RouteContext extends Services {
 type Params = Record<string, string>;
 type Next<P> = { params: Promise<P> };
 
-async function sessionUser(request: Request): Promise<RouteContext["user"]> {
-  const user = await requestUser(request);
+/** The request's logged-in user, or 401. */
+export async function sessionUser(request: Request, services: Services): Promise<SessionUser> {
+  const user = await requestUser(request, services.redis);
   if (!user) throw new HttpError(401, "UNAUTHENTICATED", "Log in first");
   return user;
 }
@@ -46,9 +47,10 @@ export function adminRead<P extends Params>(
 ) {
   return async (request: Request, next: Next<P>): Promise<Response> => {
     try {
+      const services = await connected();
       const ctx = {
-        ...(await connected()),
-        user: await sessionUser(request),
+        ...services,
+        user: await sessionUser(request, services),
         ip: clientIp(request),
       };
       const body = await handler(request, ctx, ((await next?.params) ?? {}) as P);
@@ -80,7 +82,8 @@ export function adminMutation<P extends Params>(
     let ctx: RouteContext | undefined;
     const params = ((await next?.params) ?? {}) as P;
     try {
-      ctx = { ...(await connected()), user: await sessionUser(request), ip: clientIp(request) };
+      const services = await connected();
+      ctx = { ...services, user: await sessionUser(request, services), ip: clientIp(request) };
       if (!isSameOrigin(request))
         throw new HttpError(403, "CROSS_SITE", "Cross-site requests cannot change anything");
       if (ctx.user.role !== "admin")

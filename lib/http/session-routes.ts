@@ -1,8 +1,9 @@
 import "server-only";
-import { requestUser, type SessionUser } from "../auth/session";
+import type { SessionUser } from "../auth/session";
 import { HttpError, toErrorResponse } from "./errors";
 import { isSameOrigin } from "./request";
 import { jsonBody } from "./body";
+import { sessionUser } from "./route";
 import { connected, type Services } from "./services";
 
 /**
@@ -15,8 +16,7 @@ export function sessionAction(
   return async (request: Request): Promise<Response> => {
     try {
       const services = await connected();
-      const user = await requestUser(request);
-      if (!user) throw new HttpError(401, "UNAUTHENTICATED", "Log in first");
+      const user = await sessionUser(request, services);
       if (!isSameOrigin(request))
         throw new HttpError(403, "CROSS_SITE", "Cross-site requests cannot change anything");
       await jsonBody(request);

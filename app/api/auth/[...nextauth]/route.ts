@@ -1,11 +1,11 @@
 import NextAuth from "next-auth";
-import { authOptions } from "@/lib/auth/options";
+import { serverAuthOptions } from "@/lib/http/auth";
 import { loginResponse } from "@/lib/auth/login-response";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
 function nextAuth(request: Request, context: Context): Promise<Response> {
-  const handler = NextAuth(authOptions()) as (r: Request, c: Context) => Promise<Response>;
+  const handler = NextAuth(serverAuthOptions()) as (r: Request, c: Context) => Promise<Response>;
   return handler(request, context);
 }
 
