@@ -1,7 +1,7 @@
 import "server-only";
 import { appendAudit, auditOptions, type AuditRecord } from "../audit/audit";
 import { requestUser, type SessionUser } from "../auth/session";
-import type { Role } from "../auth/users";
+import { touchSession } from "../auth/sessions";
 import { isQueue } from "../queues/keys";
 import { auditIdentities } from "../queues/redact";
 import { jsonBody } from "./body";
@@ -15,7 +15,7 @@ import { connected, type Services } from "./services";
  * origin), maps every error to the JSON envelope, and audits mutations.
  */
 export interface RouteContext extends Services {
-  user: { name: string; role: Role };
+  user: SessionUser;
   ip: string;
 }
 
@@ -88,6 +88,8 @@ export function adminMutation<P extends Params>(
         throw new HttpError(403, "CROSS_SITE", "Cross-site requests cannot change anything");
       if (ctx.user.role !== "admin")
         throw new HttpError(403, "FORBIDDEN", "Viewers cannot change anything");
+      // A change is the user doing something: the idle timeout starts again.
+      await touchSession(ctx.redis, ctx.user.sid);
       // A JSON body is required: a cross-site HTML form cannot send one.
       const body = await jsonBody(request);
       const result = await handler(request, ctx, params, body);

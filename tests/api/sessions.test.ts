@@ -48,13 +48,17 @@ describe("sessions", () => {
   it("should sign out a dashboard that only polls after the idle timeout, and not one whose user acts", async () => {
     const polling = await app.login("admin");
     const working = await app.login("admin");
+    const changing = await app.login("admin");
     for (let i = 0; i < 6; i++) {
       await sleep(600);
       await stats(polling);
       expect(await act(working)).toBe(200);
+      const review = { cookie: changing, method: "POST", body: "{}" };
+      expect((await app.call("/api/admin/review/document", review)).status).toBe(200);
     }
     expect(await stats(polling)).toBe(401);
     expect(await stats(working)).toBe(200);
+    expect(await stats(changing)).toBe(200);
   });
 
   it("should take away a demoted or removed user's rights without a restart", async () => {
