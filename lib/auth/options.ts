@@ -3,6 +3,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getConfig, type Config } from "../config";
 import { isRedisUnavailable } from "../http/errors";
+import { safeCallbackPath } from "../http/redirect";
 import { clientIp } from "../http/request";
 import { connected } from "../http/services";
 import { deviceOf } from "./device";
@@ -153,6 +154,12 @@ export function authOptions(): NextAuthOptions {
           provider: account?.provider,
           groups: user.groups,
         };
+      },
+      // next-auth's default parses a callbackUrl with new URL() unguarded: a value
+      // such as "a b" (a query parameter or form field anyone can send) was a 500.
+      redirect({ url, baseUrl }) {
+        const local = url.startsWith(`${baseUrl}/`) ? url.slice(baseUrl.length) : url;
+        return `${baseUrl}${safeCallbackPath(local)}`;
       },
       session({ session, token }) {
         session.user = { name: token.name ?? "", email: token.email, role: token.role ?? "viewer" };
