@@ -1,6 +1,6 @@
 import { LoginForm } from "@/components/LoginForm";
 import { isOidcConfigured } from "@/lib/auth/oidc";
-import { safeCallbackPath } from "@/lib/http/redirect";
+import { safeCallbackPath } from "@/lib/auth/redirect";
 
 export const dynamic = "force-dynamic";
 

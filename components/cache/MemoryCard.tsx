@@ -21,9 +21,8 @@ function policyHint(policy: string, maxMemory: number): string {
 
 const SEGMENTS = [
   { key: "cache", label: "Cache namespaces", tone: "bg-blue-600 dark:bg-blue-400" },
-  { key: "other", label: "Other keys", tone: "bg-violet-500 dark:bg-violet-400" },
   { key: "redrive", label: "Redrive's keys (not cache)", tone: "bg-zinc-500 dark:bg-zinc-400" },
-  { key: "overhead", label: "Redis overhead", tone: "bg-zinc-200 dark:bg-zinc-700" },
+  { key: "overhead", label: "Other keys and Redis overhead", tone: "bg-zinc-200 dark:bg-zinc-700" },
 ] as const;
 
 /** Memory from INFO, and how much of it is cache, other keys, Redrive's keys and overhead. */
@@ -31,15 +30,13 @@ export function MemoryCard(props: { data: CacheOverview }) {
   const s = props.data.server;
   const cache = props.data.namespaces
     .filter((n) => n.prefix !== null)
-    .reduce((sum, n) => sum + n.estimatedBytes, 0);
-  const other = props.data.namespaces
-    .filter((n) => n.prefix === null)
-    .reduce((sum, n) => sum + n.estimatedBytes, 0);
-  const redrive = props.data.redriveKeys.estimatedBytes;
-  // MEMORY USAGE sums are estimates; the rest of used memory is Redis's own.
-  const overhead = Math.max(0, s.usedMemory - cache - other - redrive);
-  const parts = { cache, other, redrive, overhead };
-  const total = Math.max(1, cache + other + redrive + overhead);
+    .reduce((sum, n) => sum + (n.estimatedBytes ?? 0), 0);
+  const redrive = props.data.redriveKeys.estimatedBytes ?? 0;
+  // MEMORY USAGE sums are estimates; other applications' keys are not measured
+  // (a least-privilege Redis user may not read them), so they are in the rest.
+  const overhead = Math.max(0, s.usedMemory - cache - redrive);
+  const parts = { cache, redrive, overhead };
+  const total = Math.max(1, cache + redrive + overhead);
   const usedShare = s.maxMemory > 0 ? s.usedMemory / s.maxMemory : null;
   return (
     <Card title="Memory">

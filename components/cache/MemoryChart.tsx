@@ -14,11 +14,18 @@ export default function MemoryChart(props: {
   namespaces: NamespaceStats[];
   redriveKeys: NamespaceStats;
 }) {
-  const rows = [...props.namespaces, props.redriveKeys].map((n) => ({
-    name: n.label,
-    bytes: n.estimatedBytes,
-    redrive: n === props.redriveKeys,
-  }));
+  // Other applications' keys have no measured memory (null) and no bar.
+  const rows = [...props.namespaces, props.redriveKeys].flatMap((n) =>
+    n.estimatedBytes === null
+      ? []
+      : [
+          {
+            name: n.label,
+            bytes: n.estimatedBytes,
+            redrive: n === props.redriveKeys,
+          },
+        ],
+  );
   const summary = rows.map((r) => `${r.name} ${fmtBytes(r.bytes)}`).join(", ");
   return (
     <div

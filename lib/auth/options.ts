@@ -4,6 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { getConfig, type Config } from "../config";
 import type Redis from "ioredis";
 import { isRedisUnavailable } from "../redis/errors";
+import { safeCallbackPath } from "./redirect";
 import { deviceOf } from "./device";
 import { oidcProvider } from "./oidc";
 import { createSession, endSession, sessionLifetimeMs } from "./sessions";
@@ -162,6 +163,12 @@ export function authOptions(deps: AuthDeps): NextAuthOptions {
           provider: account?.provider,
           groups: user.groups,
         };
+      },
+      // next-auth's default parses a callbackUrl with new URL() unguarded: a value
+      // such as "a b" (a query parameter or form field anyone can send) was a 500.
+      redirect({ url, baseUrl }) {
+        const local = url.startsWith(`${baseUrl}/`) ? url.slice(baseUrl.length) : url;
+        return `${baseUrl}${safeCallbackPath(local)}`;
       },
       session({ session, token }) {
         session.user = { name: token.name ?? "", email: token.email, role: token.role ?? "viewer" };

@@ -123,7 +123,8 @@ interface KeySample {
   /** When it was taken, epoch seconds. */
   at: number;
   keys: string[];
-  bytes: number[];
+  /** MEMORY USAGE of each key; null for a key outside Redrive's namespaces and own keys. */
+  bytes: (number | null)[];
   /** DBSIZE when it was taken. */
   dbsize: number;
   /** Whether the time bound cut it short. */
@@ -131,10 +132,19 @@ interface KeySample {
 }
 
 /**
- * Up to CACHE_SAMPLE.keys distinct keys by SCAN, with their MEMORY USAGE, until
- * CACHE_SAMPLE.timeMs has passed.
+ * Whether the sample may read a key's memory: MEMORY USAGE is a read of the
+ * key, and a least-privilege Redis user may touch only the cache namespaces
+ * and Redrive's own keys. Other applications' keys are counted by name only.
  */
-async function takeSample(redis: Redis): Promise<KeySample> {
+function measurable(config: Config, key: string): boolean {
+  return namespaceOf(key) !== null || isRedriveKey(config, key);
+}
+
+/**
+ * Up to CACHE_SAMPLE.keys distinct keys by SCAN, with the MEMORY USAGE of those
+ * Redrive may read, until CACHE_SAMPLE.timeMs has passed.
+ */
+async function takeSample(redis: Redis, config: Config): Promise<KeySample> {
   const at = Date.now() / 1000;
   const deadline = Date.now() + CACHE_SAMPLE.timeMs;
   const dbsize = await redis.dbsize();
@@ -148,9 +158,14 @@ async function takeSample(redis: Redis): Promise<KeySample> {
     timedOut = Date.now() > deadline;
   } while (cursor !== "0" && seen.size < CACHE_SAMPLE.keys && !timedOut);
   const keys = [...seen];
-  const bytes: number[] = [];
+  const bytes: (number | null)[] = [];
   for (let i = 0; i < keys.length && !timedOut; i += CHUNK) {
-    bytes.push(...(await memoryOf(redis, keys.slice(i, i + CHUNK))));
+    const chunk = keys.slice(i, i + CHUNK);
+    const measured = await memoryOf(
+      redis,
+      chunk.filter((k) => measurable(config, k)),
+    );
+    bytes.push(...chunk.map((k) => (measurable(config, k) ? measured.shift()! : null)));
     timedOut = Date.now() > deadline && bytes.length < keys.length;
   }
   // Keys whose memory was not measured in time are left out of the sample.
@@ -158,6 +173,7 @@ async function takeSample(redis: Redis): Promise<KeySample> {
 }
 
 async function memoryOf(redis: Redis, keys: string[]): Promise<number[]> {
+  if (keys.length === 0) return [];
   const pipeline = redis.pipeline();
   for (const k of keys) pipeline.memory("USAGE", k);
   const results = (await pipeline.exec()) ?? [];
@@ -171,12 +187,12 @@ const sampling = new WeakMap<Redis, { last?: KeySample; running?: Promise<KeySam
  * The last sample when it is fresh enough, else a new one; concurrent callers
  * share one run (single flight), so N open pages cost one sample per interval.
  */
-function currentSample(redis: Redis, maxAgeSeconds: number): Promise<KeySample> {
+function currentSample(redis: Redis, config: Config, maxAgeSeconds: number): Promise<KeySample> {
   let state = sampling.get(redis);
   if (!state) sampling.set(redis, (state = {}));
   const s = state;
   if (s.last && Date.now() / 1000 - s.last.at < maxAgeSeconds) return Promise.resolve(s.last);
-  s.running ??= takeSample(redis)
+  s.running ??= takeSample(redis, config)
     .then((sample) => (s.last = sample))
     .finally(() => (s.running = undefined));
   return s.running;
@@ -203,23 +219,25 @@ export async function inspectCache(
   const [server, counters, taken] = await Promise.all([
     serverStats(redis),
     readCounters(redis),
-    currentSample(redis, options.maxAgeSeconds ?? CACHE_SAMPLE.maxAgeSeconds),
+    currentSample(redis, config, options.maxAgeSeconds ?? CACHE_SAMPLE.maxAgeSeconds),
   ]);
   const { keys: sample, bytes, dbsize } = taken;
   const scale = sample.length > 0 ? Math.max(1, dbsize / sample.length) : 1;
-  const buckets = new Map<Bucket, { keys: number; bytes: number }>();
+  const buckets = new Map<Bucket, { keys: number; bytes: number | null }>();
   const top: TopKey[] = [];
   sample.forEach((key, i) => {
     const bucket = bucketOf(config, key);
-    const b = buckets.get(bucket) ?? { keys: 0, bytes: 0 };
+    const size = bytes[i] ?? null;
+    const b = buckets.get(bucket) ?? { keys: 0, bytes: size === null ? null : 0 };
     b.keys++;
-    b.bytes += bytes[i]!;
+    if (b.bytes !== null && size !== null) b.bytes += size;
     buckets.set(bucket, b);
-    if (bucket !== "redrive") top.push({ key, namespace: bucket, bytes: bytes[i]! });
+    if (bucket !== "redrive" && size !== null) top.push({ key, namespace: bucket, bytes: size });
   });
   top.sort((x, y) => y.bytes - x.bytes);
   const row = (name: Bucket, label: string, ttl: number | null): NamespaceStats => {
-    const b = buckets.get(name) ?? { keys: 0, bytes: 0 };
+    // Other applications' keys are counted, their memory not read: null.
+    const b = buckets.get(name) ?? { keys: 0, bytes: name === OTHER ? null : 0 };
     const c = counters[name] ?? { hits: 0, misses: 0 };
     return {
       namespace: name,
@@ -227,7 +245,7 @@ export async function inspectCache(
       prefix: Object.hasOwn(NAMESPACES, name) ? NAMESPACES[name as Namespace].prefix : null,
       ttlSeconds: ttl,
       estimatedKeys: Math.round(b.keys * scale),
-      estimatedBytes: Math.round(b.bytes * scale),
+      estimatedBytes: b.bytes === null ? null : Math.round(b.bytes * scale),
       hits: c.hits,
       misses: c.misses,
       hitRate: rate(c.hits, c.misses),

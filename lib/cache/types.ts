@@ -29,7 +29,11 @@ export interface NamespaceStats {
   ttlSeconds: number | null;
   /** Extrapolated from the SCAN sample (exact when the sample covered every key). */
   estimatedKeys: number;
-  estimatedBytes: number;
+  /**
+   * null for the keys outside every namespace and Redrive's own: their memory
+   * is not read, since a least-privilege Redis user may not read them.
+   */
+  estimatedBytes: number | null;
   /** Shared counters (redrive:cache:stats) since they were created. */
   hits: number;
   misses: number;

@@ -56,3 +56,18 @@ export async function jsonBody(request: Request, maxBytes = JSON_BODY_MAX_BYTES)
     throw new HttpError(400, "INVALID_JSON", "The body is not valid JSON");
   }
 }
+
+/**
+ * Whether a body next-auth would parse as JSON (its test: the Content-Type
+ * contains application/json) is not a JSON object: next-auth parses it
+ * unguarded and reads fields of it, so such a body would be a 500 there.
+ */
+export async function notJsonObject(request: Request): Promise<boolean> {
+  if (!request.headers.get("content-type")?.includes("application/json")) return false;
+  try {
+    const value = JSON.parse(await request.clone().text()) as unknown;
+    return typeof value !== "object" || value === null || Array.isArray(value);
+  } catch {
+    return true;
+  }
+}

@@ -14,6 +14,9 @@ import { clientAddress, peerIsTrusted, type TrustPolicy } from "./client-address
  * - forwarded host and protocol dropped unless the peer is a trusted proxy;
  * - request bodies bounded by their declared length before a byte is read
  *   (413), and bodies of unknown length refused (411);
+ * - paths with a malformed percent escape or an escaped dot segment refused
+ *   (400): Next's router answers the first with a bare 500, and decodes
+ *   `%2e%2e` into `..` and resolves it, reaching a route the path does not name;
  * - security headers on every response, with a fresh CSP nonce that Next puts
  *   on its own scripts.
  */
@@ -46,7 +49,7 @@ export function front(next: Handler, options: FrontOptions): Handler {
   return (req, res) => {
     const nonce = randomBytes(16).toString("base64");
     setSecurityHeaders(res, nonce, options.https);
-    const refused = bodyProblem(req);
+    const refused = pathProblem(req) ?? bodyProblem(req);
     if (refused) return refuse(res, ...refused);
     trustForwarding(req, options.trust);
     // Next reads the nonce for its scripts from the request's policy header.
@@ -70,6 +73,20 @@ function trustForwarding(req: IncomingMessage, trust: TrustPolicy): void {
 
 function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(",") : value;
+}
+
+function pathProblem(req: IncomingMessage): [number, string, string] | null {
+  const path = (req.url ?? "/").split("?", 1)[0]!;
+  let segments: string[];
+  try {
+    segments = path.split("/").map((s) => decodeURIComponent(s));
+  } catch {
+    return [400, "INVALID_PATH", "The path has a malformed percent escape"];
+  }
+  if (segments.some((s) => s === "." || s === "..")) {
+    return [400, "INVALID_PATH", "The path has a dot segment"];
+  }
+  return null;
 }
 
 function bodyProblem(req: IncomingMessage): [number, string, string] | null {

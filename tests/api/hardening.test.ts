@@ -114,6 +114,95 @@ describe("request bodies", () => {
   });
 });
 
+/** A GET of a path exactly as written (no URL parsing, so no dot-segment resolution). */
+function rawGet(
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; text: string }> {
+  const { hostname, port } = new URL(app.url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ hostname, port, path, headers }, (res) => {
+      let text = "";
+      res.on("data", (d: Buffer) => (text += d.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("request paths", () => {
+  it("should answer 400 in the API's envelope when a path has a malformed percent escape", async () => {
+    const cookie = await app.login("admin");
+    for (const path of [
+      "/api/admin/dlq/%zz",
+      "/api/admin/dlq/%/message/0?identity=id:x",
+      "/api/admin/retry/%E0%A4%A",
+      "/queues/%zz",
+      "/api/admin/dlq/%2e%2e/delete",
+      "/api/admin/dlq/%2E/purge",
+    ]) {
+      // Sent as written: fetch would resolve %2e%2e itself.
+      const res = await rawGet(path, { cookie });
+      expect(res.status, path).toBe(400);
+      expect(JSON.parse(res.text), path).toMatchObject({ error: { code: "INVALID_PATH" } });
+    }
+    // An escape that decodes is still the route's to judge.
+    expect((await app.call("/api/admin/dlq/%64ocument", { cookie })).status).toBe(200);
+  });
+});
+
+describe("unknown API paths and malformed login bodies", () => {
+  it("should answer 404 in the API's envelope when no API route has the path", async () => {
+    const cookie = await app.login("admin");
+    for (const [path, method] of [
+      ["/api/admin/nothing", "GET"],
+      ["/api/nothing", "DELETE"],
+      ["/api/admin/dlq/document/nothing", "POST"],
+    ] as const) {
+      const res = await app.call(path, {
+        cookie,
+        method,
+        body: method === "GET" ? undefined : "{}",
+      });
+      expect(res.status, path).toBe(404);
+      expect(await res.json(), path).toMatchObject({ error: { code: "NOT_FOUND" } });
+    }
+  });
+
+  it("should answer a malformed callbackUrl and a GET of the credentials callback without a 500", async () => {
+    const session = await fetch(`${app.url}/api/auth/signin?callbackUrl=a%20b`, {
+      redirect: "manual",
+    });
+    expect(session.status).toBeLessThan(500);
+    const form = await fetch(`${app.url}/api/auth/session`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "callbackUrl=%2Co_lle+",
+    });
+    expect(form.status).toBeLessThan(500);
+    const callback = await fetch(`${app.url}/api/auth/callback/credentials`, {
+      redirect: "manual",
+    });
+    expect(callback.status).toBe(405);
+    expect(await callback.json()).toMatchObject({ error: { code: "METHOD_NOT_ALLOWED" } });
+  });
+
+  it("should answer 400 when a next-auth POST declares JSON but is not a JSON object", async () => {
+    for (const path of ["/api/auth/session", "/api/auth/callback/credentials", "/api/auth/csrf"]) {
+      for (const body of ["{", "csrfToken=x", "null", "[1]", '"x"']) {
+        const res = await fetch(`${app.url}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        });
+        expect(res.status, `${path} ${body}`).toBe(400);
+        expect(await res.json()).toMatchObject({ error: { code: "INVALID_JSON" } });
+      }
+    }
+  });
+});
+
 describe("hostile DLQ text", () => {
   it("should group an error message built to backtrack without stalling the server", async () => {
     const cookie = await app.login("viewer");

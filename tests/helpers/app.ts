@@ -27,12 +27,20 @@ export interface AppFixture {
   output(): string;
 }
 
-export function useApp(env: Record<string, string> = {}): AppFixture {
+export interface AppOptions {
+  /** Runs against the fresh redis-server before the dashboard starts (ACL users, say). */
+  beforeStart?: (server: EmbeddedRedis) => Promise<void>;
+  /** The REDIS_URL the dashboard gets, if not the server's own (a restricted user's, say). */
+  redisUrl?: (server: EmbeddedRedis) => string;
+}
+
+export function useApp(env: Record<string, string> = {}, options: AppOptions = {}): AppFixture {
   const fixture = {} as AppFixture;
   let child: ChildProcess;
   let output = "";
   beforeAll(async () => {
     fixture.server = await startEmbeddedRedis();
+    await options.beforeStart?.(fixture.server);
     const port = await freePort();
     fixture.url = `http://127.0.0.1:${port}`;
     const hash = await hashPassword(PASSWORD);
@@ -41,7 +49,7 @@ export function useApp(env: Record<string, string> = {}): AppFixture {
         ...process.env,
         NODE_ENV: "production",
         NEXT_TELEMETRY_DISABLED: "1",
-        REDIS_URL: fixture.server.url,
+        REDIS_URL: options.redisUrl?.(fixture.server) ?? fixture.server.url,
         NEXTAUTH_URL: fixture.url,
         NEXTAUTH_SECRET: "test-secret-test-secret-test-secret",
         REDRIVE_USERS: `admin:admin:${hash},viewer:viewer:${hash}`,

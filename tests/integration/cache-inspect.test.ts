@@ -1,3 +1,4 @@
+import Redis from "ioredis";
 import { describe, expect, it } from "vitest";
 import { clearCache, inspectCache, parseInfo, serverStats } from "@/lib/cache/inspect";
 import { testConfig, useRedis } from "../helpers/redis";
@@ -73,6 +74,42 @@ describe("inspectCache", () => {
     await inspectCache(r.redis, r.config, { maxAgeSeconds: 0 });
     // One read, whatever the number of keys: the shared counters hash (absent here: a miss).
     expect(await hitsAndMisses()).toEqual([hits, misses! + 1]);
+  });
+});
+
+describe("inspectCache as a least-privilege Redis user", () => {
+  it("should count other applications' keys without reading them when sampling", async () => {
+    // A user that may touch only this configuration's keys: every other key read is an ACL LOG entry.
+    await r.redis.call(
+      "ACL",
+      "SETUSER",
+      "cache-page",
+      "reset",
+      "on",
+      ">pw",
+      "~user:*",
+      "~user:dlq",
+      "~redrive:*",
+      "+@all",
+      "-@dangerous",
+      "+info",
+    );
+    await r.redis.call("ACL", "LOG", "RESET");
+    await r.redis.set("user:1", "x".repeat(1000));
+    await r.redis.set("other:secret", "x".repeat(100_000));
+    await r.redis.lpush("app_queue", "m");
+    const client = new Redis(`redis://cache-page:pw@127.0.0.1:${r.server.port}`);
+    try {
+      const overview = await inspectCache(client, r.config, { maxAgeSeconds: 0 });
+      expect(await r.redis.call("ACL", "LOG")).toEqual([]);
+      const by = Object.fromEntries(overview.namespaces.map((n) => [n.namespace, n]));
+      expect(by.other).toMatchObject({ estimatedKeys: 2, estimatedBytes: null });
+      expect(by.user!.estimatedBytes).toBeGreaterThan(1000);
+      expect(overview.topKeys.map((k) => k.key)).toEqual(["user:1"]);
+    } finally {
+      client.disconnect();
+      await r.redis.call("ACL", "DELUSER", "cache-page");
+    }
   });
 });
 

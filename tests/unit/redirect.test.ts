@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeCallbackPath } from "@/lib/http/redirect";
+import { safeCallbackPath } from "@/lib/auth/redirect";
 
 describe("safeCallbackPath", () => {
   it("should keep a path of this site with its query and fragment", () => {
