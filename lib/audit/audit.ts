@@ -2,7 +2,7 @@ import type Redis from "ioredis";
 import type { Config } from "../config";
 import { logLine } from "../worker/log";
 import { DENIALS_KEY, recordDenial } from "./denied";
-import { runAuditScript } from "./scripts";
+import { runScript } from "../redis/scripts";
 
 /**
  * The audit log. Every mutation is first written as one JSON log line: those
@@ -106,11 +106,12 @@ export async function appendAudit(
   ];
   buffer.redriveAuditPending = [];
   try {
-    const ids = (await runAuditScript(redis, "redriveAuditAppend", AUDIT_KEY, [
-      options.maxEntries,
-      options.retentionDays * 86_400_000,
-      ...batch.map((p) => p.json),
-    ])) as string[];
+    const ids = (await runScript(
+      redis,
+      "appendAudit",
+      [AUDIT_KEY],
+      [options.maxEntries, options.retentionDays * 86_400_000, ...batch.map((p) => p.json)],
+    )) as string[];
     return ids.at(-1) ?? "";
   } catch (error) {
     // Others may have failed meanwhile: keep the oldest first, and the newest if it overflows.

@@ -1,7 +1,7 @@
 import type Redis from "ioredis";
 import { logLine } from "../worker/log";
 import type { AuditOptions, AuditRecord } from "./audit";
-import { runAuditScript } from "./scripts";
+import { runScript } from "../redis/scripts";
 
 /**
  * Denied mutations (a viewer's 403s, an admin's cross-site attempts), kept
@@ -46,18 +46,19 @@ export async function recordDenial(
   const minute = Math.floor(now / MINUTE_MS);
   const retentionSeconds = Math.round(options.deniedRetentionDays * 86_400);
   try {
-    const [count, overflow] = (await runAuditScript(
+    const [count, overflow] = (await runScript(
       redis,
-      "redriveAuditCountDenial",
-      `${DENIED_KEY_PREFIX}${minute}`,
+      "countDenial",
+      [`${DENIED_KEY_PREFIX}${minute}`],
       [JSON.stringify([record.user, record.action]), DENIED_FIELDS_MAX, retentionSeconds],
     )) as [number, number];
     if (overflow || count > DENIED_SAMPLES) return "";
-    const ids = (await runAuditScript(redis, "redriveAuditAppend", DENIALS_KEY, [
-      SAMPLES_MAX,
-      retentionSeconds * 1000,
-      JSON.stringify({ ...record, at: now / 1000 }),
-    ])) as string[];
+    const ids = (await runScript(
+      redis,
+      "appendAudit",
+      [DENIALS_KEY],
+      [SAMPLES_MAX, retentionSeconds * 1000, JSON.stringify({ ...record, at: now / 1000 })],
+    )) as string[];
     return ids[0] ?? "";
   } catch (error) {
     logLine("error", "audit denied write failed", {

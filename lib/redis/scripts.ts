@@ -31,7 +31,9 @@ export type ScriptName =
   | "pushSample"
   | "loginAttempt"
   | "updateSession"
-  | "readRange";
+  | "readRange"
+  | "appendAudit"
+  | "countDenial";
 
 interface ScriptDef {
   name: ScriptName;
