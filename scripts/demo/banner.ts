@@ -42,7 +42,7 @@ export function banner(info: BannerInfo): string {
     `               metrics sampled every ${config.METRICS_SAMPLE_SECONDS} s)`,
     `             traffic simulator: producers and consumers for ${config.QUEUES.join(", ")}`,
     `               (~${Math.round(rate)} msg/s with waves, bursts and incidents), an app reading through the cache`,
-    `             dashboard: next start (production build), pid ${info.dashboardPid}`,
+    `             dashboard: npm start (the production build behind its front layer), pid ${info.dashboardPid}`,
     `             an on-call "${info.users[0]!.name}" who requeues or deletes a DLQ message every ~30 s (audited)`,
     "",
     "  Stop       Ctrl-C stops everything the demo started",
