@@ -13,7 +13,8 @@ import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
-import { tsImport } from "tsx/esm/api";
+import { parseTrustPolicy, TrustPolicyError } from "../lib/http/client-address.mjs";
+import { front } from "../lib/http/front.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -22,27 +23,27 @@ function option(args, short, long) {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
+/** REDRIVE_TRUSTED_PROXIES, parsed as lib/config.ts does; a bad value stops the server. */
+function trustPolicy(text) {
+  try {
+    return parseTrustPolicy(text);
+  } catch (error) {
+    if (!(error instanceof TrustPolicyError)) throw error;
+    process.stderr.write(`Redrive cannot start:\n  - REDRIVE_TRUSTED_PROXIES: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const port = Number(option(args, "-p", "--port") ?? process.env.PORT ?? 3000);
   const hostname = option(args, "-H", "--hostname") ?? process.env.HOSTNAME;
-  const { getConfig, ConfigError } = await tsImport("../lib/config.ts", import.meta.url);
-  const { front } = await tsImport("../lib/http/front.ts", import.meta.url);
-  let config;
-  try {
-    config = getConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`Redrive cannot start:\n${error.message}\n`);
-    process.exit(1);
-  }
-  const https = config.NEXTAUTH_URL?.startsWith("https://") ?? false;
+  const trust = trustPolicy(process.env.REDRIVE_TRUSTED_PROXIES);
+  // The rest of the environment is validated by the app itself as it starts (lib/config.ts).
+  const https = process.env.NEXTAUTH_URL?.startsWith("https://") ?? false;
   // The handler is installed before Next starts, so that instrumentation sees the front layer.
   let handle = null;
-  const frontHandler = front((req, res) => handle(req, res), {
-    trust: config.REDRIVE_TRUSTED_PROXIES,
-    https,
-  });
+  const frontHandler = front((req, res) => handle(req, res), { trust, https });
   const app = next({ dev: false, dir: ROOT, hostname, port });
   await app.prepare();
   handle = app.getRequestHandler();

@@ -1,3 +1,4 @@
+import { API_BODY_MAX_BYTES } from "./front.mjs";
 import { HttpError } from "./errors";
 
 /**
@@ -6,7 +7,7 @@ import { HttpError } from "./errors";
  * the limit; this stops one that says nothing or lies, and is the only bound
  * where the front layer does not run (next dev).
  */
-export const JSON_BODY_MAX_BYTES = 1_000_000;
+export const JSON_BODY_MAX_BYTES = API_BODY_MAX_BYTES;
 
 /** Whether a Content-Type header names JSON: the media type itself, parameters aside. */
 export function isJsonContentType(header: string | null): boolean {

@@ -1,4 +1,4 @@
-import { behindFront, CLIENT_ADDRESS_HEADER } from "./front";
+import { behindFront, CLIENT_ADDRESS_HEADER } from "./front.mjs";
 
 /**
  * Facts about a request that guards need. The client address is the one the

@@ -1,7 +1,7 @@
 import "server-only";
 import { exitOnStartupProblems } from "../auth/startup";
 import type { Config } from "../config";
-import { behindFront } from "./front";
+import { behindFront } from "./front.mjs";
 
 /**
  * The server's start-up check: the auth requirements, and in production the

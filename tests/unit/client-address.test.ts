@@ -4,7 +4,7 @@ import {
   normalizeAddress,
   parseTrustPolicy,
   peerIsTrusted,
-} from "@/lib/http/client-address";
+} from "@/lib/http/client-address.mjs";
 
 const none = parseTrustPolicy(undefined);
 

@@ -1,3 +1,4 @@
+// @ts-check
 import { BlockList, isIP } from "node:net";
 
 /**
@@ -14,15 +15,19 @@ import { BlockList, isIP } from "node:net";
  *   every trusted address at the right end is skipped; the first one that is
  *   not trusted is the client.
  *
- * Framework-free: the config validates the policy with it and the HTTP front
- * layer (scripts/server.ts) applies it to every request.
+ * Plain JavaScript (type-checked through JSDoc): the HTTP server
+ * (scripts/server.mjs) loads it before Next.js starts, without a TypeScript
+ * loader, and the config validates the variable with the same parser.
  */
-export type TrustPolicy =
-  | { kind: "none" }
-  | { kind: "hops"; hops: number }
-  | { kind: "list"; list: BlockList; source: string };
 
-const NAMED: Record<string, [string, number][]> = {
+/**
+ * @typedef {{ kind: "none" }
+ *   | { kind: "hops"; hops: number }
+ *   | { kind: "list"; list: BlockList; source: string }} TrustPolicy
+ */
+
+/** @type {Record<string, [string, number][]>} */
+const NAMED = {
   loopback: [
     ["127.0.0.0", 8],
     ["::1", 128],
@@ -45,8 +50,12 @@ const MAX_HEADER_CHARS = 4096;
 
 export class TrustPolicyError extends Error {}
 
-/** Parses REDRIVE_TRUSTED_PROXIES; throws TrustPolicyError naming the bad entry. */
-export function parseTrustPolicy(text: string | undefined): TrustPolicy {
+/**
+ * Parses REDRIVE_TRUSTED_PROXIES; throws TrustPolicyError naming the bad entry.
+ * @param {string | undefined} text
+ * @returns {TrustPolicy}
+ */
+export function parseTrustPolicy(text) {
   const value = (text ?? "").trim();
   if (value === "" || value === "0" || value === "none") return { kind: "none" };
   if (/^\d+$/.test(value)) {
@@ -59,7 +68,11 @@ export function parseTrustPolicy(text: string | undefined): TrustPolicy {
   return { kind: "list", list, source: value };
 }
 
-function addEntry(list: BlockList, entry: string): void {
+/**
+ * @param {BlockList} list
+ * @param {string} entry
+ */
+function addEntry(list, entry) {
   const named = NAMED[entry.toLowerCase()];
   if (named) {
     for (const [net, prefix] of named) list.addSubnet(net, prefix, familyOf(net));
@@ -85,19 +98,27 @@ function addEntry(list: BlockList, entry: string): void {
   list.addSubnet(address, prefix, familyOf(address));
 }
 
-function familyOf(address: string): "ipv4" | "ipv6" {
+/**
+ * @param {string} address
+ * @returns {"ipv4" | "ipv6"}
+ */
+function familyOf(address) {
   return isIP(address) === 6 ? "ipv6" : "ipv4";
 }
 
-/** An address as written in a header or by the socket, in plain form, or null when it is none. */
-export function normalizeAddress(raw: string): string | null {
+/**
+ * An address as written in a header or by the socket, in plain form, or null when it is none.
+ * @param {string} raw
+ * @returns {string | null}
+ */
+export function normalizeAddress(raw) {
   let a = raw.trim();
   if (a.startsWith("[")) {
     const end = a.indexOf("]");
     if (end < 0) return null;
     a = a.slice(1, end);
   } else if (a.indexOf(":") === a.lastIndexOf(":") && a.includes(".")) {
-    a = a.split(":")[0]!; // 192.0.2.1:8080
+    a = a.split(":")[0] ?? ""; // 192.0.2.1:8080
   }
   if (a.toLowerCase().startsWith("::ffff:") && isIP(a.slice(7)) === 4) a = a.slice(7);
   return isIP(a) ? a.toLowerCase() : null;
@@ -106,12 +127,12 @@ export function normalizeAddress(raw: string): string | null {
 /**
  * The client address of a request from `peer` (the socket's remote address)
  * carrying `forwardedFor` (the X-Forwarded-For header, possibly absent).
+ * @param {TrustPolicy} policy
+ * @param {string | undefined} peer
+ * @param {string | undefined} forwardedFor
+ * @returns {string}
  */
-export function clientAddress(
-  policy: TrustPolicy,
-  peer: string | undefined,
-  forwardedFor: string | undefined,
-): string {
+export function clientAddress(policy, peer, forwardedFor) {
   const self = normalizeAddress(peer ?? "") ?? "unknown";
   if (policy.kind === "none" || !forwardedFor) return self;
   const chain = forwardedHops(forwardedFor);
@@ -120,29 +141,47 @@ export function clientAddress(
     return pickValid(chain, Math.max(0, chain.length - 1 - policy.hops));
   }
   let i = chain.length - 1;
-  while (i > 0 && isTrusted(policy.list, chain[i]!)) i--;
+  while (i > 0 && isTrusted(policy.list, chain[i] ?? "")) i--;
   return pickValid(chain, i);
 }
 
-/** Whether the TCP peer is a proxy whose forwarded headers may be believed. */
-export function peerIsTrusted(policy: TrustPolicy, peer: string | undefined): boolean {
+/**
+ * Whether the TCP peer is a proxy whose forwarded headers may be believed.
+ * @param {TrustPolicy} policy
+ * @param {string | undefined} peer
+ * @returns {boolean}
+ */
+export function peerIsTrusted(policy, peer) {
   if (policy.kind === "none") return false;
   if (policy.kind === "hops") return policy.hops > 0;
   const self = normalizeAddress(peer ?? "");
   return self !== null && isTrusted(policy.list, self);
 }
 
-function forwardedHops(header: string): string[] {
+/**
+ * @param {string} header
+ * @returns {string[]}
+ */
+function forwardedHops(header) {
   const hops = header.slice(-MAX_HEADER_CHARS).split(",");
   return hops.slice(-MAX_HOPS).map((h) => normalizeAddress(h) ?? "");
 }
 
-function isTrusted(list: BlockList, address: string): boolean {
+/**
+ * @param {BlockList} list
+ * @param {string} address
+ */
+function isTrusted(list, address) {
   return address !== "" && list.check(address, familyOf(address));
 }
 
-/** chain[i] when it is an address; a forged value that is not falls to the nearest valid one on its right. */
-function pickValid(chain: string[], i: number): string {
-  for (let j = i; j < chain.length; j++) if (chain[j]) return chain[j]!;
+/**
+ * chain[i] when it is an address; a forged value that is not falls to the nearest valid one on its right.
+ * @param {string[]} chain
+ * @param {number} i
+ * @returns {string}
+ */
+function pickValid(chain, i) {
+  for (let j = i; j < chain.length; j++) if (chain[j]) return chain[j] ?? "unknown";
   return "unknown";
 }

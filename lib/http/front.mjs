@@ -1,12 +1,11 @@
+// @ts-check
 import { randomBytes } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { JSON_BODY_MAX_BYTES } from "./body";
-import { clientAddress, peerIsTrusted, type TrustPolicy } from "./client-address";
+import { clientAddress, peerIsTrusted } from "./client-address.mjs";
 
 /**
- * The HTTP layer in front of Next.js's request handler (scripts/server.ts runs
- * it for `npm start`). It does what only the server that owns the socket can
- * do, before any of Next's code reads the request:
+ * The HTTP layer in front of Next.js's request handler (scripts/server.mjs
+ * runs it for `npm start`). It does what only the server that owns the socket
+ * can do, before any of Next's code reads the request:
  *
  * - the client address, from the socket and REDRIVE_TRUSTED_PROXIES, in a
  *   header no client can set (a route handler never sees the socket, and Next
@@ -19,38 +18,51 @@ import { clientAddress, peerIsTrusted, type TrustPolicy } from "./client-address
  *   `%2e%2e` into `..` and resolves it, reaching a route the path does not name;
  * - security headers on every response, with a fresh CSP nonce that Next puts
  *   on its own scripts.
+ *
+ * Plain JavaScript (type-checked through JSDoc), so that the server loads it
+ * without a TypeScript loader resident in the dashboard process.
+ *
+ * @typedef {import("node:http").IncomingMessage} IncomingMessage
+ * @typedef {import("node:http").ServerResponse} ServerResponse
+ * @typedef {import("./client-address.mjs").TrustPolicy} TrustPolicy
+ * @typedef {(req: IncomingMessage, res: ServerResponse) => Promise<void> | void} Handler
+ * @typedef {{ trust: TrustPolicy; https: boolean }} FrontOptions
+ *   `https`: the public URL is https, so send HSTS and upgrade insecure requests.
  */
 export const CLIENT_ADDRESS_HEADER = "x-redrive-client-address";
 
-/** The most a request body may declare, by path prefix (first match wins). */
-export const BODY_LIMITS: readonly [prefix: string, bytes: number][] = [
+/** The most an admin API request body may be, in bytes. */
+export const API_BODY_MAX_BYTES = 1_000_000;
+
+/** @type {readonly [prefix: string, bytes: number][]} The most a request body may declare, by path prefix (first match wins). */
+export const BODY_LIMITS = [
   ["/api/auth/", 16 * 1024],
-  ["/api/", JSON_BODY_MAX_BYTES],
+  ["/api/", API_BODY_MAX_BYTES],
   ["/", 16 * 1024],
 ];
 
-export interface FrontOptions {
-  trust: TrustPolicy;
-  /** The public URL is https: send HSTS and upgrade insecure requests. */
-  https: boolean;
-}
-
 const FRONT = Symbol.for("redrive.front");
 
-/** Whether this process serves requests through the front layer (so its headers can be believed). */
-export function behindFront(): boolean {
-  return (globalThis as Record<symbol, unknown>)[FRONT] === true;
+/**
+ * Whether this process serves requests through the front layer (so its headers can be believed).
+ * @returns {boolean}
+ */
+export function behindFront() {
+  return /** @type {Record<symbol, unknown>} */ (globalThis)[FRONT] === true;
 }
 
-export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
-
-export function front(next: Handler, options: FrontOptions): Handler {
-  (globalThis as Record<symbol, unknown>)[FRONT] = true;
+/**
+ * @param {Handler} next
+ * @param {FrontOptions} options
+ * @returns {Handler}
+ */
+export function front(next, options) {
+  /** @type {Record<symbol, unknown>} */ (globalThis)[FRONT] = true;
   return (req, res) => {
     const nonce = randomBytes(16).toString("base64");
     setSecurityHeaders(res, nonce, options.https);
     const refused = pathProblem(req) ?? bodyProblem(req);
-    if (refused) return refuse(res, ...refused);
+    if (refused) return refuse(res, refused);
     trustForwarding(req, options.trust);
     // Next reads the nonce for its scripts from the request's policy header.
     req.headers["content-security-policy"] = pagePolicy(nonce, options.https);
@@ -58,7 +70,11 @@ export function front(next: Handler, options: FrontOptions): Handler {
   };
 }
 
-function trustForwarding(req: IncomingMessage, trust: TrustPolicy): void {
+/**
+ * @param {IncomingMessage} req
+ * @param {TrustPolicy} trust
+ */
+function trustForwarding(req, trust) {
   for (const name of Object.keys(req.headers)) {
     if (name.startsWith("x-redrive-")) delete req.headers[name];
   }
@@ -71,13 +87,23 @@ function trustForwarding(req: IncomingMessage, trust: TrustPolicy): void {
   }
 }
 
-function headerText(value: string | string[] | undefined): string | undefined {
+/**
+ * @param {string | string[] | undefined} value
+ * @returns {string | undefined}
+ */
+function headerText(value) {
   return Array.isArray(value) ? value.join(",") : value;
 }
 
-function pathProblem(req: IncomingMessage): [number, string, string] | null {
-  const path = (req.url ?? "/").split("?", 1)[0]!;
-  let segments: string[];
+/** @typedef {[status: number, code: string, message: string]} Refusal */
+
+/**
+ * @param {IncomingMessage} req
+ * @returns {Refusal | null}
+ */
+function pathProblem(req) {
+  const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
+  let segments;
   try {
     segments = path.split("/").map((s) => decodeURIComponent(s));
   } catch {
@@ -89,8 +115,13 @@ function pathProblem(req: IncomingMessage): [number, string, string] | null {
   return null;
 }
 
-function bodyProblem(req: IncomingMessage): [number, string, string] | null {
-  const limit = BODY_LIMITS.find(([prefix]) => (req.url ?? "/").startsWith(prefix))![1];
+/**
+ * @param {IncomingMessage} req
+ * @returns {Refusal | null}
+ */
+function bodyProblem(req) {
+  const url = req.url ?? "/";
+  const limit = (BODY_LIMITS.find(([prefix]) => url.startsWith(prefix)) ?? ["", 0])[1];
   const declared = req.headers["content-length"];
   if (declared === undefined) {
     return req.headers["transfer-encoding"]
@@ -103,7 +134,11 @@ function bodyProblem(req: IncomingMessage): [number, string, string] | null {
   return null;
 }
 
-function refuse(res: ServerResponse, status: number, code: string, message: string): void {
+/**
+ * @param {ServerResponse} res
+ * @param {Refusal} refusal
+ */
+function refuse(res, [status, code, message]) {
   res.statusCode = status;
   res.setHeader("content-type", "application/json");
   // The unread body is not drained: the connection closes after the answer.
@@ -115,8 +150,11 @@ function refuse(res: ServerResponse, status: number, code: string, message: stri
  * Scripts run only with this response's nonce (and what they load, through
  * 'strict-dynamic'); nothing may frame the dashboard, so a click on "requeue"
  * is always the admin's own.
+ * @param {string} nonce
+ * @param {boolean} https
+ * @returns {string}
  */
-export function pagePolicy(nonce: string, https: boolean): string {
+export function pagePolicy(nonce, https) {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
@@ -134,7 +172,12 @@ export function pagePolicy(nonce: string, https: boolean): string {
   ].join("; ");
 }
 
-function setSecurityHeaders(res: ServerResponse, nonce: string, https: boolean): void {
+/**
+ * @param {ServerResponse} res
+ * @param {string} nonce
+ * @param {boolean} https
+ */
+function setSecurityHeaders(res, nonce, https) {
   res.setHeader("content-security-policy", pagePolicy(nonce, https));
   res.setHeader("x-frame-options", "DENY");
   res.setHeader("x-content-type-options", "nosniff");
