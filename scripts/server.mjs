@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The production HTTP server (started by `npm start` through scripts/start.mjs):
- * Next.js's request handler behind Redrive's front layer (lib/http/front.ts),
+ * Next.js's request handler behind Redrive's front layer (lib/http/front.mjs),
  * which owns the socket and so is the one place that knows the client's
  * address, can refuse an oversized body before it is read, and sets the
  * security headers of every response.
