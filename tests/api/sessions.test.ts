@@ -92,6 +92,26 @@ describe("sessions", () => {
     expect(await stats(await app.login("admin"))).toBe(200);
   });
 
+  it("should let an admin end another user's sessions, audited, and not a viewer", async () => {
+    const admin = await app.login("admin");
+    const viewer = await app.login("viewer");
+    const end = (cookie: string, user: string) =>
+      app.call("/api/admin/sessions/end", {
+        cookie,
+        method: "POST",
+        body: JSON.stringify({ user }),
+      });
+    expect((await end(viewer, "admin")).status).toBe(403);
+    expect((await end(admin, "viewer")).status).toBe(200);
+    await sleep(700);
+    expect(await stats(viewer)).toBe(401);
+    expect(await stats(admin)).toBe(200);
+    const audit = (await (await app.call("/api/admin/audit", { cookie: admin })).json()) as {
+      entries: { action: string; detail?: string }[];
+    };
+    expect(audit.entries[0]).toMatchObject({ action: "end sessions", detail: "user viewer" });
+  });
+
   it("should keep a read-only display session without activity and refuse its changes", async () => {
     const res = await postCredentials(app.url, "admin", PASSWORD, { fields: { display: "true" } });
     const cookie = cookiesOf(res).find((c) => c.includes("session-token="))!;
