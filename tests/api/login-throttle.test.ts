@@ -121,4 +121,24 @@ describe("login throttle", () => {
     // The users' hashes have cost 12; a cheaper dummy hash made unknown names 4x faster.
     expect(median(unknown) / median(known)).toBeGreaterThan(0.7);
   });
+
+  it("should answer 503 and log nobody in while Redis is down, then work again by itself", async () => {
+    await app.stopRedis();
+    try {
+      const down = await attempt("admin", PASSWORD, from("192.0.2.77"));
+      expect(down.status).toBe(503);
+      expect(down.loggedIn).toBe(false);
+      expect(((await down.res.json()) as { error: { code: string } }).error.code).toBe(
+        "REDIS_UNAVAILABLE",
+      );
+    } finally {
+      await app.startRedis();
+    }
+    let loggedIn = false;
+    for (let i = 0; i < 40 && !loggedIn; i++) {
+      loggedIn = (await attempt("admin", PASSWORD, from("192.0.2.78"))).loggedIn;
+      if (!loggedIn) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(loggedIn).toBe(true);
+  }, 40_000);
 });
