@@ -1,5 +1,5 @@
 import "server-only";
-import type { MoveMode } from "../queues/dlq";
+import type { MoveMode } from "../queues/dlq-move";
 import type { DlqMessage } from "../queues/types";
 import { HttpError } from "./errors";
 import { adminMutation, queueParam } from "./route";

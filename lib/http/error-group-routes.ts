@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import type { MoveMode } from "../queues/dlq";
+import type { MoveMode } from "../queues/dlq-move";
 import { moveErrorGroup } from "../queues/errorGroups";
 import { adminMutation, queueParam } from "./route";
 

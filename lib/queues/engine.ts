@@ -2,15 +2,16 @@ import "server-only";
 import type Redis from "ioredis";
 import type { Config } from "../config";
 import type { EngineContext } from "./context";
-import * as dlq from "./dlq";
+import * as move from "./dlq-move";
+import * as read from "./dlq-read";
 import * as producer from "./producer";
 import * as retry from "./retry";
 import { getStats } from "./stats";
 import * as tail from "./tail";
 
 /**
- * The queue engine: the seed's redis_pubsub methods and what an admin needs
- * beside them, over one connection. Each method is a thin call into the module
+ * The queue engine: the producer's, the worker's and an admin's operations
+ * over one connection. Each method is a thin call into the module
  * that owns it, so tests and the API can also call those directly.
  */
 export class QueueEngine {
@@ -45,26 +46,31 @@ export class QueueEngine {
     return retry.retryAllNow(this.ctx, queue, signal);
   }
   getDlqCount(queue: string) {
-    return dlq.getDlqCount(this.ctx, queue);
+    return read.getDlqCount(this.ctx, queue);
   }
   getDlqMessages(queue: string, offset?: number, limit?: number) {
-    return dlq.getDlqMessages(this.ctx, queue, offset, limit);
+    return read.getDlqMessages(this.ctx, queue, offset, limit);
   }
-
   getDlqMessage(queue: string, index: number, identity: string) {
-    return dlq.getDlqMessage(this.ctx, queue, index, identity);
+    return read.getDlqMessage(this.ctx, queue, index, identity);
+  }
+  moveFromDlq(queue: string, index: number, identity: string, mode: move.MoveMode) {
+    return move.moveFromDlq(this.ctx, queue, index, identity, mode);
+  }
+  moveMany(queue: string, targets: move.Target[], mode: move.MoveMode) {
+    return move.moveMany(this.ctx, queue, targets, mode);
   }
   requeueFromDlq(queue: string, index: number, identity: string) {
-    return dlq.requeueFromDlq(this.ctx, queue, index, identity);
+    return this.moveFromDlq(queue, index, identity, "requeue");
   }
   deleteFromDlq(queue: string, index: number, identity: string) {
-    return dlq.deleteFromDlq(this.ctx, queue, index, identity);
+    return this.moveFromDlq(queue, index, identity, "delete");
   }
-  requeueMany(queue: string, targets: dlq.Target[]) {
-    return dlq.moveByIdentity(this.ctx, queue, "requeue", targets);
+  requeueMany(queue: string, targets: move.Target[]) {
+    return this.moveMany(queue, targets, "requeue");
   }
-  deleteMany(queue: string, targets: dlq.Target[]) {
-    return dlq.moveByIdentity(this.ctx, queue, "delete", targets);
+  deleteMany(queue: string, targets: move.Target[]) {
+    return this.moveMany(queue, targets, "delete");
   }
   requeueAll(queue: string, options?: tail.DrainOptions) {
     return tail.drainDlq(this.ctx, queue, "requeue", options);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { BATCH, keysOf, type EngineContext } from "./context";
-import { moveByIdentity, type MoveMode, type MoveResult, type Target } from "./dlq";
+import { moveMany, type MoveMode, type MoveResult, type Target } from "./dlq-move";
 import { identityOf, METADATA_OWNER, metadataKeyOf, sha1 } from "./message";
 import { execAll } from "./pipeline";
 import { normalizeError } from "./normalize";
@@ -229,12 +229,7 @@ export async function moveErrorGroup(
   const result: MoveResult = { moved: [], missing: [] };
   // From the end of the list first, so that moving one chunk does not shift the next one's positions.
   for (let end = targets.length; end > 0; end -= BATCH) {
-    const chunk = await moveByIdentity(
-      ctx,
-      queue,
-      mode,
-      targets.slice(Math.max(0, end - BATCH), end),
-    );
+    const chunk = await moveMany(ctx, queue, targets.slice(Math.max(0, end - BATCH), end), mode);
     result.moved.push(...chunk.moved);
     result.missing.push(...chunk.missing);
   }

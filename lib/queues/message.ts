@@ -37,6 +37,14 @@ export function identityOf(buf: Buffer, obj: ParsedObject | null = parseTopLevel
   return `h:${sha1(buf)}`;
 }
 
+/** Whether an entry has this identity; sha1 first, so most entries cost no parse. */
+export function hasIdentity(raw: Buffer, identity: string): boolean {
+  // Equal sha1, equal bytes: a cut entry's `h:` identity names it even when its
+  // `id` lay beyond the head that was read.
+  if (identity.startsWith("h:")) return sha1(raw) === identity.slice(2);
+  return raw.includes('"id"') && identityOf(raw) === identity;
+}
+
 function stringField(buf: Buffer, obj: ParsedObject | null, key: string): string | undefined {
   const m = obj ? findMember(obj, key) : undefined;
   if (!m) return undefined;

@@ -11,7 +11,7 @@ import {
 } from "./message";
 import { execAll } from "./pipeline";
 import { retentionSeconds } from "./producer";
-import type { MoveMode } from "./dlq";
+import type { MoveMode } from "./dlq-move";
 
 /**
  * Operations on the oldest end of a DLQ (its tail): requeue all, delete all and

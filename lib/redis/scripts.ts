@@ -13,27 +13,31 @@ import type { ChainableCommander } from "ioredis";
 const LUA_DIR = join(/* turbopackIgnore: true */ process.cwd(), "lib", "queues", "lua");
 const FILE = /^([a-zA-Z]+)-(\d+|n)\.lua$/;
 
-export type ScriptName =
-  | "promoteDue"
-  | "createTask"
-  | "claimTask"
-  | "progressTask"
-  | "promoteOne"
-  | "moveIndexed"
-  | "moveTail"
-  | "requeueTail"
-  | "trimTail"
-  | "ack"
-  | "failToRetry"
-  | "failToDlq"
-  | "recoverStale"
-  | "readHashes"
-  | "pushSample"
-  | "loginAttempt"
-  | "updateSession"
-  | "readRange"
-  | "appendAudit"
-  | "countDenial";
+/** The scripts in lib/queues/lua/, by the name before `-<numKeys>.lua` (a unit test keeps the two equal). */
+export const SCRIPT_NAMES = [
+  "promoteDue",
+  "createTask",
+  "claimTask",
+  "progressTask",
+  "promoteOne",
+  "moveIndexed",
+  "moveTail",
+  "requeueTail",
+  "trimTail",
+  "ack",
+  "failToRetry",
+  "failToDlq",
+  "recoverStale",
+  "readHashes",
+  "pushSample",
+  "loginAttempt",
+  "updateSession",
+  "readRange",
+  "appendAudit",
+  "countDenial",
+] as const;
+
+export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
 interface ScriptDef {
   name: ScriptName;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { runScript } from "../redis/scripts";
 import { keysOf, nowSeconds, sleep, type EngineContext } from "../queues/context";
 import { checkLuaReply } from "../queues/errors";
-import type { MoveMode } from "../queues/dlq";
+import type { MoveMode } from "../queues/dlq-move";
 import { drainDlq } from "../queues/tail";
 
 /**

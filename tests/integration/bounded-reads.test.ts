@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CACHE_SAMPLE, inspectCache, parseInfo } from "@/lib/cache/inspect";
 import { buildInsights } from "@/lib/metrics/overview";
-import { getDlqMessage, getDlqMessages, searchDlq } from "@/lib/queues/dlq";
+import { getDlqMessage, getDlqMessages, searchDlq } from "@/lib/queues/dlq-read";
 import { getErrorGroups } from "@/lib/queues/errorGroups";
 import { EngineError } from "@/lib/queues/errors";
 import { identityOf, sha1 } from "@/lib/queues/message";

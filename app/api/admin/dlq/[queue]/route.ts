@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { searchDlq } from "@/lib/queues/dlq";
+import { searchDlq } from "@/lib/queues/dlq-read";
 import { forList } from "@/lib/http/dlq-routes";
 import { adminRead, queueParam } from "@/lib/http/route";
 import { redactorFor } from "@/lib/queues/redact";

@@ -1,21 +1,11 @@
-import { randomUUID } from "node:crypto";
+/**
+ * Reads of a dead-letter queue: pages, a bounded search, one message by
+ * position and identity, each entry joined with its metadata hash.
+ */
 import { runScript } from "../redis/scripts";
-import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
-import { countResolved } from "../metrics/counters";
+import { BATCH, keysOf, type EngineContext } from "./context";
 import { EngineError } from "./errors";
-import {
-  failedAtOf,
-  forRequeue,
-  identityOf,
-  METADATA_OWNER,
-  metadataKeyOf,
-  parseTimestamp,
-  sha1,
-} from "./message";
-import { parseTopLevel } from "./rawJson";
-import { TOKEN_PREFIX, tokenNames } from "./redact";
-import type { DlqMessage } from "./types";
-import { execAll } from "./pipeline";
+import { hasIdentity, METADATA_OWNER, parseTimestamp } from "./message";
 import {
   EntryFields,
   entryFailedAt,
@@ -29,6 +19,8 @@ import {
   readRange,
   type ReadEntry,
 } from "./read";
+import { TOKEN_PREFIX, tokenNames } from "./redact";
+import type { DlqMessage } from "./types";
 
 export async function getDlqCount(ctx: EngineContext, queue: string): Promise<number> {
   return ctx.redis.llen(keysOf(ctx, queue).dlq);
@@ -38,7 +30,7 @@ export async function getDlqCount(ctx: EngineContext, queue: string): Promise<nu
 const METADATA_FIELDS_MAX = 64;
 
 /**
- * The seed's get_dlq_messages: a page, newest first, each entry joined with its
+ * A page, newest first, each entry joined with its
  * metadata hash where one exists. Foreign entries come back with raw bytes; an
  * entry above READ_LIMITS.entryWholeBytes comes cut (`truncated`), so that a
  * page of 200 entries stays within a few megabytes whatever producers wrote.
@@ -154,7 +146,7 @@ async function lookFor(ctx: EngineContext, dlq: string, identity: string): Promi
 function entryMatches(ctx: EngineContext, e: ReadEntry, identity: string): boolean {
   // A viewer's token while REDRIVE_REDACT is set (see redact.ts).
   if (identity.startsWith(TOKEN_PREFIX)) return tokenNames(ctx.config, e, identity);
-  if (e.whole) return matches(e.whole, identity);
+  if (e.whole) return hasIdentity(e.whole, identity);
   if (identity.startsWith("h:")) return e.cutSha1 === identity.slice(2);
   return e.head.includes('"id"') && entryIdentity(e) === identity;
 }
@@ -265,196 +257,4 @@ function toView(
     metadata,
     ...(e.whole ? {} : { truncated: true }),
   };
-}
-
-// ---------------------------------------------------------------- moves by identity
-
-export type MoveMode = "requeue" | "delete";
-
-export interface Target {
-  identity: string;
-  /** Where the admin saw it; a hint, checked before anything moves. */
-  index?: number;
-}
-
-export interface MoveResult {
-  moved: string[];
-  missing: string[];
-}
-
-/** A value no producer writes (NUL bytes), unique per call. */
-function tombstone(): string {
-  return `\0redrive:tombstone:${randomUUID()}\0`;
-}
-
-interface Located {
-  identity: string;
-  index: number;
-  raw: Buffer;
-}
-
-/** Whether an entry has this identity; sha1 first, so most entries cost no parse. */
-function matches(raw: Buffer, identity: string): boolean {
-  // Equal sha1, equal bytes: a cut entry's `h:` identity names it even when its
-  // `id` lay beyond the head that was read.
-  if (identity.startsWith("h:")) return sha1(raw) === identity.slice(2);
-  return raw.includes('"id"') && identityOf(raw) === identity;
-}
-
-/** Checks each target at its hinted index (one pipeline). */
-async function checkHints(ctx: EngineContext, dlq: string, targets: Target[]): Promise<Located[]> {
-  const hinted = targets.filter((t) => t.index !== undefined && t.index >= 0);
-  if (hinted.length === 0) return [];
-  const pipeline = ctx.redis.pipeline();
-  for (const t of hinted) pipeline.lindexBuffer(dlq, t.index!);
-  const values = (await execAll(pipeline)) as (Buffer | null)[];
-  return hinted.flatMap((t, i) => {
-    const raw = values[i];
-    return raw && matches(raw, t.identity) ? [{ identity: t.identity, index: t.index!, raw }] : [];
-  });
-}
-
-/**
- * Finds entries by identity, page by page from the head. A list shifts when
- * messages arrive or leave, so a hint is only where the search starts being
- * cheap; the scan proves absence. Each identity claims one entry, so two
- * identical messages named once move once.
- */
-async function scanFor(
-  ctx: EngineContext,
-  dlq: string,
-  wanted: string[],
-  claimed: Set<number>,
-  maxEntries = Infinity,
-): Promise<Located[]> {
-  const remaining = new Map<string, number>();
-  for (const id of wanted) remaining.set(id, (remaining.get(id) ?? 0) + 1);
-  const found: Located[] = [];
-  const len = Math.min(await ctx.redis.llen(dlq), maxEntries);
-  for (let start = 0; start < len && remaining.size > 0; start += BATCH) {
-    const page = await ctx.redis.lrangeBuffer(dlq, start, start + BATCH - 1);
-    page.forEach((raw, i) => {
-      if (claimed.has(start + i)) return;
-      for (const [identity, count] of remaining) {
-        if (!matches(raw, identity)) continue;
-        found.push({ identity, index: start + i, raw });
-        if (count === 1) remaining.delete(identity);
-        else remaining.set(identity, count - 1);
-        break;
-      }
-    });
-  }
-  return found;
-}
-
-/** Runs moveIndexed for up to BATCH located entries; returns those that moved. */
-async function moveLocated(
-  ctx: EngineContext,
-  queue: string,
-  mode: MoveMode,
-  located: Located[],
-): Promise<Located[]> {
-  const { dlq, work } = keysOf(ctx, queue);
-  const args: (string | number | Buffer)[] = [mode, tombstone()];
-  for (const l of located) {
-    const obj = parseTopLevel(l.raw);
-    args.push(
-      l.index,
-      sha1(l.raw),
-      mode === "requeue" ? forRequeue(l.raw) : "",
-      metadataKeyOf(l.raw, obj),
-    );
-  }
-  const reply = (await runScript(ctx.redis, "moveIndexed", [dlq, work], args)) as number[];
-  const done = located.filter((_, i) => reply[i] === 1);
-  const w = waits(ctx, done);
-  await countResolved(ctx, queue, w.length, sum(w)).catch(() => undefined);
-  return done;
-}
-
-const sum = (xs: number[]) => xs.reduce((a, b) => a + Math.max(0, b), 0);
-
-/** How long each entry waited in the DLQ (entries without a failure time are left out). */
-function waits(ctx: EngineContext, entries: Located[]): number[] {
-  const now = nowSeconds(ctx);
-  return entries.flatMap((e) => {
-    const at = failedAtOf(e.raw);
-    return at === null ? [] : [now - at];
-  });
-}
-
-const ATTEMPTS = 3;
-
-/**
- * Requeues or deletes DLQ entries named by identity (and, when known, index).
- * An entry that moved between the read and the move is looked up again; one
- * that is gone is reported missing and nothing happens to it.
- */
-export async function moveByIdentity(
-  ctx: EngineContext,
-  queue: string,
-  mode: MoveMode,
-  targets: Target[],
-): Promise<MoveResult> {
-  if (targets.length > BATCH) throw new EngineError("INVALID", `at most ${BATCH} messages at once`);
-  const { dlq } = keysOf(ctx, queue);
-  const moved: string[] = [];
-  let pending = targets;
-  for (let attempt = 0; attempt < ATTEMPTS && pending.length > 0; attempt++) {
-    const hits = await checkHints(ctx, dlq, pending);
-    const hitIds = new Set(hits.map((h) => h.identity));
-    const rest = pending.filter((t) => !hitIds.has(t.identity));
-    const claimed = new Set(hits.map((h) => h.index));
-    const found = await scanFor(
-      ctx,
-      dlq,
-      rest.map((t) => t.identity),
-      claimed,
-    );
-    const located = [...hits, ...found];
-    if (located.length === 0) break;
-    const done = await moveLocated(ctx, queue, mode, located);
-    const doneIds = done.map((d) => d.identity);
-    moved.push(...doneIds);
-    pending = removeOnce(pending, doneIds);
-  }
-  return { moved, missing: pending.map((t) => t.identity) };
-}
-
-function removeOnce(targets: Target[], identities: string[]): Target[] {
-  const left = [...targets];
-  for (const id of identities) {
-    const i = left.findIndex((t) => t.identity === id);
-    if (i >= 0) left.splice(i, 1);
-  }
-  return left;
-}
-
-/**
- * The seed's requeue_from_dlq, with DESIGN.md's identity check: moves the entry
- * at `index` if it is `identity`, else wherever that identity now is; a
- * conflict when it is gone.
- */
-export async function requeueFromDlq(
-  ctx: EngineContext,
-  queue: string,
-  index: number,
-  identity: string,
-): Promise<void> {
-  const result = await moveByIdentity(ctx, queue, "requeue", [{ identity, index }]);
-  if (result.moved.length === 0) {
-    throw new EngineError("CONFLICT", "that message is no longer in the dead-letter queue");
-  }
-}
-
-export async function deleteFromDlq(
-  ctx: EngineContext,
-  queue: string,
-  index: number,
-  identity: string,
-): Promise<void> {
-  const result = await moveByIdentity(ctx, queue, "delete", [{ identity, index }]);
-  if (result.moved.length === 0) {
-    throw new EngineError("CONFLICT", "that message is no longer in the dead-letter queue");
-  }
 }
