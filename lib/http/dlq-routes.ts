@@ -2,7 +2,7 @@ import "server-only";
 import type { MoveMode } from "../queues/dlq-move";
 import type { DlqMessage } from "../queues/types";
 import { HttpError } from "./errors";
-import { adminMutation, queueParam } from "./route";
+import { adminMutation, withQueue } from "./route";
 import { Selection, SingleMessage } from "./schemas";
 
 /**
@@ -13,35 +13,34 @@ import { Selection, SingleMessage } from "./schemas";
 export function moveOneRoute(mode: MoveMode) {
   return adminMutation(
     mode,
-    async (_request, ctx, params: { queue: string; index: string }, body) => {
-      const queue = queueParam(params.queue, ctx);
-      if (!/^\d{1,9}$/.test(params.index))
+    withQueue(async (_request, { engine, params, queue, body }) => {
+      const raw = params.index ?? "";
+      if (!/^\d{1,9}$/.test(raw))
         throw new HttpError(400, "INVALID", "index must be a whole number");
       const { identity } = SingleMessage.parse(body);
-      const index = Number(params.index);
-      if (mode === "requeue") await ctx.engine.requeueFromDlq(queue, index, identity);
-      else await ctx.engine.deleteFromDlq(queue, index, identity);
+      const index = Number(raw);
+      if (mode === "requeue") await engine.requeueFromDlq(queue, index, identity);
+      else await engine.deleteFromDlq(queue, index, identity);
       return { body: { moved: [identity], missing: [] }, audit: { identities: [identity] } };
-    },
+    }),
   );
 }
 
 export function moveSelectedRoute(mode: MoveMode) {
   return adminMutation(
     `${mode} selected`,
-    async (_request, ctx, params: { queue: string }, body) => {
-      const queue = queueParam(params.queue, ctx);
+    withQueue(async (_request, { engine, queue, body }) => {
       const { messages } = Selection.parse(body);
       const result =
         mode === "requeue"
-          ? await ctx.engine.requeueMany(queue, messages)
-          : await ctx.engine.deleteMany(queue, messages);
+          ? await engine.requeueMany(queue, messages)
+          : await engine.deleteMany(queue, messages);
       const detail = result.missing.length > 0 ? `${result.missing.length} missing` : undefined;
       return {
         body: result,
         audit: { identities: result.moved, count: result.moved.length, detail },
       };
-    },
+    }),
   );
 }
 

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { MoveMode } from "../queues/dlq-move";
 import { moveErrorGroup } from "../queues/errorGroups";
-import { adminMutation, queueParam } from "./route";
+import { adminMutation, withQueue } from "./route";
 
 const Body = z.object({
   group: z.string().regex(/^[0-9a-f]{12}$/, { error: "group must be a group id" }),
@@ -12,14 +12,13 @@ const Body = z.object({
 export function moveGroupRoute(mode: MoveMode) {
   return adminMutation(
     `${mode} error group`,
-    async (_request, ctx, params: { queue: string }, body) => {
-      const queue = queueParam(params.queue, ctx);
+    withQueue(async (_request, { engine, queue, body }) => {
       const { group } = Body.parse(body);
-      const result = await moveErrorGroup(ctx.engine.ctx, queue, group, mode);
+      const result = await moveErrorGroup(engine.ctx, queue, group, mode);
       return {
         body: result,
         audit: { identities: result.moved, count: result.moved.length, detail: `group ${group}` },
       };
-    },
+    }),
   );
 }

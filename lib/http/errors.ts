@@ -44,23 +44,33 @@ const ENGINE_STATUS: Record<EngineErrorCode, number> = {
   TOO_LARGE: 413,
 };
 
-/** Maps any thrown value to a response; unknown errors are logged, never shown. */
-export function toErrorResponse(error: unknown): Response {
-  if (error instanceof HttpError) {
-    return errorResponse(error.status, error.code, error.message, error.headers);
-  }
-  if (error instanceof UnknownQueueError) return errorResponse(404, error.code, error.message);
+/** The envelope a thrown value maps to, or null for an unexpected error (a 500). */
+function known(error: unknown): HttpError | null {
+  if (error instanceof HttpError) return error;
+  if (error instanceof UnknownQueueError) return new HttpError(404, error.code, error.message);
   if (error instanceof EngineError) {
-    return errorResponse(ENGINE_STATUS[error.code], error.code, error.message);
+    return new HttpError(ENGINE_STATUS[error.code], error.code, error.message);
   }
   if (error instanceof z.ZodError) {
     const first = error.issues[0];
     const where = first?.path.length ? `${first.path.join(".")}: ` : "";
-    return errorResponse(400, "INVALID", `${where}${first?.message ?? "invalid input"}`);
+    return new HttpError(400, "INVALID", `${where}${first?.message ?? "invalid input"}`);
   }
   if (isRedisUnavailable(error)) {
-    return errorResponse(503, "REDIS_UNAVAILABLE", "Redis is not reachable; retry in a moment");
+    return new HttpError(503, "REDIS_UNAVAILABLE", "Redis is not reachable; retry in a moment");
   }
+  return null;
+}
+
+/** The status a thrown value will answer with, without logging it (an audit needs it first). */
+export function errorStatus(error: unknown): number {
+  return known(error)?.status ?? 500;
+}
+
+/** Maps any thrown value to a response; unknown errors are logged, never shown. */
+export function toErrorResponse(error: unknown): Response {
+  const mapped = known(error);
+  if (mapped) return errorResponse(mapped.status, mapped.code, mapped.message, mapped.headers);
   process.stderr.write(
     `${JSON.stringify({ ts: new Date().toISOString(), level: "error", msg: "unhandled API error", error: String(error), stack: error instanceof Error ? error.stack : undefined })}\n`,
   );

@@ -5,22 +5,72 @@ import { touchSession } from "../auth/sessions";
 import { isQueue } from "../queues/keys";
 import { auditIdentities } from "../queues/redact";
 import { jsonBody } from "./body";
-import { HttpError, toErrorResponse } from "./errors";
+import { errorStatus, HttpError, toErrorResponse } from "./errors";
 import { clientIp, isSameOrigin } from "./request";
 import { connected, type Services } from "./services";
 
 /**
- * Route handlers are built from these wrappers (bull-board's habit): each
- * checks the session (and for mutations the admin role and the request's
- * origin), maps every error to the JSON envelope, and audits mutations.
+ * Route handlers are composed from guards (bull-board's providers,
+ * `withQueue(withMessage(fn))`): each guard checks one thing, throws an
+ * HttpError when it fails, and hands the next handler a context with what it
+ * established (the user, the JSON body, the queue). `route` at the outside
+ * turns the one result shape into a response and every error into the JSON
+ * envelope. Order matters and is the API's contract: session (401), then for
+ * changes same origin (403), admin role (403), JSON body (415/413/400), then
+ * the path's queue (404).
  */
-export interface RouteContext extends Services {
+
+type Params = Readonly<Record<string, string>>;
+type Next = { params?: Promise<Params> };
+
+/**
+ * What every handler returns, reads and changes alike: the response body, its
+ * status (200 unless said) and, under withAdmin, what the audit record adds.
+ * Returned rather than set on the context, so a handler cannot forget to
+ * report what it did on one path and not another, and the type says it all.
+ */
+export interface RouteResult<B = unknown> {
+  body: B;
+  status?: number;
+  audit?: AuditExtra;
+}
+
+export type AuditExtra = Partial<Pick<AuditRecord, "queue" | "identities" | "count" | "detail">>;
+
+export type Handler<C, B = unknown> = (request: Request, ctx: C) => Promise<RouteResult<B>>;
+
+/** What every handler gets: the services and the path's parameters. */
+export interface BaseContext extends Services {
+  params: Params;
+}
+
+/** After withSession: the logged-in user and the client's address. */
+export interface SessionContext extends BaseContext {
   user: SessionUser;
   ip: string;
 }
 
-type Params = Record<string, string>;
-type Next<P> = { params: Promise<P> };
+/** After withJsonBody (so after withAdmin and sessionAction): the parsed body. */
+export interface BodyContext extends SessionContext {
+  body: unknown;
+}
+
+/** Kept for callers of the earlier API: the context of a read. */
+export type RouteContext = SessionContext;
+
+/** The outermost layer: services, the path's parameters, the response, the error envelope. */
+export function route(handler: Handler<BaseContext>) {
+  return async (request: Request, next?: Next): Promise<Response> => {
+    try {
+      const params = (await next?.params) ?? {};
+      const ctx: BaseContext = { ...(await connected()), params };
+      const result = await handler(request, ctx);
+      return Response.json(result.body, { status: result.status ?? 200 });
+    } catch (error) {
+      return toErrorResponse(error);
+    }
+  };
+}
 
 /** The request's logged-in user, or 401. */
 export async function sessionUser(request: Request, services: Services): Promise<SessionUser> {
@@ -29,102 +79,127 @@ export async function sessionUser(request: Request, services: Services): Promise
   return user;
 }
 
-/** A configured queue name from the path, else 404 (no other key can be addressed). */
-export function queueParam(value: string | undefined, ctx: Services): string {
-  if (!value || !isQueue(ctx.config, value)) {
-    throw new HttpError(
-      404,
-      "UNKNOWN_QUEUE",
-      `Unknown queue ${JSON.stringify((value ?? "").slice(0, 100))}`,
-    );
-  }
-  return value;
+/** Any logged-in user, else 401. */
+export function withSession<B>(handler: Handler<SessionContext, B>): Handler<BaseContext, B> {
+  return async (request, ctx) =>
+    handler(request, {
+      ...ctx,
+      user: await sessionUser(request, ctx),
+      ip: clientIp(request),
+    });
+}
+
+/** A request that changes something must come from our own pages, else 403. */
+export function withSameOrigin<C, B>(handler: Handler<C, B>): Handler<C, B> {
+  return async (request, ctx) => {
+    if (!isSameOrigin(request))
+      throw new HttpError(403, "CROSS_SITE", "Cross-site requests cannot change anything");
+    return handler(request, ctx);
+  };
+}
+
+/** A JSON body is required: a cross-site HTML form cannot send one. */
+export function withJsonBody<B>(handler: Handler<BodyContext, B>): Handler<SessionContext, B> {
+  return async (request, ctx) => handler(request, { ...ctx, body: await jsonBody(request) });
+}
+
+/**
+ * A change by an admin: same origin, admin role, a JSON body, and always
+ * audited as `action`, denials and failures too.
+ */
+export function withAdmin<B>(
+  action: string,
+  handler: Handler<BodyContext, B>,
+): Handler<SessionContext, B> {
+  return withAudit(action, withSameOrigin(withAdminRole(withJsonBody(handler))));
+}
+
+function withAdminRole<B>(handler: Handler<SessionContext, B>): Handler<SessionContext, B> {
+  return async (request, ctx) => {
+    if (ctx.user.role !== "admin")
+      throw new HttpError(403, "FORBIDDEN", "Viewers cannot change anything");
+    // A change is the user doing something: the idle timeout starts again.
+    await touchSession(ctx.redis, ctx.user.sid);
+    return handler(request, ctx);
+  };
+}
+
+function withAudit<B>(
+  action: string,
+  handler: Handler<SessionContext, B>,
+): Handler<SessionContext, B> {
+  return async (request, ctx) => {
+    let result: RouteResult<B>;
+    try {
+      result = await handler(request, ctx);
+    } catch (error) {
+      const status = errorStatus(error);
+      const outcome = status === 403 ? "denied" : status === 409 ? "conflict" : "error";
+      await audit(ctx, action, outcome, {
+        detail: error instanceof Error ? error.message : String(error),
+      }).catch(() => undefined);
+      throw error;
+    }
+    // Done is done: appendAudit logs and buffers what Redis refuses, and nothing it
+    // does may turn a completed change into an error.
+    await audit(ctx, action, "ok", result.audit).catch(() => undefined);
+    return result;
+  };
+}
+
+/**
+ * The path's queue: a configured queue name, else 404 UNKNOWN_QUEUE (no other
+ * key can be addressed). The handler gets it as `ctx.queue`.
+ */
+export function withQueue<C extends BaseContext, B>(
+  handler: Handler<C & { queue: string }, B>,
+): Handler<C, B> {
+  return async (request, ctx) => {
+    const value = ctx.params.queue;
+    if (!value || !isQueue(ctx.config, value)) {
+      throw new HttpError(
+        404,
+        "UNKNOWN_QUEUE",
+        `Unknown queue ${JSON.stringify((value ?? "").slice(0, 100))}`,
+      );
+    }
+    return handler(request, { ...ctx, queue: value });
+  };
 }
 
 /** A read: any logged-in user. */
-export function adminRead<P extends Params>(
-  handler: (request: Request, ctx: RouteContext, params: P) => Promise<unknown>,
-) {
-  return async (request: Request, next: Next<P>): Promise<Response> => {
-    try {
-      const services = await connected();
-      const ctx = {
-        ...services,
-        user: await sessionUser(request, services),
-        ip: clientIp(request),
-      };
-      const body = await handler(request, ctx, ((await next?.params) ?? {}) as P);
-      return body instanceof Response ? body : Response.json(body);
-    } catch (error) {
-      return toErrorResponse(error);
-    }
-  };
+export function adminRead<B>(handler: Handler<SessionContext, B>) {
+  return route(withSession(handler));
 }
 
-/** What a mutation handler returns: the response body and what to audit. */
-export interface MutationResult {
-  body: unknown;
-  status?: number;
-  audit?: Partial<Pick<AuditRecord, "queue" | "identities" | "count" | "detail">>;
+/** A change: admin only, same origin only, a JSON body, always audited. */
+export function adminMutation<B>(action: string, handler: Handler<BodyContext, B>) {
+  return route(withSession(withAdmin(action, handler)));
 }
 
-/** A mutation: admin only, same origin only, always audited (denials and failures too). */
-export function adminMutation<P extends Params>(
-  action: string,
-  handler: (
-    request: Request,
-    ctx: RouteContext,
-    params: P,
-    body: unknown,
-  ) => Promise<MutationResult>,
-) {
-  return async (request: Request, next: Next<P>): Promise<Response> => {
-    let ctx: RouteContext | undefined;
-    const params = ((await next?.params) ?? {}) as P;
-    try {
-      const services = await connected();
-      ctx = { ...services, user: await sessionUser(request, services), ip: clientIp(request) };
-      if (!isSameOrigin(request))
-        throw new HttpError(403, "CROSS_SITE", "Cross-site requests cannot change anything");
-      if (ctx.user.role !== "admin")
-        throw new HttpError(403, "FORBIDDEN", "Viewers cannot change anything");
-      // A change is the user doing something: the idle timeout starts again.
-      await touchSession(ctx.redis, ctx.user.sid);
-      // A JSON body is required: a cross-site HTML form cannot send one.
-      const body = await jsonBody(request);
-      const result = await handler(request, ctx, params, body);
-      // Done is done: appendAudit logs and buffers what Redis refuses, and nothing it
-      // does may turn a completed change into an error.
-      await audit(ctx, action, params, "ok", result.audit).catch(() => undefined);
-      return Response.json(result.body, { status: result.status ?? 200 });
-    } catch (error) {
-      const response = toErrorResponse(error);
-      if (ctx) {
-        const result =
-          response.status === 403 ? "denied" : response.status === 409 ? "conflict" : "error";
-        await audit(ctx, action, params, result, {
-          detail: error instanceof Error ? error.message : String(error),
-        }).catch(() => undefined);
-      }
-      return response;
-    }
-  };
+/**
+ * A change to the caller's own session (activity, sign out everywhere): any
+ * logged-in user, same origin and a JSON body as for every other change; not
+ * audited.
+ */
+export function sessionAction<B>(handler: Handler<BodyContext, B>) {
+  return route(withSession(withSameOrigin(withJsonBody(handler))));
 }
 
 async function audit(
-  ctx: RouteContext,
+  ctx: SessionContext,
   action: string,
-  params: Params,
   result: AuditRecord["result"],
-  extra: MutationResult["audit"] = {},
+  extra: AuditExtra = {},
 ): Promise<void> {
+  const queue = ctx.params.queue;
   await appendAudit(
     ctx.redis,
     {
       user: ctx.user.name,
       role: ctx.user.role,
       action,
-      queue: params.queue && isQueue(ctx.config, params.queue) ? params.queue : undefined,
+      queue: queue && isQueue(ctx.config, queue) ? queue : undefined,
       result,
       ip: ctx.ip,
       ...extra,

@@ -1,7 +1,5 @@
 import { errorResponse } from "@/lib/http/errors";
 
-export const dynamic = "force-dynamic";
-
 /**
  * Any /api path no route claims (a typo, or `%2e%2e` that Next normalised
  * away from a route) answers in the API's envelope, not with the HTML 404 page.

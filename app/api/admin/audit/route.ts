@@ -3,8 +3,6 @@ import { readAudit } from "@/lib/audit/audit";
 import { adminRead } from "@/lib/http/route";
 import { redactorFor } from "@/lib/queues/redact";
 
-export const dynamic = "force-dynamic";
-
 const Query = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z
@@ -18,11 +16,9 @@ export const GET = adminRead(async (request, ctx) => {
   const page = await readAudit(ctx.redis, query.limit, query.before);
   // A viewer gets the same identity tokens as in the DLQ list: `h:<sha1>` would check guesses.
   const redactor = redactorFor(ctx.config, ctx.user);
-  if (!redactor) return page;
-  return {
-    ...page,
-    entries: page.entries.map((e) =>
-      e.identities ? { ...e, identities: e.identities.map((id) => redactor.identity(id)) } : e,
-    ),
-  };
+  if (!redactor) return { body: page };
+  const entries = page.entries.map((e) =>
+    e.identities ? { ...e, identities: e.identities.map((id) => redactor.identity(id)) } : e,
+  );
+  return { body: { ...page, entries } };
 });

@@ -1,25 +1,22 @@
-import { adminRead } from "@/lib/http/route";
+import { adminRead, type RouteResult } from "@/lib/http/route";
 import { redactorFor } from "@/lib/queues/redact";
 import { buildInsights } from "@/lib/metrics/overview";
 import type { InsightsResponse } from "@/lib/metrics/types";
 import type { ErrorGroup } from "@/lib/queues/errorGroups";
 
-export const dynamic = "force-dynamic";
-
 /** Top errors, average retry count and what is new since the last review, per queue. */
-export const GET = adminRead(async (_request, ctx): Promise<InsightsResponse> => {
+export const GET = adminRead(async (_request, ctx): Promise<RouteResult<InsightsResponse>> => {
   const insights = await buildInsights(ctx.engine.ctx);
   const redactor = redactorFor(ctx.config, ctx.user);
-  if (!redactor) return insights;
+  if (!redactor) return { body: insights };
   const groups = (gs: ErrorGroup[]) => gs.map((g) => redactor.group(g));
-  return {
-    queues: insights.queues.map((q) => ({
-      ...q,
-      topErrors: groups(q.topErrors),
-      sinceReview: q.sinceReview && {
-        ...q.sinceReview,
-        newGroups: groups(q.sinceReview.newGroups),
-      },
-    })),
-  };
+  const queues = insights.queues.map((q) => ({
+    ...q,
+    topErrors: groups(q.topErrors),
+    sinceReview: q.sinceReview && {
+      ...q.sinceReview,
+      newGroups: groups(q.sinceReview.newGroups),
+    },
+  }));
+  return { body: { queues } };
 });

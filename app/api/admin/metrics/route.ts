@@ -1,14 +1,12 @@
 import { z } from "zod";
-import { adminRead } from "@/lib/http/route";
+import { adminRead, type RouteResult } from "@/lib/http/route";
 import { readHistory } from "@/lib/metrics/history";
 import { WINDOWS, type HistoryResponse } from "@/lib/metrics/types";
-
-export const dynamic = "force-dynamic";
 
 const Query = z.object({ window: z.enum(WINDOWS).default("1h") });
 
 /** The sampled history of one chart window (1h, 24h or 7d), oldest point first. */
-export const GET = adminRead(async (request, ctx): Promise<HistoryResponse> => {
+export const GET = adminRead(async (request, ctx): Promise<RouteResult<HistoryResponse>> => {
   const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return readHistory(ctx.engine.ctx, query.window);
+  return { body: await readHistory(ctx.engine.ctx, query.window) };
 });

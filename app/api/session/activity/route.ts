@@ -1,10 +1,8 @@
 import { touchSession } from "@/lib/auth/sessions";
-import { sessionAction } from "@/lib/http/session-routes";
-
-export const dynamic = "force-dynamic";
+import { sessionAction } from "@/lib/http/route";
 
 /** The page reports that its user did something: the idle timeout starts again. */
-export const POST = sessionAction(async ({ redis }, user) => {
+export const POST = sessionAction(async (_request, { redis, user }) => {
   await touchSession(redis, user.sid);
-  return { ok: true };
+  return { body: { ok: true } };
 });

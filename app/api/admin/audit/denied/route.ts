@@ -2,13 +2,11 @@ import { z } from "zod";
 import { DENIED_MINUTES_MAX, readDenied } from "@/lib/audit/denied";
 import { adminRead } from "@/lib/http/route";
 
-export const dynamic = "force-dynamic";
-
 const Query = z.object({
   minutes: z.coerce.number().int().min(1).max(DENIED_MINUTES_MAX).default(60),
 });
 
 export const GET = adminRead(async (request, ctx) => {
   const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return readDenied(ctx.redis, query.minutes);
+  return { body: await readDenied(ctx.redis, query.minutes) };
 });

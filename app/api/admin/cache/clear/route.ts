@@ -3,8 +3,6 @@ import { isNamespace } from "@/lib/cache/namespaces";
 import { HttpError } from "@/lib/http/errors";
 import { adminMutation } from "@/lib/http/route";
 
-export const dynamic = "force-dynamic";
-
 /** Clears every cache namespace, or `?namespace=`; never a queue, retry, DLQ or metadata key. */
 export const DELETE = adminMutation("clear cache", async (request, ctx) => {
   const namespace = new URL(request.url).searchParams.get("namespace") ?? undefined;

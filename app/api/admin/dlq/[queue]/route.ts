@@ -1,12 +1,10 @@
 import { z } from "zod";
 import { searchDlq } from "@/lib/queues/dlq-read";
 import { forList } from "@/lib/http/dlq-routes";
-import { adminRead, queueParam } from "@/lib/http/route";
+import { adminRead, withQueue, type RouteResult } from "@/lib/http/route";
 import { redactorFor } from "@/lib/queues/redact";
 import type { DlqPageResponse } from "@/lib/http/types";
 import type { DlqMessage } from "@/lib/queues/types";
-
-export const dynamic = "force-dynamic";
 
 const Query = z.object({
   offset: z.coerce.number().int().min(0).max(1e9).default(0),
@@ -15,13 +13,14 @@ const Query = z.object({
 });
 
 export const GET = adminRead(
-  async (request, ctx, params: { queue: string }): Promise<DlqPageResponse> => {
-    const queue = queueParam(params.queue, ctx);
+  withQueue(async (request, ctx): Promise<RouteResult<DlqPageResponse>> => {
+    const { queue } = ctx;
     const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
     const total = await ctx.engine.getDlqCount(queue);
     // A viewer's filter looks in what the viewer sees, so a match never tells a masked value.
     const redactor = redactorFor(ctx.config, ctx.user);
     const show = redactor ? (m: DlqMessage) => forList(redactor.view(m)) : forList;
+    const page = { queue, total, offset: query.offset, limit: query.limit };
     if (query.q) {
       const found = await searchDlq(
         ctx.engine.ctx,
@@ -33,26 +32,19 @@ export const GET = adminRead(
         redactor ? (e) => redactor.searchText(e) : undefined,
       );
       return {
-        queue,
-        total,
-        offset: query.offset,
-        limit: query.limit,
-        messages: found.messages.map(show),
-        filter: {
-          q: query.q,
-          scanned: found.scanned,
-          complete: found.complete,
-          nextOffset: found.nextOffset,
+        body: {
+          ...page,
+          messages: found.messages.map(show),
+          filter: {
+            q: query.q,
+            scanned: found.scanned,
+            complete: found.complete,
+            nextOffset: found.nextOffset,
+          },
         },
       };
     }
     const messages = await ctx.engine.getDlqMessages(queue, query.offset, query.limit);
-    return {
-      queue,
-      total,
-      offset: query.offset,
-      limit: query.limit,
-      messages: messages.map(show),
-    };
-  },
+    return { body: { ...page, messages: messages.map(show) } };
+  }),
 );

@@ -1,10 +1,8 @@
 import { z } from "zod";
 import { getErrorGroups } from "@/lib/queues/errorGroups";
 import { READ_LIMITS } from "@/lib/queues/read";
-import { adminRead, queueParam } from "@/lib/http/route";
+import { adminRead, withQueue } from "@/lib/http/route";
 import { redactorFor } from "@/lib/queues/redact";
-
-export const dynamic = "force-dynamic";
 
 // Larger values are accepted (older clients send them) and capped at READ_LIMITS.scanEntries.
 const Query = z.object({
@@ -15,11 +13,13 @@ const Query = z.object({
  * Top error groups over the newest `scan` entries, within READ_LIMITS' byte
  * budget (the response says how far it looked: scanned, complete, nextOffset).
  */
-export const GET = adminRead(async (request, ctx, params: { queue: string }) => {
-  const queue = queueParam(params.queue, ctx);
-  const { scan } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const found = await getErrorGroups(ctx.engine.ctx, queue, scan);
-  const redactor = redactorFor(ctx.config, ctx.user);
-  if (!redactor) return { queue, ...found };
-  return { queue, ...found, groups: found.groups.map((g) => redactor.group(g)) };
-});
+export const GET = adminRead(
+  withQueue(async (request, ctx) => {
+    const { queue } = ctx;
+    const { scan } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
+    const found = await getErrorGroups(ctx.engine.ctx, queue, scan);
+    const redactor = redactorFor(ctx.config, ctx.user);
+    if (!redactor) return { body: { queue, ...found } };
+    return { body: { queue, ...found, groups: found.groups.map((g) => redactor.group(g)) } };
+  }),
+);

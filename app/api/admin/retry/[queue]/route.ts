@@ -1,10 +1,8 @@
 import { z } from "zod";
-import { adminRead, queueParam } from "@/lib/http/route";
+import { adminRead, withQueue, type RouteResult } from "@/lib/http/route";
 import type { RetryPageResponse } from "@/lib/http/types";
 import { redactorFor } from "@/lib/queues/redact";
 import { listRetries } from "@/lib/queues/retry";
-
-export const dynamic = "force-dynamic";
 
 const Query = z.object({
   offset: z.coerce.number().int().min(0).max(1e9).default(0),
@@ -13,17 +11,19 @@ const Query = z.object({
 
 /** Scheduled retries, soonest first; large messages cut (`truncated`). */
 export const GET = adminRead(
-  async (request, ctx, params: { queue: string }): Promise<RetryPageResponse> => {
-    const queue = queueParam(params.queue, ctx);
+  withQueue(async (request, ctx): Promise<RouteResult<RetryPageResponse>> => {
+    const { queue } = ctx;
     const { offset, limit } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
     const { total, retries } = await listRetries(ctx.engine.ctx, queue, offset, limit);
     const redactor = redactorFor(ctx.config, ctx.user);
     return {
-      queue,
-      total,
-      offset,
-      limit,
-      retries: redactor ? retries.map((r) => redactor.retry(r)) : retries,
+      body: {
+        queue,
+        total,
+        offset,
+        limit,
+        retries: redactor ? retries.map((r) => redactor.retry(r)) : retries,
+      },
     };
-  },
+  }),
 );

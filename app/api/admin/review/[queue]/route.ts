@@ -1,20 +1,17 @@
-import { adminMutation, adminRead, queueParam } from "@/lib/http/route";
+import { adminMutation, adminRead, withQueue } from "@/lib/http/route";
 import { markReviewed, readReviews } from "@/lib/metrics/review";
-
-export const dynamic = "force-dynamic";
 
 /** Marks the queue's DLQ as reviewed now: the overview then counts what failed since. */
 export const POST = adminMutation(
   "mark reviewed",
-  async (_request, ctx, params: { queue: string }) => {
-    const queue = queueParam(params.queue, ctx);
-    const review = await markReviewed(ctx.engine.ctx, queue, ctx.user.name);
-    return { body: { queue, review } };
-  },
+  withQueue(async (_request, { engine, queue, user }) => ({
+    body: { queue, review: await markReviewed(engine.ctx, queue, user.name) },
+  })),
 );
 
 /** The queue's last review, or null: what the queue page's header shows. */
-export const GET = adminRead(async (_request, ctx, params: { queue: string }) => {
-  const queue = queueParam(params.queue, ctx);
-  return { queue, review: (await readReviews(ctx.engine.ctx))[queue] ?? null };
-});
+export const GET = adminRead(
+  withQueue(async (_request, { engine, queue }) => ({
+    body: { queue, review: (await readReviews(engine.ctx))[queue] ?? null },
+  })),
+);

@@ -2,16 +2,14 @@ import { z } from "zod";
 import { endAllSessions } from "@/lib/auth/sessions";
 import { adminMutation } from "@/lib/http/route";
 
-export const dynamic = "force-dynamic";
-
 const Body = z.object({ user: z.string().min(1).max(200) });
 
 /**
  * Ends every session of a user, on every browser (an admin's "sign out
  * everywhere" for someone else: a lost laptop, a leaver), audited.
  */
-export const POST = adminMutation("end sessions", async (_request, ctx, _params, body) => {
-  const { user } = Body.parse(body);
+export const POST = adminMutation("end sessions", async (_request, ctx) => {
+  const { user } = Body.parse(ctx.body);
   await endAllSessions(ctx.redis, ctx.config, user);
   return { body: { user }, audit: { detail: `user ${user}` } };
 });

@@ -1,6 +1,4 @@
 import { moveSelectedRoute } from "@/lib/http/dlq-routes";
 
-export const dynamic = "force-dynamic";
-
 /** Delete selected messages, named by identity (and the index the admin saw). */
 export const POST = moveSelectedRoute("delete");

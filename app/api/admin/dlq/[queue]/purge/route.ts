@@ -1,7 +1,5 @@
 import { z } from "zod";
-import { adminMutation, queueParam } from "@/lib/http/route";
-
-export const dynamic = "force-dynamic";
+import { adminMutation, withQueue } from "@/lib/http/route";
 
 const Body = z.object({ olderThanDays: z.number().min(0).max(3650) });
 
@@ -11,13 +9,12 @@ const Body = z.object({ olderThanDays: z.number().min(0).max(3650) });
  */
 export const POST = adminMutation(
   "purge",
-  async (_request, ctx, params: { queue: string }, body) => {
-    const queue = queueParam(params.queue, ctx);
-    const { olderThanDays } = Body.parse(body);
-    const purged = await ctx.engine.purgeOlderThan(queue, olderThanDays * 86_400);
+  withQueue(async (_request, ctx) => {
+    const { olderThanDays } = Body.parse(ctx.body);
+    const purged = await ctx.engine.purgeOlderThan(ctx.queue, olderThanDays * 86_400);
     return {
       body: { purged },
       audit: { count: purged, detail: `older than ${olderThanDays} days` },
     };
-  },
+  }),
 );

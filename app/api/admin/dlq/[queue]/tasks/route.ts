@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { adminMutation, adminRead, queueParam } from "@/lib/http/route";
+import { adminMutation, adminRead, withQueue } from "@/lib/http/route";
 import { createTask, getTask } from "@/lib/tasks/redrive";
 
-export const dynamic = "force-dynamic";
-
 /** The queue's current or last requeue-all / delete-all task (null when there was none). */
-export const GET = adminRead(async (_request, ctx, params: { queue: string }) => ({
-  task: await getTask(ctx.engine.ctx, queueParam(params.queue, ctx)),
-}));
+export const GET = adminRead(
+  withQueue(async (_request, ctx) => ({
+    body: { task: await getTask(ctx.engine.ctx, ctx.queue) },
+  })),
+);
 
 const Body = z.object({
   kind: z.enum(["requeue", "delete"]),
@@ -20,14 +20,13 @@ const Body = z.object({
  */
 export const POST = adminMutation(
   "redrive task",
-  async (_request, ctx, params: { queue: string }, body) => {
-    const queue = queueParam(params.queue, ctx);
-    const { kind, ratePerSecond } = Body.parse(body);
-    const task = await createTask(ctx.engine.ctx, queue, kind, ratePerSecond, ctx.user.name);
+  withQueue(async (_request, ctx) => {
+    const { kind, ratePerSecond } = Body.parse(ctx.body);
+    const task = await createTask(ctx.engine.ctx, ctx.queue, kind, ratePerSecond, ctx.user.name);
     return {
       status: 202,
       body: { task },
       audit: { count: task.total, detail: `${kind} all at ${ratePerSecond || "full"} msg/s` },
     };
-  },
+  }),
 );

@@ -1,6 +1,4 @@
 import { moveGroupRoute } from "@/lib/http/error-group-routes";
 
-export const dynamic = "force-dynamic";
-
 /** Body {group}: requeues every message of that error group. */
 export const POST = moveGroupRoute("requeue");

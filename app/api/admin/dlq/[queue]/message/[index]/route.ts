@@ -1,24 +1,22 @@
 import { z } from "zod";
 import { HttpError } from "@/lib/http/errors";
-import { adminRead, queueParam } from "@/lib/http/route";
+import { adminRead, withQueue, type RouteResult } from "@/lib/http/route";
 import { Identity } from "@/lib/http/schemas";
 import type { DlqMessageResponse } from "@/lib/http/types";
 import { redactorFor } from "@/lib/queues/redact";
-
-export const dynamic = "force-dynamic";
 
 const Query = z.object({ identity: Identity });
 const Index = z.coerce.number().int().min(0).max(1e9);
 
 /** One entry whole (lists cut large ones): at its index, or wherever it moved; 404 when gone. */
 export const GET = adminRead(
-  async (request, ctx, params: { queue: string; index: string }): Promise<DlqMessageResponse> => {
-    const queue = queueParam(params.queue, ctx);
-    const index = Index.parse(params.index);
+  withQueue(async (request, ctx): Promise<RouteResult<DlqMessageResponse>> => {
+    const { queue } = ctx;
+    const index = Index.parse(ctx.params.index);
     const { identity } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
     const message = await ctx.engine.getDlqMessage(queue, index, identity);
     if (!message) throw new HttpError(404, "NOT_FOUND", "This message is no longer in the DLQ");
     const redactor = redactorFor(ctx.config, ctx.user);
-    return { queue, message: redactor ? redactor.view(message) : message };
-  },
+    return { body: { queue, message: redactor ? redactor.view(message) : message } };
+  }),
 );
