@@ -19,8 +19,7 @@ export function moveOneRoute(mode: MoveMode) {
         throw new HttpError(400, "INVALID", "index must be a whole number");
       const { identity } = SingleMessage.parse(body);
       const index = Number(raw);
-      if (mode === "requeue") await engine.requeueFromDlq(queue, index, identity);
-      else await engine.deleteFromDlq(queue, index, identity);
+      await engine.moveFromDlq(queue, index, identity, mode);
       return { body: { moved: [identity], missing: [] }, audit: { identities: [identity] } };
     }),
   );
@@ -31,10 +30,7 @@ export function moveSelectedRoute(mode: MoveMode) {
     `${mode} selected`,
     withQueue(async (_request, { engine, queue, body }) => {
       const { messages } = Selection.parse(body);
-      const result =
-        mode === "requeue"
-          ? await engine.requeueMany(queue, messages)
-          : await engine.deleteMany(queue, messages);
+      const result = await engine.moveMany(queue, messages, mode);
       const detail = result.missing.length > 0 ? `${result.missing.length} missing` : undefined;
       return {
         body: result,
