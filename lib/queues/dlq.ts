@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { runScript } from "../redis/scripts";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
-import { countResolved } from "../metrics/counters";
+import { countResolved } from "./counters";
 import { EngineError } from "./errors";
 import {
   failedAtOf,
