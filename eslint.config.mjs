@@ -63,10 +63,57 @@ export default defineConfig(
     },
   },
 
+  // lib/ is the product: it never reaches into the UI, the demo or the
+  // harnesses around it (the `@/` alias or a relative path alike).
+  {
+    files: ["lib/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(?:@/|(?:\\.\\./)+)(?:app|components|demo|scripts|tests|bench)(?:/|$)",
+              caseSensitive: true,
+              message: "lib/ must not import app/, components/, demo/, scripts/, tests/ or bench/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+
+  // Client components get types from lib/, never its server code: only the
+  // response-shape modules (no server imports) may be imported as values.
+  {
+    files: ["components/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^@/lib/(?!(?:http|queues|metrics|cache)/types$)",
+              caseSensitive: true,
+              allowTypeImports: true,
+              message:
+                "Components may import values only from @/lib/{http,queues,metrics,cache}/types; use `import type` for other lib/ modules.",
+            },
+            {
+              regex: "^(?:\\.\\./)+lib(?:/|$)",
+              caseSensitive: true,
+              message: "Import lib/ modules through the @/lib/ alias.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+
   // Not React code: vitest fixtures (`use(...)`) and helpers named `useXxx`
   // trip react-hooks/rules-of-hooks.
   {
-    files: ["tests/**", "scripts/**", "bench/**"],
+    files: ["tests/**", "scripts/**", "bench/**", "demo/**"],
     rules: {
       "react-hooks/rules-of-hooks": "off",
     },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseTrustPolicy, TrustPolicyError } from "./http/client-address.mjs";
+import { parseTrustPolicy, TrustPolicyError } from "./client-address.mjs";
 
 /**
  * The one place that reads the environment. Names and defaults are the seed's

@@ -1,6 +1,6 @@
 import "server-only";
 import type { EngineContext } from "./queues/context";
-import { readHeartbeats } from "./worker/service";
+import { readHeartbeats } from "./heartbeat";
 
 export interface WorkerStatus {
   instances: number;

@@ -1,7 +1,7 @@
 /**
  * `npm run demo [-- --verbose]`: a live Redrive on this machine. Starts an
  * embedded Redis (or uses REDIS_URL), the retry worker service, a traffic
- * simulator (lib/demo: producers for every queue, consumers that fail
+ * simulator (demo/: producers for every queue, consumers that fail
  * transiently and permanently, foreign DLQ entries, an application reading
  * through the cache) and the dashboard's production build on port 3000 (PORT
  * overrides) with two users whose passwords it prints. Ctrl-C or SIGTERM stops
@@ -9,8 +9,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { childEnv, loadConfig, type Config } from "../lib/config";
-import { startOperator } from "../lib/demo/operator";
-import { startSimulator, type Simulator } from "../lib/demo/simulator";
+import { startOperator } from "../demo/operator";
+import { startSimulator, type Simulator } from "../demo/simulator";
 import { startEmbeddedRedis, type EmbeddedRedis } from "./embedded-redis";
 import { ensureProductionBuild } from "./production-build";
 import { banner } from "./demo/banner";

@@ -13,7 +13,7 @@ import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
-import { parseTrustPolicy, TrustPolicyError } from "../lib/http/client-address.mjs";
+import { parseTrustPolicy, TrustPolicyError } from "../lib/client-address.mjs";
 import { front } from "../lib/http/front.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");

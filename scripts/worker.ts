@@ -4,7 +4,7 @@
  */
 import { ConfigError, getConfig } from "../lib/config";
 import { createRedis } from "../lib/redis/connection";
-import { logLine } from "../lib/worker/log";
+import { logLine } from "../lib/log";
 import { RetryWorkerService } from "../lib/worker/service";
 
 async function main(): Promise<void> {

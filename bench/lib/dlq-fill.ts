@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type Redis from "ioredis";
-import { transientFailure } from "../../lib/demo/failures";
-import { makePayload } from "../../lib/demo/payloads";
+import { transientFailure } from "../../demo/failures";
+import { makePayload } from "../../demo/payloads";
 import { keysOf } from "../../lib/queues/context";
 import { QueueEngine } from "../../lib/queues/engine";
 import { metadataFields, metadataKeyOf, toErrorInfo } from "../../lib/queues/message";

@@ -1,5 +1,5 @@
 import { recordSample, TIERS, type StoredSample } from "../../lib/metrics/history";
-import { METRICS_COUNTERS_KEY } from "../../lib/metrics/counters";
+import { METRICS_COUNTERS_KEY } from "../../lib/queues/counters";
 import type { EngineContext } from "../../lib/queues/context";
 
 /**

@@ -54,7 +54,7 @@ export function prng(seed: number): () => number {
 }
 
 /** Zipf over ids 1..n (P(k) ∝ 1/k^s), shared with the demo's traffic simulator. */
-export { Zipf } from "../../lib/demo/random";
+export { Zipf } from "../../demo/random";
 
 /**
  * `concurrency` loops that each call `op(loop)` back to back until `ms` have

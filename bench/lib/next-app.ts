@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { hashPassword } from "../../lib/auth/users";
 import { ensureProductionBuild as buildIfStale, ROOT } from "../../scripts/production-build";
 import { freePort, killOnExit, listeningPid, stopGroup } from "./process";
-import { logIn, waitForHealth } from "../../lib/http/client";
+import { logIn, waitForHealth } from "../../scripts/http-client";
 
 /**
  * Redrive's dashboard as it runs in production: the `next build` output served

@@ -1,8 +1,9 @@
 import type Redis from "ioredis";
 import type { Config } from "../config";
-import { logLine } from "../worker/log";
+import { logLine } from "../log";
 import { DENIALS_KEY, recordDenial } from "./denied";
 import { runScript } from "../redis/scripts";
+import type { AuditEntry, AuditOptions, AuditRecord } from "./types";
 
 /**
  * The audit log. Every mutation is first written as one JSON log line: those
@@ -21,36 +22,11 @@ import { runScript } from "../redis/scripts";
  */
 export const AUDIT_KEY = "redrive:audit";
 export { DENIALS_KEY };
+export type { AuditEntry, AuditOptions, AuditRecord } from "./types";
 /** Identities listed in one entry; beyond that the count says how many. */
 const IDENTITIES_MAX = 100;
 /** Entries kept in memory while the stream refuses them (the log lines hold all). */
 export const PENDING_MAX = 1_000;
-
-export interface AuditRecord {
-  user: string;
-  role: string;
-  action: string;
-  queue?: string;
-  identities?: string[];
-  count?: number;
-  result: "ok" | "conflict" | "error" | "denied";
-  detail?: string;
-  ip: string;
-  /** Epoch seconds when it happened; later than the stream id's time only if it was buffered. */
-  at?: number;
-}
-
-export interface AuditEntry extends AuditRecord {
-  id: string;
-  /** Epoch seconds: the record's own time, else the stream id's. */
-  at: number;
-}
-
-export interface AuditOptions {
-  maxEntries: number;
-  retentionDays: number;
-  deniedRetentionDays: number;
-}
 
 export const DEFAULT_AUDIT_OPTIONS: AuditOptions = {
   maxEntries: 100_000,

@@ -1,6 +1,6 @@
 import type Redis from "ioredis";
-import { logLine } from "../worker/log";
-import type { AuditOptions, AuditRecord } from "./audit";
+import { logLine } from "../log";
+import type { AuditOptions, AuditRecord } from "./types";
 import { runScript } from "../redis/scripts";
 
 /**

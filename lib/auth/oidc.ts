@@ -1,7 +1,7 @@
 import "server-only";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { getConfig, type Config } from "../config";
-import { logLine } from "../worker/log";
+import { logLine } from "../log";
 import type { Role } from "./users";
 
 /**

@@ -1,6 +1,6 @@
 // @ts-check
 import { randomBytes } from "node:crypto";
-import { clientAddress, peerIsTrusted } from "./client-address.mjs";
+import { clientAddress, peerIsTrusted } from "../client-address.mjs";
 
 /**
  * The HTTP layer in front of Next.js's request handler (scripts/server.mjs
@@ -24,7 +24,7 @@ import { clientAddress, peerIsTrusted } from "./client-address.mjs";
  *
  * @typedef {import("node:http").IncomingMessage} IncomingMessage
  * @typedef {import("node:http").ServerResponse} ServerResponse
- * @typedef {import("./client-address.mjs").TrustPolicy} TrustPolicy
+ * @typedef {import("../client-address.mjs").TrustPolicy} TrustPolicy
  * @typedef {(req: IncomingMessage, res: ServerResponse) => Promise<void> | void} Handler
  * @typedef {{ trust: TrustPolicy; https: boolean }} FrontOptions
  *   `https`: the public URL is https, so send HSTS and upgrade insecure requests.

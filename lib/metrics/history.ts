@@ -4,7 +4,7 @@ import { readCounters as readCacheCounters } from "../cache/counters";
 import { keysOf, nowSeconds, sleep, type EngineContext } from "../queues/context";
 import { execAll } from "../queues/pipeline";
 import { runScript } from "../redis/scripts";
-import { readCounters } from "./counters";
+import { readCounters } from "../queues/counters";
 import type { HistoryPoint, HistoryResponse, HistoryWindow, QueuePoint } from "./types";
 import { WINDOW_STEP_SECONDS } from "./types";
 

@@ -6,7 +6,7 @@ import { getErrorGroups } from "../queues/errorGroups";
 import { ReadBudget } from "../queues/read";
 import { getStats } from "../queues/stats";
 import { alertsOf, growthPerHour } from "./alerts";
-import { readCounters } from "./counters";
+import { readCounters } from "../queues/counters";
 import { readHistory } from "./history";
 import { countNewSince, readReviews } from "./review";
 import type { InsightsResponse, OverviewResponse, QueueInsights } from "./types";

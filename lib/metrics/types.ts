@@ -54,8 +54,7 @@ export interface ReviewMark {
   by: string;
 }
 
-import type { QueueStats } from "../queues/types";
-import type { ErrorGroup } from "../queues/errorGroups";
+import type { ErrorGroup, QueueStats } from "../queues/types";
 import type { WorkerStatus } from "../health";
 
 export interface QueueOverview extends QueueStats {

@@ -3,7 +3,7 @@
  * queue) or delete, one message or a selection.
  */
 import { randomUUID } from "node:crypto";
-import { countResolved } from "../metrics/counters";
+import { countResolved } from "./counters";
 import { runScript } from "../redis/scripts";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
 import { EngineError } from "./errors";

@@ -16,37 +16,15 @@ import {
   readRange,
   type ReadEntry,
 } from "./read";
+import type { ErrorGroup, ErrorGroups } from "./types";
+
+export type { ErrorGroup, ErrorGroups } from "./types";
 
 /**
  * Top error groups of a DLQ: entries whose error type and message are the same
  * once ids, numbers, hex, paths and URLs are normalised away ("timed out after
  * 30 s reading gs://b/u/1.pdf" and "... 31 s ... 2.pdf" are one group).
  */
-export interface ErrorGroup {
-  id: string;
-  errorType: string;
-  /** The normalised message. */
-  pattern: string;
-  /** One real message of the group. */
-  example: string;
-  count: number;
-  firstSeen: number | null;
-  lastSeen: number | null;
-}
-
-export interface ErrorGroups {
-  groups: ErrorGroup[];
-  /** Entries looked at, newest first. */
-  scanned: number;
-  total: number;
-  /** False when the entry count or the byte budget stopped the scan before the end. */
-  complete: boolean;
-  /** Where the scan stopped, or null when it reached the end. */
-  nextOffset: number | null;
-  /** Mean retry_count of the entries looked at (null when none). */
-  averageRetryCount: number | null;
-}
-
 export function groupId(errorType: string, pattern: string): string {
   return createHash("sha1").update(`${errorType}\n${pattern}`).digest("hex").slice(0, 12);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { countFailure, METRICS_COUNTERS_KEY } from "../metrics/counters";
+import { countFailure, METRICS_COUNTERS_KEY } from "./counters";
 import type { Config } from "../config";
 import { keysOf, nowSeconds, type EngineContext } from "./context";
 import {

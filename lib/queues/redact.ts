@@ -1,9 +1,8 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { Config } from "../config";
-import type { ErrorGroup } from "./errorGroups";
 import { METADATA_OWNER } from "./message";
 import { entryIdentity, entrySha1, type ReadEntry } from "./read";
-import type { DlqMessage, ScheduledRetryView } from "./types";
+import type { DlqMessage, ErrorGroup, ScheduledRetryView } from "./types";
 
 /**
  * Personal data in payloads (REDRIVE_REDACT): the one place that masks it.

@@ -1,5 +1,5 @@
 import { runScript } from "../redis/scripts";
-import { countResolved } from "../metrics/counters";
+import { countResolved } from "./counters";
 import { BATCH, keysOf, nowSeconds, sleep, type EngineContext } from "./context";
 import { checkLuaReply, LuaCode } from "./errors";
 import {

@@ -64,3 +64,29 @@ export interface QueueStats {
   oldestDlqAt: number | null;
   oldestDlqAgeSeconds: number | null;
 }
+
+/** Top error groups of a DLQ (errorGroups.ts); here so that redact.ts and the metrics can name them. */
+export interface ErrorGroup {
+  id: string;
+  errorType: string;
+  /** The normalised message. */
+  pattern: string;
+  /** One real message of the group. */
+  example: string;
+  count: number;
+  firstSeen: number | null;
+  lastSeen: number | null;
+}
+
+export interface ErrorGroups {
+  groups: ErrorGroup[];
+  /** Entries looked at, newest first. */
+  scanned: number;
+  total: number;
+  /** False when the entry count or the byte budget stopped the scan before the end. */
+  complete: boolean;
+  /** Where the scan stopped, or null when it reached the end. */
+  nextOffset: number | null;
+  /** Mean retry_count of the entries looked at (null when none). */
+  averageRetryCount: number | null;
+}

@@ -1,5 +1,5 @@
 import "server-only";
-import { countFailure } from "../metrics/counters";
+import { countFailure } from "../queues/counters";
 import { randomUUID } from "node:crypto";
 import type Redis from "ioredis";
 import { runScript } from "../redis/scripts";
@@ -18,7 +18,7 @@ import {
 } from "../queues/message";
 import { backoffSeconds, retentionSeconds } from "../queues/producer";
 import { parseTopLevel } from "../queues/rawJson";
-import { logLine } from "./log";
+import { logLine } from "../log";
 
 /**
  * The seed's processor error handling as a harness: take a message reliably,

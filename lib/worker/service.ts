@@ -6,36 +6,18 @@ import { WORKER_HEARTBEAT_KEY } from "../queues/keys";
 import { promoteDue } from "../queues/retry";
 import { purgeExpired } from "../queues/tail";
 import { recoverAbandoned } from "./processor";
-import { logLine } from "./log";
+import { logLine } from "../log";
 import { VERSION } from "../version";
+import { readHeartbeats, type Heartbeat, type RunReport } from "../heartbeat";
 import { taskLoop } from "../tasks/redrive";
 import { metricsLoop } from "../metrics/history";
 
 /**
- * The seed's retry_worker_service: every RETRY_WORKER_INTERVAL_SECONDS it
+ * The retry worker service: every RETRY_WORKER_INTERVAL_SECONDS it
  * promotes due retries, returns abandoned messages, purges DLQ entries past the
  * retention and writes a heartbeat. Every step is a set of atomic Lua calls, so
  * any number of instances may run side by side.
  */
-
-export interface RunReport {
-  promoted: Record<string, number>;
-  recovered: Record<string, number>;
-  purged: Record<string, number>;
-  errors: string[];
-  durationMs: number;
-}
-
-export interface Heartbeat {
-  instanceId: string;
-  version: string;
-  pid: number;
-  host: string;
-  startedAt: number;
-  lastRunAt: number;
-  intervalSeconds: number;
-  lastRun: RunReport;
-}
 
 /** Heartbeats older than this are pruned from the hash. */
 const HEARTBEAT_PRUNE_SECONDS = 86_400;
@@ -130,18 +112,4 @@ export class RetryWorkerService {
     this.abort.abort();
     await Promise.all([this.loop, this.tasks, this.metrics]);
   }
-}
-
-/** Every worker instance's last heartbeat (bounded: one entry per live instance). */
-export async function readHeartbeats(ctx: EngineContext): Promise<Heartbeat[]> {
-  const [, flat] = await ctx.redis.hscan(WORKER_HEARTBEAT_KEY, "0", "COUNT", 1000);
-  const beats: Heartbeat[] = [];
-  for (let i = 1; i < flat.length; i += 2) {
-    try {
-      beats.push(JSON.parse(flat[i]!) as Heartbeat);
-    } catch {
-      // A foreign value in our hash is skipped, not fatal.
-    }
-  }
-  return beats;
 }

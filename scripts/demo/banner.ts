@@ -1,5 +1,5 @@
 import type { Config } from "../../lib/config";
-import { PROFILES } from "../../lib/demo/traffic";
+import { PROFILES } from "../../demo/traffic";
 import type { DemoUser } from "./users";
 
 /** What the demo prints once everything is up: where, who, what runs, how to stop. */

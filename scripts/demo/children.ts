@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { waitForHealth } from "../../lib/http/client";
+import { waitForHealth } from "../http-client";
 import { ROOT } from "../production-build";
 import { killOnExit, stopGroup } from "../processes";
 import { eachLine, log } from "./lines";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { toDlqEntry } from "@/lib/queues/message";
-import { postCredentials } from "@/lib/http/client";
+import { postCredentials } from "@/scripts/http-client";
 import { useApp } from "../helpers/app";
 
 const app = useApp();

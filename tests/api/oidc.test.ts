@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { AUDIT_KEY } from "@/lib/audit/audit";
-import { cookiesOf } from "@/lib/http/client";
+import { cookiesOf } from "@/scripts/http-client";
 import { useApp } from "../helpers/app";
 import { startOidcIssuer, type OidcUser } from "../helpers/oidc-issuer";
 

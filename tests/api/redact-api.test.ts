@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cookiesOf, postCredentials } from "@/lib/http/client";
+import { cookiesOf, postCredentials } from "@/scripts/http-client";
 import { toDlqEntry } from "@/lib/queues/message";
 import { HIDDEN_LARGE } from "@/lib/queues/redact";
 import { PASSWORD, useApp } from "../helpers/app";

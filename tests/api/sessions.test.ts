@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import bcrypt from "bcrypt";
 import { describe, expect, it } from "vitest";
-import { cookiesOf, logIn, postCredentials } from "@/lib/http/client";
+import { cookiesOf, logIn, postCredentials } from "@/scripts/http-client";
 import { PASSWORD, useApp } from "../helpers/app";
 
 /** Short lifetimes so that a test sees sessions end: 5.4 s absolute, 2.4 s idle. */

@@ -5,7 +5,7 @@ import Redis from "ioredis";
 import { hash } from "bcrypt";
 import { freePort, startEmbeddedRedis } from "../../scripts/embedded-redis";
 import { ADMIN_STATE, PASSWORD, VIEWER_STATE } from "./setup-env";
-import { logIn, waitForHealth } from "../../lib/http/client";
+import { logIn, waitForHealth } from "../../scripts/http-client";
 
 /**
  * Starts redis-server, the production dashboard (`next build` must have run:

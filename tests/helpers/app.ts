@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach } from "vitest";
 import { hashPassword } from "@/lib/auth/users";
 import { defineScripts } from "@/lib/redis/scripts";
 import { freePort, startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embedded-redis";
-import { logIn, waitForHealth } from "@/lib/http/client";
+import { logIn, waitForHealth } from "@/scripts/http-client";
 
 /**
  * The production build (`next build`, run by npm test before vitest) served by

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { RetryWorkerService, readHeartbeats } from "@/lib/worker/service";
+import { readHeartbeats } from "@/lib/heartbeat";
+import { RetryWorkerService } from "@/lib/worker/service";
 import { QueueEngine } from "@/lib/queues/engine";
 import { useRedis } from "../helpers/redis";
 

@@ -4,7 +4,7 @@ import {
   normalizeAddress,
   parseTrustPolicy,
   peerIsTrusted,
-} from "@/lib/http/client-address.mjs";
+} from "@/lib/client-address.mjs";
 
 const none = parseTrustPolicy(undefined);
 

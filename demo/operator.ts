@@ -1,5 +1,5 @@
-import { logIn } from "../http/client";
-import type { DlqMessage } from "../queues/types";
+import { logIn } from "../scripts/http-client";
+import type { DlqMessage } from "../lib/queues/types";
 import { pick, randomInt, sleep, weighted } from "./random";
 
 /**

@@ -1,6 +1,6 @@
 import type Redis from "ioredis";
-import type { EngineContext } from "../queues/context";
-import { Processor, type Outcome, type TakenMessage } from "../worker/processor";
+import type { EngineContext } from "../lib/queues/context";
+import { Processor, type Outcome, type TakenMessage } from "../lib/worker/processor";
 import { poisonOf, transientFailure } from "./failures";
 import { logNormal, sleep } from "./random";
 import type { Tally } from "./tally";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { keysOf, type EngineContext } from "../queues/context";
-import { retentionSeconds } from "../queues/producer";
+import { keysOf, type EngineContext } from "../lib/queues/context";
+import { retentionSeconds } from "../lib/queues/producer";
 
 /**
  * DLQ entries Redrive did not write, as they exist beside it in real

@@ -1,4 +1,4 @@
-import type { EngineContext } from "../queues/context";
+import type { EngineContext } from "./context";
 
 /**
  * Per-queue event counters that queue lengths alone cannot give: failures,
@@ -13,7 +13,8 @@ import type { EngineContext } from "../queues/context";
  *
  * Counters only grow; the metrics history samples them and takes differences.
  * Another producer's writes do not count here: the history falls back on the
- * DLQ's length for those (see history.ts).
+ * DLQ's length for those (see lib/metrics/history.ts). The engine writes them,
+ * so they live here and lib/metrics only reads them: imports go one way.
  */
 export const METRICS_COUNTERS_KEY = "redrive:metrics:counters";
 

@@ -1,5 +1,5 @@
-import type { RedisCache } from "../cache/cache";
-import { cacheKeys } from "../cache/namespaces";
+import type { RedisCache } from "../lib/cache/cache";
+import { cacheKeys } from "../lib/cache/namespaces";
 import { logNormal, pick, poisson, randomInt, sleep, weighted, Zipf } from "./random";
 import type { RecentJobs, Tally } from "./tally";
 import { paragraph, searchQuery, sentence } from "./text";

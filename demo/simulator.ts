@@ -1,8 +1,8 @@
-import { RedisCache } from "../cache/cache";
-import type { Config } from "../config";
-import { QueueEngine } from "../queues/engine";
-import { createRedis } from "../redis/connection";
-import type { Outcome, TakenMessage } from "../worker/processor";
+import { RedisCache } from "../lib/cache/cache";
+import type { Config } from "../lib/config";
+import { QueueEngine } from "../lib/queues/engine";
+import { createRedis } from "../lib/redis/connection";
+import type { Outcome, TakenMessage } from "../lib/worker/processor";
 import {
   jobChanged,
   searchIndexRebuilt,

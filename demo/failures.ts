@@ -1,4 +1,4 @@
-import { PermanentError } from "../worker/processor";
+import { PermanentError } from "../lib/worker/processor";
 import { unitHash, weighted } from "./random";
 
 /**

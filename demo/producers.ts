@@ -1,4 +1,4 @@
-import type { QueueEngine } from "../queues/engine";
+import type { QueueEngine } from "../lib/queues/engine";
 import { makePayload } from "./payloads";
 import { poisson } from "./random";
 import type { RecentJobs, Tally } from "./tally";

@@ -1,5 +1,5 @@
-import { CACHE_STATS_KEY } from "../cache/counters";
-import type { QueueEngine } from "../queues/engine";
+import { CACHE_STATS_KEY } from "../lib/cache/counters";
+import type { QueueEngine } from "../lib/queues/engine";
 import type { Tally } from "./tally";
 
 /**

@@ -1,0 +1,27 @@
+/** What an audit entry holds, apart from audit.ts so that denied.ts (which audit.ts calls) can name it too. */
+
+export interface AuditRecord {
+  user: string;
+  role: string;
+  action: string;
+  queue?: string;
+  identities?: string[];
+  count?: number;
+  result: "ok" | "conflict" | "error" | "denied";
+  detail?: string;
+  ip: string;
+  /** Epoch seconds when it happened; later than the stream id's time only if it was buffered. */
+  at?: number;
+}
+
+export interface AuditEntry extends AuditRecord {
+  id: string;
+  /** Epoch seconds: the record's own time, else the stream id's. */
+  at: number;
+}
+
+export interface AuditOptions {
+  maxEntries: number;
+  retentionDays: number;
+  deniedRetentionDays: number;
+}
