@@ -15,7 +15,9 @@ import {
 import { fillDlq } from "./lib/dlq-fill";
 import { fillHistory } from "./lib/history-fill";
 import { ensureProductionBuild, ROOT, startNextApp, type NextApp } from "./lib/next-app";
+import { median } from "./lib/check";
 import { startBenchServer, type BenchServer } from "./lib/server";
+import { count, duration, only, parseOptions, scale } from "./lib/options";
 import { summarize, target, type Summary, type Target } from "./lib/summary";
 import { Count, printTable, type Cell } from "./lib/table";
 
@@ -53,30 +55,18 @@ const PAGES: [string, boolean][] = [
   ["/audit", true],
 ];
 
-interface Options {
-  scale: number;
-  runs: number;
-  only: string[];
-  timeoutMs: number;
-}
+const OPTIONS = {
+  scale: scale(),
+  runs: count("--runs", 5),
+  only: only(["js", "overview"]),
+  timeoutS: duration("--timeout", 30),
+};
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+type Options = ReturnType<typeof parseOptions<typeof OPTIONS>> & { timeoutMs: number };
 
-function parseOptions(args: string[]): Options {
-  const scale = Number(option(args, "--scale") ?? 1);
-  const runs = Number(option(args, "--runs") ?? 5);
-  const only = (option(args, "--only") ?? "js,overview").split(",");
-  const timeoutS = Number(option(args, "--timeout") ?? 30);
-  if (!(scale > 0 && scale <= 1)) throw new Error("--scale expects a number in (0, 1]");
-  if (!(Number.isInteger(runs) && runs >= 1)) throw new Error("--runs expects a whole number ≥ 1");
-  if (only.some((o) => o !== "js" && o !== "overview")) {
-    throw new Error(`--only expects js and/or overview (got ${only.join(",")})`);
-  }
-  if (!(timeoutS > 0)) throw new Error("--timeout expects seconds");
-  return { scale, runs, only, timeoutMs: timeoutS * 1000 };
+function uiOptions(args: string[]): Options {
+  const o = parseOptions(args, OPTIONS);
+  return { ...o, timeoutMs: o.timeoutS * 1000 };
 }
 
 function packageVersion(name: string): string {
@@ -243,12 +233,6 @@ async function overviewOnce(browser: Browser, app: NextApp, timeoutMs: number) {
   }
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 interface OverviewResult {
   runs: OverviewRun[];
   error?: string;
@@ -335,7 +319,7 @@ function overviewTarget(overview: OverviewResult, o: Options, size: number): Tar
 }
 
 export async function run(args: string[]): Promise<Summary> {
-  const o = parseOptions(args);
+  const o = uiOptions(args);
   const size = Math.max(1000, Math.round(DLQ_SIZE * o.scale));
   const overviewToo = o.only.includes("overview");
   const started = new Date();
