@@ -13,9 +13,9 @@ import { summarize, type Summary, type Target } from "./lib/summary";
  * fresh server:
  *   1) getOrSet hit throughput, 100 concurrent callers over 10 000 pre-populated
  *      keys, against raw ioredis GET and bentocache's getOrSet with only its Redis tier;
- *   2) the seed's claims on a simulated backend (5 ms per query): a Zipf read
- *      workload over users, job statuses and document summaries with the seed's
- *      TTLs and 2 % invalidating writes, with the cache off and on.
+ *   2) the Python backend's claims on a simulated backend (5 ms per query): a Zipf read
+ *      workload over users, job statuses and document summaries with the Python
+ *      backend's TTLs and 2 % invalidating writes, with the cache off and on.
  *
  * Options (for looking around while developing; targets are judged on a full run):
  * --only 1,2 picks scenarios; --rounds N and --seconds S set scenario 1's rounds

@@ -13,7 +13,7 @@ import { printTable } from "./lib/table";
  * `npm run bench -- engine [--scale F] [--only a,b,c]`: Redrive's queue engine
  * against BullMQ and a one-message-per-call promoter, on a redis-server of its
  * own, each scenario on an empty server: a) promotion of due retries, b) requeue
- * all of a DLQ (entries written by Redrive, and by the seed's Python backend),
+ * all of a DLQ (entries written by Redrive, and by the Python backend),
  * c) requeue one message at the head, middle and end of a DLQ.
  *
  * Options: --scale F (0 < F ≤ 1) shrinks every size; --only a,b,c picks

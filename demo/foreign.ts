@@ -4,7 +4,7 @@ import { retentionSeconds } from "../lib/queues/producer";
 
 /**
  * DLQ entries Redrive did not write, as they exist beside it in real
- * deployments: the seed's Python backend (its json.dumps separators, only
+ * deployments: the Python backend (its json.dumps separators, only
  * job_id and filename, the error in a `dlq:metadata:{job_id}:{filename}`
  * hash), a line that is not JSON at all, and one whose text is HTML with a
  * script, which the dashboard must show as text.

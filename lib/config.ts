@@ -2,9 +2,9 @@ import { z } from "zod";
 import { parseTrustPolicy, TrustPolicyError } from "./client-address.mjs";
 
 /**
- * The one place that reads the environment. Names and defaults are the seed's
- * (`backend/config.py` and its `.env` section); everything Redrive adds is
- * prefixed or documented in the README's configuration table.
+ * The one place that reads the environment. Names and defaults are the Python
+ * backend's (its `config.py` and `.env`, docs/python-backend.md); everything
+ * Redrive adds is prefixed or documented in the README's configuration table.
  */
 
 const QUEUE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
@@ -187,7 +187,7 @@ const baseSchema = z.object({
   ALERT_DLQ_AGE_HOURS: num(0, 87_600).default(24),
 });
 
-/** When a queue's card turns red (the seed's "alert on DLQ growth"); 0 means off. */
+/** When a queue's card turns red (the Python backend's "alert on DLQ growth"); 0 means off. */
 export interface AlertThresholds {
   dlqSize: number;
   growthPerHour: number;
@@ -203,7 +203,7 @@ export interface QueueKeyNames {
 
 export type Config = Omit<z.infer<typeof baseSchema>, "QUEUES"> & {
   QUEUES: string[];
-  /** Key names per queue after the seed's REDIS_DLQ_<Q> / REDIS_RETRY_<Q> overrides. */
+  /** Key names per queue after the Python backend's REDIS_DLQ_<Q> / REDIS_RETRY_<Q> overrides. */
   queueKeys: Record<string, QueueKeyNames>;
   /** Alert thresholds per queue after the ALERT_*_<Q> overrides. */
   alerts: Record<string, AlertThresholds>;
@@ -242,7 +242,7 @@ export function shownValue(name: string, value: string | undefined): string {
   return ` (got ${JSON.stringify(text)})`;
 }
 
-/** Per-queue key overrides, e.g. REDIS_DLQ_DOCUMENT=document_dlq (the seed's names). */
+/** Per-queue key overrides, e.g. REDIS_DLQ_DOCUMENT=document_dlq (the Python backend's names). */
 function resolveQueueKeys(queues: string[], env: Env, problems: string[]) {
   const keys: Record<string, QueueKeyNames> = {};
   for (const q of queues) {

@@ -1,5 +1,5 @@
 /**
- * The retry worker service (`npm run worker`): the seed's retry_worker_service.
+ * The retry worker service (`npm run worker`): the Python backend's retry_worker_service.
  * Needs REDIS_URL. SIGTERM or SIGINT lets the run in progress finish, then exits 0.
  */
 import { ConfigError, getConfig } from "../lib/config";

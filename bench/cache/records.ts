@@ -1,4 +1,4 @@
-/** A user record as the seed's backend would cache it: about 300 bytes of JSON. */
+/** A user record as the Python backend would cache it: about 300 bytes of JSON. */
 export function userRecord(id: number, version = 0) {
   return {
     id,

@@ -16,7 +16,7 @@ import {
 import type { ScenarioResult } from "./shared";
 
 /**
- * Scenario 2: the seed's claims on a simulated backend, with the cache off and
+ * Scenario 2: the Python backend's claims on a simulated backend, with the cache off and
  * on. Every figure is read against the direct no-cache mode (1 query per read).
  */
 
@@ -176,7 +176,7 @@ function printClaims({ direct, disabled, on, paced, offRate }: Modes): void {
     pct(faster(paced, direct, q)),
   ];
   printTable(
-    "2) The seed's claims (informational, no target)",
+    "2) The Python backend's cache claims (informational, no target)",
     ["claim", "seed", "ON closed loops", "ON paced at OFF's rate"],
     [
       ["fewer DB queries (vs no cache), %", "80–90", pct(1 - qpr(on)), pct(1 - qpr(paced))],

@@ -20,7 +20,7 @@ import {
   type Sizes,
 } from "./shared";
 
-/** b) Requeue all of a DLQ (entries written by Redrive, and by the seed's Python backend) against BullMQ's retryJobs. */
+/** b) Requeue all of a DLQ (entries written by Redrive, and by the Python backend) against BullMQ's retryJobs. */
 
 async function redriveRequeueAll(b: BenchServer, n: number, writer: DlqWriter): Promise<Row> {
   await b.flush();

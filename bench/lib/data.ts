@@ -3,7 +3,7 @@ import type Redis from "ioredis";
 import { metadataFields, metadataKeyOf, toDlqEntry, type DlqStamp } from "../../lib/queues/message";
 
 /**
- * Benchmark data: realistic ~200-byte messages as the seed's document pipeline
+ * Benchmark data: realistic ~200-byte messages as the Python backend's document pipeline
  * writes them, loaded fast (pipelined, 1000 values per command) and never timed.
  */
 
@@ -65,7 +65,7 @@ async function pipelined(
   }
 }
 
-/** `n` due retries in `key`, due over the last hour (scores in epoch seconds, as the seed writes). */
+/** `n` due retries in `key`, due over the last hour (scores in epoch seconds, as the Python backend writes). */
 export async function loadDueRetries(redis: Redis, key: string, n: number): Promise<number> {
   const now = Date.now() / 1000;
   let bytes = 0;
@@ -96,7 +96,7 @@ return 0
 
 /**
  * Who wrote a DLQ's entries. "redrive": Redrive's pushToDlq (toDlqEntry, which
- * ends each entry with the redrive_undo trailer). "python": the seed's Python
+ * ends each entry with the redrive_undo trailer). "python": the Python backend's Python
  * backend, i.e. json.dumps with its default ", " and ": " separators, the error
  * as a string and a zoneless isoformat() timestamp: a foreign entry to Redrive.
  */

@@ -4,7 +4,7 @@ import type { InsightsResponse, QueueOverview } from "@/lib/metrics/types";
 import { fmtAgo, fmtDuration, fmtInt } from "../format";
 import { Card, table, TableScroll } from "../ui";
 
-/** The seed's other DLQ metrics: top error messages, average retry count, time to resolve. */
+/** The Python backend's other DLQ metrics: top error messages, average retry count, time to resolve. */
 export function Insights(props: {
   insights: InsightsResponse | undefined;
   queues: QueueOverview[];

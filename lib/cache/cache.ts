@@ -8,7 +8,7 @@ import { Guard, type GuardStats } from "./guard";
 import { namespaceOf, OTHER, ttlFor } from "./namespaces";
 
 /**
- * The seed's RedisCache: get, set, delete, deletePattern, getOrSet, a cached()
+ * The Python backend's RedisCache: get, set, delete, deletePattern, getOrSet, a cached()
  * wrapper and the @cacheResult() decorator (see decorator.ts).
  *
  * Values are JSON (gzip'd above CACHE_COMPRESS_THRESHOLD_BYTES, codec.ts).

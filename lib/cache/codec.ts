@@ -1,8 +1,8 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 
 /**
- * How cached values are stored: JSON text, as the seed's Python backend writes
- * (json.dumps). Above a size threshold the JSON is gzip-compressed (seed tip 5);
+ * How cached values are stored: JSON text, as the Python backend writes
+ * (json.dumps). Above a size threshold the JSON is gzip-compressed (one of the Python backend's cache tips);
  * gzip's magic bytes (1f 8b) can never start JSON text, so a reader tells the two
  * apart without a flag, and values written by a writer that does not compress
  * read back as they are.

@@ -1,7 +1,7 @@
 import type { RedisCache } from "./cache";
 
 /**
- * The seed's @cache_result() as a TypeScript (stage 3) method decorator:
+ * The Python backend's @cache_result() as a TypeScript (stage 3) method decorator:
  *
  *   class Jobs {
  *     constructor(readonly cache: RedisCache) {}

@@ -1,5 +1,5 @@
 /**
- * Graceful degradation (seed tip 6): a cache call that fails or is slower than
+ * Graceful degradation (one of the Python backend's cache tips): a cache call that fails or is slower than
  * its timeout must cost the caller one timeout at most, not one per call while
  * Redis is down. After a failure the breaker opens for `cooldownMs`, during
  * which calls skip Redis at once; the first call after that probes it again,

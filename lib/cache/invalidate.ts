@@ -1,7 +1,7 @@
 import type { RedisCache } from "./cache";
 import { cacheKeys, escapeGlob } from "./namespaces";
 
-/** The seed's invalidation rules ("Cache Invalidation"): call them where the data changes. */
+/** The Python backend's invalidation rules ("Cache Invalidation"): call them where the data changes. */
 export const invalidate = {
   user: (cache: RedisCache, userId: string | number) => cache.delete(cacheKeys.user(userId)),
   jobStatus: (cache: RedisCache, jobId: string) => cache.delete(cacheKeys.jobStatus(jobId)),

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Config } from "../config";
 
 /**
- * The seed's cache namespaces: key prefix, TTL setting, and the key builders
+ * The Python backend's cache namespaces: key prefix, TTL setting, and the key builders
  * its backend uses. Everything that decides "is this a cache key?" reads this
  * table, so a queue, retry, DLQ or metadata key can never be mistaken for one.
  */
@@ -43,12 +43,12 @@ export function ttlFor(config: Config, key: string): number {
   return ns ? (config[NAMESPACES[ns].ttl] as number) : config.CACHE_DEFAULT_TTL;
 }
 
-/** A short stable hash, for keys built from free text or id lists (the seed's hash()). */
+/** A short stable hash, for keys built from free text or id lists (the Python backend's hash()). */
 export function shortHash(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }
 
-/** Key builders, one per seed key. */
+/** Key builders, one per key of the Python backend's layout. */
 export const cacheKeys = {
   user: (userId: string | number) => `user:${userId}`,
   jobStatus: (jobId: string) => `job:status:${jobId}`,

@@ -3,7 +3,7 @@ import type { QueueStats } from "../queues/types";
 import type { HistoryPoint, QueueAlert } from "./types";
 
 /**
- * The seed's "alert on DLQ growth": a queue is in alert when its DLQ is larger
+ * The Python backend's "alert on DLQ growth": a queue is in alert when its DLQ is larger
  * than ALERT_DLQ_SIZE, grew by more than ALERT_DLQ_GROWTH_PER_HOUR over the last
  * hour of history, or holds an entry older than ALERT_DLQ_AGE_HOURS.
  */

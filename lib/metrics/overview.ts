@@ -63,7 +63,7 @@ function sparkline(values: number[]): number[] {
 }
 
 /**
- * The seed's other DLQ metrics, from the newest BATCH entries of each DLQ (one
+ * The Python backend's other DLQ metrics, from the newest BATCH entries of each DLQ (one
  * read): top error groups and the average retry count; and what is new since
  * the last review (counted from the head up to 10 000 entries). Bounded reads,
  * in entries and in bytes (READ_LIMITS), so it stays fast on a DLQ of millions

@@ -1,6 +1,6 @@
 import type { Config } from "../config";
 
-/** Every key of one queue, built in one place (DESIGN.md's key layout). */
+/** Every key of one queue, built in one place (the key layout, docs/python-backend.md). */
 export interface QueueKeys {
   queue: string;
   work: string;

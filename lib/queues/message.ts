@@ -75,7 +75,7 @@ export function toErrorInfo(error: unknown): ErrorInfo {
 }
 
 /**
- * The metadata hash of a DLQ entry: the seed's `dlq:metadata:{job_id}:{filename}`
+ * The metadata hash of a DLQ entry: the Python backend's `dlq:metadata:{job_id}:{filename}`
  * when the message has both; otherwise Redrive's `dlq:metadata:h:{sha1 of the DLQ
  * entry}` so that foreign messages keep their error details too. Always derive
  * it from the entry as stored in the DLQ, which is what later reads see.
@@ -263,7 +263,7 @@ export function parseTimestamp(text: string): number | null {
     // Epoch milliseconds are 13 digits today; seconds are 10.
     return plausible(n > 1e11 ? n / 1000 : n);
   }
-  // Python's datetime.isoformat() without a zone means UTC in the seed's backend.
+  // Python's datetime.isoformat() without a zone means UTC in the Python backend.
   const iso = /[zZ]|[+-]\d\d:?\d\d$/.test(unquoted) ? unquoted : `${unquoted}Z`;
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? null : plausible(ms / 1000);

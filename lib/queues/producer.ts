@@ -18,7 +18,7 @@ export function toBuffer(message: MessageInput): Buffer {
   return Buffer.from(typeof message === "string" ? message : JSON.stringify(message));
 }
 
-/** Adds a message to a work queue the way the seed's producers do (LPUSH). */
+/** Adds a message to a work queue the way the Python backend's producers do (LPUSH). */
 export async function enqueue(ctx: EngineContext, queue: string, message: MessageInput) {
   return ctx.redis.lpush(keysOf(ctx, queue).work, toBuffer(message));
 }
@@ -38,7 +38,7 @@ export function backoffSeconds(config: Config, attempt: number, random = Math.ra
 }
 
 /**
- * The seed's push_to_retry_queue: schedules `message` (which has had
+ * The Python backend's push_to_retry_queue: schedules `message` (which has had
  * `retryCount` retries) with retry_count + 1 at now + backoff. Returns the due
  * time in epoch seconds.
  */
@@ -61,7 +61,7 @@ export async function pushToRetryQueue(
 }
 
 /**
- * The seed's push_to_dlq: the DLQ entry (see toDlqEntry) and its metadata hash,
+ * The Python backend's push_to_dlq: the DLQ entry (see toDlqEntry) and its metadata hash,
  * which expires after DLQ_RETENTION_DAYS, written in one MULTI.
  */
 export async function pushToDlq(

@@ -1,7 +1,7 @@
 /**
  * Byte-preserving edits of a JSON object's top-level members.
  *
- * Messages come from producers we do not control (the seed's Python backend
+ * Messages come from producers we do not control (the Python backend
  * among them). JSON.parse + JSON.stringify would reorder nothing but would
  * rewrite unicode escapes, whitespace and integers beyond 2^53, so Redrive edits
  * the bytes: it finds the span of each top-level member and splices.

@@ -44,7 +44,7 @@ function pairs(reply: Buffer[]): ScheduledRetry[] {
   return out;
 }
 
-/** The seed's get_ready_retries: retries due now, soonest first (read only). */
+/** The Python backend's get_ready_retries: retries due now, soonest first (read only). */
 export async function getReadyRetries(
   ctx: EngineContext,
   queue: string,

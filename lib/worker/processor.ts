@@ -21,7 +21,7 @@ import { parseTopLevel } from "../queues/rawJson";
 import { logLine } from "../log";
 
 /**
- * The seed's processor error handling as a harness: take a message reliably,
+ * The Python backend's processor error handling as a harness: take a message reliably,
  * run a handler, and route a failure to the retry set while
  * retry_count < MAX_RETRY_ATTEMPTS, else to the DLQ.
  *

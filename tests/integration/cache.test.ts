@@ -207,7 +207,7 @@ describe("deletePattern and invalidation", () => {
     expect(await r.redis.dbsize()).toBe(1_000 + 2);
   });
 
-  it("should invalidate by the seed's rules", async () => {
+  it("should invalidate by the Python backend's rules", async () => {
     const cache = await ready(makeCache());
     await r.redis.mset(
       "user:1",

@@ -13,7 +13,7 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe("loadConfig", () => {
-  it("should use the seed's defaults when nothing is set", () => {
+  it("should use the Python backend's defaults when nothing is set", () => {
     const config = loadConfig({});
     expect(config.QUEUES).toEqual(["document", "audio", "video", "graph"]);
     expect(config.MAX_RETRY_ATTEMPTS).toBe(3);
@@ -33,7 +33,7 @@ describe("loadConfig", () => {
     });
   });
 
-  it("should apply the seed's per-queue key overrides when set", () => {
+  it("should apply the Python backend's per-queue key overrides when set", () => {
     const config = loadConfig({
       REDIS_DLQ_DOCUMENT: "docs_dead",
       REDIS_RETRY_AUDIO: "audio_later",

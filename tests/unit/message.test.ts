@@ -76,7 +76,7 @@ describe("retry bookkeeping", () => {
 });
 
 describe("metadataKeyOf", () => {
-  it("should use the seed's key when job_id and filename are present", () => {
+  it("should use the Python backend's key when job_id and filename are present", () => {
     expect(metadataKeyOf(b('{"job_id":"j-1","filename":"a.pdf"}'))).toBe("dlq:metadata:j-1:a.pdf");
     expect(metadataKeyOf(b('{"job_id":42,"filename":"a.pdf"}'))).toBe("dlq:metadata:42:a.pdf");
   });
