@@ -66,6 +66,19 @@ export function deleteJson<T>(path: string, body: unknown = {}): Promise<T> {
   });
 }
 
+/** `path` with the defined params as its query string (URLSearchParams encodes them). */
+export function apiPath(
+  path: string,
+  params: Record<string, string | number | undefined> = {},
+): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined) query.set(name, String(value));
+  }
+  const qs = query.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
 export function queuePath(queue: string, ...rest: string[]): string {
   return ["/api/admin/dlq", encodeURIComponent(queue), ...rest].join("/");
 }

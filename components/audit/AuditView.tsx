@@ -15,6 +15,12 @@ function matches(e: AuditEntry, q: string): boolean {
   return [e.user, e.action, e.queue ?? "", e.result].some((f) => f.toLowerCase().includes(q));
 }
 
+function pageSummary(page: number, shown: number, loaded: number, filtered: boolean): string {
+  return filtered
+    ? `${fmtInt(shown)} of ${fmtInt(loaded)} entries on page ${page} match.`
+    : `Page ${page}: ${fmtInt(loaded)} ${loaded === 1 ? "entry" : "entries"}.`;
+}
+
 /** The audit log: every mutation, newest first, a page at a time. */
 export function AuditView() {
   const pages = useAuditPages();
@@ -31,6 +37,9 @@ export function AuditView() {
     : entries.length === 0
       ? "No audit entries yet. Every change made through the dashboard or the API is recorded here."
       : `No entry on this page matches “${filter.trim()}”.`;
+  const status = pages.isLoading
+    ? `Loading page ${pages.page}…`
+    : pages.data && pageSummary(pages.page, shown.length, entries.length, q !== "");
 
   // One pager only: a second copy would give browser tests two "Older" buttons.
   const pager = (
@@ -63,12 +72,7 @@ export function AuditView() {
       </div>
 
       <p role="status" aria-live="polite" className="text-xs text-zinc-600 dark:text-zinc-400">
-        {pages.isLoading
-          ? `Loading page ${pages.page}…`
-          : pages.data &&
-            (q
-              ? `${fmtInt(shown.length)} of ${fmtInt(entries.length)} entries on page ${pages.page} match.`
-              : `Page ${pages.page}: ${fmtInt(entries.length)} ${entries.length === 1 ? "entry" : "entries"}.`)}
+        {status}
       </p>
 
       <AuditTable entries={shown} empty={empty} busy={pages.isLoading} />

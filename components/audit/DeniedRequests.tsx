@@ -1,20 +1,20 @@
 "use client";
 
 import { useState } from "react";
-import useSWR from "swr";
-import type { DeniedSummary } from "@/lib/audit/denied";
+import type { DeniedRow } from "@/lib/http/types";
 import { ApiError } from "../api";
 import { fmtInt, fmtTime, isoTime } from "../format";
 import { EmptyRow, ErrorNote, Segmented, table, TableScroll } from "../ui";
+import { DENIED_MINUTES_MAX, useDeniedRequests } from "./data";
 
-const WINDOWS = { "1 h": 60, "24 h": 1440 } as const;
+const WINDOWS = { "1 h": 60, "24 h": DENIED_MINUTES_MAX } as const;
 type Window = keyof typeof WINDOWS;
 const COLUMNS = ["Minute", "User", "Action", "Denied"];
 
 /** Denied changes, counted per minute, user and action (they are not all in the log above). */
 export function DeniedRequests() {
   const [span, setSpan] = useState<Window>("1 h");
-  const { data, error } = useSWR<DeniedSummary>(`/api/admin/audit/denied?minutes=${WINDOWS[span]}`);
+  const { data, error } = useDeniedRequests(WINDOWS[span]);
   const shownError = error instanceof ApiError && error.isOutage ? null : error;
   const rows = data?.rows ?? [];
   const total = rows.reduce((sum, r) => sum + r.count, 0);
@@ -43,36 +43,41 @@ export function DeniedRequests() {
         {data &&
           `${fmtInt(total)} denied in the last ${span}${data.truncated ? " (newest rows only)" : ""}.`}
       </p>
-      <TableScroll label="Denied requests per minute">
-        <table aria-label="Denied requests" className={table.table}>
-          <thead className={table.head}>
-            <tr>
-              {COLUMNS.map((c) => (
-                <th key={c} scope="col" className={`${table.th} whitespace-nowrap`}>
-                  {c}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={`${r.minute}\t${r.user}\t${r.action}`} className={table.row}>
-                <td className={`${table.td} whitespace-nowrap tabular-nums`}>
-                  <time dateTime={isoTime(r.minute)}>{fmtTime(r.minute).slice(0, -3)}</time>
-                </td>
-                <td className={`${table.td} whitespace-nowrap font-medium`}>{r.user}</td>
-                <td className={`${table.td} whitespace-nowrap`}>{r.action}</td>
-                <td className={`${table.td} tabular-nums`}>{fmtInt(r.count)}</td>
-              </tr>
-            ))}
-            {rows.length === 0 && (
-              <EmptyRow columns={COLUMNS.length}>
-                {data ? `No denied requests in the last ${span}.` : "Loading…"}
-              </EmptyRow>
-            )}
-          </tbody>
-        </table>
-      </TableScroll>
+      <DeniedTable
+        rows={rows}
+        empty={data ? `No denied requests in the last ${span}.` : "Loading…"}
+      />
     </section>
+  );
+}
+
+function DeniedTable(props: { rows: DeniedRow[]; empty: string }) {
+  return (
+    <TableScroll label="Denied requests per minute">
+      <table aria-label="Denied requests" className={table.table}>
+        <thead className={table.head}>
+          <tr>
+            {COLUMNS.map((c) => (
+              <th key={c} scope="col" className={`${table.th} whitespace-nowrap`}>
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr key={`${r.minute}\t${r.user}\t${r.action}`} className={table.row}>
+              <td className={`${table.td} whitespace-nowrap tabular-nums`}>
+                <time dateTime={isoTime(r.minute)}>{fmtTime(r.minute).slice(0, -3)}</time>
+              </td>
+              <td className={`${table.td} whitespace-nowrap font-medium`}>{r.user}</td>
+              <td className={`${table.td} whitespace-nowrap`}>{r.action}</td>
+              <td className={`${table.td} tabular-nums`}>{fmtInt(r.count)}</td>
+            </tr>
+          ))}
+          {props.rows.length === 0 && <EmptyRow columns={COLUMNS.length}>{props.empty}</EmptyRow>}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }

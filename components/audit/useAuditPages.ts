@@ -1,10 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import useSWR from "swr";
-import type { AuditPage } from "@/lib/audit/audit";
-
-export const PAGE_SIZE = 50;
+import { useAuditPage } from "./data";
 
 /**
  * Pages of the audit log. The API only pages backwards (by `before` = an
@@ -13,12 +10,7 @@ export const PAGE_SIZE = 50;
 export function useAuditPages() {
   const [stack, setStack] = useState<string[]>([]);
   const before = stack.at(-1);
-  const key = `/api/admin/audit?limit=${PAGE_SIZE}${before ? `&before=${encodeURIComponent(before)}` : ""}`;
-  // Older pages do not change; only the newest is worth polling.
-  const { data, error, isLoading } = useSWR<AuditPage>(
-    key,
-    before ? { refreshInterval: 0 } : undefined,
-  );
+  const { data, error, isLoading } = useAuditPage(before);
   const next = data?.next ?? null;
   return {
     data,

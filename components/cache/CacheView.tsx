@@ -1,14 +1,14 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import useSWR from "swr";
-import type { CacheOverview } from "@/lib/cache/types";
+import type { CacheOverview } from "@/lib/http/types";
 import { ApiError } from "../api";
 import { useDashboard } from "../DashboardProvider";
 import { fmtTime } from "../format";
 import { Button, Card, ErrorNote } from "../ui";
 import { CacheHelp } from "./CacheHelp";
 import { ClearCacheDialog } from "./ClearCacheDialog";
+import { useCacheStats } from "./data";
 import { MemoryCard } from "./MemoryCard";
 import { NamespaceTable } from "./NamespaceTable";
 import { SampleNote } from "./SampleNote";
@@ -25,7 +25,7 @@ const MemoryChart = dynamic(() => import("./MemoryChart"), {
 /** The cache page: server-wide figures, namespaces, top keys, and clearing. */
 export function CacheView() {
   const { isAdmin } = useDashboard();
-  const { data, error } = useSWR<CacheOverview>("/api/admin/cache/stats");
+  const { data, error } = useCacheStats();
   const clear = useClearCache();
   const clearable = data?.namespaces.filter((n) => n.prefix !== null) ?? [];
   // Outages have the shared banner; anything else is said here, above the last data.
@@ -33,35 +33,13 @@ export function CacheView() {
 
   return (
     <div className="space-y-6">
-      <header className="flex flex-wrap items-end justify-between gap-3">
-        <div>
-          <h1 className="text-xl font-semibold">Cache</h1>
-          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-            {data ? (
-              <>
-                Sampled {fmtTime(data.sampledAt)}. <SampleNote sample={data.sample} />
-              </>
-            ) : error ? (
-              "Waiting for the first reading."
-            ) : (
-              "Loading…"
-            )}
-          </p>
-          {/* Always in the DOM, so that screen readers announce what a clear did. */}
-          <p
-            role="status"
-            aria-live="polite"
-            className="mt-1 text-sm font-medium text-emerald-800 dark:text-emerald-300"
-          >
-            {clear.status}
-          </p>
-        </div>
-        {isAdmin && (
-          <Button tone="danger" disabled={!data} onClick={() => clear.ask("all")}>
-            Clear all cache
-          </Button>
-        )}
-      </header>
+      <CacheHeader
+        data={data}
+        error={error}
+        status={clear.status}
+        canClear={isAdmin}
+        onClearAll={() => clear.ask("all")}
+      />
 
       <ErrorNote error={shownError} />
 
@@ -106,5 +84,47 @@ export function CacheView() {
         </>
       )}
     </div>
+  );
+}
+
+/** The title, when the figures were sampled, what the last clear did, and "Clear all". */
+function CacheHeader(props: {
+  data: CacheOverview | undefined;
+  error: unknown;
+  status: string;
+  canClear: boolean;
+  onClearAll: () => void;
+}) {
+  const { data, error } = props;
+  return (
+    <header className="flex flex-wrap items-end justify-between gap-3">
+      <div>
+        <h1 className="text-xl font-semibold">Cache</h1>
+        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+          {data ? (
+            <>
+              Sampled {fmtTime(data.sampledAt)}. <SampleNote sample={data.sample} />
+            </>
+          ) : error ? (
+            "Waiting for the first reading."
+          ) : (
+            "Loading…"
+          )}
+        </p>
+        {/* Always in the DOM, so that screen readers announce what a clear did. */}
+        <p
+          role="status"
+          aria-live="polite"
+          className="mt-1 text-sm font-medium text-emerald-800 dark:text-emerald-300"
+        >
+          {props.status}
+        </p>
+      </div>
+      {props.canClear && (
+        <Button tone="danger" disabled={!data} onClick={props.onClearAll}>
+          Clear all cache
+        </Button>
+      )}
+    </header>
   );
 }

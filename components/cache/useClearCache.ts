@@ -2,21 +2,23 @@
 
 import { useState } from "react";
 import type { NamespaceStats } from "@/lib/cache/types";
-import { deleteJson } from "../api";
 import { useRefreshAll } from "../DashboardProvider";
 import { fmtInt, fmtTime } from "../format";
-
-/** DELETE /api/admin/cache/clear's body (the route builds it inline; lib has no type for it). */
-export interface ClearResult {
-  deleted: Record<string, number>;
-  count: number;
-}
+import { clearCache } from "./data";
 
 /** One namespace's row, or every cache namespace. */
 export type ClearTarget = NamespaceStats | "all";
 
 function keys(n: number): string {
   return `${fmtInt(n)} ${n === 1 ? "key" : "keys"}`;
+}
+
+function clearedMessage(target: ClearTarget, count: number): string {
+  // The time makes a repeated, identical result a new announcement for screen readers.
+  const at = fmtTime(Date.now() / 1000).slice(11);
+  return target === "all"
+    ? `Cleared all cache namespaces at ${at}: ${keys(count)} deleted.`
+    : `Cleared namespace ${target.label} (${target.namespace}) at ${at}: ${keys(count)} deleted.`;
 }
 
 /** The clear flow: which target the confirm dialog is for, the call, and what it did. */
@@ -43,18 +45,8 @@ export function useClearCache() {
     setBusy(true);
     setError(null);
     try {
-      const path =
-        target === "all"
-          ? "/api/admin/cache/clear"
-          : `/api/admin/cache/clear?namespace=${encodeURIComponent(target.namespace)}`;
-      const result = await deleteJson<ClearResult>(path);
-      // The time makes a repeated, identical result a new announcement for screen readers.
-      const at = fmtTime(Date.now() / 1000).slice(11);
-      setStatus(
-        target === "all"
-          ? `Cleared all cache namespaces at ${at}: ${keys(result.count)} deleted.`
-          : `Cleared namespace ${target.label} (${target.namespace}) at ${at}: ${keys(result.count)} deleted.`,
-      );
+      const result = await clearCache(target === "all" ? undefined : target.namespace);
+      setStatus(clearedMessage(target, result.count));
       setTarget(null);
       void refreshAll();
     } catch (e) {

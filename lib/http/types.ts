@@ -1,8 +1,17 @@
 /** Response shapes of the admin API, declared once and imported by the UI. */
+import type { AuditEntry, AuditPage } from "../audit/audit";
+import type {
+  DENIED_MINUTES_MAX as SERVER_DENIED_MINUTES_MAX,
+  DeniedRow,
+  DeniedSummary,
+} from "../audit/denied";
+import type { CacheOverview, NamespaceStats, TopKey } from "../cache/types";
 import type { WorkerStatus } from "../health";
 import type { DlqMessage, QueueStats, ScheduledRetryView } from "../queues/types";
 
 export type { DlqMessage, QueueStats, ScheduledRetryView, WorkerStatus };
+export type { AuditEntry, AuditPage, DeniedRow, DeniedSummary };
+export type { CacheOverview, NamespaceStats, TopKey };
 
 export interface DlqStatsResponse {
   queues: QueueStats[];
@@ -39,3 +48,19 @@ export interface RetryPageResponse {
   limit: number;
   retries: ScheduledRetryView[];
 }
+
+/** DELETE /api/admin/cache/clear: keys deleted per namespace, and their sum. */
+export interface ClearCacheResponse {
+  deleted: Record<string, number>;
+  count: number;
+}
+
+/** The audit page size the UI asks for; GET /api/admin/audit's default `limit`. */
+export const AUDIT_PAGE_SIZE = 50;
+
+/**
+ * GET /api/admin/audit/denied's largest `minutes` (a day). The UI may import
+ * only this module's values, so the figure is here; its type keeps it equal
+ * to the server's.
+ */
+export const DENIED_MINUTES_MAX: typeof SERVER_DENIED_MINUTES_MAX = 1_440;
