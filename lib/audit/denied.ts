@@ -1,6 +1,6 @@
 import type Redis from "ioredis";
 import { logLine } from "../log";
-import type { AuditOptions, AuditRecord } from "./types";
+import { DENIED_MINUTES_MAX, type AuditOptions, type AuditRecord } from "./types";
 import { runScript } from "../redis/scripts";
 
 /**
@@ -30,7 +30,6 @@ const LOG_USERS_MAX = 1_000;
 const OTHER_USERS = "(other users)";
 
 /** The reading API's bounds: a day of minutes, and rows. */
-export const DENIED_MINUTES_MAX = 1_440;
 export const DENIED_ROWS_MAX = 2_000;
 
 const MINUTE_MS = 60_000;

@@ -25,3 +25,10 @@ export interface AuditOptions {
   retentionDays: number;
   deniedRetentionDays: number;
 }
+
+/** The audit page size the UI asks for (GET /api/admin/audit's default `limit`), and the most it serves. */
+export const AUDIT_PAGE_SIZE = 50;
+export const AUDIT_PAGE_MAX = 200;
+
+/** GET /api/admin/audit/denied's largest `minutes` (a day). */
+export const DENIED_MINUTES_MAX = 1_440;

@@ -1,10 +1,6 @@
 /** Response shapes of the admin API, declared once and imported by the UI. */
 import type { AuditEntry, AuditPage } from "../audit/audit";
-import type {
-  DENIED_MINUTES_MAX as SERVER_DENIED_MINUTES_MAX,
-  DeniedRow,
-  DeniedSummary,
-} from "../audit/denied";
+import type { DeniedRow, DeniedSummary } from "../audit/denied";
 import type { CacheOverview, NamespaceStats, TopKey } from "../cache/types";
 import type { WorkerStatus } from "../health";
 import type { DlqMessage, QueueStats, ScheduledRetryView } from "../queues/types";
@@ -55,12 +51,5 @@ export interface ClearCacheResponse {
   count: number;
 }
 
-/** The audit page size the UI asks for; GET /api/admin/audit's default `limit`. */
-export const AUDIT_PAGE_SIZE = 50;
-
-/**
- * GET /api/admin/audit/denied's largest `minutes` (a day). The UI may import
- * only this module's values, so the figure is here; its type keeps it equal
- * to the server's.
- */
-export const DENIED_MINUTES_MAX: typeof SERVER_DENIED_MINUTES_MAX = 1_440;
+/** Limits the UI shares with the audit routes. */
+export { AUDIT_PAGE_SIZE, DENIED_MINUTES_MAX } from "../audit/types";

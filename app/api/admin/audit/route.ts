@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { readAudit } from "@/lib/audit/audit";
+import { AUDIT_PAGE_MAX, AUDIT_PAGE_SIZE } from "@/lib/audit/types";
 import { adminRead } from "@/lib/http/route";
 import { redactorFor } from "@/lib/queues/redact";
 
 const Query = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).default(AUDIT_PAGE_SIZE),
   before: z
     .string()
     .regex(/^\d{1,20}-\d{1,20}$/, { error: "before must be an audit entry id" })

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { DENIED_MINUTES_MAX, readDenied } from "@/lib/audit/denied";
+import { readDenied } from "@/lib/audit/denied";
+import { DENIED_MINUTES_MAX } from "@/lib/audit/types";
 import { adminRead } from "@/lib/http/route";
 
 const Query = z.object({
