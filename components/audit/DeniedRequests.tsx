@@ -4,7 +4,8 @@ import { useState } from "react";
 import useSWR from "swr";
 import type { DeniedSummary } from "@/lib/audit/denied";
 import { ApiError } from "../api";
-import { fmtInt, fmtTime, isoTime } from "../format";
+import { fmtInt } from "../format";
+import { Time } from "../time";
 import { EmptyRow, ErrorNote, Segmented, table, TableScroll } from "../ui";
 
 const WINDOWS = { "1 h": 60, "24 h": 1440 } as const;
@@ -58,7 +59,7 @@ export function DeniedRequests() {
             {rows.map((r) => (
               <tr key={`${r.minute}\t${r.user}\t${r.action}`} className={table.row}>
                 <td className={`${table.td} whitespace-nowrap tabular-nums`}>
-                  <time dateTime={isoTime(r.minute)}>{fmtTime(r.minute).slice(0, -3)}</time>
+                  <Time at={r.minute} seconds={false} />
                 </td>
                 <td className={`${table.td} whitespace-nowrap font-medium`}>{r.user}</td>
                 <td className={`${table.td} whitespace-nowrap`}>{r.action}</td>

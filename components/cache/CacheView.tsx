@@ -5,7 +5,7 @@ import useSWR from "swr";
 import type { CacheOverview } from "@/lib/cache/types";
 import { ApiError } from "../api";
 import { useDashboard } from "../DashboardProvider";
-import { fmtTime } from "../format";
+import { Time } from "../time";
 import { Button, Card, ErrorNote } from "../ui";
 import { CacheHelp } from "./CacheHelp";
 import { ClearCacheDialog } from "./ClearCacheDialog";
@@ -39,7 +39,7 @@ export function CacheView() {
           <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
             {data ? (
               <>
-                Sampled {fmtTime(data.sampledAt)}. <SampleNote sample={data.sample} />
+                Sampled <Time at={data.sampledAt} />. <SampleNote sample={data.sample} />
               </>
             ) : error ? (
               "Waiting for the first reading."

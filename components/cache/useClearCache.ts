@@ -4,7 +4,8 @@ import { useState } from "react";
 import type { NamespaceStats } from "@/lib/cache/types";
 import { deleteJson } from "../api";
 import { useRefreshAll } from "../DashboardProvider";
-import { fmtInt, fmtTime } from "../format";
+import { fmtClock, fmtInt } from "../format";
+import { storedTimeZone } from "../time";
 
 /** DELETE /api/admin/cache/clear's body (the route builds it inline; lib has no type for it). */
 export interface ClearResult {
@@ -49,7 +50,7 @@ export function useClearCache() {
           : `/api/admin/cache/clear?namespace=${encodeURIComponent(target.namespace)}`;
       const result = await deleteJson<ClearResult>(path);
       // The time makes a repeated, identical result a new announcement for screen readers.
-      const at = fmtTime(Date.now() / 1000).slice(11);
+      const at = fmtClock(Date.now() / 1000, storedTimeZone());
       setStatus(
         target === "all"
           ? `Cleared all cache namespaces at ${at}: ${keys(result.count)} deleted.`
