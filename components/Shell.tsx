@@ -6,7 +6,9 @@ import { signOut } from "next-auth/react";
 import { useState, type ReactNode } from "react";
 import { postJson } from "./api";
 import { useDashboard, useRefreshAll } from "./DashboardProvider";
-import { Button } from "./ui";
+import { fmtClock } from "./format";
+import { setTimeZone, useTimeZone } from "./time";
+import { Button, Segmented } from "./ui";
 import { useActivity } from "./useActivity";
 
 /** The frame of every dashboard page: navigation, refresh control, outage banner. */
@@ -50,8 +52,9 @@ export function Shell(props: { children: ReactNode }) {
             <NavLink href="/cache">Cache</NavLink>
             <NavLink href="/audit">Audit</NavLink>
           </nav>
-          <div className="ml-auto flex items-center gap-3 text-sm">
+          <div className="ml-auto flex flex-wrap items-center gap-3 text-sm">
             <RefreshControl />
+            <ZoneToggle />
             <span className="hidden text-zinc-600 sm:inline dark:text-zinc-400">
               {viewer.name} · {viewer.display ? "read-only display" : viewer.role}
             </span>
@@ -100,6 +103,7 @@ const INTERVALS: [number, string][] = [
 /** The visible refresh control: how often pages poll, a "refresh now" button, the last update. */
 function RefreshControl() {
   const { interval, setInterval, lastUpdated } = useDashboard();
+  const zone = useTimeZone();
   const refresh = useRefreshAll();
   return (
     <div className="flex items-center gap-1">
@@ -111,7 +115,7 @@ function RefreshControl() {
         value={interval}
         onChange={(e) => setInterval(Number(e.target.value))}
         className="rounded-md border border-zinc-300 bg-white px-1.5 py-1 text-xs dark:border-zinc-700 dark:bg-zinc-900"
-        title={lastUpdated ? `Updated ${new Date(lastUpdated).toLocaleTimeString()}` : undefined}
+        title={lastUpdated ? `Updated ${fmtClock(lastUpdated / 1000, zone)}` : undefined}
       >
         {INTERVALS.map(([ms, label]) => (
           <option key={ms} value={ms}>
@@ -123,6 +127,21 @@ function RefreshControl() {
         ↻
       </Button>
     </div>
+  );
+}
+
+const ZONES = { Local: "local", UTC: "utc" } as const;
+
+/** Which zone every absolute time on the dashboard is shown in: the browser's, or UTC. */
+function ZoneToggle() {
+  const zone = useTimeZone();
+  return (
+    <Segmented
+      label="Time zone"
+      options={["Local", "UTC"] as const}
+      value={zone === "utc" ? "UTC" : "Local"}
+      onChange={(v) => setTimeZone(ZONES[v])}
+    />
   );
 }
 

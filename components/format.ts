@@ -43,13 +43,57 @@ export function isoTime(epochSeconds: number | null | undefined): string | undef
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
-/** Epoch seconds as local date and time, e.g. "2026-11-26 14:03:12". */
-export function fmtTime(epochSeconds: number | null | undefined): string {
+/** Which zone absolute times are shown in: the browser's own, or UTC (the user's choice in the header). */
+export type TimeZoneChoice = "local" | "utc";
+
+// One formatter for the whole page: building one per call is slow with hundreds of rows.
+let zoneNames: Intl.DateTimeFormat | null = null;
+
+/**
+ * The zone's short name at that instant: "UTC", "EST", or an offset such as
+ * "UTC+1" where en-US has no name (it says "GMT+1"; UTC+1 reads consistently next to UTC).
+ */
+export function zoneName(d: Date, zone: TimeZoneChoice): string {
+  if (zone === "utc") return "UTC";
+  zoneNames ??= new Intl.DateTimeFormat("en-US", { timeZoneName: "short" });
+  const name = zoneNames.formatToParts(d).find((p) => p.type === "timeZoneName")?.value ?? "";
+  if (name.startsWith("GMT+") || name.startsWith("GMT-")) return `UTC${name.slice(3)}`;
+  return name;
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+function parts(d: Date, zone: TimeZoneChoice) {
+  const utc = zone === "utc";
+  return {
+    date: `${utc ? d.getUTCFullYear() : d.getFullYear()}-${pad((utc ? d.getUTCMonth() : d.getMonth()) + 1)}-${pad(utc ? d.getUTCDate() : d.getDate())}`,
+    hm: `${pad(utc ? d.getUTCHours() : d.getHours())}:${pad(utc ? d.getUTCMinutes() : d.getMinutes())}`,
+    s: pad(utc ? d.getUTCSeconds() : d.getSeconds()),
+  };
+}
+
+/**
+ * Epoch seconds as date and time with the zone, e.g. "2026-11-26 14:03:12 UTC+1"
+ * or "2026-11-26 13:03:12 UTC": operators compare these with logs and colleagues elsewhere.
+ */
+export function fmtTime(
+  epochSeconds: number | null | undefined,
+  zone: TimeZoneChoice = "local",
+  opts: { seconds?: boolean } = {},
+): string {
   if (epochSeconds === null || epochSeconds === undefined) return "–";
   const d = new Date(epochSeconds * 1000);
   if (Number.isNaN(d.getTime())) return "–";
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const p = parts(d, zone);
+  return `${p.date} ${p.hm}${opts.seconds === false ? "" : `:${p.s}`} ${zoneName(d, zone)}`;
+}
+
+/** Epoch seconds as time of day with the zone, e.g. "14:03:12 UTC+1". */
+export function fmtClock(epochSeconds: number, zone: TimeZoneChoice = "local"): string {
+  const d = new Date(epochSeconds * 1000);
+  if (Number.isNaN(d.getTime())) return "–";
+  const p = parts(d, zone);
+  return `${p.hm}:${p.s} ${zoneName(d, zone)}`;
 }
 
 /** "3 min ago" from epoch seconds. */

@@ -1,5 +1,5 @@
 import type { AuditEntry } from "@/lib/audit/audit";
-import { fmtTime, isoTime } from "../format";
+import { Time } from "../time";
 import { table } from "../ui";
 import { IdentityList } from "./IdentityList";
 import { ResultBadge } from "./ResultBadge";
@@ -11,7 +11,7 @@ export function AuditRow(props: { entry: AuditEntry }) {
   return (
     <tr className={table.row}>
       <td className={`${table.td} whitespace-nowrap tabular-nums`}>
-        <time dateTime={isoTime(e.at)}>{fmtTime(e.at)}</time>
+        <Time at={e.at} />
       </td>
       <td className={`${table.td} whitespace-nowrap font-medium`}>{e.user}</td>
       <td className={`${table.td} ${muted}`}>{e.role}</td>

@@ -3,7 +3,8 @@
 import { useState } from "react";
 import type { DeniedRow } from "@/lib/http/types";
 import { ApiError } from "../api";
-import { fmtInt, fmtTime, isoTime } from "../format";
+import { fmtInt } from "../format";
+import { Time } from "../time";
 import { EmptyRow, ErrorNote, Segmented, table, TableScroll } from "../ui";
 import { DENIED_MINUTES_MAX, useDeniedRequests } from "./data";
 
@@ -68,7 +69,7 @@ function DeniedTable(props: { rows: DeniedRow[]; empty: string }) {
           {props.rows.map((r) => (
             <tr key={`${r.minute}\t${r.user}\t${r.action}`} className={table.row}>
               <td className={`${table.td} whitespace-nowrap tabular-nums`}>
-                <time dateTime={isoTime(r.minute)}>{fmtTime(r.minute).slice(0, -3)}</time>
+                <Time at={r.minute} seconds={false} />
               </td>
               <td className={`${table.td} whitespace-nowrap font-medium`}>{r.user}</td>
               <td className={`${table.td} whitespace-nowrap`}>{r.action}</td>

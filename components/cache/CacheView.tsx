@@ -4,7 +4,7 @@ import dynamic from "next/dynamic";
 import type { CacheOverview } from "@/lib/http/types";
 import { ApiError } from "../api";
 import { useDashboard } from "../DashboardProvider";
-import { fmtTime } from "../format";
+import { Time } from "../time";
 import { Button, Card, ErrorNote } from "../ui";
 import { CacheHelp } from "./CacheHelp";
 import { ClearCacheDialog } from "./ClearCacheDialog";
@@ -103,7 +103,7 @@ function CacheHeader(props: {
         <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
           {data ? (
             <>
-              Sampled {fmtTime(data.sampledAt)}. <SampleNote sample={data.sample} />
+              Sampled <Time at={data.sampledAt} />. <SampleNote sample={data.sample} />
             </>
           ) : error ? (
             "Waiting for the first reading."

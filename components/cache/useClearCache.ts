@@ -3,7 +3,8 @@
 import { useState } from "react";
 import type { NamespaceStats } from "@/lib/cache/types";
 import { useRefreshAll } from "../DashboardProvider";
-import { fmtInt, fmtTime } from "../format";
+import { fmtClock, fmtInt } from "../format";
+import { storedTimeZone } from "../time";
 import { clearCache } from "./data";
 
 /** One namespace's row, or every cache namespace. */
@@ -15,7 +16,7 @@ function keys(n: number): string {
 
 function clearedMessage(target: ClearTarget, count: number): string {
   // The time makes a repeated, identical result a new announcement for screen readers.
-  const at = fmtTime(Date.now() / 1000).slice(11);
+  const at = fmtClock(Date.now() / 1000, storedTimeZone());
   return target === "all"
     ? `Cleared all cache namespaces at ${at}: ${keys(count)} deleted.`
     : `Cleared namespace ${target.label} (${target.namespace}) at ${at}: ${keys(count)} deleted.`;

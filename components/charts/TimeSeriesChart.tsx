@@ -11,6 +11,8 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { fmtTime, zoneName } from "../format";
+import { useTimeZone } from "../time";
 
 /**
  * One recharts line chart over time. Loaded with next/dynamic by the pages, so
@@ -33,23 +35,33 @@ export interface TimeSeriesChartProps {
   height?: number;
 }
 
+/** Height of the line under the chart that names the zone of its time axis. */
+const CAPTION = 16;
+
 export default function TimeSeriesChart(props: TimeSeriesChartProps) {
   const ref = useRef<HTMLDivElement>(null);
+  const zone = useTimeZone();
   useReadyMark(ref, props.rows.length);
   // A short history (the first minutes) needs seconds, or neighbouring ticks read the same.
   const first = props.rows[0]?.t ?? 0;
   const last = props.rows[props.rows.length - 1]?.t ?? 0;
   const seconds = !props.long && (last ?? 0) - (first ?? 0) < 600;
   const pad = (n: number) => String(n).padStart(2, "0");
+  const utc = zone === "utc";
   const tick = (t: number) => {
     const d = new Date(t * 1000);
-    if (props.long) return `${d.getMonth() + 1}/${d.getDate()} ${pad(d.getHours())}h`;
-    const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-    return seconds ? `${hm}:${pad(d.getSeconds())}` : hm;
+    const [month, day, hours, minutes] = utc
+      ? [d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()]
+      : [d.getMonth(), d.getDate(), d.getHours(), d.getMinutes()];
+    if (props.long) return `${month + 1}/${day} ${pad(hours)}h`;
+    const hm = `${pad(hours)}:${pad(minutes)}`;
+    return seconds ? `${hm}:${pad(utc ? d.getUTCSeconds() : d.getSeconds())}` : hm;
   };
+  // Ticks are too narrow for a zone each: the axis says it once.
+  const axisZone = zoneName(new Date((last ?? 0) * 1000), zone);
   return (
     <div ref={ref} data-chart={props.name} style={{ height: props.height ?? 220 }}>
-      <ResponsiveContainer width="100%" height="100%">
+      <ResponsiveContainer width="100%" height={(props.height ?? 220) - CAPTION}>
         <LineChart data={props.rows} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.15} />
           <XAxis
@@ -70,7 +82,7 @@ export default function TimeSeriesChart(props: TimeSeriesChartProps) {
             width={64}
           />
           <Tooltip
-            labelFormatter={(t) => new Date(Number(t) * 1000).toLocaleString()}
+            labelFormatter={(t) => fmtTime(Number(t), zone)}
             formatter={(v) => (typeof v === "number" ? props.format(v) : String(v))}
             contentStyle={{ fontSize: 12, color: "#18181b" }}
           />
@@ -89,6 +101,9 @@ export default function TimeSeriesChart(props: TimeSeriesChartProps) {
           ))}
         </LineChart>
       </ResponsiveContainer>
+      <p className="text-right text-[11px] leading-4 text-zinc-600 dark:text-zinc-400">
+        Times in {axisZone}
+      </p>
     </div>
   );
 }

@@ -1,7 +1,8 @@
 "use client";
 
 import type { InsightsResponse, QueueOverview } from "@/lib/metrics/types";
-import { fmtAgo, fmtDuration, fmtInt } from "../format";
+import { fmtDuration, fmtInt } from "../format";
+import { Ago } from "../time";
 import { Card, table, TableScroll } from "../ui";
 
 /** The Python backend's other DLQ metrics: top error messages, average retry count, time to resolve. */
@@ -40,7 +41,9 @@ export function Insights(props: {
                       </span>
                     </td>
                     <td className={`${table.td} text-right tabular-nums`}>{fmtInt(g.count)}</td>
-                    <td className={`${table.td} whitespace-nowrap`}>{fmtAgo(g.lastSeen)}</td>
+                    <td className={`${table.td} whitespace-nowrap`}>
+                      <Ago at={g.lastSeen} />
+                    </td>
                   </tr>
                 ))}
               </tbody>

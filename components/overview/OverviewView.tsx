@@ -3,7 +3,8 @@
 import useSWR from "swr";
 import type { InsightsResponse, OverviewResponse } from "@/lib/metrics/types";
 import { useDashboard } from "../DashboardProvider";
-import { fmtAgo, fmtBytes, fmtDuration, fmtInt } from "../format";
+import { fmtBytes, fmtDuration, fmtInt } from "../format";
+import { Ago } from "../time";
 import { Badge, Card, ErrorNote } from "../ui";
 import { HistoryCharts } from "./HistoryCharts";
 import { Insights } from "./Insights";
@@ -90,7 +91,7 @@ function StatusLine(props: { overview: OverviewResponse }) {
         </span>
         <span className="text-xs text-zinc-600 dark:text-zinc-400">
           {fmtInt(props.overview.queues.reduce((a, q) => a + q.dlq, 0))} dead letters · as of{" "}
-          {fmtAgo(props.overview.generatedAt)}
+          <Ago at={props.overview.generatedAt} />
         </span>
       </div>
     </Card>

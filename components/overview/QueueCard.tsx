@@ -3,7 +3,8 @@
 import Link from "next/link";
 import type { QueueOverview } from "@/lib/metrics/types";
 import { Sparkline } from "../charts/Sparkline";
-import { fmtAgo, fmtDuration, fmtInt } from "../format";
+import { fmtDuration, fmtInt } from "../format";
+import { Ago } from "../time";
 import { Badge } from "../ui";
 
 /** A queue at a glance: its counts, DLQ trend, alerts and the last review. */
@@ -67,13 +68,16 @@ export function QueueCard(props: {
         </ul>
       )}
       <p className="text-xs text-zinc-600 dark:text-zinc-400">
-        {q.review
-          ? `Reviewed ${fmtAgo(q.review.at)} by ${q.review.by}${
-              props.newSinceReview === null
-                ? ""
-                : ` · ${fmtInt(props.newSinceReview)}${props.atLeast ? "+" : ""} new since`
-            }`
-          : "Never reviewed"}
+        {q.review ? (
+          <>
+            Reviewed <Ago at={q.review.at} /> by {q.review.by}
+            {props.newSinceReview === null
+              ? ""
+              : ` · ${fmtInt(props.newSinceReview)}${props.atLeast ? "+" : ""} new since`}
+          </>
+        ) : (
+          "Never reviewed"
+        )}
       </p>
     </article>
   );

@@ -2,7 +2,8 @@
 
 import { useEffect, useRef, type MouseEvent } from "react";
 import type { DlqMessage } from "@/lib/http/types";
-import { fmtInt, fmtTime, isoTime } from "../format";
+import { fmtInt, isoTime } from "../format";
+import { useFmtTime } from "../time";
 import { Button, EmptyRow, table, TableScroll } from "../ui";
 import { useQueue } from "./context";
 import { fmtRelative, preview } from "./text";
@@ -31,6 +32,7 @@ export function DlqTable(props: {
   stale: boolean;
   empty: string;
 }) {
+  const fmtTime = useFmtTime();
   const { queue, isAdmin } = useQueue();
   const keys = pageKeys(props.messages);
   const chosen = keys.filter((k) => props.selected.has(k)).length;

@@ -6,7 +6,8 @@ import type { ErrorGroup, ErrorGroups } from "@/lib/queues/errorGroups";
 import type { RequeueResponse } from "@/lib/http/types";
 import { postJson } from "../api";
 import { useDashboard } from "../DashboardProvider";
-import { fmtInt, fmtTime, isoTime } from "../format";
+import { fmtInt, isoTime } from "../format";
+import { useFmtTime } from "../time";
 import { Button, ConfirmDialog, EmptyRow, ErrorNote, table, TableScroll } from "../ui";
 import { useAction, useQueue } from "./context";
 import { fmtRelative, plural, preview } from "./text";
@@ -167,6 +168,7 @@ export function ErrorGroupsTab() {
 }
 
 function When(props: { at: number | null }) {
+  const fmtTime = useFmtTime();
   if (props.at === null) return <span className="text-zinc-600 dark:text-zinc-400">–</span>;
   return (
     <time dateTime={isoTime(props.at)} title={fmtTime(props.at)}>

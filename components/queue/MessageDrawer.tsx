@@ -4,7 +4,8 @@ import { useMemo, useState, type ReactNode } from "react";
 import useSWR from "swr";
 import type { DlqMessage, DlqMessageResponse, RequeueResponse } from "@/lib/http/types";
 import { postJson, queuePath } from "../api";
-import { fmtBytes, fmtInt, fmtTime } from "../format";
+import { fmtBytes, fmtInt } from "../format";
+import { useFmtTime } from "../time";
 import { Badge, Button, Dialog, ErrorNote, Segmented } from "../ui";
 import { useAction, useQueue } from "./context";
 import { LongText } from "./LongText";
@@ -116,6 +117,7 @@ function Whole({ m }: { m: DlqMessage }) {
 }
 
 function Details({ m }: { m: DlqMessage }) {
+  const fmtTime = useFmtTime();
   // A list's cut entry has no parsed payload until the whole one arrives: show its text.
   const formattable = m.isJson && m.payload !== null;
   const [view, setView] = useState<"Formatted" | "Raw">(formattable ? "Formatted" : "Raw");

@@ -4,13 +4,15 @@ import useSWR from "swr";
 import type { DlqStatsResponse } from "@/lib/http/types";
 import type { ReviewMark } from "@/lib/metrics/types";
 import { postJson } from "../api";
-import { fmtDuration, fmtInt, fmtTime } from "../format";
+import { fmtDuration, fmtInt } from "../format";
+import { useFmtTime } from "../time";
 import { Button } from "../ui";
 import { useAction, useQueue } from "./context";
 import { fmtRelative } from "./text";
 
 /** Queue name, its counts, and the daily review mark. */
 export function QueueHeader() {
+  const fmtTime = useFmtTime();
   const { queue, isAdmin } = useQueue();
   const { data: stats } = useSWR<DlqStatsResponse>("/api/admin/dlq/stats");
   const { data: reviewed } = useSWR<{ review: ReviewMark | null }>(

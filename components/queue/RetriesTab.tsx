@@ -4,7 +4,8 @@ import { useState } from "react";
 import useSWR from "swr";
 import type { RetryPageResponse } from "@/lib/http/types";
 import { postJson } from "../api";
-import { fmtBytes, fmtInt, fmtTime, isoTime } from "../format";
+import { fmtBytes, fmtInt, isoTime } from "../format";
+import { useFmtTime } from "../time";
 import { Button, EmptyRow, ErrorNote, table, TableScroll } from "../ui";
 import { useAction, useQueue } from "./context";
 import { Pager } from "./Pager";
@@ -14,6 +15,7 @@ const PAGE = 50;
 
 /** Scheduled retries, soonest first; "retry now" moves them to the work queue at once. */
 export function RetriesTab() {
+  const fmtTime = useFmtTime();
   const { queue, isAdmin } = useQueue();
   const [offset, setOffset] = useState(0);
   const base = `/api/admin/retry/${encodeURIComponent(queue)}`;

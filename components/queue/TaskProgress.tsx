@@ -5,7 +5,8 @@ import type { DlqStatsResponse } from "@/lib/http/types";
 import type { RedriveTask, TaskState } from "@/lib/tasks/redrive";
 import { postJson, queuePath } from "../api";
 import { useDashboard } from "../DashboardProvider";
-import { fmtInt, fmtTime } from "../format";
+import { fmtInt } from "../format";
+import { useFmtTime } from "../time";
 import { Badge, Button } from "../ui";
 import { useAction, useQueue } from "./context";
 import { fmtRelative } from "./text";
@@ -39,6 +40,7 @@ const STATE_TONE: Record<TaskState, "blue" | "amber" | "green" | "red" | "neutra
 };
 
 export function TaskProgress() {
+  const fmtTime = useFmtTime();
   const { isAdmin } = useQueue();
   const { data } = useTask();
   const { data: stats } = useSWR<DlqStatsResponse>("/api/admin/dlq/stats");
