@@ -4,8 +4,8 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { useState, type ReactNode } from "react";
-import { postJson } from "./api";
 import { useDashboard, useRefreshAll } from "./DashboardProvider";
+import { endAllSessions } from "./data";
 import { fmtClock } from "./format";
 import { setTimeZone, useTimeZone } from "./time";
 import { Button, Segmented } from "./ui";
@@ -149,7 +149,7 @@ function ZoneToggle() {
 function SignOut() {
   const { viewer } = useDashboard();
   async function everywhere() {
-    await postJson("/api/session/end-all").catch(() => undefined);
+    await endAllSessions().catch(() => undefined);
     await signOut({ callbackUrl: "/login" });
   }
   return (

@@ -2,7 +2,7 @@
 
 import { usePathname } from "next/navigation";
 import { useCallback, useEffect, useRef } from "react";
-import { postJson } from "./api";
+import { reportActivity } from "./data";
 
 /** Activity is reported at most this often; the idle timeout is counted in minutes. */
 const EVERY_MS = 60_000;
@@ -19,7 +19,7 @@ export function useActivity(enabled: boolean): void {
     const now = Date.now();
     if (now - last.current < EVERY_MS) return;
     last.current = now;
-    postJson("/api/session/activity").catch(() => undefined);
+    reportActivity().catch(() => undefined);
   }, []);
   useEffect(() => {
     if (!enabled) return;

@@ -2,13 +2,13 @@
 
 import dynamic from "next/dynamic";
 import { useState } from "react";
-import useSWR from "swr";
-import type { HistoryPoint, HistoryResponse, HistoryWindow, QueuePoint } from "@/lib/metrics/types";
-import { WINDOW_STEP_SECONDS, WINDOWS } from "@/lib/metrics/types";
+import type { HistoryPoint, HistoryWindow, QueuePoint } from "@/lib/metrics/types";
+import { WINDOWS } from "@/lib/metrics/types";
 import type { Series, TimeSeriesChartProps } from "../charts/TimeSeriesChart";
 import { useDashboard } from "../DashboardProvider";
 import { fmtBytes, fmtInt, fmtPercent } from "../format";
 import { Card, ErrorNote, Segmented } from "../ui";
+import { useMetrics } from "./data";
 import { queueColor } from "./palette";
 
 // recharts is loaded after the page's first paint, not in its first-load JavaScript.
@@ -89,13 +89,10 @@ function chartSpecs(points: HistoryPoint[], queues: string[], failures: FailureK
 
 /** The overview's charts over 1 h, 24 h or 7 d of sampled history. */
 export function HistoryCharts() {
-  const { queues, interval } = useDashboard();
+  const { queues } = useDashboard();
   const [range, setRange] = useState<HistoryWindow>("1h");
   const [failures, setFailures] = useState<FailureKind>("failures");
-  // A point arrives every step of the window (10 s, 2 min, 15 min): no need to ask more often.
-  const { data, error } = useSWR<HistoryResponse>(`/api/admin/metrics?window=${range}`, {
-    refreshInterval: interval === 0 ? 0 : Math.max(interval, WINDOW_STEP_SECONDS[range] * 1000),
-  });
+  const { data, error } = useMetrics(range);
   const points = data?.points ?? [];
   const charts = chartSpecs(points, queues, failures);
   return (

@@ -1,11 +1,10 @@
 "use client";
 
-import useSWR from "swr";
-import type { InsightsResponse, OverviewResponse } from "@/lib/metrics/types";
-import { useDashboard } from "../DashboardProvider";
+import type { OverviewResponse } from "@/lib/metrics/types";
 import { fmtBytes, fmtDuration, fmtInt } from "../format";
 import { Ago } from "../time";
 import { Badge, Card, ErrorNote } from "../ui";
+import { useInsights, useOverview } from "./data";
 import { HistoryCharts } from "./HistoryCharts";
 import { Insights } from "./Insights";
 import { NewSinceReview } from "./NewSinceReview";
@@ -13,12 +12,8 @@ import { QueueCard } from "./QueueCard";
 
 /** The overview: queue cards, alerts, worker and Redis status, history charts, DLQ metrics. */
 export function OverviewView() {
-  const { interval } = useDashboard();
-  const { data, error } = useSWR<OverviewResponse>("/api/admin/overview");
-  // The insights scan up to 1 000 entries a queue: polled less often than the cards.
-  const { data: insights } = useSWR<InsightsResponse>("/api/admin/insights", {
-    refreshInterval: interval === 0 ? 0 : Math.max(interval, 30_000),
-  });
+  const { data, error } = useOverview();
+  const { data: insights } = useInsights();
   return (
     <div className="flex flex-col gap-6">
       <div className="flex flex-wrap items-baseline justify-between gap-2">

@@ -1,16 +1,12 @@
 "use client";
 
-import type { RequeueResponse } from "@/lib/http/types";
-import { postJson, queuePath } from "../api";
 import { useState } from "react";
 import { Button, ConfirmDialog } from "../ui";
 import { useAction, useQueue } from "./context";
+import { deleteSelected, requeueSelected, type MessageRef } from "./data";
 import { plural } from "./text";
 
-export interface Selected {
-  identity: string;
-  index: number;
-}
+export type Selected = MessageRef;
 
 /** Requeue or delete the checked messages of the page (admin only; the caller decides). */
 export function BulkBar(props: { selected: Selected[]; onDone: () => void }) {
@@ -22,7 +18,7 @@ export function BulkBar(props: { selected: Selected[]; onDone: () => void }) {
 
   const act = async (mode: "requeue" | "delete") => {
     const outcome = await run(
-      () => postJson<RequeueResponse>(queuePath(queue, mode), { messages: props.selected }),
+      () => (mode === "requeue" ? requeueSelected : deleteSelected)(queue, props.selected),
       (r) =>
         `${plural(r.moved.length, "message")} ${mode === "requeue" ? "requeued" : "deleted"}` +
         (r.missing.length > 0

@@ -1,11 +1,16 @@
 "use client";
 
 import { useId, useState } from "react";
-import type { RedriveTask } from "@/lib/tasks/redrive";
-import { postJson, queuePath } from "../api";
 import { Button, ConfirmDialog } from "../ui";
 import { useAction, useQueue } from "./context";
-import { isActive, useTask } from "./TaskProgress";
+import {
+  isActive,
+  purge as purgeOlderThan,
+  PURGE_DAYS_MAX,
+  REDRIVE_RATE_MAX,
+  startTask as startRedriveTask,
+  useTask,
+} from "./data";
 import { plural } from "./text";
 
 type Pending = "requeue" | "delete" | "purge" | null;
@@ -19,7 +24,7 @@ const input =
  */
 export function DlqActions(props: { total: number }) {
   const { queue } = useQueue();
-  const { data } = useTask();
+  const { data } = useTask(queue);
   const { busy, run } = useAction();
   const [pending, setPending] = useState<Pending>(null);
   const [rate, setRate] = useState("");
@@ -28,18 +33,17 @@ export function DlqActions(props: { total: number }) {
   const daysId = useId();
   const taskActive = isActive(data?.task);
   const rateValue = rate.trim() === "" ? 0 : Math.floor(Number(rate));
-  const rateValid = Number.isFinite(rateValue) && rateValue >= 0 && rateValue <= 1_000_000;
+  const rateValid = Number.isFinite(rateValue) && rateValue >= 0 && rateValue <= REDRIVE_RATE_MAX;
   const daysValue = Number(days);
   const daysValid =
-    days.trim() !== "" && Number.isFinite(daysValue) && daysValue >= 0 && daysValue <= 3650;
+    days.trim() !== "" &&
+    Number.isFinite(daysValue) &&
+    daysValue >= 0 &&
+    daysValue <= PURGE_DAYS_MAX;
 
   const startTask = async (kind: "requeue" | "delete") => {
     const outcome = await run(
-      () =>
-        postJson<{ task: RedriveTask }>(queuePath(queue, "tasks"), {
-          kind,
-          ratePerSecond: rateValue,
-        }),
+      () => startRedriveTask(queue, kind, rateValue),
       (r) =>
         `${kind === "requeue" ? "Requeue all" : "Delete all"} started for ${plural(r.task.total, "message")}; the worker service runs it.`,
       "This queue already has a requeue-all or delete-all task running.",
@@ -49,7 +53,7 @@ export function DlqActions(props: { total: number }) {
 
   const purge = async () => {
     const outcome = await run(
-      () => postJson<{ purged: number }>(queuePath(queue, "purge"), { olderThanDays: daysValue }),
+      () => purgeOlderThan(queue, daysValue),
       (r) => `Purged ${plural(r.purged, "message")} older than ${plural(daysValue, "day")}.`,
     );
     if (outcome.ok) setPending(null);
@@ -161,7 +165,7 @@ export function DlqActions(props: { total: number }) {
                 id={daysId}
                 type="number"
                 min={0}
-                max={3650}
+                max={PURGE_DAYS_MAX}
                 step={1}
                 inputMode="numeric"
                 required

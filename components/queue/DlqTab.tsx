@@ -1,12 +1,11 @@
 "use client";
 
 import { useState } from "react";
-import useSWR from "swr";
-import type { DlqMessage, DlqPageResponse } from "@/lib/http/types";
-import { queuePath } from "../api";
+import type { DlqMessage } from "@/lib/http/types";
 import { ErrorNote } from "../ui";
 import { BulkBar } from "./BulkBar";
 import { useQueue } from "./context";
+import { useDlqPage } from "./data";
 import { DlqActions } from "./DlqActions";
 import { DlqTable, pageKeys } from "./DlqTable";
 import { FilterBar, FilterSummary } from "./FilterBar";
@@ -27,9 +26,7 @@ export function DlqTab() {
   const [open, setOpen] = useState<DlqMessage | null>(null);
 
   const from = q ? trail[trail.length - 1]! : offset;
-  const params = new URLSearchParams({ offset: String(from), limit: String(PAGE) });
-  if (q) params.set("q", q);
-  const { data, error } = useSWR<DlqPageResponse>(`${queuePath(queue)}?${params}`);
+  const { data, error } = useDlqPage(queue, from, PAGE, q);
 
   const messages = data?.messages ?? [];
   // Previous data stays on screen while the next page loads (and while Redis is down).

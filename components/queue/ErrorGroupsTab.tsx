@@ -1,29 +1,17 @@
 "use client";
 
 import { useState } from "react";
-import useSWR from "swr";
-import type { ErrorGroup, ErrorGroups } from "@/lib/queues/errorGroups";
-import type { RequeueResponse } from "@/lib/http/types";
-import { postJson } from "../api";
-import { useDashboard } from "../DashboardProvider";
+import type { ErrorGroup } from "@/lib/http/types";
 import { fmtInt, isoTime } from "../format";
 import { useFmtTime } from "../time";
 import { Button, ConfirmDialog, EmptyRow, ErrorNote, table, TableScroll } from "../ui";
 import { useAction, useQueue } from "./context";
+import { moveGroup, useErrorGroups } from "./data";
 import { fmtRelative, plural, preview } from "./text";
-
-type Response = ErrorGroups & { queue: string };
-
-/** The grouping scans up to 10 000 entries: polled less often than the cheap reads. */
-const MIN_POLL_MS = 30_000;
 
 export function ErrorGroupsTab() {
   const { queue, isAdmin } = useQueue();
-  const { interval } = useDashboard();
-  const base = `/api/admin/errors/${encodeURIComponent(queue)}`;
-  const { data, error } = useSWR<Response>(base, {
-    refreshInterval: interval > 0 ? Math.max(interval, MIN_POLL_MS) : 0,
-  });
+  const { data, error } = useErrorGroups(queue);
   const { busy, run } = useAction();
   const [pending, setPending] = useState<{ group: ErrorGroup; mode: "requeue" | "delete" } | null>(
     null,
@@ -33,7 +21,7 @@ export function ErrorGroupsTab() {
     if (!pending) return;
     const { group, mode } = pending;
     const outcome = await run(
-      () => postJson<RequeueResponse>(`${base}/${mode}`, { group: group.id }),
+      () => moveGroup(queue, mode, group.id),
       (r) =>
         `${plural(r.moved.length, "message")} of ${group.errorType} ${mode === "requeue" ? "requeued" : "deleted"}` +
         (r.missing.length > 0 ? `; ${fmtInt(r.missing.length)} had already gone.` : "."),

@@ -1,13 +1,12 @@
 "use client";
 
 import { useMemo, useState, type ReactNode } from "react";
-import useSWR from "swr";
-import type { DlqMessage, DlqMessageResponse, RequeueResponse } from "@/lib/http/types";
-import { postJson, queuePath } from "../api";
+import type { DlqMessage } from "@/lib/http/types";
 import { fmtBytes, fmtInt } from "../format";
 import { useFmtTime } from "../time";
 import { Badge, Button, Dialog, ErrorNote, Segmented } from "../ui";
 import { useAction, useQueue } from "./context";
+import { deleteOne, requeueOne, useWholeMessage } from "./data";
 import { LongText } from "./LongText";
 import { fmtRelative } from "./text";
 
@@ -35,10 +34,7 @@ export function MessageDrawer(props: { message: DlqMessage | null; onClose: () =
     if (!m) return;
     setFailure(null);
     const outcome = await run(
-      () =>
-        postJson<RequeueResponse>(queuePath(queue, mode, String(m.index)), {
-          identity: m.identity,
-        }),
+      () => (mode === "requeue" ? requeueOne : deleteOne)(queue, m),
       () => `Message ${m.index} ${mode === "requeue" ? "requeued to the work queue" : "deleted"}.`,
       GONE,
     );
@@ -88,17 +84,11 @@ export function MessageDrawer(props: { message: DlqMessage | null; onClose: () =
  */
 function Whole({ m }: { m: DlqMessage }) {
   const { queue } = useQueue();
-  const url = m.truncated
-    ? `${queuePath(queue, "message", String(m.index))}?identity=${encodeURIComponent(m.identity)}`
-    : null;
-  const { data, error } = useSWR<DlqMessageResponse>(url, {
-    refreshInterval: 0,
-    revalidateOnFocus: false,
-  });
+  const { data, error } = useWholeMessage(queue, m);
   const whole = data?.message ?? m;
   return (
     <>
-      {url && !data && !error && (
+      {m.truncated && !data && !error && (
         <p role="status" className="mb-3 text-xs text-zinc-600 dark:text-zinc-400">
           Loading the whole message ({fmtBytes(m.bytes)})…
         </p>

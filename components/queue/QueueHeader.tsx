@@ -1,30 +1,25 @@
 "use client";
 
-import useSWR from "swr";
-import type { DlqStatsResponse } from "@/lib/http/types";
-import type { ReviewMark } from "@/lib/metrics/types";
-import { postJson } from "../api";
 import { fmtDuration, fmtInt } from "../format";
 import { useFmtTime } from "../time";
 import { Button } from "../ui";
 import { useAction, useQueue } from "./context";
+import { markReviewed as markQueueReviewed, useDlqStats, useReview } from "./data";
 import { fmtRelative } from "./text";
 
 /** Queue name, its counts, and the daily review mark. */
 export function QueueHeader() {
   const fmtTime = useFmtTime();
   const { queue, isAdmin } = useQueue();
-  const { data: stats } = useSWR<DlqStatsResponse>("/api/admin/dlq/stats");
-  const { data: reviewed } = useSWR<{ review: ReviewMark | null }>(
-    `/api/admin/review/${encodeURIComponent(queue)}`,
-  );
+  const { data: stats } = useDlqStats();
+  const { data: reviewed } = useReview(queue);
   const s = stats?.queues.find((q) => q.queue === queue);
   const review = reviewed?.review ?? null;
   const { busy, run } = useAction();
 
   const markReviewed = () =>
     void run(
-      () => postJson<{ review: ReviewMark }>(`/api/admin/review/${encodeURIComponent(queue)}`, {}),
+      () => markQueueReviewed(queue),
       (r) => `Marked ${queue} as reviewed at ${fmtTime(r.review.at)}.`,
     );
 

@@ -1,38 +1,33 @@
 "use client";
 
 import { useState } from "react";
-import useSWR from "swr";
-import type { RetryPageResponse } from "@/lib/http/types";
-import { postJson } from "../api";
 import { fmtBytes, fmtInt, isoTime } from "../format";
 import { useFmtTime } from "../time";
 import { Button, EmptyRow, ErrorNote, table, TableScroll } from "../ui";
 import { useAction, useQueue } from "./context";
+import { retryAllNow, retryNow, RETRIES_PAGE_SIZE, useRetries } from "./data";
 import { Pager } from "./Pager";
 import { fmtRelative, plural, preview } from "./text";
-
-const PAGE = 50;
 
 /** Scheduled retries, soonest first; "retry now" moves them to the work queue at once. */
 export function RetriesTab() {
   const fmtTime = useFmtTime();
   const { queue, isAdmin } = useQueue();
   const [offset, setOffset] = useState(0);
-  const base = `/api/admin/retry/${encodeURIComponent(queue)}`;
-  const { data, error } = useSWR<RetryPageResponse>(`${base}?offset=${offset}&limit=${PAGE}`);
+  const { data, error } = useRetries(queue, offset);
   const { busy, run } = useAction();
   const retries = data?.retries ?? [];
   const stale = !!data && data.offset !== offset;
 
   const retryOne = (identity: string, rank: number) =>
     void run(
-      () => postJson<{ moved: number }>(`${base}/now`, { identity, rank }),
+      () => retryNow(queue, identity, rank),
       () => `Retry of ${identity} moved to the work queue.`,
       "That retry is no longer scheduled (it was promoted or moved); the list has been refreshed.",
     );
   const retryAll = () =>
     void run(
-      () => postJson<{ moved: number }>(`${base}/now`, { all: true }),
+      () => retryAllNow(queue),
       (r) => `${plural(r.moved, "scheduled retry", "scheduled retries")} moved to the work queue.`,
     );
 
@@ -124,7 +119,7 @@ export function RetriesTab() {
           offset={data.offset}
           count={retries.length}
           total={data.total}
-          pageSize={PAGE}
+          pageSize={RETRIES_PAGE_SIZE}
           noun="retries"
           busy={stale}
           onChange={setOffset}

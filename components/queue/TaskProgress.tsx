@@ -1,34 +1,12 @@
 "use client";
 
-import useSWR from "swr";
-import type { DlqStatsResponse } from "@/lib/http/types";
-import type { RedriveTask, TaskState } from "@/lib/tasks/redrive";
-import { postJson, queuePath } from "../api";
-import { useDashboard } from "../DashboardProvider";
+import type { TaskState } from "@/lib/http/types";
 import { fmtInt } from "../format";
 import { useFmtTime } from "../time";
 import { Badge, Button } from "../ui";
 import { useAction, useQueue } from "./context";
+import { cancelTask, isActive, useDlqStats, useTask } from "./data";
 import { fmtRelative } from "./text";
-
-const ACTIVE: readonly TaskState[] = ["pending", "running", "cancelling"];
-
-export function isActive(task: RedriveTask | null | undefined): boolean {
-  return !!task && ACTIVE.includes(task.state);
-}
-
-/**
- * The queue's requeue-all / delete-all task. It lives in Redis and runs in the
- * worker service, so a reload shows it again; while active it is polled every
- * second (unless refreshing is paused) so that the bar moves.
- */
-export function useTask() {
-  const { queue } = useQueue();
-  const { interval } = useDashboard();
-  return useSWR<{ task: RedriveTask | null }>(queuePath(queue, "tasks"), {
-    refreshInterval: (data) => (interval > 0 && isActive(data?.task) ? 1000 : interval),
-  });
-}
 
 const STATE_TONE: Record<TaskState, "blue" | "amber" | "green" | "red" | "neutral"> = {
   pending: "neutral",
@@ -41,10 +19,9 @@ const STATE_TONE: Record<TaskState, "blue" | "amber" | "green" | "red" | "neutra
 
 export function TaskProgress() {
   const fmtTime = useFmtTime();
-  const { isAdmin } = useQueue();
-  const { data } = useTask();
-  const { data: stats } = useSWR<DlqStatsResponse>("/api/admin/dlq/stats");
-  const { queue } = useQueue();
+  const { queue, isAdmin } = useQueue();
+  const { data } = useTask(queue);
+  const { data: stats } = useDlqStats();
   const { busy, run } = useAction();
   const task = data?.task;
   if (!task) return null;
@@ -58,7 +35,7 @@ export function TaskProgress() {
 
   const cancel = () =>
     void run(
-      () => postJson<{ task: RedriveTask }>(queuePath(queue, "tasks", "cancel"), {}),
+      () => cancelTask(queue),
       (r) =>
         r.task.state === "cancelled"
           ? `${verb} cancelled before it started.`

@@ -3,9 +3,18 @@ import type { AuditEntry, AuditPage } from "../audit/audit";
 import type { DeniedRow, DeniedSummary } from "../audit/denied";
 import type { CacheOverview, NamespaceStats, TopKey } from "../cache/types";
 import type { WorkerStatus } from "../health";
-import type { DlqMessage, QueueStats, ScheduledRetryView } from "../queues/types";
+import type { ReviewMark } from "../metrics/types";
+import type {
+  DlqMessage,
+  ErrorGroup,
+  ErrorGroups,
+  QueueStats,
+  ScheduledRetryView,
+} from "../queues/types";
+import type { RedriveTask, TaskState } from "../tasks/redrive";
 
 export type { DlqMessage, QueueStats, ScheduledRetryView, WorkerStatus };
+export type { ErrorGroup, ErrorGroups, RedriveTask, ReviewMark, TaskState };
 export type { AuditEntry, AuditPage, DeniedRow, DeniedSummary };
 export type { CacheOverview, NamespaceStats, TopKey };
 
@@ -45,6 +54,48 @@ export interface RetryPageResponse {
   retries: ScheduledRetryView[];
 }
 
+/** GET /api/admin/errors/[queue]. */
+export interface ErrorGroupsResponse extends ErrorGroups {
+  queue: string;
+}
+
+/** GET /api/admin/dlq/[queue]/tasks: the current or last task, null when there was none. */
+export interface TaskResponse {
+  task: RedriveTask | null;
+}
+
+/** POST /api/admin/dlq/[queue]/tasks and .../tasks/cancel: the task as it now stands. */
+export interface TaskStartedResponse {
+  task: RedriveTask;
+}
+
+/** POST /api/admin/dlq/[queue]/purge. */
+export interface PurgeResponse {
+  purged: number;
+}
+
+/** POST /api/admin/retry/[queue]/now: how many scheduled retries went to the work queue. */
+export interface RetryNowResponse {
+  moved: number;
+}
+
+/** GET /api/admin/review/[queue]. */
+export interface ReviewResponse {
+  queue: string;
+  review: ReviewMark | null;
+}
+
+/** POST /api/admin/review/[queue]. */
+export interface ReviewedResponse {
+  queue: string;
+  review: ReviewMark;
+}
+
+/** POST /api/session/activity and /api/session/end-all. */
+export interface OkResponse {
+  ok: true;
+}
+
 /** DELETE /api/admin/cache/clear: keys deleted per namespace, and their sum. */
 export interface ClearCacheResponse {
   deleted: Record<string, number>;
@@ -53,3 +104,6 @@ export interface ClearCacheResponse {
 
 /** Limits the UI shares with the audit routes. */
 export { AUDIT_PAGE_SIZE, DENIED_MINUTES_MAX } from "../audit/types";
+
+/** Limits the UI shares with the DLQ routes. */
+export { PURGE_DAYS_MAX, REDRIVE_RATE_MAX } from "../queues/limits";

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { adminMutation, withQueue } from "@/lib/http/route";
+import { PURGE_DAYS_MAX } from "@/lib/queues/limits";
 
-const Body = z.object({ olderThanDays: z.number().min(0).max(3650) });
+const Body = z.object({ olderThanDays: z.number().min(0).max(PURGE_DAYS_MAX) });
 
 /**
  * Purge entries older than N days, by the retention purge's rule: failed_at from

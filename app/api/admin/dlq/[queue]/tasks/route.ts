@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { adminMutation, adminRead, withQueue } from "@/lib/http/route";
+import { REDRIVE_RATE_MAX } from "@/lib/queues/limits";
 import { createTask, getTask } from "@/lib/tasks/redrive";
 
 /** The queue's current or last requeue-all / delete-all task (null when there was none). */
@@ -11,7 +12,7 @@ export const GET = adminRead(
 
 const Body = z.object({
   kind: z.enum(["requeue", "delete"]),
-  ratePerSecond: z.number().int().min(0).max(1_000_000).default(0),
+  ratePerSecond: z.number().int().min(0).max(REDRIVE_RATE_MAX).default(0),
 });
 
 /**
