@@ -1,16 +1,9 @@
 "use client";
 
-import {
-  createContext,
-  useCallback,
-  useContext,
-  useMemo,
-  useState,
-  useSyncExternalStore,
-  type ReactNode,
-} from "react";
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
 import { SWRConfig, useSWRConfig } from "swr";
 import { ApiError, getJson } from "./api";
+import { useStored, writeStored } from "./stored";
 
 /**
  * What every dashboard page shares: who is logged in (the server checked it;
@@ -46,31 +39,15 @@ export function useDashboard(): DashboardState {
 
 const INTERVAL_KEY = "redrive.refreshMs";
 const DEFAULT_INTERVAL = 5000;
-const listeners = new Set<() => void>();
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  window.addEventListener("storage", listener);
-  return () => {
-    listeners.delete(listener);
-    window.removeEventListener("storage", listener);
-  };
-}
-
 /** The polling interval, kept in localStorage so that it survives reloads (server render: the default). */
 function useStoredInterval(): number {
-  const stored = useSyncExternalStore(
-    subscribe,
-    () => window.localStorage.getItem(INTERVAL_KEY),
-    () => null,
-  );
+  const stored = useStored(INTERVAL_KEY);
   const n = stored === null ? NaN : Number(stored);
   return Number.isFinite(n) && n >= 0 ? n : DEFAULT_INTERVAL;
 }
 
 function storeInterval(ms: number): void {
-  window.localStorage.setItem(INTERVAL_KEY, String(ms));
-  for (const l of listeners) l();
+  writeStored(INTERVAL_KEY, String(ms));
 }
 
 export function DashboardProvider(props: {

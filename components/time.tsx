@@ -1,47 +1,30 @@
 "use client";
 
-import { useCallback, useSyncExternalStore } from "react";
+import { useCallback } from "react";
 import { fmtAgo, fmtTime, isoTime, type TimeZoneChoice } from "./format";
+import { readStored, useStored, writeStored } from "./stored";
 
 /**
  * The zone absolute times are shown in ("Local / UTC" in the header), kept in
  * localStorage like the refresh interval so that it survives reloads.
  */
 const ZONE_KEY = "redrive.timeZone";
-const listeners = new Set<() => void>();
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  window.addEventListener("storage", listener);
-  return () => {
-    listeners.delete(listener);
-    window.removeEventListener("storage", listener);
-  };
-}
-
 function parse(stored: string | null): TimeZoneChoice {
   return stored === "utc" ? "utc" : "local";
 }
 
 /** The chosen zone; "local" on the server, so that hydration matches before the stored choice applies. */
 export function useTimeZone(): TimeZoneChoice {
-  return parse(
-    useSyncExternalStore(
-      subscribe,
-      () => window.localStorage.getItem(ZONE_KEY),
-      () => null,
-    ),
-  );
+  return parse(useStored(ZONE_KEY));
 }
 
 /** The chosen zone outside rendering (an event handler composing a message). */
 export function storedTimeZone(): TimeZoneChoice {
-  return typeof window === "undefined" ? "local" : parse(window.localStorage.getItem(ZONE_KEY));
+  return parse(readStored(ZONE_KEY));
 }
 
 export function setTimeZone(zone: TimeZoneChoice): void {
-  window.localStorage.setItem(ZONE_KEY, zone);
-  for (const l of listeners) l();
+  writeStored(ZONE_KEY, zone);
 }
 
 /** fmtTime in the chosen zone. */
