@@ -121,40 +121,6 @@ export function Dialog(props: {
   );
 }
 
-/** A confirmation that states what will happen; the confirm button names the action. */
-export function ConfirmDialog(props: {
-  open: boolean;
-  title: string;
-  message: ReactNode;
-  confirmLabel: string;
-  danger?: boolean;
-  busy?: boolean;
-  onConfirm: () => void;
-  onClose: () => void;
-}) {
-  return (
-    <Dialog
-      open={props.open}
-      title={props.title}
-      onClose={props.onClose}
-      footer={
-        <>
-          <Button onClick={props.onClose}>Cancel</Button>
-          <Button
-            tone={props.danger ? "danger" : "primary"}
-            disabled={props.busy}
-            onClick={props.onConfirm}
-          >
-            {props.confirmLabel}
-          </Button>
-        </>
-      }
-    >
-      <div className="text-sm">{props.message}</div>
-    </Dialog>
-  );
-}
-
 /** Tabs as buttons with aria-pressed: simple, and reachable with Tab and Enter. */
 export function Segmented<T extends string>(props: {
   label: string;

@@ -1,53 +1,59 @@
 import type { AuditEntry } from "@/lib/audit/audit";
-import { table, TableScroll } from "../ui";
-import { AuditRow } from "./AuditRow";
+import { DataTable, type Column } from "../table/DataTable";
+import { Time } from "../time";
+import { IdentityList } from "./IdentityList";
+import { ResultBadge } from "./ResultBadge";
 
-const COLUMNS = [
-  "Time",
-  "User",
-  "Role",
-  "Action",
-  "Queue",
-  "Identities / count",
-  "Result",
-  "Client IP",
-  "Detail",
+const muted = <span className="text-zinc-600 dark:text-zinc-400">–</span>;
+
+/** Newest first, as the server pages them: no column re-sorts a page out of that order. */
+const COLUMNS: Column<AuditEntry>[] = [
+  {
+    id: "time",
+    header: "Time",
+    className: "whitespace-nowrap tabular-nums",
+    cell: (e) => <Time at={e.at} />,
+  },
+  { id: "user", header: "User", className: "whitespace-nowrap font-medium", cell: (e) => e.user },
+  {
+    id: "role",
+    header: "Role",
+    className: "text-zinc-600 dark:text-zinc-400",
+    cell: (e) => e.role,
+  },
+  { id: "action", header: "Action", className: "whitespace-nowrap", cell: (e) => e.action },
+  { id: "queue", header: "Queue", cell: (e) => e.queue ?? muted },
+  {
+    id: "identities",
+    header: "Identities / count",
+    cell: (e) => <IdentityList identities={e.identities} count={e.count} />,
+  },
+  { id: "result", header: "Result", cell: (e) => <ResultBadge result={e.result} /> },
+  {
+    id: "ip",
+    header: "Client IP",
+    className: "font-mono text-xs whitespace-nowrap",
+    cell: (e) => e.ip || "–",
+  },
+  {
+    id: "detail",
+    header: "Detail",
+    className: "max-w-sm min-w-48 text-xs break-words",
+    cell: (e) => e.detail ?? muted,
+  },
 ];
 
 /** `busy`: the rows are still the previous page's while the next one loads. */
 export function AuditTable(props: { entries: AuditEntry[]; empty: string; busy?: boolean }) {
   return (
-    <TableScroll label="Audit entries">
-      <table
-        aria-label="Audit log"
-        aria-busy={props.busy || undefined}
-        className={`${table.table} transition-opacity ${props.busy ? "opacity-50" : ""}`}
-      >
-        <thead className={table.head}>
-          <tr>
-            {COLUMNS.map((c) => (
-              <th key={c} scope="col" className={`${table.th} whitespace-nowrap`}>
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {props.entries.map((e) => (
-            <AuditRow key={e.id} entry={e} />
-          ))}
-          {props.entries.length === 0 && (
-            <tr className={table.row}>
-              <td
-                colSpan={COLUMNS.length}
-                className={`${table.td} py-6 text-center text-zinc-600 dark:text-zinc-400`}
-              >
-                {props.empty}
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
-    </TableScroll>
+    <DataTable
+      label="Audit log"
+      scrollLabel="Audit entries"
+      rows={props.entries}
+      rowKey={(e) => e.id}
+      columns={COLUMNS}
+      empty={props.empty}
+      busy={props.busy}
+    />
   );
 }

@@ -5,19 +5,59 @@ import type { DeniedRow } from "@/lib/http/types";
 import { ApiError } from "../api";
 import { fmtInt } from "../format";
 import { Time } from "../time";
-import { EmptyRow, ErrorNote, Segmented, table, TableScroll } from "../ui";
+import { DataTable, type Column, type TableFilter } from "../table/DataTable";
+import { ErrorNote, Segmented } from "../ui";
 import { DENIED_MINUTES_MAX, useDeniedRequests } from "./data";
 
 const WINDOWS = { "1 h": 60, "24 h": DENIED_MINUTES_MAX } as const;
 type Window = keyof typeof WINDOWS;
-const COLUMNS = ["Minute", "User", "Action", "Denied"];
+const COLUMNS: Column<DeniedRow>[] = [
+  {
+    id: "minute",
+    header: "Minute",
+    className: "whitespace-nowrap tabular-nums",
+    sortValue: (r) => r.minute,
+    sortDescFirst: true,
+    cell: (r) => <Time at={r.minute} seconds={false} />,
+  },
+  {
+    id: "user",
+    header: "User",
+    className: "whitespace-nowrap font-medium",
+    sortValue: (r) => r.user,
+    cell: (r) => r.user,
+  },
+  {
+    id: "action",
+    header: "Action",
+    className: "whitespace-nowrap",
+    sortValue: (r) => r.action,
+    cell: (r) => r.action,
+  },
+  {
+    id: "count",
+    header: "Denied",
+    align: "right",
+    sortValue: (r) => r.count,
+    sortDescFirst: true,
+    cell: (r) => fmtInt(r.count),
+  },
+];
+
+const FILTER: TableFilter<DeniedRow> = {
+  label: "Filter denied requests",
+  placeholder: "Filter by user or action",
+  text: (r) => `${r.user} ${r.action}`,
+};
+
+const NONE: DeniedRow[] = [];
 
 /** Denied changes, counted per minute, user and action (they are not all in the log above). */
 export function DeniedRequests() {
   const [span, setSpan] = useState<Window>("1 h");
   const { data, error } = useDeniedRequests(WINDOWS[span]);
   const shownError = error instanceof ApiError && error.isOutage ? null : error;
-  const rows = data?.rows ?? [];
+  const rows = data?.rows ?? NONE;
   const total = rows.reduce((sum, r) => sum + r.count, 0);
 
   return (
@@ -54,31 +94,15 @@ export function DeniedRequests() {
 
 function DeniedTable(props: { rows: DeniedRow[]; empty: string }) {
   return (
-    <TableScroll label="Denied requests per minute">
-      <table aria-label="Denied requests" className={table.table}>
-        <thead className={table.head}>
-          <tr>
-            {COLUMNS.map((c) => (
-              <th key={c} scope="col" className={`${table.th} whitespace-nowrap`}>
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((r) => (
-            <tr key={`${r.minute}\t${r.user}\t${r.action}`} className={table.row}>
-              <td className={`${table.td} whitespace-nowrap tabular-nums`}>
-                <Time at={r.minute} seconds={false} />
-              </td>
-              <td className={`${table.td} whitespace-nowrap font-medium`}>{r.user}</td>
-              <td className={`${table.td} whitespace-nowrap`}>{r.action}</td>
-              <td className={`${table.td} tabular-nums`}>{fmtInt(r.count)}</td>
-            </tr>
-          ))}
-          {props.rows.length === 0 && <EmptyRow columns={COLUMNS.length}>{props.empty}</EmptyRow>}
-        </tbody>
-      </table>
-    </TableScroll>
+    <DataTable
+      label="Denied requests"
+      scrollLabel="Denied requests per minute"
+      rows={props.rows}
+      rowKey={(r) => `${r.minute}\t${r.user}\t${r.action}`}
+      columns={COLUMNS}
+      filter={FILTER}
+      initialSort={{ id: "minute", direction: "desc" }}
+      empty={props.empty}
+    />
   );
 }

@@ -76,10 +76,8 @@ export function CacheView() {
             namespaces={clearable}
             other={data.namespaces.find((n) => n.prefix === null)}
             exact={data.sample.exact}
-            busy={clear.busy}
-            error={clear.error}
-            onConfirm={() => void clear.confirm()}
-            onClose={clear.cancel}
+            onConfirm={clear.clear}
+            onClose={clear.close}
           />
         </>
       )}

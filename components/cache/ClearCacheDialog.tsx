@@ -2,7 +2,7 @@
 
 import type { NamespaceStats } from "@/lib/cache/types";
 import { fmtBytes, fmtInt } from "../format";
-import { ConfirmDialog, ErrorNote } from "../ui";
+import { Confirm, type ConfirmOutcome } from "../Confirm";
 import type { ClearTarget } from "./useClearCache";
 
 const KEPT =
@@ -18,28 +18,24 @@ export function ClearCacheDialog(props: {
   /** Keys under no namespace, which "all" leaves alone. */
   other: NamespaceStats | undefined;
   exact: boolean;
-  busy: boolean;
-  error: unknown;
-  onConfirm: () => void;
+  onConfirm: (target: ClearTarget) => Promise<ConfirmOutcome>;
   onClose: () => void;
 }) {
-  const { target } = props;
   const approx = props.exact ? "" : "about ";
-  const all = target === "all";
   return (
-    <ConfirmDialog
-      open={target !== null}
-      title={all ? "Clear all cache?" : `Clear namespace ${target?.label ?? ""}?`}
-      confirmLabel={all ? "Clear all" : "Clear namespace"}
+    <Confirm
+      target={props.target}
+      title={(t) => (t === "all" ? "Clear all cache?" : `Clear namespace ${t.label}?`)}
+      confirmLabel={(t) => (t === "all" ? "Clear all" : "Clear namespace")}
       danger
-      busy={props.busy}
       onConfirm={props.onConfirm}
       onClose={props.onClose}
-      message={
-        <div className="space-y-3">
+    >
+      {(target) => (
+        <>
           {target === "all" ? (
             <AllMessage {...props} approx={approx} />
-          ) : target ? (
+          ) : (
             <p>
               Deletes every key of <strong>{target.label}</strong> (
               <code className="font-mono">{target.namespace}</code>), the keys starting with{" "}
@@ -48,13 +44,12 @@ export function ClearCacheDialog(props: {
               {approx}
               {fmtBytes(target.estimatedBytes)}.
             </p>
-          ) : null}
+          )}
           <p className="text-zinc-600 dark:text-zinc-400">{KEPT}</p>
           <p className="text-zinc-600 dark:text-zinc-400">{AFTERMATH}</p>
-          <ErrorNote error={props.error} />
-        </div>
-      }
-    />
+        </>
+      )}
+    </Confirm>
   );
 }
 

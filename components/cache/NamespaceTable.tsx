@@ -1,13 +1,121 @@
 "use client";
 
-import type { ReactNode } from "react";
+import { useCallback, useMemo } from "react";
 import type { NamespaceStats } from "@/lib/cache/types";
+import { DataTable, type Column } from "../table/DataTable";
 import { fmtBytes, fmtDuration, fmtInt, fmtPercent } from "../format";
-import { Badge, Button, table, TableScroll } from "../ui";
+import { Badge, Button } from "../ui";
 import { HitRateBar } from "./HitRateBar";
 
-const num = `${table.td} whitespace-nowrap text-right tabular-nums`;
-const numTh = `${table.th} text-right`;
+/** A namespace, or Redrive's own keys (shown apart, never cleared). */
+interface Row {
+  ns: NamespaceStats;
+  redrive: boolean;
+}
+
+const muted = "text-xs text-zinc-600 dark:text-zinc-400";
+const counted = (r: Row) => !r.redrive && r.ns.hits + r.ns.misses > 0;
+
+function columns(est: string): Column<Row>[] {
+  const figure = (
+    id: string,
+    header: string,
+    hint: string,
+    value: (n: NamespaceStats) => number | null,
+    show: (r: Row) => string,
+  ) => ({
+    id,
+    header,
+    hint,
+    align: "right" as const,
+    className: "whitespace-nowrap",
+    sortValue: (r: Row) => value(r.ns),
+    sortDescFirst: true,
+    cell: show,
+  });
+  return [
+    {
+      id: "namespace",
+      header: "Namespace",
+      rowHeader: true,
+      phoneLabel: false,
+      sortValue: (r) => r.ns.label,
+      cell: (r) => (
+        <>
+          <div className="font-medium">{r.ns.label}</div>
+          <div className={`flex items-center gap-1.5 ${muted}`}>
+            {r.redrive ? <Badge tone="blue">not cache</Badge> : <code>{r.ns.namespace}</code>}
+          </div>
+        </>
+      ),
+    },
+    {
+      id: "prefix",
+      header: "Prefix",
+      cell: (r) =>
+        r.ns.prefix ? (
+          <code className="font-mono text-xs">{r.ns.prefix}*</code>
+        ) : (
+          <span className={muted}>
+            {r.redrive ? "queues, retries, DLQs, redrive:*" : "any other key"}
+          </span>
+        ),
+    },
+    figure(
+      "ttl",
+      "TTL",
+      "The TTL the cache gives this namespace's keys",
+      (n) => n.ttlSeconds,
+      (r) => fmtDuration(r.ns.ttlSeconds),
+    ),
+    figure(
+      "keys",
+      `Keys${est}`,
+      "Scaled up from the SCAN sample",
+      (n) => n.estimatedKeys,
+      (r) => fmtInt(r.ns.estimatedKeys),
+    ),
+    figure(
+      "memory",
+      `Memory${est}`,
+      "MEMORY USAGE summed over the sample, scaled up",
+      (n) => n.estimatedBytes,
+      (r) => fmtBytes(r.ns.estimatedBytes),
+    ),
+    figure(
+      "hits",
+      "Hits",
+      "Reads served from the cache, all processes",
+      (n) => n.hits,
+      (r) => (r.redrive ? "–" : fmtInt(r.ns.hits)),
+    ),
+    figure(
+      "misses",
+      "Misses",
+      "Reads that had to load the value",
+      (n) => n.misses,
+      (r) => (r.redrive ? "–" : fmtInt(r.ns.misses)),
+    ),
+    {
+      ...figure(
+        "rate",
+        "Hit rate",
+        "Hits ÷ (hits + misses) since the counters were created",
+        (n) => n.hitRate,
+        () => "",
+      ),
+      cell: (r) =>
+        counted(r) ? (
+          <div className="flex items-center justify-end gap-2">
+            <HitRateBar rate={r.ns.hitRate} className="w-16" />
+            <span className="w-14">{fmtPercent(r.ns.hitRate)}</span>
+          </div>
+        ) : (
+          <span className={muted}>{r.redrive ? "–" : "no reads"}</span>
+        ),
+    },
+  ];
+}
 
 /**
  * Every cache namespace with its estimated size and shared hit/miss counters,
@@ -21,129 +129,42 @@ export function NamespaceTable(props: {
   canClear: boolean;
   onClear: (ns: NamespaceStats) => void;
 }) {
-  const est = props.exact ? "" : " (est.)";
-  const cols = props.canClear ? 9 : 8;
-  return (
-    <TableScroll label="Namespace table">
-      <table aria-label="Cache namespaces" className={table.table}>
-        <thead className={table.head}>
-          <tr>
-            <th scope="col" className={table.th}>
-              Namespace
-            </th>
-            <th scope="col" className={table.th}>
-              Prefix
-            </th>
-            <th scope="col" className={numTh} title="The TTL the cache gives this namespace's keys">
-              TTL
-            </th>
-            <th scope="col" className={numTh} title="Scaled up from the SCAN sample">
-              Keys{est}
-            </th>
-            <th
-              scope="col"
-              className={numTh}
-              title="MEMORY USAGE summed over the sample, scaled up"
-            >
-              Memory{est}
-            </th>
-            <th scope="col" className={numTh} title="Reads served from the cache, all processes">
-              Hits
-            </th>
-            <th scope="col" className={numTh} title="Reads that had to load the value">
-              Misses
-            </th>
-            <th
-              scope="col"
-              className={numTh}
-              title="Hits ÷ (hits + misses) since the counters were created"
-            >
-              Hit rate
-            </th>
-            {props.canClear && (
-              <th scope="col" className={table.th}>
-                <span className="sr-only">Actions</span>
-              </th>
-            )}
-          </tr>
-        </thead>
-        <tbody>
-          {props.namespaces.map((n) => (
-            <Row key={n.namespace} ns={n}>
-              {props.canClear && (
-                <td className={`${table.td} text-right`}>
-                  {/* "other" has no prefix: the API cannot clear it, so no button. */}
-                  {n.prefix !== null && (
-                    <Button
-                      className="py-1 text-xs"
-                      aria-label={`Clear namespace ${n.namespace}`}
-                      onClick={() => props.onClear(n)}
-                    >
-                      Clear
-                    </Button>
-                  )}
-                </td>
-              )}
-            </Row>
-          ))}
-        </tbody>
-        <tbody className="border-t-2 border-zinc-300 dark:border-zinc-700">
-          <tr>
-            <th
-              scope="colgroup"
-              colSpan={cols}
-              className="bg-zinc-50 px-3 py-1.5 text-left text-xs font-medium text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400"
-            >
-              Not cache: Redrive&apos;s own keys, never cleared from here
-            </th>
-          </tr>
-          <Row ns={props.redriveKeys} redrive>
-            {props.canClear && <td className={table.td} />}
-          </Row>
-        </tbody>
-      </table>
-    </TableScroll>
+  const cols = useMemo(() => columns(props.exact ? "" : " (est.)"), [props.exact]);
+  const rows = useMemo(
+    () => props.namespaces.map((ns) => ({ ns, redrive: false })),
+    [props.namespaces],
   );
-}
+  const redrive = useMemo(() => [{ ns: props.redriveKeys, redrive: true }], [props.redriveKeys]);
+  const { onClear } = props;
+  // "other" has no prefix: the API cannot clear it, so no button; nor for Redrive's keys.
+  const actions = useCallback(
+    (r: Row) =>
+      r.ns.prefix !== null &&
+      !r.redrive && (
+        <Button
+          className="py-1 text-xs"
+          aria-label={`Clear namespace ${r.ns.namespace}`}
+          onClick={() => onClear(r.ns)}
+        >
+          Clear
+        </Button>
+      ),
+    [onClear],
+  );
 
-function Row(props: { ns: NamespaceStats; redrive?: boolean; children?: ReactNode }) {
-  const n = props.ns;
-  const counted = n.hits + n.misses > 0;
   return (
-    <tr className={table.row}>
-      <th scope="row" className={`${table.td} text-left font-normal`}>
-        <div className="font-medium">{n.label}</div>
-        <div className="flex items-center gap-1.5 text-xs text-zinc-600 dark:text-zinc-400">
-          {props.redrive ? <Badge tone="blue">not cache</Badge> : <code>{n.namespace}</code>}
-        </div>
-      </th>
-      <td className={table.td}>
-        {n.prefix ? (
-          <code className="font-mono text-xs">{n.prefix}*</code>
-        ) : (
-          <span className="text-xs text-zinc-600 dark:text-zinc-400">
-            {props.redrive ? "queues, retries, DLQs, redrive:*" : "any other key"}
-          </span>
-        )}
-      </td>
-      <td className={num}>{fmtDuration(n.ttlSeconds)}</td>
-      <td className={num}>{fmtInt(n.estimatedKeys)}</td>
-      <td className={num}>{fmtBytes(n.estimatedBytes)}</td>
-      <td className={num}>{props.redrive ? "–" : fmtInt(n.hits)}</td>
-      <td className={num}>{props.redrive ? "–" : fmtInt(n.misses)}</td>
-      <td className={num}>
-        {counted && !props.redrive ? (
-          <div className="flex items-center justify-end gap-2">
-            <HitRateBar rate={n.hitRate} className="w-16" />
-            <span className="w-14">{fmtPercent(n.hitRate)}</span>
-          </div>
-        ) : (
-          <span className="text-xs text-zinc-600 dark:text-zinc-400">
-            {props.redrive ? "–" : "no reads"}
-          </span>
-        )}
-      </td>
-      {props.children}
-    </tr>
+    <DataTable
+      label="Cache namespaces"
+      scrollLabel="Namespace table"
+      rows={rows}
+      rowKey={(r) => r.ns.namespace}
+      columns={cols}
+      empty="No namespaces."
+      actions={props.canClear ? actions : undefined}
+      trailing={{
+        heading: "Not cache: Redrive's own keys, never cleared from here",
+        rows: redrive,
+      }}
+    />
   );
 }

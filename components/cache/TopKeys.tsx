@@ -1,6 +1,39 @@
+"use client";
+
 import type { TopKey } from "@/lib/cache/types";
+import { DataTable, type Column, type TableFilter } from "../table/DataTable";
 import { fmtBytes } from "../format";
-import { table, TableScroll } from "../ui";
+
+const COLUMNS: Column<TopKey>[] = [
+  {
+    id: "key",
+    header: "Key",
+    className: "max-w-[32rem] font-mono text-xs break-all",
+    sortValue: (k) => k.key,
+    cell: (k) => k.key,
+  },
+  {
+    id: "namespace",
+    header: "Namespace",
+    className: "text-xs",
+    sortValue: (k) => k.namespace,
+    cell: (k) => <code>{k.namespace}</code>,
+  },
+  {
+    id: "bytes",
+    header: "Memory",
+    align: "right",
+    sortValue: (k) => k.bytes,
+    sortDescFirst: true,
+    cell: (k) => fmtBytes(k.bytes),
+  },
+];
+
+const FILTER: TableFilter<TopKey> = {
+  label: "Filter keys",
+  placeholder: "Filter by key or namespace",
+  text: (k) => `${k.key} ${k.namespace}`,
+};
 
 /** The largest keys in the sample (cache and other keys; Redrive's own are left out). */
 export function TopKeys(props: { keys: TopKey[] }) {
@@ -8,33 +41,17 @@ export function TopKeys(props: { keys: TopKey[] }) {
     return <p className="text-sm text-zinc-600 dark:text-zinc-400">No cache keys in the sample.</p>;
   }
   return (
-    <TableScroll label="Largest keys" className="max-h-[28rem] overflow-y-auto">
-      <table aria-label="Top keys by memory" className={table.table}>
-        <thead className={`${table.head} sticky top-0`}>
-          <tr>
-            <th scope="col" className={table.th}>
-              Key
-            </th>
-            <th scope="col" className={table.th}>
-              Namespace
-            </th>
-            <th scope="col" className={`${table.th} text-right`}>
-              Memory
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.keys.map((k) => (
-            <tr key={k.key} className={table.row}>
-              <td className={`${table.td} max-w-[32rem] font-mono text-xs break-all`}>{k.key}</td>
-              <td className={`${table.td} text-xs`}>
-                <code>{k.namespace}</code>
-              </td>
-              <td className={`${table.td} text-right tabular-nums`}>{fmtBytes(k.bytes)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableScroll>
+    <DataTable
+      label="Top keys by memory"
+      scrollLabel="Largest keys"
+      className="max-h-[28rem] overflow-y-auto"
+      rows={props.keys}
+      rowKey={(k) => k.key}
+      columns={COLUMNS}
+      filter={FILTER}
+      initialSort={{ id: "bytes", direction: "desc" }}
+      stickyHeader
+      empty="No key matches the filter."
+    />
   );
 }

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import type { NamespaceStats } from "@/lib/cache/types";
+import { useConfirm, type ConfirmOutcome } from "../Confirm";
 import { useRefreshAll } from "../DashboardProvider";
 import { fmtClock, fmtInt } from "../format";
 import { storedTimeZone } from "../time";
@@ -22,41 +23,25 @@ function clearedMessage(target: ClearTarget, count: number): string {
     : `Cleared namespace ${target.label} (${target.namespace}) at ${at}: ${keys(count)} deleted.`;
 }
 
-/** The clear flow: which target the confirm dialog is for, the call, and what it did. */
+/**
+ * The clear flow: which target the confirmation is for, the call, and what it
+ * did. A failure keeps the confirmation open with the reason: an admin must
+ * know the clear did not happen.
+ */
 export function useClearCache() {
   const refreshAll = useRefreshAll();
-  const [target, setTarget] = useState<ClearTarget | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const confirm = useConfirm<ClearTarget>();
   const [status, setStatus] = useState("");
 
-  function ask(next: ClearTarget) {
-    setError(null);
-    setTarget(next);
-  }
-
-  function cancel() {
-    // A clear in flight finishes either way; closing only hides the dialog.
-    setTarget(null);
-    setError(null);
-  }
-
-  async function confirm() {
-    if (target === null) return;
-    setBusy(true);
-    setError(null);
+  async function clear(target: ClearTarget): Promise<ConfirmOutcome> {
     try {
       const result = await clearCache(target === "all" ? undefined : target.namespace);
       setStatus(clearedMessage(target, result.count));
-      setTarget(null);
       void refreshAll();
     } catch (e) {
-      // The dialog stays open with the reason: an admin must know the clear did not happen.
-      setError(e);
-    } finally {
-      setBusy(false);
+      return e instanceof Error ? e.message : String(e);
     }
   }
 
-  return { target, busy, error, status, ask, cancel, confirm };
+  return { ...confirm, status, clear };
 }

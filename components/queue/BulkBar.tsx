@@ -1,8 +1,8 @@
 "use client";
 
-import { useState } from "react";
-import { Button, ConfirmDialog } from "../ui";
-import { useAction, useQueue } from "./context";
+import { Confirm, useConfirm } from "../Confirm";
+import { Button } from "../ui";
+import { stayOpenOnFailure, useAction, useQueue } from "./context";
 import { deleteSelected, requeueSelected, type MessageRef } from "./data";
 import { plural } from "./text";
 
@@ -14,11 +14,11 @@ export function BulkBar(props: { selected: Selected[]; onDone: () => void }) {
   const { busy, run } = useAction();
   const n = props.selected.length;
   // Deleting cannot be undone: it is confirmed, with the count. Requeueing is not.
-  const [confirming, setConfirming] = useState(false);
+  const confirm = useConfirm<Selected[]>();
 
-  const act = async (mode: "requeue" | "delete") => {
+  const act = async (mode: "requeue" | "delete", selected: Selected[]) => {
     const outcome = await run(
-      () => (mode === "requeue" ? requeueSelected : deleteSelected)(queue, props.selected),
+      () => (mode === "requeue" ? requeueSelected : deleteSelected)(queue, selected),
       (r) =>
         `${plural(r.moved.length, "message")} ${mode === "requeue" ? "requeued" : "deleted"}` +
         (r.missing.length > 0
@@ -26,6 +26,7 @@ export function BulkBar(props: { selected: Selected[]; onDone: () => void }) {
           : "."),
     );
     if (outcome.ok) props.onDone();
+    return stayOpenOnFailure(outcome);
   };
 
   return (
@@ -33,25 +34,28 @@ export function BulkBar(props: { selected: Selected[]; onDone: () => void }) {
       <span className="tabular-nums text-zinc-600 dark:text-zinc-400">
         {n > 0 ? `${plural(n, "message")} selected` : "Select messages to act on them"}
       </span>
-      <Button disabled={n === 0 || busy} onClick={() => void act("requeue")}>
+      <Button disabled={n === 0 || busy} onClick={() => void act("requeue", props.selected)}>
         Requeue selected
       </Button>
-      <Button disabled={n === 0 || busy} onClick={() => setConfirming(true)}>
+      <Button disabled={n === 0 || busy} onClick={() => confirm.ask(props.selected)}>
         Delete selected
       </Button>
-      <ConfirmDialog
-        open={confirming}
+      {/* The dialog acts on the selection it was opened for, even if a poll changes the page. */}
+      <Confirm
+        target={confirm.target}
         title="Delete selected messages"
-        message={`Delete ${plural(n, "message")} from ${queue}'s DLQ? This cannot be undone.`}
         confirmLabel="Delete"
         danger
-        busy={busy}
-        onClose={() => setConfirming(false)}
-        onConfirm={() => {
-          setConfirming(false);
-          void act("delete");
-        }}
-      />
+        onConfirm={(selected) => act("delete", selected)}
+        onClose={confirm.close}
+      >
+        {(selected) => (
+          <p>
+            Delete {plural(selected.length, "message")} from {queue}&apos;s DLQ? This cannot be
+            undone.
+          </p>
+        )}
+      </Confirm>
     </div>
   );
 }

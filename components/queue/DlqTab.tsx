@@ -88,6 +88,7 @@ export function DlqTab() {
       )}
       <DlqTable
         messages={messages}
+        keys={keys}
         selected={new Set(selected.keys())}
         onToggle={toggle}
         onToggleAll={toggleAll}

@@ -1,12 +1,17 @@
 "use client";
 
-import { useEffect, useRef, type MouseEvent } from "react";
+import { useCallback, useMemo } from "react";
 import type { DlqMessage } from "@/lib/http/types";
+import { DataTable, type Column } from "../table/DataTable";
 import { fmtInt, isoTime } from "../format";
 import { useFmtTime } from "../time";
-import { Button, EmptyRow, table, TableScroll } from "../ui";
-import { useQueue } from "./context";
+import { Button } from "../ui";
+import { GONE, useAction, useQueue } from "./context";
+import { requeueOne } from "./data";
 import { fmtRelative, preview } from "./text";
+
+/** The most of an error message a row shows: lists carry up to 4 KB of it. */
+const MESSAGE_CHARS = 4096;
 
 /**
  * Selection keys for the rows of a page: the identity, numbered when identical
@@ -22,9 +27,76 @@ export function pageKeys(messages: readonly { identity: string }[]): string[] {
   });
 }
 
-/** One page of the DLQ. Every cell is plain text: entries are never trusted markup. */
+function NotSet() {
+  return <span className="text-zinc-600 dark:text-zinc-400">–</span>;
+}
+
+function columns(fmtTime: (t: number) => string): Column<DlqMessage>[] {
+  return [
+    {
+      id: "index",
+      header: "#",
+      align: "right",
+      className: "text-zinc-600 dark:text-zinc-400",
+      cell: (m) => fmtInt(m.index),
+    },
+    {
+      id: "type",
+      header: "Error type",
+      phoneLabel: false,
+      className: "max-w-40 truncate font-mono text-xs",
+      title: (m) => m.errorType ?? undefined,
+      cell: (m) => (m.errorType ? preview(m.errorType, 60) : <NotSet />),
+    },
+    {
+      // On a phone this is what the on-call admin came to read: in full, wrapped.
+      id: "message",
+      header: "Error message",
+      phone: "full",
+      className: "max-w-72 truncate",
+      title: (m) => (m.errorMessage ? preview(m.errorMessage, 500) : undefined),
+      cell: (m) => (m.errorMessage ? m.errorMessage.slice(0, MESSAGE_CHARS) : <NotSet />),
+    },
+    { id: "retries", header: "Retries", align: "right", cell: (m) => fmtInt(m.retryCount) },
+    {
+      id: "failed",
+      header: "Failed at",
+      phoneLabel: false,
+      className: "whitespace-nowrap",
+      cell: (m) =>
+        m.failedAt ? (
+          <time dateTime={isoTime(m.failedAt)} title={fmtTime(m.failedAt)}>
+            {fmtRelative(m.failedAt)}
+          </time>
+        ) : (
+          <NotSet />
+        ),
+    },
+    {
+      id: "payload",
+      header: "Payload",
+      phone: "full",
+      className:
+        "max-w-96 truncate font-mono text-xs text-zinc-700 max-sm:line-clamp-2 dark:text-zinc-300",
+      cell: (m) => (
+        <>
+          {preview(m.raw, 120)}
+          {!m.isJson && (
+            <span className="ml-1 font-sans text-zinc-600 dark:text-zinc-400">(not JSON)</span>
+          )}
+        </>
+      ),
+    },
+  ];
+}
+
+/**
+ * One page of the DLQ. Selecting, opening and requeueing a row are each one
+ * tap away, on a phone too, where rows stack and show the error message whole.
+ */
 export function DlqTable(props: {
   messages: DlqMessage[];
+  keys: string[];
   selected: ReadonlySet<string>;
   onToggle: (key: string, m: DlqMessage) => void;
   onToggleAll: (on: boolean) => void;
@@ -34,163 +106,67 @@ export function DlqTable(props: {
 }) {
   const fmtTime = useFmtTime();
   const { queue, isAdmin } = useQueue();
-  const keys = pageKeys(props.messages);
-  const chosen = keys.filter((k) => props.selected.has(k)).length;
-  const all = props.messages.length > 0 && chosen === props.messages.length;
-
-  // Clicking a row opens it, unless the click was on a control or ended a text selection.
-  const onRowClick = (e: MouseEvent, m: DlqMessage) => {
-    if ((e.target as HTMLElement).closest("button, input, label, a")) return;
-    if (window.getSelection()?.toString()) return;
-    props.onOpen(m);
-  };
-
-  return (
-    <TableScroll label="Dead letters, scrollable" className="bg-white dark:bg-zinc-900">
-      <table
-        aria-label={`Dead letters of ${queue}`}
-        aria-busy={props.stale}
-        className={`${table.table} ${props.stale ? "opacity-60" : ""}`}
-      >
-        <thead className={table.head}>
-          <tr>
-            {isAdmin && (
-              <th scope="col" className={`${table.th} w-8`}>
-                <HeaderCheckbox
-                  checked={all}
-                  indeterminate={chosen > 0 && !all}
-                  disabled={props.messages.length === 0}
-                  onChange={props.onToggleAll}
-                />
-              </th>
-            )}
-            <th scope="col" className={`${table.th} text-right`}>
-              #
-            </th>
-            <th scope="col" className={table.th}>
-              Error type
-            </th>
-            <th scope="col" className={table.th}>
-              Error message
-            </th>
-            <th scope="col" className={`${table.th} text-right`}>
-              Retries
-            </th>
-            <th scope="col" className={table.th}>
-              Failed at
-            </th>
-            <th scope="col" className={table.th}>
-              Payload
-            </th>
-            <th scope="col" className={table.th}>
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.messages.length === 0 && (
-            <EmptyRow columns={isAdmin ? 8 : 7}>{props.empty}</EmptyRow>
-          )}
-          {props.messages.map((m, i) => {
-            const key = keys[i]!;
-            const checked = props.selected.has(key);
-            return (
-              <tr
-                key={key}
-                onClick={(e) => onRowClick(e, m)}
-                className={`${table.row} cursor-pointer [&>td]:align-middle hover:bg-zinc-50 dark:hover:bg-zinc-800/60 ${checked ? "bg-blue-50 dark:bg-blue-950/40" : ""}`}
-              >
-                {isAdmin && (
-                  <td className={table.td}>
-                    <input
-                      type="checkbox"
-                      aria-label={`Select message ${m.index}`}
-                      checked={checked}
-                      onChange={() => props.onToggle(key, m)}
-                      className="size-4 accent-blue-700"
-                    />
-                  </td>
-                )}
-                <td
-                  className={`${table.td} text-right tabular-nums text-zinc-600 dark:text-zinc-400`}
-                >
-                  {fmtInt(m.index)}
-                </td>
-                <td
-                  className={`${table.td} max-w-40 truncate font-mono text-xs`}
-                  title={m.errorType ?? undefined}
-                >
-                  {m.errorType ? preview(m.errorType, 60) : <NotSet />}
-                </td>
-                <td
-                  className={`${table.td} max-w-72 truncate`}
-                  title={m.errorMessage ? preview(m.errorMessage, 500) : undefined}
-                >
-                  {m.errorMessage ? preview(m.errorMessage, 160) : <NotSet />}
-                </td>
-                <td className={`${table.td} text-right tabular-nums`}>{fmtInt(m.retryCount)}</td>
-                <td className={`${table.td} whitespace-nowrap`}>
-                  {m.failedAt ? (
-                    <time dateTime={isoTime(m.failedAt)} title={fmtTime(m.failedAt)}>
-                      {fmtRelative(m.failedAt)}
-                    </time>
-                  ) : (
-                    <NotSet />
-                  )}
-                </td>
-                <td
-                  className={`${table.td} max-w-96 truncate font-mono text-xs text-zinc-700 dark:text-zinc-300`}
-                >
-                  {preview(m.raw, 120)}
-                  {!m.isJson && (
-                    <span className="ml-1 font-sans text-zinc-600 dark:text-zinc-400">
-                      (not JSON)
-                    </span>
-                  )}
-                </td>
-                <td className={`${table.td} text-right`}>
-                  <Button
-                    tone="ghost"
-                    className="py-0.5"
-                    aria-label={`Details of message ${m.index}`}
-                    onClick={() => props.onOpen(m)}
-                  >
-                    Details
-                  </Button>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </TableScroll>
+  const { busy, run } = useAction();
+  const cols = useMemo(() => columns(fmtTime), [fmtTime]);
+  const keyOf = useMemo(
+    () => new Map(props.messages.map((m, i) => [m, props.keys[i]!])),
+    [props.messages, props.keys],
   );
-}
+  const { onOpen } = props;
+  const actions = useCallback(
+    (m: DlqMessage) => (
+      <>
+        <Button
+          tone="ghost"
+          className="py-0.5"
+          aria-label={`Details of message ${m.index}`}
+          onClick={() => onOpen(m)}
+        >
+          Details
+        </Button>
+        {isAdmin && (
+          <Button
+            className="py-0.5"
+            aria-label={`Requeue message ${m.index}`}
+            disabled={busy}
+            onClick={() =>
+              void run(
+                () => requeueOne(queue, m),
+                () => `Message ${m.index} requeued to the work queue.`,
+                GONE,
+              )
+            }
+          >
+            Requeue
+          </Button>
+        )}
+      </>
+    ),
+    [onOpen, isAdmin, busy, run, queue],
+  );
 
-function NotSet() {
-  return <span className="text-zinc-600 dark:text-zinc-400">–</span>;
-}
-
-/** "Select all on this page", with the mixed state when some rows are chosen. */
-function HeaderCheckbox(props: {
-  checked: boolean;
-  indeterminate: boolean;
-  disabled: boolean;
-  onChange: (on: boolean) => void;
-}) {
-  const ref = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    if (ref.current) ref.current.indeterminate = props.indeterminate;
-  }, [props.indeterminate]);
   return (
-    <input
-      ref={ref}
-      type="checkbox"
-      aria-label="Select all on this page"
-      checked={props.checked}
-      disabled={props.disabled}
-      onChange={(e) => props.onChange(e.target.checked)}
-      className="size-4 accent-blue-700"
+    <DataTable
+      label={`Dead letters of ${queue}`}
+      scrollLabel="Dead letters, scrollable"
+      rows={props.messages}
+      rowKey={(m) => keyOf.get(m) ?? m.identity}
+      columns={cols}
+      empty={props.empty}
+      busy={props.stale}
+      selection={
+        isAdmin
+          ? {
+              selected: props.selected,
+              onToggle: props.onToggle,
+              onToggleAll: props.onToggleAll,
+              label: (m) => `Select message ${m.index}`,
+            }
+          : undefined
+      }
+      onOpen={onOpen}
+      actions={actions}
+      stackOnPhone
     />
   );
 }

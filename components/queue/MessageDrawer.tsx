@@ -4,14 +4,12 @@ import { useMemo, useState, type ReactNode } from "react";
 import type { DlqMessage } from "@/lib/http/types";
 import { fmtBytes, fmtInt } from "../format";
 import { useFmtTime } from "../time";
+import { Confirm, useConfirm } from "../Confirm";
 import { Badge, Button, Dialog, ErrorNote, Segmented } from "../ui";
-import { useAction, useQueue } from "./context";
-import { deleteOne, requeueOne, useWholeMessage } from "./data";
+import { GONE, stayOpenOnFailure, useAction, useQueue } from "./context";
+import { deleteOne, requeueOne, useWholeMessage, type MoveMode } from "./data";
 import { LongText } from "./LongText";
 import { fmtRelative } from "./text";
-
-export const GONE =
-  "This message is no longer in the DLQ at that position (it was requeued, deleted or moved by someone else). The list has been refreshed.";
 
 /**
  * One message as it was when opened: a snapshot, so that polling does not
@@ -22,26 +20,28 @@ export function MessageDrawer(props: { message: DlqMessage | null; onClose: () =
   const { queue, isAdmin } = useQueue();
   const { busy, run } = useAction();
   const [failure, setFailure] = useState<string | null>(null);
-  const [armed, setArmed] = useState(false);
+  // Deleting cannot be undone: it is confirmed like every other delete.
+  const confirm = useConfirm<DlqMessage>();
 
   const close = () => {
     setFailure(null);
-    setArmed(false);
+    confirm.close();
     props.onClose();
   };
 
-  const act = async (mode: "requeue" | "delete") => {
-    if (!m) return;
+  const act = async (mode: MoveMode, message: DlqMessage) => {
     setFailure(null);
     const outcome = await run(
-      () => (mode === "requeue" ? requeueOne : deleteOne)(queue, m),
-      () => `Message ${m.index} ${mode === "requeue" ? "requeued to the work queue" : "deleted"}.`,
+      () => (mode === "requeue" ? requeueOne : deleteOne)(queue, message),
+      () =>
+        `Message ${message.index} ${mode === "requeue" ? "requeued to the work queue" : "deleted"}.`,
       GONE,
     );
     // Closed after a conflict too: this snapshot is no longer what the DLQ holds. Other
     // failures stay in the drawer (the status line is behind the modal) so that one can retry.
     if (outcome.ok || outcome.conflict) close();
     else setFailure(outcome.message);
+    return stayOpenOnFailure(outcome);
   };
 
   return (
@@ -53,15 +53,10 @@ export function MessageDrawer(props: { message: DlqMessage | null; onClose: () =
       footer={
         m && isAdmin ? (
           <>
-            {/* Deleting cannot be undone: the first press arms, the second deletes. */}
-            <Button
-              tone="danger"
-              disabled={busy}
-              onClick={() => (armed ? void act("delete") : setArmed(true))}
-            >
-              {armed ? "Confirm delete" : "Delete"}
+            <Button tone="danger" disabled={busy} onClick={() => confirm.ask(m)}>
+              Delete
             </Button>
-            <Button tone="primary" disabled={busy} onClick={() => void act("requeue")}>
+            <Button tone="primary" disabled={busy} onClick={() => void act("requeue", m)}>
               Requeue
             </Button>
           </>
@@ -74,6 +69,21 @@ export function MessageDrawer(props: { message: DlqMessage | null; onClose: () =
         </div>
       )}
       {m && <Whole m={m} />}
+      <Confirm
+        target={confirm.target}
+        title="Delete message"
+        confirmLabel="Delete"
+        danger
+        onConfirm={(message) => act("delete", message)}
+        onClose={confirm.close}
+      >
+        {(message) => (
+          <p>
+            Delete message {fmtInt(message.index)} from {queue}&apos;s DLQ? It cannot be brought
+            back.
+          </p>
+        )}
+      </Confirm>
     </Dialog>
   );
 }

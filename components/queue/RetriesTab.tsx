@@ -1,13 +1,47 @@
 "use client";
 
-import { useState } from "react";
+import { useCallback, useMemo, useState } from "react";
+import type { ScheduledRetryView } from "@/lib/http/types";
+import { DataTable, type Column } from "../table/DataTable";
 import { fmtBytes, fmtInt, isoTime } from "../format";
 import { useFmtTime } from "../time";
-import { Button, EmptyRow, ErrorNote, table, TableScroll } from "../ui";
+import { Button, ErrorNote } from "../ui";
 import { useAction, useQueue } from "./context";
 import { retryAllNow, retryNow, RETRIES_PAGE_SIZE, useRetries } from "./data";
 import { Pager } from "./Pager";
 import { fmtRelative, plural, preview } from "./text";
+
+const NONE: ScheduledRetryView[] = [];
+
+function columns(fmtTime: (t: number) => string): Column<ScheduledRetryView>[] {
+  return [
+    {
+      id: "due",
+      header: "Due",
+      className: "whitespace-nowrap",
+      cell: (r) => (
+        <time dateTime={isoTime(r.due)} title={fmtTime(r.due)}>
+          {fmtRelative(r.due)}
+        </time>
+      ),
+    },
+    { id: "retries", header: "Retries", align: "right", cell: (r) => fmtInt(r.retryCount) },
+    {
+      id: "identity",
+      header: "Identity",
+      className: "max-w-56 truncate font-mono text-xs",
+      title: (r) => r.identity,
+      cell: (r) => r.identity,
+    },
+    {
+      id: "payload",
+      header: "Payload",
+      className: "max-w-96 truncate font-mono text-xs text-zinc-700 dark:text-zinc-300",
+      title: (r) => fmtBytes(r.bytes),
+      cell: (r) => preview(r.raw, 120),
+    },
+  ];
+}
 
 /** Scheduled retries, soonest first; "retry now" moves them to the work queue at once. */
 export function RetriesTab() {
@@ -16,15 +50,29 @@ export function RetriesTab() {
   const [offset, setOffset] = useState(0);
   const { data, error } = useRetries(queue, offset);
   const { busy, run } = useAction();
-  const retries = data?.retries ?? [];
+  const retries = data?.retries ?? NONE;
   const stale = !!data && data.offset !== offset;
+  const cols = useMemo(() => columns(fmtTime), [fmtTime]);
 
-  const retryOne = (identity: string, rank: number) =>
-    void run(
-      () => retryNow(queue, identity, rank),
-      () => `Retry of ${identity} moved to the work queue.`,
-      "That retry is no longer scheduled (it was promoted or moved); the list has been refreshed.",
-    );
+  const actions = useCallback(
+    (r: ScheduledRetryView) => (
+      <Button
+        className="whitespace-nowrap py-0.5"
+        aria-label={`Retry ${r.identity} now`}
+        disabled={busy}
+        onClick={() =>
+          void run(
+            () => retryNow(queue, r.identity, r.rank),
+            () => `Retry of ${r.identity} moved to the work queue.`,
+            "That retry is no longer scheduled (it was promoted or moved); the list has been refreshed.",
+          )
+        }
+      >
+        Retry now
+      </Button>
+    ),
+    [busy, run, queue],
+  );
   const retryAll = () =>
     void run(
       () => retryAllNow(queue),
@@ -44,76 +92,16 @@ export function RetriesTab() {
         )}
       </div>
       {error && !data && <ErrorNote error={error} />}
-      <TableScroll label="Scheduled retries, scrollable" className="bg-white dark:bg-zinc-900">
-        <table
-          aria-label={`Scheduled retries of ${queue}`}
-          aria-busy={stale}
-          className={`${table.table} ${stale ? "opacity-60" : ""}`}
-        >
-          <thead className={table.head}>
-            <tr>
-              <th scope="col" className={table.th}>
-                Due
-              </th>
-              <th scope="col" className={`${table.th} text-right`}>
-                Retries
-              </th>
-              <th scope="col" className={table.th}>
-                Identity
-              </th>
-              <th scope="col" className={table.th}>
-                Payload
-              </th>
-              {isAdmin && (
-                <th scope="col" className={table.th}>
-                  <span className="sr-only">Actions</span>
-                </th>
-              )}
-            </tr>
-          </thead>
-          <tbody>
-            {retries.length === 0 && (
-              <EmptyRow columns={isAdmin ? 5 : 4}>
-                {data ? "No retries scheduled." : "Loading…"}
-              </EmptyRow>
-            )}
-            {retries.map((r) => (
-              <tr key={`${r.rank}:${r.identity}`} className={`${table.row} [&>td]:align-middle`}>
-                <td className={`${table.td} whitespace-nowrap`}>
-                  <time dateTime={isoTime(r.due)} title={fmtTime(r.due)}>
-                    {fmtRelative(r.due)}
-                  </time>
-                </td>
-                <td className={`${table.td} text-right tabular-nums`}>{fmtInt(r.retryCount)}</td>
-                <td
-                  className={`${table.td} max-w-56 truncate font-mono text-xs`}
-                  title={r.identity}
-                >
-                  {r.identity}
-                </td>
-                <td
-                  className={`${table.td} max-w-96 truncate font-mono text-xs text-zinc-700 dark:text-zinc-300`}
-                  title={`${fmtBytes(r.bytes)}`}
-                >
-                  {preview(r.raw, 120)}
-                </td>
-                {isAdmin && (
-                  <td className={`${table.td} text-right`}>
-                    <Button
-                      className="whitespace-nowrap py-0.5"
-                      aria-label={`Retry ${r.identity} now`}
-                      disabled={busy}
-                      onClick={() => retryOne(r.identity, r.rank)}
-                    >
-                      Retry now
-                    </Button>
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableScroll>
+      <DataTable
+        label={`Scheduled retries of ${queue}`}
+        scrollLabel="Scheduled retries, scrollable"
+        rows={retries}
+        rowKey={(r) => `${r.rank}:${r.identity}`}
+        columns={cols}
+        empty={data ? "No retries scheduled." : "Loading…"}
+        busy={stale}
+        actions={isAdmin ? actions : undefined}
+      />
       {data && (
         <Pager
           offset={data.offset}

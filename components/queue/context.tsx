@@ -26,6 +26,10 @@ export function useQueue(): QueueState {
   return state;
 }
 
+/** What a 409 on one message means to the admin who pressed the button. */
+export const GONE =
+  "This message is no longer in the DLQ at that position (it was requeued, deleted or moved by someone else). The list has been refreshed.";
+
 /** A failed call in words an operator can act on. */
 export function describeError(error: unknown, conflict?: string): string {
   if (error instanceof ApiError) {
@@ -39,6 +43,15 @@ export function describeError(error: unknown, conflict?: string): string {
 
 export type Outcome<T> =
   { ok: true; result: T } | { ok: false; conflict: boolean; message: string };
+
+/**
+ * A Confirm's answer to an outcome: it closes after a success or a conflict
+ * (the page is refreshed and the status line says what happened); any other
+ * failure keeps it open with the reason, since the status line is behind it.
+ */
+export function stayOpenOnFailure(outcome: Outcome<unknown>): string | null {
+  return outcome.ok || outcome.conflict ? null : outcome.message;
+}
 
 /**
  * Runs a mutation: reports its outcome in the status line and refreshes every
