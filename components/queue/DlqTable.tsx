@@ -43,7 +43,7 @@ function columns(fmtTime: (t: number) => string): Column<DlqMessage>[] {
     {
       id: "type",
       header: "Error type",
-      phoneLabel: false,
+      phone: "title",
       className: "max-w-40 truncate font-mono text-xs",
       title: (m) => m.errorType ?? undefined,
       cell: (m) => (m.errorType ? preview(m.errorType, 60) : <NotSet />),
@@ -61,7 +61,7 @@ function columns(fmtTime: (t: number) => string): Column<DlqMessage>[] {
     {
       id: "failed",
       header: "Failed at",
-      phoneLabel: false,
+      phone: "title",
       className: "whitespace-nowrap",
       cell: (m) =>
         m.failedAt ? (
@@ -76,15 +76,13 @@ function columns(fmtTime: (t: number) => string): Column<DlqMessage>[] {
       id: "payload",
       header: "Payload",
       phone: "full",
-      className:
-        "max-w-96 truncate font-mono text-xs text-zinc-700 max-sm:line-clamp-2 dark:text-zinc-300",
+      className: "max-w-64 font-mono text-xs text-zinc-600 2xl:max-w-96 dark:text-zinc-400",
+      // Truncated inside a block of its own: a phone clamps it to two lines instead.
       cell: (m) => (
-        <>
+        <div className="truncate max-sm:line-clamp-2 max-sm:whitespace-normal">
           {preview(m.raw, 120)}
-          {!m.isJson && (
-            <span className="ml-1 font-sans text-zinc-600 dark:text-zinc-400">(not JSON)</span>
-          )}
-        </>
+          {!m.isJson && <span className="ml-1 font-sans">(not JSON)</span>}
+        </div>
       ),
     },
   ];
@@ -167,6 +165,7 @@ export function DlqTable(props: {
       onOpen={onOpen}
       actions={actions}
       stackOnPhone
+      middle
     />
   );
 }

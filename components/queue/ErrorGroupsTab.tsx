@@ -23,7 +23,7 @@ const COLUMNS: Column<ErrorGroup>[] = [
   {
     id: "type",
     header: "Error type",
-    phoneLabel: false,
+    phone: "title",
     className: "max-w-48 break-words font-mono text-xs",
     sortValue: (g) => g.errorType,
     cell: (g) => preview(g.errorType, 80),
@@ -36,9 +36,10 @@ const COLUMNS: Column<ErrorGroup>[] = [
     cell: (g) => preview(g.pattern, 300),
   },
   {
+    // On a phone the pattern says it; the example would only repeat it.
     id: "example",
     header: "Example",
-    phone: "full",
+    phone: "hidden",
     className: "max-w-72 truncate text-zinc-700 dark:text-zinc-300",
     title: (g) => preview(g.example, 500),
     cell: (g) => preview(g.example, 160),
@@ -118,6 +119,7 @@ export function ErrorGroupsTab() {
         empty={data ? "No errors: the DLQ is empty." : "Loading…"}
         actions={isAdmin ? actions : undefined}
         stackOnPhone
+        middle
       />
       <GroupConfirm target={confirm.target} onClose={confirm.close} />
     </div>

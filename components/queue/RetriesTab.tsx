@@ -101,6 +101,7 @@ export function RetriesTab() {
         empty={data ? "No retries scheduled." : "Loading…"}
         busy={stale}
         actions={isAdmin ? actions : undefined}
+        middle
       />
       {data && (
         <Pager

@@ -32,8 +32,8 @@ export interface DataTableProps<T> {
   initialSort?: SortState;
   /** Rows become stacked cards below the `sm` breakpoint. */
   stackOnPhone?: boolean;
-  /** Stable, like `columns`. */
-  rowClassName?: (row: T, selected: boolean) => string;
+  /** Cells centred in their row (one-line rows with buttons) rather than at its top. */
+  middle?: boolean;
   /** The header stays in view when the table scrolls inside a fixed height. */
   stickyHeader?: boolean;
   /** A second section after the rows, under its own heading, neither sorted nor filtered. */
@@ -118,7 +118,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
                 onClick={props.onOpen ? handlers.click : undefined}
                 actions={props.actions}
                 stack={stack}
-                className={props.rowClassName}
+                middle={props.middle ?? false}
               />
             ))}
           </tbody>
@@ -178,7 +178,21 @@ interface RowProps<T> {
   onClick?: (e: MouseEvent, i: number) => void;
   actions?: (row: T) => ReactNode;
   stack: boolean;
-  className?: (row: T, selected: boolean) => string;
+  middle: boolean;
+}
+
+function rowClass<T>(p: RowProps<T>): string {
+  return [
+    table.row,
+    p.onClick && "cursor-pointer hover:bg-zinc-50 dark:hover:bg-zinc-800/60",
+    p.tabIndex !== undefined &&
+      "focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-blue-600",
+    p.selected && "bg-blue-50 dark:bg-blue-950/40",
+    p.middle && "[&>*]:align-middle",
+    p.stack && stacked.row,
+  ]
+    .filter(Boolean)
+    .join(" ");
 }
 
 const Row = memo(function Row<T>(p: RowProps<T>) {
@@ -189,7 +203,7 @@ const Row = memo(function Row<T>(p: RowProps<T>) {
       tabIndex={p.tabIndex}
       onFocus={focusable ? (e) => e.target === e.currentTarget && p.onFocus?.(p.index) : undefined}
       onClick={p.onClick ? (e) => p.onClick!(e, p.index) : undefined}
-      className={`${table.row} ${p.onClick ? "cursor-pointer hover:bg-zinc-50 dark:hover:bg-zinc-800/60" : ""} ${focusable ? "focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-blue-600" : ""} ${p.selected ? "bg-blue-50 dark:bg-blue-950/40" : ""} ${p.stack ? stacked.row : ""} ${p.className?.(p.row, p.selected) ?? ""}`}
+      className={rowClass(p)}
     >
       {p.checkbox !== undefined && (
         <td className={`${table.td} ${p.stack ? `${stacked.cell} ${stacked.select}` : ""}`}>
@@ -260,7 +274,7 @@ function Trailing<T>(
           selected={false}
           actions={props.actions}
           stack={props.stackOnPhone ?? false}
-          className={props.rowClassName}
+          middle={props.middle ?? false}
         />
       ))}
     </tbody>

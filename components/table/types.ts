@@ -26,11 +26,12 @@ export interface Column<T> {
   /** The cell names its row for screen readers (`<th scope="row">`). */
   rowHeader?: boolean;
   /**
-   * In stacked rows on phones: `full` takes a line of its own and wraps (the
-   * error message, in full); `meta` sits inline after its label; `hidden` is
-   * left out. Default `meta`.
+   * In stacked rows on phones: `title` opens the card on its first line;
+   * `full` takes a line of its own and wraps (the error message, in full);
+   * `meta` sits inline after its label on the last line, beside the actions;
+   * `hidden` is left out. Default `meta`.
    */
-  phone?: "full" | "meta" | "hidden";
+  phone?: "title" | "full" | "meta" | "hidden";
   /** Whether a `meta` cell shows its header as a label on phones (default true). */
   phoneLabel?: boolean;
 }

@@ -104,7 +104,16 @@ for (const scheme of ["light", "dark"] as const) {
     await expect(
       page.getByRole("button", { name: "Details of message 0", exact: true }),
     ).toBeVisible();
+    // The stacked rows, which is what an admin opens from a page alert.
+    const top = (el: Element) => el.scrollIntoView({ block: "start" });
+    await page.getByText("Select messages to act on them").evaluate(top);
     await page.screenshot({ path: `docs/screenshots/queue-phone-${scheme}.png` });
+    await page.getByRole("tab", { name: "Error groups" }).click();
+    const groups = page.getByRole("table", { name: "Error groups of document" });
+    await expect(groups).toContainText("TimeoutError");
+    await page.getByLabel("Filter error groups").evaluate(top);
+    await page.screenshot({ path: `docs/screenshots/groups-phone-${scheme}.png` });
+    await page.getByRole("tab", { name: "Dead letters" }).click();
     await page.getByRole("button", { name: "Details of message 2", exact: true }).click();
     await expect(page.getByRole("dialog")).toBeVisible();
     await page.screenshot({ path: `docs/screenshots/drawer-phone-${scheme}.png` });
