@@ -95,8 +95,9 @@ export function Dialog(props: {
     <dialog
       ref={ref}
       aria-labelledby={titleId}
-      onClose={props.onClose}
-      onCancel={props.onClose}
+      // React passes a nested dialog's close and cancel up its tree: only this one's count.
+      onClose={(e) => e.target === e.currentTarget && props.onClose()}
+      onCancel={(e) => e.target === e.currentTarget && props.onClose()}
       className={`${placement} bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:bg-zinc-900 dark:text-zinc-100`}
     >
       {props.open && (

@@ -51,7 +51,7 @@ export function TopKeys(props: { keys: TopKey[] }) {
       filter={FILTER}
       initialSort={{ id: "bytes", direction: "desc" }}
       stickyHeader
-      empty="No key matches the filter."
+      empty="No cache keys in the sample."
     />
   );
 }

@@ -102,7 +102,11 @@ export function DataTable<T>(props: DataTableProps<T>) {
             onKeyDown={interactive ? focus.onKeyDown : undefined}
             className={stack ? stacked.body : ""}
           >
-            {view.shown.length === 0 && <EmptyRow columns={width}>{props.empty}</EmptyRow>}
+            {view.shown.length === 0 && (
+              <EmptyRow columns={width}>
+                {props.rows.length > 0 ? "Nothing here matches the filter." : props.empty}
+              </EmptyRow>
+            )}
             {view.shown.map((row, i) => (
               <Row
                 key={keys[i]}

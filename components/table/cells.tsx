@@ -14,11 +14,12 @@ export const stacked = {
   head: "max-sm:sr-only",
   body: "max-sm:block",
   row: "max-sm:flex max-sm:flex-wrap max-sm:items-center max-sm:gap-x-3 max-sm:gap-y-1 max-sm:px-3 max-sm:py-2.5",
-  cell: "max-sm:p-0",
+  // min-w-0: a flex item is otherwise as wide as its longest unbroken word.
+  cell: "max-sm:p-0 max-sm:min-w-0",
   select: "max-sm:order-0",
   title: "max-sm:order-1 max-sm:font-medium",
   // Desktop truncation (truncate, max-w-*) gives way: the text wraps in full.
-  full: "max-sm:order-3 max-sm:basis-full max-sm:max-w-none max-sm:overflow-visible max-sm:whitespace-normal max-sm:break-words",
+  full: "max-sm:order-3 max-sm:basis-full max-sm:max-w-none max-sm:overflow-visible max-sm:whitespace-normal max-sm:[overflow-wrap:anywhere]",
   meta: "max-sm:order-4",
   actions: "max-sm:order-5 max-sm:ml-auto",
   hidden: "max-sm:hidden",

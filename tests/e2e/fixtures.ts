@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { test as base, expect } from "@playwright/test";
 import Redis from "ioredis";
 import { e2eEnv } from "./setup-env";
@@ -18,6 +19,30 @@ export const test = base.extend<{ redis: Redis }>({
 });
 
 export { expect };
+
+/** Stops the dashboard's redis-server as a crash would: no save, no goodbye to clients. */
+export async function stopRedis(redis: Redis): Promise<void> {
+  await redis.call("SHUTDOWN", "NOSAVE").catch(() => undefined);
+}
+
+/**
+ * Starts an empty redis-server again on the same port (the test setup's has no
+ * persistence); the dashboard and the worker service reconnect by themselves.
+ */
+export function startRedis(): void {
+  const { redisPort } = e2eEnv();
+  const args = [
+    "--port",
+    String(redisPort),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+  ];
+  spawn("redis-server", args, { stdio: "ignore", detached: true }).unref();
+}
 
 /** A DLQ entry of the shape Redrive's pushToDlq writes (error inline, failed_at ISO). */
 export function dlqEntry(

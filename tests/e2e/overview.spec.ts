@@ -1,6 +1,5 @@
-import { spawn } from "node:child_process";
-import { dlqEntry, expect, historySamples, test } from "./fixtures";
-import { ADMIN_STATE, e2eEnv, PASSWORD } from "./setup-env";
+import { dlqEntry, expect, historySamples, startRedis, stopRedis, test } from "./fixtures";
+import { ADMIN_STATE, PASSWORD } from "./setup-env";
 
 test("should log in with the form and land on the overview", async ({ page }) => {
   await page.goto("/");
@@ -50,19 +49,10 @@ test.describe("as an admin", () => {
     const card = page.locator('[data-queue-card="document"]');
     await expect(card).toContainText("Dead letters");
     await expect(card).toContainText("1");
-    await redis.call("SHUTDOWN", "NOSAVE").catch(() => undefined);
+    await stopRedis(redis);
     await expect(page.getByText(/Redis is unreachable/)).toBeVisible({ timeout: 15_000 });
     await expect(card).toBeVisible();
-    const { redisPort } = e2eEnv();
-    const restarted = spawn(
-      "redis-server",
-      ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-      {
-        stdio: "ignore",
-        detached: true,
-      },
-    );
-    restarted.unref();
+    startRedis();
     await expect(page.getByText(/Redis is unreachable/)).toBeHidden({ timeout: 20_000 });
     await expect(card).toContainText("0");
   });
