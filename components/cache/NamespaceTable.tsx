@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useMemo } from "react";
+import { useCallback, useMemo, type ReactNode } from "react";
 import type { NamespaceStats } from "@/lib/cache/types";
 import { DataTable, type Column } from "../table/DataTable";
 import { fmtBytes, fmtDuration, fmtInt, fmtPercent } from "../format";
@@ -16,55 +16,81 @@ interface Row {
 const muted = "text-xs text-zinc-600 dark:text-zinc-400";
 const counted = (r: Row) => !r.redrive && r.ns.hits + r.ns.misses > 0;
 
-function columns(est: string): Column<Row>[] {
-  const figure = (
-    id: string,
-    header: string,
-    hint: string,
-    value: (n: NamespaceStats) => number | null,
-    show: (r: Row) => string,
-  ) => ({
+/** A right-aligned figure, sortable by its value, largest first. */
+function figure(
+  id: string,
+  header: string,
+  hint: string,
+  value: (n: NamespaceStats) => number | null,
+  show: (r: Row) => ReactNode,
+): Column<Row> {
+  return {
     id,
     header,
     hint,
-    align: "right" as const,
+    align: "right",
     className: "whitespace-nowrap",
-    sortValue: (r: Row) => value(r.ns),
+    sortValue: (r) => value(r.ns),
     sortDescFirst: true,
     cell: show,
-  });
+  };
+}
+
+/** The counters mean nothing for Redrive's own keys: they are not cache reads. */
+const cacheOnly = (show: (n: NamespaceStats) => string) => (r: Row) =>
+  r.redrive ? "–" : show(r.ns);
+
+const NAME: Column<Row> = {
+  id: "namespace",
+  header: "Namespace",
+  rowHeader: true,
+  phoneLabel: false,
+  sortValue: (r) => r.ns.label,
+  cell: (r) => (
+    <>
+      <div className="font-medium">{r.ns.label}</div>
+      <div className={`flex items-center gap-1.5 ${muted}`}>
+        {r.redrive ? <Badge tone="blue">not cache</Badge> : <code>{r.ns.namespace}</code>}
+      </div>
+    </>
+  ),
+};
+
+const PREFIX: Column<Row> = {
+  id: "prefix",
+  header: "Prefix",
+  cell: (r) =>
+    r.ns.prefix ? (
+      <code className="font-mono text-xs">{r.ns.prefix}*</code>
+    ) : (
+      <span className={muted}>
+        {r.redrive ? "queues, retries, DLQs, redrive:*" : "any other key"}
+      </span>
+    ),
+};
+
+function hitRate(r: Row): ReactNode {
+  if (!counted(r)) return <span className={muted}>{r.redrive ? "–" : "no reads"}</span>;
+  return (
+    <div className="flex items-center justify-end gap-2">
+      <HitRateBar rate={r.ns.hitRate} className="w-16" />
+      <span className="w-14">{fmtPercent(r.ns.hitRate)}</span>
+    </div>
+  );
+}
+
+const TTL_HINT = "The TTL the cache gives this namespace's keys";
+const RATE_HINT = "Hits ÷ (hits + misses) since the counters were created";
+
+/** `est` marks the figures scaled up from a sample. */
+function columns(est: string): Column<Row>[] {
   return [
-    {
-      id: "namespace",
-      header: "Namespace",
-      rowHeader: true,
-      phoneLabel: false,
-      sortValue: (r) => r.ns.label,
-      cell: (r) => (
-        <>
-          <div className="font-medium">{r.ns.label}</div>
-          <div className={`flex items-center gap-1.5 ${muted}`}>
-            {r.redrive ? <Badge tone="blue">not cache</Badge> : <code>{r.ns.namespace}</code>}
-          </div>
-        </>
-      ),
-    },
-    {
-      id: "prefix",
-      header: "Prefix",
-      cell: (r) =>
-        r.ns.prefix ? (
-          <code className="font-mono text-xs">{r.ns.prefix}*</code>
-        ) : (
-          <span className={muted}>
-            {r.redrive ? "queues, retries, DLQs, redrive:*" : "any other key"}
-          </span>
-        ),
-    },
+    NAME,
+    PREFIX,
     figure(
       "ttl",
       "TTL",
-      "The TTL the cache gives this namespace's keys",
+      TTL_HINT,
       (n) => n.ttlSeconds,
       (r) => fmtDuration(r.ns.ttlSeconds),
     ),
@@ -87,33 +113,16 @@ function columns(est: string): Column<Row>[] {
       "Hits",
       "Reads served from the cache, all processes",
       (n) => n.hits,
-      (r) => (r.redrive ? "–" : fmtInt(r.ns.hits)),
+      cacheOnly((n) => fmtInt(n.hits)),
     ),
     figure(
       "misses",
       "Misses",
       "Reads that had to load the value",
       (n) => n.misses,
-      (r) => (r.redrive ? "–" : fmtInt(r.ns.misses)),
+      cacheOnly((n) => fmtInt(n.misses)),
     ),
-    {
-      ...figure(
-        "rate",
-        "Hit rate",
-        "Hits ÷ (hits + misses) since the counters were created",
-        (n) => n.hitRate,
-        () => "",
-      ),
-      cell: (r) =>
-        counted(r) ? (
-          <div className="flex items-center justify-end gap-2">
-            <HitRateBar rate={r.ns.hitRate} className="w-16" />
-            <span className="w-14">{fmtPercent(r.ns.hitRate)}</span>
-          </div>
-        ) : (
-          <span className={muted}>{r.redrive ? "–" : "no reads"}</span>
-        ),
-    },
+    figure("rate", "Hit rate", RATE_HINT, (n) => n.hitRate, hitRate),
   ];
 }
 

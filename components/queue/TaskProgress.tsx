@@ -1,6 +1,6 @@
 "use client";
 
-import type { TaskState } from "@/lib/http/types";
+import type { RedriveTask, TaskState } from "@/lib/http/types";
 import { fmtInt } from "../format";
 import { useFmtTime } from "../time";
 import { Badge, Button } from "../ui";
@@ -17,6 +17,7 @@ const STATE_TONE: Record<TaskState, "blue" | "amber" | "green" | "red" | "neutra
   failed: "red",
 };
 
+/** The queue's requeue-all or delete-all task as it stands: progress, rate, who, and cancel. */
 export function TaskProgress() {
   const fmtTime = useFmtTime();
   const { queue, isAdmin } = useQueue();
@@ -30,7 +31,6 @@ export function TaskProgress() {
   const verb = task.kind === "requeue" ? "Requeue all" : "Delete all";
   const elapsed = Math.max(1, task.updatedAt - task.createdAt);
   const measured = task.moved > 0 ? task.moved / elapsed : null;
-  const pct = task.total > 0 ? Math.min(100, (task.moved / task.total) * 100) : 100;
   const workerDown = active && stats && !stats.worker.healthy;
 
   const cancel = () =>
@@ -72,26 +72,42 @@ export function TaskProgress() {
           </Button>
         )}
       </div>
+      <ProgressBar task={task} />
+      <TaskNotes task={task} workerDown={!!workerDown} />
+    </section>
+  );
+}
+
+function ProgressBar({ task }: { task: RedriveTask }) {
+  const pct = task.total > 0 ? Math.min(100, (task.moved / task.total) * 100) : 100;
+  const color =
+    task.state === "failed"
+      ? "bg-red-600"
+      : task.kind === "delete"
+        ? "bg-red-600 dark:bg-red-500"
+        : "bg-blue-700 dark:bg-blue-400";
+  return (
+    <div
+      role="progressbar"
+      aria-label="Redrive progress"
+      aria-valuemin={0}
+      aria-valuemax={task.total}
+      aria-valuenow={task.moved}
+      aria-valuetext={`${fmtInt(task.moved)} of ${fmtInt(task.total)}, ${task.state}`}
+      className="mt-2 h-2 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800"
+    >
       <div
-        role="progressbar"
-        aria-label="Redrive progress"
-        aria-valuemin={0}
-        aria-valuemax={task.total}
-        aria-valuenow={task.moved}
-        aria-valuetext={`${fmtInt(task.moved)} of ${fmtInt(task.total)}, ${task.state}`}
-        className="mt-2 h-2 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800"
-      >
-        <div
-          className={`h-full rounded-full transition-[width] ${
-            task.state === "failed"
-              ? "bg-red-600"
-              : task.kind === "delete"
-                ? "bg-red-600 dark:bg-red-500"
-                : "bg-blue-700 dark:bg-blue-400"
-          }`}
-          style={{ width: `${pct}%` }}
-        />
-      </div>
+        className={`h-full rounded-full transition-[width] ${color}`}
+        style={{ width: `${pct}%` }}
+      />
+    </div>
+  );
+}
+
+/** Why a task is not moving: waiting for the worker, the worker down, or its error. */
+function TaskNotes({ task, workerDown }: { task: RedriveTask; workerDown: boolean }) {
+  return (
+    <>
       {task.state === "pending" && !workerDown && (
         <p className="mt-2 text-zinc-600 dark:text-zinc-400">
           Waiting for the worker service to pick it up.
@@ -103,6 +119,6 @@ export function TaskProgress() {
         </p>
       )}
       {task.error && <p className="mt-2 text-red-800 dark:text-red-300">{task.error}</p>}
-    </section>
+    </>
   );
 }

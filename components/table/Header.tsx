@@ -2,38 +2,11 @@
 
 import { useEffect, useRef } from "react";
 import { table } from "../ui";
-import type { Column, SortState } from "./types";
-
-/**
- * Class sets of a stacked table: below the `sm` breakpoint each row becomes a
- * card (a wrapping flex line), the header stays for screen readers only, and
- * each cell carries its column's name as a visible label.
- */
-export const stacked = {
-  table: "max-sm:block",
-  head: "max-sm:sr-only",
-  body: "max-sm:block",
-  row: "max-sm:flex max-sm:flex-wrap max-sm:items-center max-sm:gap-x-3 max-sm:gap-y-1 max-sm:px-3 max-sm:py-2.5",
-  // min-w-0: a flex item is otherwise as wide as its longest unbroken word.
-  cell: "max-sm:p-0 max-sm:min-w-0",
-  select: "max-sm:order-0",
-  title: "max-sm:order-1 max-sm:font-medium",
-  // Desktop truncation (truncate, max-w-*) gives way: the text wraps in full.
-  full: "max-sm:order-3 max-sm:basis-full max-sm:max-w-none max-sm:overflow-visible max-sm:whitespace-normal max-sm:[overflow-wrap:anywhere]",
-  meta: "max-sm:order-4",
-  actions: "max-sm:order-5 max-sm:ml-auto",
-  hidden: "max-sm:hidden",
-  label: "mr-1 text-xs text-zinc-600 sm:hidden dark:text-zinc-400",
-};
-
-export function cellClass<T>(c: Column<T>, stack: boolean): string {
-  const align = c.align === "right" ? "text-right tabular-nums" : "";
-  const phone = stack ? `${stacked.cell} ${stacked[c.phone ?? "meta"]}` : "";
-  return `${table.td} ${align} ${c.className ?? ""} ${phone}`;
-}
+import { stacked } from "./classes";
+import type { Column, Selection, SortState } from "./types";
 
 /** A header cell; a sortable one is a button that says where it sorts. */
-export function HeaderCell<T>(props: {
+function HeaderCell<T>(props: {
   column: Column<T>;
   sort: SortState | null;
   onSort: (c: Column<T>) => void;
@@ -71,7 +44,7 @@ export function HeaderCell<T>(props: {
 }
 
 /** "Select all shown", with the mixed state when some rows are chosen. */
-export function HeaderCheckbox(props: {
+function HeaderCheckbox(props: {
   checked: boolean;
   indeterminate: boolean;
   disabled: boolean;
@@ -91,5 +64,47 @@ export function HeaderCheckbox(props: {
       onChange={(e) => props.onChange(e.target.checked)}
       className="size-4 accent-blue-700"
     />
+  );
+}
+
+/** The header row: the select-all box, each column's header, the actions column's name. */
+export function Head<T>(props: {
+  columns: readonly Column<T>[];
+  keys: readonly string[];
+  selection?: Selection<T>;
+  actions: boolean;
+  sort: SortState | null;
+  onSort: (c: Column<T>) => void;
+  sticky?: boolean;
+  stack: boolean;
+}) {
+  const { selection, keys } = props;
+  const chosen = selection ? keys.filter((k) => selection.selected.has(k)).length : 0;
+  const all = keys.length > 0 && chosen === keys.length;
+  return (
+    <thead
+      className={`${table.head} ${props.sticky ? "sticky top-0" : ""} ${props.stack ? stacked.head : ""}`}
+    >
+      <tr>
+        {selection && (
+          <th scope="col" className={`${table.th} w-8`}>
+            <HeaderCheckbox
+              checked={all}
+              indeterminate={chosen > 0 && !all}
+              disabled={keys.length === 0}
+              onChange={selection.onToggleAll}
+            />
+          </th>
+        )}
+        {props.columns.map((c) => (
+          <HeaderCell key={c.id} column={c} sort={props.sort} onSort={props.onSort} />
+        ))}
+        {props.actions && (
+          <th scope="col" className={table.th}>
+            <span className="sr-only">Actions</span>
+          </th>
+        )}
+      </tr>
+    </thead>
   );
 }
