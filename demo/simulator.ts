@@ -64,6 +64,33 @@ export function describeOutcome(outcome: Outcome, m: TakenMessage, error: unknow
   return `${name} was returned to its queue by the worker service`;
 }
 
+/**
+ * Once a second: the traffic's events (uploads become messages), now and then
+ * a user edit, and every few minutes a search index rebuild, each with the
+ * cache invalidation the Python backend does for it.
+ */
+function startEvents(
+  producerDeps: ProducerDeps,
+  appDeps: CacheAppDeps,
+  log: SimulatorOptions["log"],
+): NodeJS.Timeout {
+  const { traffic, onError } = producerDeps;
+  let nextReindex = Date.now() + randomInt(...REINDEX_SECONDS) * 1000;
+  return setInterval(() => {
+    for (const e of traffic.tick()) {
+      log("traffic", describeEvent(e));
+      if (e.kind === "upload") produce(producerDeps, e.queue, e.count).catch(onError);
+    }
+    if (Math.random() < 1 / USER_EDIT_SECONDS) userChanged(appDeps).catch(onError);
+    if (Date.now() >= nextReindex) {
+      nextReindex = Date.now() + randomInt(...REINDEX_SECONDS) * 1000;
+      searchIndexRebuilt(appDeps)
+        .then((n) => log("cache", `search index rebuilt: ${n} vector:search:* keys invalidated`))
+        .catch(onError);
+    }
+  }, 1000);
+}
+
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const { url, config, log } = options;
   const redis = createRedis(url);
@@ -102,20 +129,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   });
   const stopApp = startCacheApp(appDeps);
 
-  let nextReindex = Date.now() + randomInt(...REINDEX_SECONDS) * 1000;
-  const events = setInterval(() => {
-    for (const e of traffic.tick()) {
-      log("traffic", describeEvent(e));
-      if (e.kind === "upload") produce(producerDeps, e.queue, e.count).catch(onError);
-    }
-    if (Math.random() < 1 / USER_EDIT_SECONDS) userChanged(appDeps).catch(onError);
-    if (Date.now() >= nextReindex) {
-      nextReindex = Date.now() + randomInt(...REINDEX_SECONDS) * 1000;
-      searchIndexRebuilt(appDeps)
-        .then((n) => log("cache", `search index rebuilt: ${n} vector:search:* keys invalidated`))
-        .catch(onError);
-    }
-  }, 1000);
+  const events = startEvents(producerDeps, appDeps, log);
 
   const reporter = new Reporter(engine, tally);
   return {

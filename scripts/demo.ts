@@ -100,79 +100,94 @@ function watchChildren(r: Running, stop: (code: number) => void): void {
 
 let stopping = false;
 
-async function main(): Promise<void> {
-  const verbose = process.argv.includes("--verbose");
-  ensureProductionBuild("[demo]");
-  const { port, note } = await choosePort();
-  if (note) log("demo", note);
-
-  const r: Running = { children: [], timers: [] };
-  const stop = (code: number) => {
+/** Stops every child the demo started, once, and exits; a stuck child cannot keep it alive. */
+function stopper(r: Running): (code: number) => void {
+  return (code) => {
     if (stopping) return;
     stopping = true;
     log("demo", "stopping everything the demo started");
-    // A stuck child must not keep the demo alive: exit within 15 s whatever happens.
     setTimeout(() => process.exit(code || 1), 15_000).unref();
     void stopAll(r).finally(() => {
       log("demo", "stopped");
       process.exit(code);
     });
   };
+}
+
+/** The dashboard as `npm start` runs it, with the demo's users and a secret of this run. */
+function dashboardEnv(
+  env: NodeJS.ProcessEnv,
+  port: number,
+  url: string,
+  redriveUsers: string,
+): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(port),
+    NEXTAUTH_URL: url,
+    // A new secret per run: sessions of an earlier demo are not valid in this one.
+    NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+    REDRIVE_USERS: redriveUsers,
+    REDRIVE_USERS_FILE: "",
+  };
+}
+
+/** Redis, the worker service, the simulator and the dashboard, then the banner and the operator. */
+async function startEverything(
+  r: Running,
+  port: number,
+  verbose: boolean,
+  stop: (code: number) => void,
+) {
+  const base = loadConfig(childEnv(DEMO_DEFAULTS));
+  const [{ url: redisUrl, label }, { users, redriveUsers }] = await Promise.all([
+    connectRedis(r, base),
+    demoUsers(),
+  ]);
+  const env = childEnv(demoEnv(redisUrl));
+  const config = loadConfig(env);
+  const workerTally = new WorkerTally();
+  const worker = startWorker(env, workerTally);
+  r.children.push(worker);
+  r.simulator = await startSimulator({ url: redisUrl, config, log, verbose });
+  const url = `http://localhost:${port}`;
+  const dashboard = startDashboard(port, dashboardEnv(env, port, url, redriveUsers));
+  r.children.push(dashboard);
+  watchChildren(r, stop);
+  await dashboardReady(url, dashboard);
+  if (stopping) return;
+  const pids = { workerPid: worker.process.pid, dashboardPid: dashboard.process.pid };
+  process.stdout.write(banner({ url, users, redis: label, ...pids, config }));
+  const [admin] = users;
+  r.operator = startOperator({
+    url,
+    user: admin!.name,
+    password: admin!.password,
+    queues: config.QUEUES,
+    log,
+  });
+  const report = async () => {
+    for (const line of await r.simulator!.report()) log("stats", line);
+    log("stats", workerTally.take());
+  };
+  r.timers.push(setInterval(() => void report().catch(() => undefined), REPORT_SECONDS * 1000));
+}
+
+async function main(): Promise<void> {
+  const verbose = process.argv.includes("--verbose");
+  ensureProductionBuild("[demo]");
+  const { port, note } = await choosePort();
+  if (note) log("demo", note);
+  const r: Running = { children: [], timers: [] };
+  const stop = stopper(r);
   // A second Ctrl-C means now: the exit handlers SIGKILL every child group.
   const onSignal = () => (stopping ? process.exit(130) : stop(0));
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-
   try {
-    const base = loadConfig(childEnv(DEMO_DEFAULTS));
-    const [{ url: redisUrl, label }, { users, redriveUsers }] = await Promise.all([
-      connectRedis(r, base),
-      demoUsers(),
-    ]);
-    const env = childEnv(demoEnv(redisUrl));
-    const config = loadConfig(env);
-    const workerTally = new WorkerTally();
-    const worker = startWorker(env, workerTally);
-    r.children.push(worker);
-    r.simulator = await startSimulator({ url: redisUrl, config, log, verbose });
-    const url = `http://localhost:${port}`;
-    const dashboard = startDashboard(port, {
-      ...env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      PORT: String(port),
-      NEXTAUTH_URL: url,
-      // A new secret per run: sessions of an earlier demo are not valid in this one.
-      NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
-      REDRIVE_USERS: redriveUsers,
-      REDRIVE_USERS_FILE: "",
-    });
-    r.children.push(dashboard);
-    watchChildren(r, stop);
-    await dashboardReady(url, dashboard);
-    if (stopping) return;
-    process.stdout.write(
-      banner({
-        url,
-        users,
-        redis: label,
-        workerPid: worker.process.pid,
-        dashboardPid: dashboard.process.pid,
-        config,
-      }),
-    );
-    r.operator = startOperator({
-      url,
-      user: users[0]!.name,
-      password: users[0]!.password,
-      queues: config.QUEUES,
-      log,
-    });
-    const report = async () => {
-      for (const line of await r.simulator!.report()) log("stats", line);
-      log("stats", workerTally.take());
-    };
-    r.timers.push(setInterval(() => void report().catch(() => undefined), REPORT_SECONDS * 1000));
+    await startEverything(r, port, verbose, stop);
   } catch (error) {
     if (stopping) return;
     process.stderr.write(`\ndemo: ${error instanceof Error ? error.message : String(error)}\n`);
