@@ -113,6 +113,43 @@ function headersOf(headers: HeaderRecord): [string, string][] {
   return Object.entries(headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : []));
 }
 
+/** What next-auth calls around a login: the session record is made here, and named in the JWT. */
+function callbacks(deps: AuthDeps, config: Config): NextAuthOptions["callbacks"] {
+  return {
+    // oidc.ts marks an SSO user who may not log in (unverified, not on the allow-list).
+    signIn({ user }) {
+      return !user.denied;
+    },
+    async jwt({ token, user, account }) {
+      if (!user) return token;
+      const display = user.display === true;
+      const session = await createSession(await deps.redis(), config, {
+        user: token.name ?? user.name ?? "",
+        display,
+      });
+      return {
+        ...token,
+        role: user.role ?? "viewer",
+        sid: session.sid,
+        loginAt: session.loginAt,
+        display,
+        provider: account?.provider,
+        groups: user.groups,
+      };
+    },
+    // next-auth's default parses a callbackUrl with new URL() unguarded: a value
+    // such as "a b" (a query parameter or form field anyone can send) was a 500.
+    redirect({ url, baseUrl }) {
+      const local = url.startsWith(`${baseUrl}/`) ? url.slice(baseUrl.length) : url;
+      return `${baseUrl}${safeCallbackPath(local)}`;
+    },
+    session({ session, token }) {
+      session.user = { name: token.name ?? "", email: token.email, role: token.role ?? "viewer" };
+      return session;
+    },
+  };
+}
+
 let cached: NextAuthOptions | undefined;
 
 export function authOptions(deps: AuthDeps): NextAuthOptions {
@@ -142,39 +179,7 @@ export function authOptions(deps: AuthDeps): NextAuthOptions {
         if (token?.sid) await endSession(await deps.redis(), token.sid);
       },
     },
-    callbacks: {
-      // oidc.ts marks an SSO user who may not log in (unverified, not on the allow-list).
-      signIn({ user }) {
-        return !user.denied;
-      },
-      async jwt({ token, user, account }) {
-        if (!user) return token;
-        const display = user.display === true;
-        const session = await createSession(await deps.redis(), config, {
-          user: token.name ?? user.name ?? "",
-          display,
-        });
-        return {
-          ...token,
-          role: user.role ?? "viewer",
-          sid: session.sid,
-          loginAt: session.loginAt,
-          display,
-          provider: account?.provider,
-          groups: user.groups,
-        };
-      },
-      // next-auth's default parses a callbackUrl with new URL() unguarded: a value
-      // such as "a b" (a query parameter or form field anyone can send) was a 500.
-      redirect({ url, baseUrl }) {
-        const local = url.startsWith(`${baseUrl}/`) ? url.slice(baseUrl.length) : url;
-        return `${baseUrl}${safeCallbackPath(local)}`;
-      },
-      session({ session, token }) {
-        session.user = { name: token.name ?? "", email: token.email, role: token.role ?? "viewer" };
-        return session;
-      },
-    },
+    callbacks: callbacks(deps, config),
   };
   return cached;
 }

@@ -205,6 +205,48 @@ function bucketOf(config: Config, key: string): Bucket {
   return namespaceOf(key) ?? OTHER;
 }
 
+type Buckets = Map<Bucket, { keys: number; bytes: number | null }>;
+
+/** The sample's keys counted and sized per namespace, and its largest keys (Redrive's left out). */
+function tally(config: Config, sample: string[], bytes: (number | null)[]) {
+  const buckets: Buckets = new Map();
+  const top: TopKey[] = [];
+  sample.forEach((key, i) => {
+    const bucket = bucketOf(config, key);
+    const size = bytes[i] ?? null;
+    const b = buckets.get(bucket) ?? { keys: 0, bytes: size === null ? null : 0 };
+    b.keys++;
+    if (b.bytes !== null && size !== null) b.bytes += size;
+    buckets.set(bucket, b);
+    if (bucket !== "redrive" && size !== null) top.push({ key, namespace: bucket, bytes: size });
+  });
+  top.sort((x, y) => y.bytes - x.bytes);
+  return { buckets, top: top.slice(0, TOP_KEYS) };
+}
+
+/** One namespace's row: the sample scaled up to the whole keyspace, and its counters. */
+function namespaceRow(
+  name: Bucket,
+  label: string,
+  ttl: number | null,
+  found: { buckets: Buckets; counters: Awaited<ReturnType<typeof readCounters>>; scale: number },
+): NamespaceStats {
+  // Other applications' keys are counted, their memory not read: null.
+  const b = found.buckets.get(name) ?? { keys: 0, bytes: name === OTHER ? null : 0 };
+  const c = found.counters[name] ?? { hits: 0, misses: 0 };
+  return {
+    namespace: name,
+    label,
+    prefix: Object.hasOwn(NAMESPACES, name) ? NAMESPACES[name as Namespace].prefix : null,
+    ttlSeconds: ttl,
+    estimatedKeys: Math.round(b.keys * found.scale),
+    estimatedBytes: b.bytes === null ? null : Math.round(b.bytes * found.scale),
+    hits: c.hits,
+    misses: c.misses,
+    hitRate: rate(c.hits, c.misses),
+  };
+}
+
 /**
  * Per-namespace key counts and memory, estimated from a SCAN sample of at most
  * 10 000 keys (scaled up by dbsize / sampled, as RedisInsight's analysis does)
@@ -223,34 +265,10 @@ export async function inspectCache(
   ]);
   const { keys: sample, bytes, dbsize } = taken;
   const scale = sample.length > 0 ? Math.max(1, dbsize / sample.length) : 1;
-  const buckets = new Map<Bucket, { keys: number; bytes: number | null }>();
-  const top: TopKey[] = [];
-  sample.forEach((key, i) => {
-    const bucket = bucketOf(config, key);
-    const size = bytes[i] ?? null;
-    const b = buckets.get(bucket) ?? { keys: 0, bytes: size === null ? null : 0 };
-    b.keys++;
-    if (b.bytes !== null && size !== null) b.bytes += size;
-    buckets.set(bucket, b);
-    if (bucket !== "redrive" && size !== null) top.push({ key, namespace: bucket, bytes: size });
-  });
-  top.sort((x, y) => y.bytes - x.bytes);
-  const row = (name: Bucket, label: string, ttl: number | null): NamespaceStats => {
-    // Other applications' keys are counted, their memory not read: null.
-    const b = buckets.get(name) ?? { keys: 0, bytes: name === OTHER ? null : 0 };
-    const c = counters[name] ?? { hits: 0, misses: 0 };
-    return {
-      namespace: name,
-      label,
-      prefix: Object.hasOwn(NAMESPACES, name) ? NAMESPACES[name as Namespace].prefix : null,
-      ttlSeconds: ttl,
-      estimatedKeys: Math.round(b.keys * scale),
-      estimatedBytes: b.bytes === null ? null : Math.round(b.bytes * scale),
-      hits: c.hits,
-      misses: c.misses,
-      hitRate: rate(c.hits, c.misses),
-    };
-  };
+  const { buckets, top } = tally(config, sample, bytes);
+  const found = { buckets, counters, scale };
+  const row = (name: Bucket, label: string, ttl: number | null) =>
+    namespaceRow(name, label, ttl, found);
   return {
     sampledAt: taken.at,
     server,
@@ -261,7 +279,7 @@ export async function inspectCache(
       row(OTHER, "Other keys", config.CACHE_DEFAULT_TTL),
     ],
     redriveKeys: row("redrive", "Queues, retries, DLQs (not cache)", null),
-    topKeys: top.slice(0, TOP_KEYS),
+    topKeys: top,
     sample: { scanned: sample.length, dbsize, exact: !taken.timedOut && sample.length >= dbsize },
   };
 }

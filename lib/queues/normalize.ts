@@ -206,56 +206,37 @@ class Scanner {
     return this.at(i + 1) === SLASH ? this.pathEnd(i + 1) : -1;
   }
 
+  /** The variable part starting at i, as its placeholder and its end; null for a plain character. */
+  tokenAt(i: number): [string, number] | null {
+    if (this.urlStarts(i)) return ["<url>", this.urlEnd(i)];
+    const path = this.pathAt(i);
+    if (path >= 0) return ["<path>", path];
+    if (this.wordStart(i)) {
+      const uuid = this.uuidEnd(i);
+      if (uuid >= 0) return ["<uuid>", uuid];
+      const end = this.wordEnd(i);
+      if (this.isHexWord(i, end)) return ["<hex>", end];
+    }
+    if (isDigit(this.at(i))) return ["<n>", this.numberEnd(i)];
+    return null;
+  }
+
   run(): string {
-    const n = this.n;
     let out = "";
     let space = false;
     let i = 0;
-    const emit = (text: string): void => {
-      if (space && out.length > 0) out += " ";
-      space = false;
-      out += text;
-    };
     // Past the limit nothing more can change the kept head: out never ends with a space.
-    while (i < n && out.length <= NORMALIZE_OUTPUT_MAX) {
-      const c = this.at(i);
-      if (isSpace(c)) {
+    while (i < this.n && out.length <= NORMALIZE_OUTPUT_MAX) {
+      if (isSpace(this.at(i))) {
         space = true;
         i++;
         continue;
       }
-      if (this.urlStarts(i)) {
-        emit("<url>");
-        i = this.urlEnd(i);
-        continue;
-      }
-      const path = this.pathAt(i);
-      if (path >= 0) {
-        emit("<path>");
-        i = path;
-        continue;
-      }
-      if (this.wordStart(i)) {
-        const uuid = this.uuidEnd(i);
-        if (uuid >= 0) {
-          emit("<uuid>");
-          i = uuid;
-          continue;
-        }
-        const end = this.wordEnd(i);
-        if (this.isHexWord(i, end)) {
-          emit("<hex>");
-          i = end;
-          continue;
-        }
-      }
-      if (isDigit(c)) {
-        emit("<n>");
-        i = this.numberEnd(i);
-        continue;
-      }
-      emit(this.s[i]!);
-      i++;
+      const token = this.tokenAt(i);
+      if (space && out.length > 0) out += " ";
+      space = false;
+      out += token ? token[0] : this.s[i]!;
+      i = token ? token[1] : i + 1;
     }
     return out.slice(0, NORMALIZE_OUTPUT_MAX);
   }
