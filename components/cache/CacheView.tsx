@@ -1,20 +1,21 @@
 "use client";
 
 import dynamic from "next/dynamic";
+import { useState } from "react";
 import type { CacheOverview } from "@/lib/http/types";
 import { ApiError } from "../api";
+import { useConfirm } from "../Confirm";
 import { useDashboard } from "../DashboardProvider";
 import { Time } from "../time";
 import { Button, Card, ErrorNote } from "../ui";
 import { CacheHelp } from "./CacheHelp";
-import { ClearCacheDialog } from "./ClearCacheDialog";
+import { ClearCacheDialog, type ClearTarget } from "./ClearCacheDialog";
 import { useCacheStats } from "./data";
 import { MemoryCard } from "./MemoryCard";
 import { NamespaceTable } from "./NamespaceTable";
 import { SampleNote } from "./SampleNote";
 import { TopKeys } from "./TopKeys";
 import { TrafficCard } from "./TrafficCard";
-import { useClearCache } from "./useClearCache";
 
 // recharts stays out of the page's first-load JS.
 const MemoryChart = dynamic(() => import("./MemoryChart"), {
@@ -26,7 +27,8 @@ const MemoryChart = dynamic(() => import("./MemoryChart"), {
 export function CacheView() {
   const { isAdmin } = useDashboard();
   const { data, error } = useCacheStats();
-  const clear = useClearCache();
+  const clear = useConfirm<ClearTarget>();
+  const [status, setStatus] = useState("");
   const clearable = data?.namespaces.filter((n) => n.prefix !== null) ?? [];
   // Outages have the shared banner; anything else is said here, above the last data.
   const shownError = error instanceof ApiError && error.isOutage ? null : error;
@@ -36,7 +38,7 @@ export function CacheView() {
       <CacheHeader
         data={data}
         error={error}
-        status={clear.status}
+        status={status}
         canClear={isAdmin}
         onClearAll={() => clear.ask("all")}
       />
@@ -76,7 +78,7 @@ export function CacheView() {
             namespaces={clearable}
             other={data.namespaces.find((n) => n.prefix === null)}
             exact={data.sample.exact}
-            onConfirm={clear.clear}
+            onCleared={setStatus}
             onClose={clear.close}
           />
         </>

@@ -1,16 +1,37 @@
 "use client";
 
 import type { NamespaceStats } from "@/lib/cache/types";
-import { fmtBytes, fmtInt } from "../format";
 import { Confirm, type ConfirmOutcome } from "../Confirm";
-import type { ClearTarget } from "./useClearCache";
+import { useRefreshAll } from "../DashboardProvider";
+import { fmtBytes, fmtClock, fmtInt } from "../format";
+import { storedTimeZone } from "../time";
+import { clearCache } from "./data";
 
 const KEPT =
   "Queue, retry, DLQ and Redrive keys are never deleted, even when their names share a prefix.";
 const AFTERMATH =
   "Applications reload what they need on their next reads, so expect a burst of misses and more load on their data sources for a while.";
 
-/** The confirmation for one namespace or for all of them: it says exactly what goes. */
+/** One namespace's row, or every cache namespace. */
+export type ClearTarget = NamespaceStats | "all";
+
+function keys(n: number): string {
+  return `${fmtInt(n)} ${n === 1 ? "key" : "keys"}`;
+}
+
+function clearedMessage(target: ClearTarget, count: number): string {
+  // The time makes a repeated, identical result a new announcement for screen readers.
+  const at = fmtClock(Date.now() / 1000, storedTimeZone());
+  return target === "all"
+    ? `Cleared all cache namespaces at ${at}: ${keys(count)} deleted.`
+    : `Cleared namespace ${target.label} (${target.namespace}) at ${at}: ${keys(count)} deleted.`;
+}
+
+/**
+ * The confirmation for one namespace or for all of them: it says exactly what
+ * goes, clears, and reports what it did. A failure keeps it open with the
+ * reason: an admin must know the clear did not happen.
+ */
 export function ClearCacheDialog(props: {
   target: ClearTarget | null;
   /** Clearable namespaces (those with a prefix), for "all". */
@@ -18,17 +39,27 @@ export function ClearCacheDialog(props: {
   /** Keys under no namespace, which "all" leaves alone. */
   other: NamespaceStats | undefined;
   exact: boolean;
-  onConfirm: (target: ClearTarget) => Promise<ConfirmOutcome>;
+  onCleared: (status: string) => void;
   onClose: () => void;
 }) {
+  const refreshAll = useRefreshAll();
   const approx = props.exact ? "" : "about ";
+  const clear = async (target: ClearTarget): Promise<ConfirmOutcome> => {
+    try {
+      const result = await clearCache(target === "all" ? undefined : target.namespace);
+      props.onCleared(clearedMessage(target, result.count));
+      void refreshAll();
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  };
   return (
     <Confirm
       target={props.target}
       title={(t) => (t === "all" ? "Clear all cache?" : `Clear namespace ${t.label}?`)}
       confirmLabel={(t) => (t === "all" ? "Clear all" : "Clear namespace")}
       danger
-      onConfirm={props.onConfirm}
+      onConfirm={clear}
       onClose={props.onClose}
     >
       {(target) => (

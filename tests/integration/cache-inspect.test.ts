@@ -1,6 +1,7 @@
 import Redis from "ioredis";
 import { describe, expect, it } from "vitest";
-import { clearCache, inspectCache, parseInfo, serverStats } from "@/lib/cache/inspect";
+import { clearCache } from "@/lib/cache/clear";
+import { inspectCache, parseInfo, serverStats } from "@/lib/cache/inspect";
 import { testConfig, useRedis } from "../helpers/redis";
 
 const r = useRedis({ REDIS_DLQ_DOCUMENT: "user:dlq" });

@@ -1,4 +1,4 @@
-import { clearCache } from "@/lib/cache/inspect";
+import { clearCache } from "@/lib/cache/clear";
 import { isNamespace } from "@/lib/cache/namespaces";
 import { HttpError } from "@/lib/http/errors";
 import { adminMutation } from "@/lib/http/route";
