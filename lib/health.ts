@@ -1,15 +1,10 @@
 import "server-only";
+import type { z } from "zod";
+import type { WorkerStatusSchema } from "./health-schemas";
 import type { EngineContext } from "./queues/context";
 import { readHeartbeats } from "./heartbeat";
 
-export interface WorkerStatus {
-  instances: number;
-  /** Seconds since the most recent heartbeat of any instance; null when none ever ran. */
-  lastBeatAgeSeconds: number | null;
-  version: string | null;
-  /** A heartbeat older than three intervals means the worker service is not running. */
-  healthy: boolean;
-}
+export type WorkerStatus = z.infer<typeof WorkerStatusSchema>;
 
 export async function workerStatus(ctx: EngineContext): Promise<WorkerStatus> {
   const beats = await readHeartbeats(ctx);

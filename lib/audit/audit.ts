@@ -3,7 +3,7 @@ import type { Config } from "../config";
 import { logLine } from "../log";
 import { DENIALS_KEY, recordDenial } from "./denied";
 import { runScript } from "../redis/scripts";
-import type { AuditEntry, AuditOptions, AuditRecord } from "./types";
+import type { AuditEntry, AuditOptions, AuditPage, AuditRecord } from "./types";
 
 /**
  * The audit log. Every mutation is first written as one JSON log line: those
@@ -22,7 +22,7 @@ import type { AuditEntry, AuditOptions, AuditRecord } from "./types";
  */
 export const AUDIT_KEY = "redrive:audit";
 export { DENIALS_KEY };
-export type { AuditEntry, AuditOptions, AuditRecord } from "./types";
+export type { AuditEntry, AuditOptions, AuditPage, AuditRecord } from "./types";
 /** Identities listed in one entry; beyond that the count says how many. */
 const IDENTITIES_MAX = 100;
 /** Entries kept in memory while the stream refuses them (the log lines hold all). */
@@ -101,12 +101,6 @@ export async function appendAudit(
     });
     return "";
   }
-}
-
-export interface AuditPage {
-  entries: AuditEntry[];
-  /** Pass as `before` for the next (older) page; null at the end. */
-  next: string | null;
 }
 
 /**

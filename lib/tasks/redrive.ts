@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
+import type { z } from "zod";
 import { runScript } from "../redis/scripts";
 import { keysOf, nowSeconds, sleep, type EngineContext } from "../queues/context";
 import { checkLuaReply } from "../queues/errors";
 import type { MoveMode } from "../queues/dlq-move";
 import { drainDlq } from "../queues/tail";
+import type { RedriveTaskSchema, TaskStateSchema } from "./schemas";
 
 /**
  * Redrive tasks: "requeue all" and "delete all" as long-running tasks, the way
@@ -13,24 +15,9 @@ import { drainDlq } from "../queues/tail";
  * the task is cancelled, and if it dies another instance (or itself after a
  * restart) resumes from the recorded progress once the lease runs out.
  */
-export type TaskState = "pending" | "running" | "cancelling" | "done" | "cancelled" | "failed";
+export type TaskState = z.infer<typeof TaskStateSchema>;
 
-export interface RedriveTask {
-  id: string;
-  queue: string;
-  kind: MoveMode;
-  /** Messages per second; 0 means as fast as it goes. */
-  rate: number;
-  state: TaskState;
-  /** The DLQ's length when the task was created: how many it moves at most. */
-  total: number;
-  moved: number;
-  createdBy: string;
-  createdAt: number;
-  updatedAt: number;
-  owner: string;
-  error: string;
-}
+export type RedriveTask = z.infer<typeof RedriveTaskSchema>;
 
 export const TASK_LEASE_SECONDS = 30;
 
