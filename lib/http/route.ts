@@ -1,4 +1,5 @@
 import "server-only";
+import type { z } from "zod";
 import { appendAudit, auditOptions, type AuditRecord } from "../audit/audit";
 import { requestUser, type SessionUser } from "../auth/session";
 import { touchSession } from "../auth/sessions";
@@ -18,6 +19,11 @@ import { connected, type Services } from "./services";
  * envelope. Order matters and is the API's contract: session (401), then for
  * changes same origin (403), admin role (403), JSON body (415/413/400), then
  * the path's queue (404).
+ *
+ * Every route names the schema of its successful bodies (./responses.ts), as
+ * the first argument of route, adminRead, adminMutation or sessionAction: the
+ * handler's RouteResult is typed by it, so a handler returning another shape
+ * does not compile.
  */
 
 type Params = Readonly<Record<string, string>>;
@@ -58,9 +64,25 @@ export interface BodyContext extends SessionContext {
 /** Kept for callers of the earlier API: the context of a read. */
 export type RouteContext = SessionContext;
 
+/** What a route's 2xx bodies must match; the handler's body type is inferred from it. */
+export type ResponseSchema = z.ZodType;
+
+/**
+ * A route handler as Next.js calls it, carrying the schema of its 2xx bodies
+ * so that the routes can be listed with their shapes (a test checks every
+ * route has one; an API description can be generated from them).
+ */
+export type JsonRoute<S extends ResponseSchema = ResponseSchema> = ((
+  request: Request,
+  next?: Next,
+) => Promise<Response>) & { readonly responseSchema: S };
+
 /** The outermost layer: services, the path's parameters, the response, the error envelope. */
-export function route(handler: Handler<BaseContext>) {
-  return async (request: Request, next?: Next): Promise<Response> => {
+export function route<S extends ResponseSchema>(
+  schema: S,
+  handler: Handler<BaseContext, z.output<S>>,
+): JsonRoute<S> {
+  const run = async (request: Request, next?: Next): Promise<Response> => {
     try {
       const params = (await next?.params) ?? {};
       const ctx: BaseContext = { ...(await connected()), params };
@@ -70,6 +92,7 @@ export function route(handler: Handler<BaseContext>) {
       return toErrorResponse(error);
     }
   };
+  return Object.assign(run, { responseSchema: schema });
 }
 
 /** The request's logged-in user, or 401. */
@@ -152,7 +175,9 @@ function withAudit<B>(
  * key can be addressed). The handler gets it as `ctx.queue`.
  */
 export function withQueue<C extends BaseContext, B>(
-  handler: Handler<C & { queue: string }, B>,
+  // NoInfer: the body type comes from the route's schema, not from what the handler
+  // returns, so that a wrong shape is reported in the handler, against the schema.
+  handler: Handler<C & { queue: string }, NoInfer<B>>,
 ): Handler<C, B> {
   return async (request, ctx) => {
     const value = ctx.params.queue;
@@ -168,13 +193,20 @@ export function withQueue<C extends BaseContext, B>(
 }
 
 /** A read: any logged-in user. */
-export function adminRead<B>(handler: Handler<SessionContext, B>) {
-  return route(withSession(handler));
+export function adminRead<S extends ResponseSchema>(
+  schema: S,
+  handler: Handler<SessionContext, z.output<S>>,
+): JsonRoute<S> {
+  return route(schema, withSession(handler));
 }
 
-/** A change: admin only, same origin only, a JSON body, always audited. */
-export function adminMutation<B>(action: string, handler: Handler<BodyContext, B>) {
-  return route(withSession(withAdmin(action, handler)));
+/** A change: admin only, same origin only, a JSON body, always audited as `action`. */
+export function adminMutation<S extends ResponseSchema>(
+  schema: S,
+  action: string,
+  handler: Handler<BodyContext, z.output<S>>,
+): JsonRoute<S> {
+  return route(schema, withSession(withAdmin(action, handler)));
 }
 
 /**
@@ -182,8 +214,11 @@ export function adminMutation<B>(action: string, handler: Handler<BodyContext, B
  * logged-in user, same origin and a JSON body as for every other change; not
  * audited.
  */
-export function sessionAction<B>(handler: Handler<BodyContext, B>) {
-  return route(withSession(withSameOrigin(withJsonBody(handler))));
+export function sessionAction<S extends ResponseSchema>(
+  schema: S,
+  handler: Handler<BodyContext, z.output<S>>,
+): JsonRoute<S> {
+  return route(schema, withSession(withSameOrigin(withJsonBody(handler))));
 }
 
 async function audit(
