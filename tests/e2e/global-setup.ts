@@ -28,6 +28,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     REDRIVE_USERS: `admin:admin:${passwordHash},viewer:viewer:${passwordHash}`,
     RETRY_WORKER_INTERVAL_SECONDS: "1",
     ALERT_DLQ_SIZE: "50",
+    // Every browser test also checks every API body the pages read against its schema.
+    REDRIVE_CHECK_RESPONSES: "true",
   };
   const server = start("node", ["scripts/start.mjs", "-p", String(port), "-H", "127.0.0.1"], env);
   const worker = start(

@@ -53,6 +53,8 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
         NEXTAUTH_URL: fixture.url,
         NEXTAUTH_SECRET: "test-secret-test-secret-test-secret",
         REDRIVE_USERS: `admin:admin:${hash},viewer:viewer:${hash}`,
+        // Every API test also checks every successful body against its route's schema.
+        REDRIVE_CHECK_RESPONSES: "true",
         ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],

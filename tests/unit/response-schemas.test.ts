@@ -3,7 +3,7 @@ import { join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import * as responses from "@/lib/http/responses";
-import type { JsonRoute } from "@/lib/http/route";
+import { shapeMismatch, type JsonRoute } from "@/lib/http/route";
 
 const ROOT = resolve(__dirname, "../..");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
@@ -58,5 +58,49 @@ describe("route response schemas", () => {
       const json = z.toJSONSchema(schema as z.ZodType) as { additionalProperties?: boolean };
       if (name !== "HealthResponseSchema") expect(json.additionalProperties, name).toBe(false);
     }
+  });
+});
+
+describe("shapeMismatch", () => {
+  const Schema = z.strictObject({
+    queue: z.string(),
+    messages: z.array(z.strictObject({ raw: z.string(), retryCount: z.number().int() })),
+  });
+  const secret = "token=hunter2";
+
+  it("should find nothing when the body matches", () => {
+    expect(shapeMismatch(Schema, { queue: "q", messages: [{ raw: secret, retryCount: 1 }] })).toBe(
+      null,
+    );
+  });
+
+  it("should name the first bad field and its type but not its value when a field has the wrong type", () => {
+    const mismatch = shapeMismatch(Schema, { queue: "q", messages: [{ raw: 5, retryCount: 1 }] });
+    expect(mismatch).toEqual({
+      field: "messages.0.raw",
+      issue: "invalid_type: expected string, got number",
+    });
+    const leaked = shapeMismatch(Schema, { queue: secret, messages: [{ raw: secret }] });
+    expect(leaked).toEqual({
+      field: "messages.0.retryCount",
+      issue: "invalid_type: expected number, got missing",
+    });
+    expect(JSON.stringify(leaked)).not.toContain("hunter2");
+  });
+
+  it("should name the undeclared field when a body has one", () => {
+    const body = { queue: "q", messages: [{ raw: "x", retryCount: 1, [secret]: secret }] };
+    const mismatch = shapeMismatch(Schema, body);
+    expect(mismatch).toEqual({ field: `messages.0.${secret}`, issue: "unrecognized_keys" });
+  });
+
+  it("should name the field when a count is not whole, and the whole body when it is not an object", () => {
+    expect(
+      shapeMismatch(Schema, { queue: "q", messages: [{ raw: "x", retryCount: 1.5 }] }),
+    ).toEqual({ field: "messages.0.retryCount", issue: "invalid_type: expected int, got number" });
+    expect(shapeMismatch(Schema, [secret])).toEqual({
+      field: "(body)",
+      issue: "invalid_type: expected object, got array",
+    });
   });
 });
