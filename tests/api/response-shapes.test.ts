@@ -1,12 +1,18 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import type { DlqPageResponse } from "@/lib/http/types";
 import { useApp } from "../helpers/app";
 
 /**
  * REDRIVE_CHECK_RESPONSES, which useApp turns on: every 2xx body is checked
- * against its route's schema. Redis holds what other clients wrote too, and a
- * score JSON cannot carry shows what a mismatch answers.
+ * against its route's schema. Redis holds what other clients wrote too, so
+ * these are the states found to break a declared shape, each answered within
+ * it now but one (a score JSON cannot carry), which shows what a mismatch
+ * answers.
  */
 const app = useApp();
+
+const sha1 = (s: string) => createHash("sha1").update(s).digest("hex");
 
 /** The server's JSON lines with this msg. */
 function logged(msg: string): Record<string, unknown>[] {
@@ -15,6 +21,12 @@ function logged(msg: string): Record<string, unknown>[] {
     .split("\n")
     .filter((line) => line.startsWith("{") && line.includes(`"msg":"${msg}"`))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+async function get<T>(path: string, cookie?: string): Promise<T> {
+  const res = await app.call(path, { cookie: cookie ?? (await app.login("admin")) });
+  expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
+  return (await res.json()) as T;
 }
 
 describe("a body that does not match its schema", () => {
@@ -41,5 +53,21 @@ describe("a body that does not match its schema", () => {
       field: "retries.0.due",
     });
     expect(JSON.stringify(lines)).not.toContain(secret);
+  });
+});
+
+describe("Redis state another client wrote", () => {
+  it("should count 0 retries when another producer's metadata hash says 2.5, -2 or 1e999", async () => {
+    const entry = "not json, with its details in a metadata hash";
+    await app.redis.lpush("document_dlq", entry);
+    const cookie = await app.login("admin");
+    for (const written of ["2.5", "-2", "1e999", "many"]) {
+      await app.redis.hset(`dlq:metadata:h:${sha1(entry)}`, { retry_count: written });
+      const page = await get<DlqPageResponse>("/api/admin/dlq/document", cookie);
+      expect(page.messages[0], written).toMatchObject({ isJson: false, retryCount: 0 });
+    }
+    await app.redis.hset(`dlq:metadata:h:${sha1(entry)}`, { retry_count: "4" });
+    const page = await get<DlqPageResponse>("/api/admin/dlq/document", cookie);
+    expect(page.messages[0]!.retryCount).toBe(4);
   });
 });
