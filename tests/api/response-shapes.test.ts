@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { DlqPageResponse } from "@/lib/http/types";
+import type { DlqPageResponse, ReviewResponse } from "@/lib/http/types";
 import { useApp } from "../helpers/app";
 
 /**
@@ -69,5 +69,20 @@ describe("Redis state another client wrote", () => {
     await app.redis.hset(`dlq:metadata:h:${sha1(entry)}`, { retry_count: "4" });
     const page = await get<DlqPageResponse>("/api/admin/dlq/document", cookie);
     expect(page.messages[0]!.retryCount).toBe(4);
+  });
+
+  it("should answer only at and by when a stored review mark has other fields or no by", async () => {
+    const cookie = await app.login("admin");
+    await app.redis.hset("redrive:review", "document", '{"at":5,"by":"ann","note":"hi"}');
+    expect(await get<ReviewResponse>("/api/admin/review/document", cookie)).toEqual({
+      queue: "document",
+      review: { at: 5, by: "ann" },
+    });
+    await app.redis.hset("redrive:review", "document", '{"at":6}');
+    expect((await get<ReviewResponse>("/api/admin/review/document", cookie)).review).toEqual({
+      at: 6,
+      by: "?",
+    });
+    await get("/api/admin/overview", cookie);
   });
 });
