@@ -7,7 +7,11 @@ import { readHeartbeats } from "./heartbeat";
 export type WorkerStatus = z.infer<typeof WorkerStatusSchema>;
 
 export async function workerStatus(ctx: EngineContext): Promise<WorkerStatus> {
-  const beats = await readHeartbeats(ctx);
+  // The hash is JSON anyone can write (another version, a hand-made entry): a beat without
+  // its times tells nothing, and the status promises a version string or null.
+  const beats = (await readHeartbeats(ctx)).filter(
+    (b) => Number.isFinite(b.lastRunAt) && Number.isFinite(b.intervalSeconds),
+  );
   const now = Date.now() / 1000;
   const newest = beats.reduce<(typeof beats)[number] | null>(
     (a, b) => (!a || b.lastRunAt > a.lastRunAt ? b : a),
@@ -19,7 +23,7 @@ export async function workerStatus(ctx: EngineContext): Promise<WorkerStatus> {
   return {
     instances: live.length,
     lastBeatAgeSeconds: age,
-    version: newest.version,
+    version: typeof newest.version === "string" ? newest.version : null,
     healthy: live.length > 0,
   };
 }

@@ -1,6 +1,11 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { DlqPageResponse, ReviewResponse } from "@/lib/http/types";
+import type {
+  DlqPageResponse,
+  DlqStatsResponse,
+  HealthResponse,
+  ReviewResponse,
+} from "@/lib/http/types";
 import { useApp } from "../helpers/app";
 
 /**
@@ -84,5 +89,17 @@ describe("Redis state another client wrote", () => {
       by: "?",
     });
     await get("/api/admin/overview", cookie);
+  });
+
+  it("should give a null version and skip a beat without times when a worker heartbeat lacks them", async () => {
+    const now = Date.now() / 1000;
+    await app.redis.hset("redrive:worker:heartbeat", {
+      old: JSON.stringify({ instanceId: "old", lastRunAt: now, intervalSeconds: 10 }),
+      odd: JSON.stringify({ instanceId: "odd", version: "9", lastRunAt: "soon" }),
+    });
+    const stats = await get<DlqStatsResponse>("/api/admin/dlq/stats");
+    expect(stats.worker).toMatchObject({ instances: 1, version: null, healthy: true });
+    const health = await get<HealthResponse>("/api/health");
+    expect(health).toMatchObject({ status: "ok", worker: { instances: 1, version: null } });
   });
 });
