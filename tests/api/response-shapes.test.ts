@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type {
+  AuditPage,
   DlqPageResponse,
   DlqStatsResponse,
   HealthResponse,
@@ -101,5 +102,20 @@ describe("Redis state another client wrote", () => {
     expect(stats.worker).toMatchObject({ instances: 1, version: null, healthy: true });
     const health = await get<HealthResponse>("/api/health");
     expect(health).toMatchObject({ status: "ok", worker: { instances: 1, version: null } });
+  });
+
+  it("should keep what is readable of an audit entry when another client wrote it with fields missing, wrong or extra", async () => {
+    await app.redis.xadd(
+      "redrive:audit",
+      "*",
+      "e",
+      JSON.stringify({ user: "tool", action: "import", count: "three", extra: { a: 1 } }),
+    );
+    await app.redis.xadd("redrive:audit", "*", "e", "[1,2]");
+    const page = await get<AuditPage>("/api/admin/audit");
+    expect(page.entries.map(({ id: _id, at: _at, ...rest }) => rest)).toEqual([
+      { user: "?", role: "?", action: "unreadable entry", result: "error", ip: "" },
+      { user: "tool", role: "?", action: "import", result: "error", ip: "" },
+    ]);
   });
 });
