@@ -5,7 +5,7 @@ import { keysOf, nowSeconds, sleep, type EngineContext } from "../queues/context
 import { checkLuaReply } from "../queues/errors";
 import type { MoveMode } from "../queues/dlq-move";
 import { drainDlq } from "../queues/tail";
-import type { RedriveTaskSchema, TaskStateSchema } from "./schemas";
+import { TaskStateSchema, type RedriveTaskSchema } from "./schemas";
 
 /**
  * Redrive tasks: "requeue all" and "delete all" as long-running tasks, the way
@@ -57,7 +57,8 @@ export async function getTask(ctx: EngineContext, queue: string): Promise<Redriv
     queue,
     kind: h.kind === "delete" ? "delete" : "requeue",
     rate: Number(h.rate) || 0,
-    state: (h.state ?? "failed") as TaskState,
+    // Written by Redrive's scripts; anything else in the hash (by hand, another version) is no state.
+    state: TaskStateSchema.safeParse(h.state).data ?? "failed",
     total: Number(h.total) || 0,
     moved: Number(h.moved) || 0,
     createdBy: h.createdBy ?? "",

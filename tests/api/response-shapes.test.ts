@@ -6,6 +6,7 @@ import type {
   DlqStatsResponse,
   HealthResponse,
   ReviewResponse,
+  TaskResponse,
 } from "@/lib/http/types";
 import { useApp } from "../helpers/app";
 
@@ -117,5 +118,11 @@ describe("Redis state another client wrote", () => {
       { user: "?", role: "?", action: "unreadable entry", result: "error", ip: "" },
       { user: "tool", role: "?", action: "import", result: "error", ip: "" },
     ]);
+  });
+
+  it("should report a task as failed when its hash holds a state Redrive does not write", async () => {
+    await app.redis.hset("redrive:task:document", { id: "t-1", kind: "requeue", state: "paused" });
+    const { task } = await get<TaskResponse>("/api/admin/dlq/document/tasks");
+    expect(task).toMatchObject({ id: "t-1", state: "failed" });
   });
 });
