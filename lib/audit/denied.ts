@@ -93,7 +93,8 @@ export async function readDenied(
       const [error, hash] = replies[i] ?? [];
       if (error) throw error;
       const minuteRows = Object.entries((hash ?? {}) as Record<string, string>).map(
-        ([field, count]) => toRow(m, field, Number(count)),
+        // HINCRBY writes them; a value that is not a number (by hand) counts as none.
+        ([field, count]) => toRow(m, field, Number(count) || 0),
       );
       rows.push(...minuteRows.sort((a, b) => b.count - a.count));
     });

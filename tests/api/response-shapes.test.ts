@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type {
   AuditPage,
+  DeniedSummary,
   DlqPageResponse,
   DlqStatsResponse,
   HealthResponse,
@@ -124,5 +125,12 @@ describe("Redis state another client wrote", () => {
     await app.redis.hset("redrive:task:document", { id: "t-1", kind: "requeue", state: "paused" });
     const { task } = await get<TaskResponse>("/api/admin/dlq/document/tasks");
     expect(task).toMatchObject({ id: "t-1", state: "failed" });
+  });
+
+  it("should count 0 when a denied minute's count is not a number", async () => {
+    const minute = Math.floor(Date.now() / 60_000);
+    await app.redis.hset(`redrive:audit:denied:${minute}`, '["eve","purge"]', "lots");
+    const summary = await get<DeniedSummary>("/api/admin/audit/denied");
+    expect(summary.rows).toEqual([{ minute: minute * 60, user: "eve", action: "purge", count: 0 }]);
   });
 });
