@@ -177,6 +177,9 @@ const baseSchema = z.object({
   AUDIT_DENIED_RETENTION_DAYS: int(1, 3650).default(7),
   // Payload fields masked for viewers (see lib/queues/redact.ts).
   REDRIVE_REDACT: redactPaths.default([]),
+  // Every 2xx API body parsed against its route's schema before it is sent (the tests turn it
+  // on): a mismatch answers 500 RESPONSE_SHAPE instead of a body the declared types do not describe.
+  REDRIVE_CHECK_RESPONSES: bool.default(false),
   CACHE_COMPRESS_THRESHOLD_BYTES: int(0, 1_073_741_824).default(1024),
   CACHE_STATS_FLUSH_MS: int(10, 3_600_000).default(1000),
 

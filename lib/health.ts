@@ -1,18 +1,17 @@
 import "server-only";
+import type { z } from "zod";
+import type { WorkerStatusSchema } from "./health-schemas";
 import type { EngineContext } from "./queues/context";
 import { readHeartbeats } from "./heartbeat";
 
-export interface WorkerStatus {
-  instances: number;
-  /** Seconds since the most recent heartbeat of any instance; null when none ever ran. */
-  lastBeatAgeSeconds: number | null;
-  version: string | null;
-  /** A heartbeat older than three intervals means the worker service is not running. */
-  healthy: boolean;
-}
+export type WorkerStatus = z.infer<typeof WorkerStatusSchema>;
 
 export async function workerStatus(ctx: EngineContext): Promise<WorkerStatus> {
-  const beats = await readHeartbeats(ctx);
+  // The hash is JSON anyone can write (another version, a hand-made entry): a beat without
+  // its times tells nothing, and the status promises a version string or null.
+  const beats = (await readHeartbeats(ctx)).filter(
+    (b) => Number.isFinite(b.lastRunAt) && Number.isFinite(b.intervalSeconds),
+  );
   const now = Date.now() / 1000;
   const newest = beats.reduce<(typeof beats)[number] | null>(
     (a, b) => (!a || b.lastRunAt > a.lastRunAt ? b : a),
@@ -24,7 +23,7 @@ export async function workerStatus(ctx: EngineContext): Promise<WorkerStatus> {
   return {
     instances: live.length,
     lastBeatAgeSeconds: age,
-    version: newest.version,
+    version: typeof newest.version === "string" ? newest.version : null,
     healthy: live.length > 0,
   };
 }

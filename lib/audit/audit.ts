@@ -1,9 +1,11 @@
 import type Redis from "ioredis";
+import { z } from "zod";
 import type { Config } from "../config";
 import { logLine } from "../log";
 import { DENIALS_KEY, recordDenial } from "./denied";
 import { runScript } from "../redis/scripts";
-import type { AuditEntry, AuditOptions, AuditRecord } from "./types";
+import { AuditResultSchema } from "./schemas";
+import type { AuditEntry, AuditOptions, AuditPage, AuditRecord } from "./types";
 
 /**
  * The audit log. Every mutation is first written as one JSON log line: those
@@ -22,7 +24,7 @@ import type { AuditEntry, AuditOptions, AuditRecord } from "./types";
  */
 export const AUDIT_KEY = "redrive:audit";
 export { DENIALS_KEY };
-export type { AuditEntry, AuditOptions, AuditRecord } from "./types";
+export type { AuditEntry, AuditOptions, AuditPage, AuditRecord } from "./types";
 /** Identities listed in one entry; beyond that the count says how many. */
 const IDENTITIES_MAX = 100;
 /** Entries kept in memory while the stream refuses them (the log lines hold all). */
@@ -103,12 +105,6 @@ export async function appendAudit(
   }
 }
 
-export interface AuditPage {
-  entries: AuditEntry[];
-  /** Pass as `before` for the next (older) page; null at the end. */
-  next: string | null;
-}
-
 /**
  * Newest first, admin actions and the kept denials together; `before` is an
  * exclusive stream id from the previous page.
@@ -132,13 +128,37 @@ function compareIds(a: string, b: string): number {
   return am - bm || as - bs;
 }
 
+/**
+ * A record as the stream holds it: JSON that any client (another version,
+ * another tool) may have written. A field of the wrong type reads as an
+ * unreadable entry's would, and fields a record does not have are dropped, so
+ * that what the API answers is exactly an AuditEntry.
+ */
+const StoredRecord = z.object({
+  // Every field of a record, and only those (the type says so if one is added).
+  user: z.string().catch("?"),
+  role: z.string().catch("?"),
+  action: z.string().catch("unreadable entry"),
+  queue: z.string().optional().catch(undefined),
+  identities: z.array(z.string()).optional().catch(undefined),
+  count: z.number().optional().catch(undefined),
+  result: AuditResultSchema.catch("error"),
+  detail: z.string().optional().catch(undefined),
+  ip: z.string().catch(""),
+  at: z.number().optional().catch(undefined),
+} satisfies Record<keyof AuditRecord, z.ZodType>);
+
 function toEntry(id: string, fields: string[]): AuditEntry {
   const idAt = Number(id.split("-")[0]) / 1000;
   const json = fields[fields.indexOf("e") + 1];
+  let parsed: unknown = null;
   try {
-    const record = JSON.parse(json ?? "{}") as AuditRecord;
-    return { ...record, id, at: typeof record.at === "number" ? record.at : idAt };
+    parsed = JSON.parse(json ?? "{}");
   } catch {
+    // not JSON: unreadable, below
+  }
+  const record = StoredRecord.safeParse(parsed);
+  if (!record.success) {
     return {
       id,
       at: idAt,
@@ -149,4 +169,5 @@ function toEntry(id: string, fields: string[]): AuditEntry {
       ip: "",
     };
   }
+  return { ...record.data, id, at: record.data.at ?? idAt };
 }

@@ -1,6 +1,12 @@
 import type Redis from "ioredis";
 import { logLine } from "../log";
-import { DENIED_MINUTES_MAX, type AuditOptions, type AuditRecord } from "./types";
+import {
+  DENIED_MINUTES_MAX,
+  type AuditOptions,
+  type AuditRecord,
+  type DeniedRow,
+  type DeniedSummary,
+} from "./types";
 import { runScript } from "../redis/scripts";
 
 /**
@@ -67,22 +73,7 @@ export async function recordDenial(
   }
 }
 
-export interface DeniedRow {
-  /** Epoch seconds of the minute's start. */
-  minute: number;
-  user: string;
-  action: string;
-  count: number;
-  /** Counts of users and actions beyond the minute's field bound, together. */
-  overflow?: true;
-}
-
-export interface DeniedSummary {
-  minutes: number;
-  rows: DeniedRow[];
-  /** More rows than DENIED_ROWS_MAX: the oldest were left out. */
-  truncated: boolean;
-}
+export type { DeniedRow, DeniedSummary } from "./types";
 
 /** The last `minutes` minutes' counts (this one included), newest minute first. */
 export async function readDenied(
@@ -102,7 +93,8 @@ export async function readDenied(
       const [error, hash] = replies[i] ?? [];
       if (error) throw error;
       const minuteRows = Object.entries((hash ?? {}) as Record<string, string>).map(
-        ([field, count]) => toRow(m, field, Number(count)),
+        // HINCRBY writes them; a value that is not a number (by hand) counts as none.
+        ([field, count]) => toRow(m, field, Number(count) || 0),
       );
       rows.push(...minuteRows.sort((a, b) => b.count - a.count));
     });

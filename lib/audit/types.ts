@@ -1,24 +1,27 @@
-/** What an audit entry holds, apart from audit.ts so that denied.ts (which audit.ts calls) can name it too. */
+/**
+ * What an audit entry holds, apart from audit.ts so that denied.ts (which
+ * audit.ts calls) can name it too: inferred from ./schemas.ts with type-only
+ * imports, so that zod stays out of the browser bundle (the UI imports this
+ * module's limits).
+ */
+import type { z } from "zod";
+import type {
+  AuditEntrySchema,
+  AuditPageSchema,
+  AuditRecordSchema,
+  DeniedRowSchema,
+  DeniedSummarySchema,
+} from "./schemas";
 
-export interface AuditRecord {
-  user: string;
-  role: string;
-  action: string;
-  queue?: string;
-  identities?: string[];
-  count?: number;
-  result: "ok" | "conflict" | "error" | "denied";
-  detail?: string;
-  ip: string;
-  /** Epoch seconds when it happened; later than the stream id's time only if it was buffered. */
-  at?: number;
-}
+export type AuditRecord = z.infer<typeof AuditRecordSchema>;
 
-export interface AuditEntry extends AuditRecord {
-  id: string;
-  /** Epoch seconds: the record's own time, else the stream id's. */
-  at: number;
-}
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+export type AuditPage = z.infer<typeof AuditPageSchema>;
+
+export type DeniedRow = z.infer<typeof DeniedRowSchema>;
+
+export type DeniedSummary = z.infer<typeof DeniedSummarySchema>;
 
 export interface AuditOptions {
   maxEntries: number;

@@ -2,6 +2,7 @@ import "server-only";
 import type { MoveMode } from "../queues/dlq-move";
 import type { DlqMessage } from "../queues/types";
 import { HttpError } from "./errors";
+import { RequeueResponseSchema } from "./responses";
 import { adminMutation, withQueue } from "./route";
 import { Selection, SingleMessage } from "./schemas";
 
@@ -12,6 +13,7 @@ import { Selection, SingleMessage } from "./schemas";
  */
 export function moveOneRoute(mode: MoveMode) {
   return adminMutation(
+    RequeueResponseSchema,
     mode,
     withQueue(async (_request, { engine, params, queue, body }) => {
       const raw = params.index ?? "";
@@ -27,6 +29,7 @@ export function moveOneRoute(mode: MoveMode) {
 
 export function moveSelectedRoute(mode: MoveMode) {
   return adminMutation(
+    RequeueResponseSchema,
     `${mode} selected`,
     withQueue(async (_request, { engine, queue, body }) => {
       const { messages } = Selection.parse(body);

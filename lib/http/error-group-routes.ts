@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { MoveMode } from "../queues/dlq-move";
 import { moveErrorGroup } from "../queues/errorGroups";
+import { RequeueResponseSchema } from "./responses";
 import { adminMutation, withQueue } from "./route";
 
 const Body = z.object({
@@ -11,6 +12,7 @@ const Body = z.object({
 /** Requeue or delete every message of an error group. */
 export function moveGroupRoute(mode: MoveMode) {
   return adminMutation(
+    RequeueResponseSchema,
     `${mode} error group`,
     withQueue(async (_request, { engine, queue, body }) => {
       const { group } = Body.parse(body);

@@ -2,16 +2,16 @@ import { z } from "zod";
 import { EngineError, type EngineErrorCode } from "../queues/errors";
 import { UnknownQueueError } from "../queues/keys";
 import { isRedisUnavailable } from "../redis/errors";
+import type { ErrorBody } from "./types";
 
 export { isRedisUnavailable };
 
 /**
- * The one error envelope of the admin API, `{error: {code, message}}`, and the
- * one place where an exception becomes a status (bull-board's errorResponse).
+ * The one error envelope of the admin API, `{error: {code, message}}`
+ * (ErrorBodySchema in ./responses.ts), and the one place where an exception
+ * becomes a status (bull-board's errorResponse).
  */
-export interface ErrorBody {
-  error: { code: string; message: string };
-}
+export type { ErrorBody };
 
 export class HttpError extends Error {
   constructor(

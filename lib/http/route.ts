@@ -1,11 +1,13 @@
 import "server-only";
+import type { z } from "zod";
 import { appendAudit, auditOptions, type AuditRecord } from "../audit/audit";
 import { requestUser, type SessionUser } from "../auth/session";
 import { touchSession } from "../auth/sessions";
+import { logLine } from "../log";
 import { isQueue } from "../queues/keys";
 import { auditIdentities } from "../queues/redact";
 import { jsonBody } from "./body";
-import { errorStatus, HttpError, toErrorResponse } from "./errors";
+import { errorResponse, errorStatus, HttpError, toErrorResponse } from "./errors";
 import { clientIp, isSameOrigin } from "./request";
 import { connected, type Services } from "./services";
 
@@ -18,6 +20,12 @@ import { connected, type Services } from "./services";
  * envelope. Order matters and is the API's contract: session (401), then for
  * changes same origin (403), admin role (403), JSON body (415/413/400), then
  * the path's queue (404).
+ *
+ * Every route names the schema of its successful bodies (./responses.ts), as
+ * the first argument of route, adminRead, adminMutation or sessionAction: the
+ * handler's RouteResult is typed by it, so a handler returning another shape
+ * does not compile, and with REDRIVE_CHECK_RESPONSES every 2xx body is
+ * checked against it before it is sent.
  */
 
 type Params = Readonly<Record<string, string>>;
@@ -58,18 +66,113 @@ export interface BodyContext extends SessionContext {
 /** Kept for callers of the earlier API: the context of a read. */
 export type RouteContext = SessionContext;
 
+/** What a route's 2xx bodies must match; the handler's body type is inferred from it. */
+export type ResponseSchema = z.ZodType;
+
+/**
+ * A route handler as Next.js calls it, carrying the schema of its 2xx bodies
+ * so that the routes can be listed with their shapes (a test checks every
+ * route has one; an API description can be generated from them).
+ */
+export type JsonRoute<S extends ResponseSchema = ResponseSchema> = ((
+  request: Request,
+  next?: Next,
+) => Promise<Response>) & { readonly responseSchema: S };
+
 /** The outermost layer: services, the path's parameters, the response, the error envelope. */
-export function route(handler: Handler<BaseContext>) {
-  return async (request: Request, next?: Next): Promise<Response> => {
+export function route<S extends ResponseSchema>(
+  schema: S,
+  handler: Handler<BaseContext, z.output<S>>,
+): JsonRoute<S> {
+  const run = async (request: Request, next?: Next): Promise<Response> => {
     try {
       const params = (await next?.params) ?? {};
       const ctx: BaseContext = { ...(await connected()), params };
       const result = await handler(request, ctx);
-      return Response.json(result.body, { status: result.status ?? 200 });
+      const status = result.status ?? 200;
+      if (ctx.config.REDRIVE_CHECK_RESPONSES && status >= 200 && status < 300) {
+        return checkedResponse(schema, request, result.body, status);
+      }
+      return Response.json(result.body, { status });
     } catch (error) {
       return toErrorResponse(error);
     }
   };
+  return Object.assign(run, { responseSchema: schema });
+}
+
+/** Where a body departs from its schema: the field's path and what is wrong, never its value. */
+export interface ShapeMismatch {
+  /** Dot-separated, array indices as numbers: `messages.3.retryCount`; `(body)` for the whole. */
+  field: string;
+  /** The zod issue code and, for a wrong type, the expected and the received type. */
+  issue: string;
+}
+
+const FIELD_CHARS = 200;
+
+/**
+ * The first field of a JSON body that the schema refuses, or null when it
+ * matches. The body is taken as the client receives it (parsed back from the
+ * JSON text), so that NaN, undefined or a Date are judged as what they become.
+ * Only names and types go into the result: values may be payloads or secrets.
+ */
+export function shapeMismatch(schema: ResponseSchema, json: unknown): ShapeMismatch | null {
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return null;
+  const first = parsed.error.issues[0]!;
+  const path: PropertyKey[] = [...first.path];
+  if (first.code === "unrecognized_keys" && first.keys[0] !== undefined) path.push(first.keys[0]);
+  const field = (path.length > 0 ? path.map((p) => String(p)).join(".") : "(body)").slice(
+    0,
+    FIELD_CHARS,
+  );
+  const issue =
+    first.code === "invalid_type"
+      ? `invalid_type: expected ${first.expected}, got ${jsonTypeAt(json, first.path)}`
+      : first.code;
+  return { field, issue };
+}
+
+/** The JSON type of the value at `path` ("missing" when there is none), never the value. */
+function jsonTypeAt(json: unknown, path: readonly PropertyKey[]): string {
+  let value = json;
+  for (const key of path) {
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, key)) {
+      return "missing";
+    }
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  if (value === null) return "null";
+  return Array.isArray(value) ? "array" : typeof value;
+}
+
+/**
+ * REDRIVE_CHECK_RESPONSES: the body is serialised once, checked as JSON and
+ * sent as that text; a mismatch is a bug of the route or its schema, logged
+ * and answered as a 500 so that no test can pass over it.
+ */
+function checkedResponse(
+  schema: ResponseSchema,
+  request: Request,
+  body: unknown,
+  status: number,
+): Response {
+  const text = JSON.stringify(body);
+  const mismatch = shapeMismatch(schema, JSON.parse(text));
+  if (!mismatch) {
+    return new Response(text, { status, headers: { "content-type": "application/json" } });
+  }
+  logLine("error", "response shape mismatch", {
+    method: request.method,
+    path: new URL(request.url).pathname,
+    ...mismatch,
+  });
+  return errorResponse(
+    500,
+    "RESPONSE_SHAPE",
+    `The response does not match its schema at ${mismatch.field} (${mismatch.issue})`,
+  );
 }
 
 /** The request's logged-in user, or 401. */
@@ -152,7 +255,9 @@ function withAudit<B>(
  * key can be addressed). The handler gets it as `ctx.queue`.
  */
 export function withQueue<C extends BaseContext, B>(
-  handler: Handler<C & { queue: string }, B>,
+  // NoInfer: the body type comes from the route's schema, not from what the handler
+  // returns, so that a wrong shape is reported in the handler, against the schema.
+  handler: Handler<C & { queue: string }, NoInfer<B>>,
 ): Handler<C, B> {
   return async (request, ctx) => {
     const value = ctx.params.queue;
@@ -168,13 +273,20 @@ export function withQueue<C extends BaseContext, B>(
 }
 
 /** A read: any logged-in user. */
-export function adminRead<B>(handler: Handler<SessionContext, B>) {
-  return route(withSession(handler));
+export function adminRead<S extends ResponseSchema>(
+  schema: S,
+  handler: Handler<SessionContext, z.output<S>>,
+): JsonRoute<S> {
+  return route(schema, withSession(handler));
 }
 
-/** A change: admin only, same origin only, a JSON body, always audited. */
-export function adminMutation<B>(action: string, handler: Handler<BodyContext, B>) {
-  return route(withSession(withAdmin(action, handler)));
+/** A change: admin only, same origin only, a JSON body, always audited as `action`. */
+export function adminMutation<S extends ResponseSchema>(
+  schema: S,
+  action: string,
+  handler: Handler<BodyContext, z.output<S>>,
+): JsonRoute<S> {
+  return route(schema, withSession(withAdmin(action, handler)));
 }
 
 /**
@@ -182,8 +294,11 @@ export function adminMutation<B>(action: string, handler: Handler<BodyContext, B
  * logged-in user, same origin and a JSON body as for every other change; not
  * audited.
  */
-export function sessionAction<B>(handler: Handler<BodyContext, B>) {
-  return route(withSession(withSameOrigin(withJsonBody(handler))));
+export function sessionAction<S extends ResponseSchema>(
+  schema: S,
+  handler: Handler<BodyContext, z.output<S>>,
+): JsonRoute<S> {
+  return route(schema, withSession(withSameOrigin(withJsonBody(handler))));
 }
 
 async function audit(

@@ -1,6 +1,30 @@
-/** Response shapes of the admin API, declared once and imported by the UI. */
-import type { AuditEntry, AuditPage } from "../audit/audit";
-import type { DeniedRow, DeniedSummary } from "../audit/denied";
+/**
+ * Response shapes of the admin API, imported by the UI: inferred from the
+ * schemas in ./responses.ts (and the domain schemas it uses). Type-only
+ * imports: the UI imports this module's limits as values, and zod must not
+ * come with them into the browser bundle.
+ */
+import type { z } from "zod";
+import type {
+  ClearCacheResponseSchema,
+  DlqMessageResponseSchema,
+  DlqPageResponseSchema,
+  DlqStatsResponseSchema,
+  EndSessionsResponseSchema,
+  ErrorBodySchema,
+  ErrorGroupsResponseSchema,
+  HealthResponseSchema,
+  OkResponseSchema,
+  PurgeResponseSchema,
+  RequeueResponseSchema,
+  RetryNowResponseSchema,
+  RetryPageResponseSchema,
+  ReviewedResponseSchema,
+  ReviewResponseSchema,
+  TaskResponseSchema,
+  TaskStartedResponseSchema,
+} from "./responses";
+import type { AuditEntry, AuditPage, DeniedRow, DeniedSummary } from "../audit/types";
 import type { CacheOverview, NamespaceStats, TopKey } from "../cache/types";
 import type { WorkerStatus } from "../health";
 import type { ReviewMark } from "../metrics/types";
@@ -18,89 +42,50 @@ export type { ErrorGroup, ErrorGroups, RedriveTask, ReviewMark, TaskState };
 export type { AuditEntry, AuditPage, DeniedRow, DeniedSummary };
 export type { CacheOverview, NamespaceStats, TopKey };
 
-export interface DlqStatsResponse {
-  queues: QueueStats[];
-  worker: WorkerStatus;
-}
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
-export interface DlqPageResponse {
-  queue: string;
-  total: number;
-  offset: number;
-  limit: number;
-  messages: DlqMessage[];
-  /**
-   * With q=: how many entries the filter looked at, from `offset`, and whether
-   * it reached the end (false also when the byte budget stopped it).
-   */
-  filter?: { q: string; scanned: number; complete: boolean; nextOffset: number | null };
-}
+export type DlqStatsResponse = z.infer<typeof DlqStatsResponseSchema>;
 
-export interface DlqMessageResponse {
-  queue: string;
-  message: DlqMessage;
-}
+export type DlqPageResponse = z.infer<typeof DlqPageResponseSchema>;
 
-export interface RequeueResponse {
-  moved: string[];
-  missing: string[];
-}
+export type DlqMessageResponse = z.infer<typeof DlqMessageResponseSchema>;
 
-export interface RetryPageResponse {
-  queue: string;
-  total: number;
-  offset: number;
-  limit: number;
-  retries: ScheduledRetryView[];
-}
+export type RequeueResponse = z.infer<typeof RequeueResponseSchema>;
+
+export type RetryPageResponse = z.infer<typeof RetryPageResponseSchema>;
 
 /** GET /api/admin/errors/[queue]. */
-export interface ErrorGroupsResponse extends ErrorGroups {
-  queue: string;
-}
+export type ErrorGroupsResponse = z.infer<typeof ErrorGroupsResponseSchema>;
 
 /** GET /api/admin/dlq/[queue]/tasks: the current or last task, null when there was none. */
-export interface TaskResponse {
-  task: RedriveTask | null;
-}
+export type TaskResponse = z.infer<typeof TaskResponseSchema>;
 
 /** POST /api/admin/dlq/[queue]/tasks and .../tasks/cancel: the task as it now stands. */
-export interface TaskStartedResponse {
-  task: RedriveTask;
-}
+export type TaskStartedResponse = z.infer<typeof TaskStartedResponseSchema>;
 
 /** POST /api/admin/dlq/[queue]/purge. */
-export interface PurgeResponse {
-  purged: number;
-}
+export type PurgeResponse = z.infer<typeof PurgeResponseSchema>;
 
 /** POST /api/admin/retry/[queue]/now: how many scheduled retries went to the work queue. */
-export interface RetryNowResponse {
-  moved: number;
-}
+export type RetryNowResponse = z.infer<typeof RetryNowResponseSchema>;
 
 /** GET /api/admin/review/[queue]. */
-export interface ReviewResponse {
-  queue: string;
-  review: ReviewMark | null;
-}
+export type ReviewResponse = z.infer<typeof ReviewResponseSchema>;
 
 /** POST /api/admin/review/[queue]. */
-export interface ReviewedResponse {
-  queue: string;
-  review: ReviewMark;
-}
+export type ReviewedResponse = z.infer<typeof ReviewedResponseSchema>;
 
 /** POST /api/session/activity and /api/session/end-all. */
-export interface OkResponse {
-  ok: true;
-}
+export type OkResponse = z.infer<typeof OkResponseSchema>;
+
+/** POST /api/admin/sessions/end. */
+export type EndSessionsResponse = z.infer<typeof EndSessionsResponseSchema>;
 
 /** DELETE /api/admin/cache/clear: keys deleted per namespace, and their sum. */
-export interface ClearCacheResponse {
-  deleted: Record<string, number>;
-  count: number;
-}
+export type ClearCacheResponse = z.infer<typeof ClearCacheResponseSchema>;
+
+/** GET /api/health. */
+export type HealthResponse = z.infer<typeof HealthResponseSchema>;
 
 /** Limits the UI shares with the audit routes. */
 export { AUDIT_PAGE_SIZE, DENIED_MINUTES_MAX } from "../audit/types";

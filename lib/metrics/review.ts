@@ -26,11 +26,16 @@ export async function readReviews(ctx: EngineContext): Promise<Record<string, Re
   return Object.fromEntries(queues.map((q, i) => [q, parseMark(values[i] ?? null)]));
 }
 
+/**
+ * A stored mark's own fields only: the hash is JSON another writer (or version)
+ * may have given more fields or no `by`, and the API answers exactly {at, by}.
+ */
 function parseMark(text: string | null): ReviewMark | null {
   if (!text) return null;
   try {
-    const m = JSON.parse(text) as ReviewMark;
-    return typeof m.at === "number" ? m : null;
+    const m = JSON.parse(text) as Partial<Record<keyof ReviewMark, unknown>>;
+    if (typeof m.at !== "number") return null;
+    return { at: m.at, by: typeof m.by === "string" ? m.by : "?" };
   } catch {
     return null;
   }

@@ -56,8 +56,17 @@ function stringField(buf: Buffer, obj: ParsedObject | null, key: string): string
 /** retry_count as a number; absent or malformed counts as 0 (a first attempt). */
 export function retryCountOf(buf: Buffer, obj: ParsedObject | null = parseTopLevel(buf)): number {
   const m = obj ? findMember(obj, FIELDS.retryCount) : undefined;
-  if (!m) return 0;
-  const n = Number(rawValue(buf, m));
+  return m ? parseRetryCount(rawValue(buf, m)) : 0;
+}
+
+/**
+ * A retry count as written (an entry's field, a metadata hash's value): a
+ * whole number of at least 0, else 0. Another producer may write "2.5", "-1"
+ * or "1e999", and the API promises a count (Infinity would reach a client as null).
+ */
+export function parseRetryCount(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const n = Number(text);
   return Number.isInteger(n) && n >= 0 ? n : 0;
 }
 

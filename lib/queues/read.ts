@@ -1,6 +1,13 @@
 import type Redis from "ioredis";
 import { runScript } from "../redis/scripts";
-import { FIELDS, identityOf, metadataKeyOf, parseTimestamp, sha1 } from "./message";
+import {
+  FIELDS,
+  identityOf,
+  metadataKeyOf,
+  parseRetryCount,
+  parseTimestamp,
+  sha1,
+} from "./message";
 import {
   findMember,
   parseTopLevel,
@@ -318,10 +325,7 @@ export function entryText(e: ReadEntry): string {
 
 /** retryCountOf for an entry as read; absent or malformed counts as 0. */
 export function entryRetryCount(f: EntryFields): number {
-  const text = f.raw(FIELDS.retryCount);
-  if (text === undefined) return 0;
-  const n = Number(text);
-  return Number.isInteger(n) && n >= 0 ? n : 0;
+  return parseRetryCount(f.raw(FIELDS.retryCount));
 }
 
 /** failedAtOf for an entry as read. */

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
+import type { z } from "zod";
 import { runScript } from "../redis/scripts";
 import { keysOf, nowSeconds, sleep, type EngineContext } from "../queues/context";
 import { checkLuaReply } from "../queues/errors";
 import type { MoveMode } from "../queues/dlq-move";
 import { drainDlq } from "../queues/tail";
+import { TaskStateSchema, type RedriveTaskSchema } from "./schemas";
 
 /**
  * Redrive tasks: "requeue all" and "delete all" as long-running tasks, the way
@@ -13,24 +15,9 @@ import { drainDlq } from "../queues/tail";
  * the task is cancelled, and if it dies another instance (or itself after a
  * restart) resumes from the recorded progress once the lease runs out.
  */
-export type TaskState = "pending" | "running" | "cancelling" | "done" | "cancelled" | "failed";
+export type TaskState = z.infer<typeof TaskStateSchema>;
 
-export interface RedriveTask {
-  id: string;
-  queue: string;
-  kind: MoveMode;
-  /** Messages per second; 0 means as fast as it goes. */
-  rate: number;
-  state: TaskState;
-  /** The DLQ's length when the task was created: how many it moves at most. */
-  total: number;
-  moved: number;
-  createdBy: string;
-  createdAt: number;
-  updatedAt: number;
-  owner: string;
-  error: string;
-}
+export type RedriveTask = z.infer<typeof RedriveTaskSchema>;
 
 export const TASK_LEASE_SECONDS = 30;
 
@@ -70,7 +57,8 @@ export async function getTask(ctx: EngineContext, queue: string): Promise<Redriv
     queue,
     kind: h.kind === "delete" ? "delete" : "requeue",
     rate: Number(h.rate) || 0,
-    state: (h.state ?? "failed") as TaskState,
+    // Written by Redrive's scripts; anything else in the hash (by hand, another version) is no state.
+    state: TaskStateSchema.safeParse(h.state).data ?? "failed",
     total: Number(h.total) || 0,
     moved: Number(h.moved) || 0,
     createdBy: h.createdBy ?? "",

@@ -28,8 +28,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     REDRIVE_USERS: `admin:admin:${passwordHash},viewer:viewer:${passwordHash}`,
     RETRY_WORKER_INTERVAL_SECONDS: "1",
     ALERT_DLQ_SIZE: "50",
+    // Every browser test also checks every API body the pages read against its schema.
+    REDRIVE_CHECK_RESPONSES: "true",
   };
   const server = start("node", ["scripts/start.mjs", "-p", String(port), "-H", "127.0.0.1"], env);
+  const mismatches = shapeMismatches(server.child);
   const worker = start(
     "node_modules/.bin/tsx",
     ["--conditions=react-server", "scripts/worker.ts"],
@@ -48,7 +51,23 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     server.child.kill("SIGTERM");
     await redis.stop().catch(() => undefined);
     await shutdownWhateverAnswers(redis.url);
+    // A page shows a failed poll as an error state that a test may never look at: fail the run.
+    if (mismatches.length > 0) {
+      throw new Error(`API bodies did not match their schemas:\n${mismatches.join("\n")}`);
+    }
   };
+}
+
+/** The server's "response shape mismatch" log lines (REDRIVE_CHECK_RESPONSES), every one of them. */
+function shapeMismatches(child: ChildProcess): string[] {
+  const found: string[] = [];
+  let partial = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    const lines = (partial + d.toString()).split("\n");
+    partial = lines.pop() ?? "";
+    found.push(...lines.filter((l) => l.includes('"msg":"response shape mismatch"')));
+  });
+  return found;
 }
 
 function start(cmd: string, args: string[], env: NodeJS.ProcessEnv) {

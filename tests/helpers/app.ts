@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import Redis from "ioredis";
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { hashPassword } from "@/lib/auth/users";
 import { defineScripts } from "@/lib/redis/scripts";
 import { freePort, startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embedded-redis";
@@ -12,6 +12,9 @@ import { logIn, waitForHealth } from "@/scripts/http-client";
  * talk to, over HTTP, with real sessions.
  */
 export const PASSWORD = "correct horse battery staple";
+
+/** What the server logs when a body does not match its route's schema (REDRIVE_CHECK_RESPONSES). */
+const SHAPE_MISMATCH = '"msg":"response shape mismatch"';
 
 export interface AppFixture {
   url: string;
@@ -32,6 +35,8 @@ export interface AppOptions {
   beforeStart?: (server: EmbeddedRedis) => Promise<void>;
   /** The REDIS_URL the dashboard gets, if not the server's own (a restricted user's, say). */
   redisUrl?: (server: EmbeddedRedis) => string;
+  /** The file provokes RESPONSE_SHAPE on purpose; any other file fails on one (see afterAll). */
+  shapeMismatches?: "expected";
 }
 
 export function useApp(env: Record<string, string> = {}, options: AppOptions = {}): AppFixture {
@@ -53,6 +58,8 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
         NEXTAUTH_URL: fixture.url,
         NEXTAUTH_SECRET: "test-secret-test-secret-test-secret",
         REDRIVE_USERS: `admin:admin:${hash},viewer:viewer:${hash}`,
+        // Every API test also checks every successful body against its route's schema.
+        REDRIVE_CHECK_RESPONSES: "true",
         ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -77,6 +84,10 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
     child?.kill("SIGTERM");
     fixture.redis?.disconnect();
     await fixture.server?.stop();
+    // A test that only looks at Redis after a call would not see the call's 500 RESPONSE_SHAPE.
+    if (options.shapeMismatches !== "expected") {
+      expect(output.split("\n").filter((l) => l.includes(SHAPE_MISMATCH))).toEqual([]);
+    }
   });
 
   fixture.login = (user) => logIn(fixture.url, user, PASSWORD);

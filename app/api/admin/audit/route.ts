@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { readAudit } from "@/lib/audit/audit";
 import { AUDIT_PAGE_MAX, AUDIT_PAGE_SIZE } from "@/lib/audit/types";
+import { AuditResponseSchema } from "@/lib/http/responses";
 import { adminRead } from "@/lib/http/route";
 import { redactorFor } from "@/lib/queues/redact";
 
@@ -12,7 +13,7 @@ const Query = z.object({
     .optional(),
 });
 
-export const GET = adminRead(async (request, ctx) => {
+export const GET = adminRead(AuditResponseSchema, async (request, ctx) => {
   const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
   const page = await readAudit(ctx.redis, query.limit, query.before);
   // A viewer gets the same identity tokens as in the DLQ list: `h:<sha1>` would check guesses.

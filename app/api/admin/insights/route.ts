@@ -1,11 +1,11 @@
-import { adminRead, type RouteResult } from "@/lib/http/route";
+import { InsightsResponseSchema } from "@/lib/http/responses";
+import { adminRead } from "@/lib/http/route";
 import { redactorFor } from "@/lib/queues/redact";
 import { buildInsights } from "@/lib/metrics/overview";
-import type { InsightsResponse } from "@/lib/metrics/types";
 import type { ErrorGroup } from "@/lib/queues/errorGroups";
 
 /** Top errors, average retry count and what is new since the last review, per queue. */
-export const GET = adminRead(async (_request, ctx): Promise<RouteResult<InsightsResponse>> => {
+export const GET = adminRead(InsightsResponseSchema, async (_request, ctx) => {
   const insights = await buildInsights(ctx.engine.ctx);
   const redactor = redactorFor(ctx.config, ctx.user);
   if (!redactor) return { body: insights };

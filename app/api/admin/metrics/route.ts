@@ -1,12 +1,13 @@
 import { z } from "zod";
-import { adminRead, type RouteResult } from "@/lib/http/route";
+import { HistoryResponseSchema } from "@/lib/http/responses";
+import { adminRead } from "@/lib/http/route";
 import { readHistory } from "@/lib/metrics/history";
-import { WINDOWS, type HistoryResponse } from "@/lib/metrics/types";
+import { WINDOWS } from "@/lib/metrics/types";
 
 const Query = z.object({ window: z.enum(WINDOWS).default("1h") });
 
 /** The sampled history of one chart window (1h, 24h or 7d), oldest point first. */
-export const GET = adminRead(async (request, ctx): Promise<RouteResult<HistoryResponse>> => {
+export const GET = adminRead(HistoryResponseSchema, async (request, ctx) => {
   const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
   return { body: await readHistory(ctx.engine.ctx, query.window) };
 });

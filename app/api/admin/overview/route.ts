@@ -1,8 +1,8 @@
-import { adminRead, type RouteResult } from "@/lib/http/route";
+import { OverviewResponseSchema } from "@/lib/http/responses";
+import { adminRead } from "@/lib/http/route";
 import { buildOverview } from "@/lib/metrics/overview";
-import type { OverviewResponse } from "@/lib/metrics/types";
 
 /** The overview's cards: every queue's counts, alerts, trend and review, the worker and Redis. */
-export const GET = adminRead(async (_request, ctx): Promise<RouteResult<OverviewResponse>> => ({
+export const GET = adminRead(OverviewResponseSchema, async (_request, ctx) => ({
   body: await buildOverview(ctx.engine.ctx),
 }));

@@ -1,8 +1,9 @@
 import { touchSession } from "@/lib/auth/sessions";
+import { OkResponseSchema } from "@/lib/http/responses";
 import { sessionAction } from "@/lib/http/route";
 
 /** The page reports that its user did something: the idle timeout starts again. */
-export const POST = sessionAction(async (_request, { redis, user }) => {
+export const POST = sessionAction(OkResponseSchema, async (_request, { redis, user }) => {
   await touchSession(redis, user.sid);
-  return { body: { ok: true } };
+  return { body: { ok: true as const } };
 });

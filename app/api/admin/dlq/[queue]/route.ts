@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { searchDlq } from "@/lib/queues/dlq-read";
 import { forList } from "@/lib/http/dlq-routes";
-import { adminRead, withQueue, type RouteResult } from "@/lib/http/route";
+import { DlqPageResponseSchema } from "@/lib/http/responses";
+import { adminRead, withQueue } from "@/lib/http/route";
 import { redactorFor } from "@/lib/queues/redact";
-import type { DlqPageResponse } from "@/lib/http/types";
 import type { DlqMessage } from "@/lib/queues/types";
 
 const Query = z.object({
@@ -13,7 +13,8 @@ const Query = z.object({
 });
 
 export const GET = adminRead(
-  withQueue(async (request, ctx): Promise<RouteResult<DlqPageResponse>> => {
+  DlqPageResponseSchema,
+  withQueue(async (request, ctx) => {
     const { queue } = ctx;
     const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
     const total = await ctx.engine.getDlqCount(queue);

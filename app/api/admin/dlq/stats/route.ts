@@ -1,8 +1,8 @@
 import { workerStatus } from "@/lib/health";
-import { adminRead, type RouteResult } from "@/lib/http/route";
-import type { DlqStatsResponse } from "@/lib/http/types";
+import { DlqStatsResponseSchema } from "@/lib/http/responses";
+import { adminRead } from "@/lib/http/route";
 
-export const GET = adminRead(async (_request, ctx): Promise<RouteResult<DlqStatsResponse>> => {
+export const GET = adminRead(DlqStatsResponseSchema, async (_request, ctx) => {
   const [queues, worker] = await Promise.all([ctx.engine.getStats(), workerStatus(ctx.engine.ctx)]);
   return { body: { queues, worker } };
 });

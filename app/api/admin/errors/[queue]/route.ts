@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { getErrorGroups } from "@/lib/queues/errorGroups";
 import { READ_LIMITS } from "@/lib/queues/read";
+import { ErrorGroupsResponseSchema } from "@/lib/http/responses";
 import { adminRead, withQueue } from "@/lib/http/route";
 import { redactorFor } from "@/lib/queues/redact";
 
@@ -14,6 +15,7 @@ const Query = z.object({
  * budget (the response says how far it looked: scanned, complete, nextOffset).
  */
 export const GET = adminRead(
+  ErrorGroupsResponseSchema,
   withQueue(async (request, ctx) => {
     const { queue } = ctx;
     const { scan } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));

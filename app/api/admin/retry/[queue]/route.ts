@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { adminRead, withQueue, type RouteResult } from "@/lib/http/route";
-import type { RetryPageResponse } from "@/lib/http/types";
+import { RetryPageResponseSchema } from "@/lib/http/responses";
+import { adminRead, withQueue } from "@/lib/http/route";
 import { redactorFor } from "@/lib/queues/redact";
 import { listRetries } from "@/lib/queues/retry";
 
@@ -11,7 +11,8 @@ const Query = z.object({
 
 /** Scheduled retries, soonest first; large messages cut (`truncated`). */
 export const GET = adminRead(
-  withQueue(async (request, ctx): Promise<RouteResult<RetryPageResponse>> => {
+  RetryPageResponseSchema,
+  withQueue(async (request, ctx) => {
     const { queue } = ctx;
     const { offset, limit } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
     const { total, retries } = await listRetries(ctx.engine.ctx, queue, offset, limit);

@@ -1,8 +1,10 @@
+import { ReviewedResponseSchema, ReviewResponseSchema } from "@/lib/http/responses";
 import { adminMutation, adminRead, withQueue } from "@/lib/http/route";
 import { markReviewed, readReviews } from "@/lib/metrics/review";
 
 /** Marks the queue's DLQ as reviewed now: the overview then counts what failed since. */
 export const POST = adminMutation(
+  ReviewedResponseSchema,
   "mark reviewed",
   withQueue(async (_request, { engine, queue, user }) => ({
     body: { queue, review: await markReviewed(engine.ctx, queue, user.name) },
@@ -11,6 +13,7 @@ export const POST = adminMutation(
 
 /** The queue's last review, or null: what the queue page's header shows. */
 export const GET = adminRead(
+  ReviewResponseSchema,
   withQueue(async (_request, { engine, queue }) => ({
     body: { queue, review: (await readReviews(engine.ctx))[queue] ?? null },
   })),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PurgeResponseSchema } from "@/lib/http/responses";
 import { adminMutation, withQueue } from "@/lib/http/route";
 import { PURGE_DAYS_MAX } from "@/lib/queues/limits";
 
@@ -9,6 +10,7 @@ const Body = z.object({ olderThanDays: z.number().min(0).max(PURGE_DAYS_MAX) });
  * the entry or its metadata; an undated entry is as old as the nearest newer dated one.
  */
 export const POST = adminMutation(
+  PurgeResponseSchema,
   "purge",
   withQueue(async (_request, ctx) => {
     const { olderThanDays } = Body.parse(ctx.body);

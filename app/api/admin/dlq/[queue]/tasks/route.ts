@@ -1,10 +1,12 @@
 import { z } from "zod";
+import { TaskResponseSchema, TaskStartedResponseSchema } from "@/lib/http/responses";
 import { adminMutation, adminRead, withQueue } from "@/lib/http/route";
 import { REDRIVE_RATE_MAX } from "@/lib/queues/limits";
 import { createTask, getTask } from "@/lib/tasks/redrive";
 
 /** The queue's current or last requeue-all / delete-all task (null when there was none). */
 export const GET = adminRead(
+  TaskResponseSchema,
   withQueue(async (_request, ctx) => ({
     body: { task: await getTask(ctx.engine.ctx, ctx.queue) },
   })),
@@ -20,6 +22,7 @@ const Body = z.object({
  * 409 while another task of this queue is active.
  */
 export const POST = adminMutation(
+  TaskStartedResponseSchema,
   "redrive task",
   withQueue(async (_request, ctx) => {
     const { kind, ratePerSecond } = Body.parse(ctx.body);

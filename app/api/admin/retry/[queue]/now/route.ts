@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RetryNowResponseSchema } from "@/lib/http/responses";
 import { adminMutation, withQueue } from "@/lib/http/route";
 import { Identity } from "@/lib/http/schemas";
 
@@ -9,6 +10,7 @@ const Body = z.union([
 
 /** "Retry now": one scheduled retry (identity + the rank it was listed at), or all of them. */
 export const POST = adminMutation(
+  RetryNowResponseSchema,
   "retry now",
   withQueue(async (_request, { engine, queue, body }) => {
     const parsed = Body.parse(body);

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { HttpError } from "@/lib/http/errors";
-import { adminRead, withQueue, type RouteResult } from "@/lib/http/route";
+import { DlqMessageResponseSchema } from "@/lib/http/responses";
+import { adminRead, withQueue } from "@/lib/http/route";
 import { Identity } from "@/lib/http/schemas";
-import type { DlqMessageResponse } from "@/lib/http/types";
 import { redactorFor } from "@/lib/queues/redact";
 
 const Query = z.object({ identity: Identity });
@@ -10,7 +10,8 @@ const Index = z.coerce.number().int().min(0).max(1e9);
 
 /** One entry whole (lists cut large ones): at its index, or wherever it moved; 404 when gone. */
 export const GET = adminRead(
-  withQueue(async (request, ctx): Promise<RouteResult<DlqMessageResponse>> => {
+  DlqMessageResponseSchema,
+  withQueue(async (request, ctx) => {
     const { queue } = ctx;
     const index = Index.parse(ctx.params.index);
     const { identity } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));

@@ -1,9 +1,11 @@
 import { HttpError } from "@/lib/http/errors";
+import { TaskStartedResponseSchema } from "@/lib/http/responses";
 import { adminMutation, withQueue } from "@/lib/http/route";
 import { cancelTask } from "@/lib/tasks/redrive";
 
 /** Stops the queue's task after the batch in hand. */
 export const POST = adminMutation(
+  TaskStartedResponseSchema,
   "cancel redrive task",
   withQueue(async (_request, ctx) => {
     const task = await cancelTask(ctx.engine.ctx, ctx.queue);

@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+/**
+ * What the audit log holds and the audit routes answer, declared once
+ * (./types.ts infers the types from them). Strict objects: an undeclared field
+ * is a mismatch when REDRIVE_CHECK_RESPONSES is on.
+ */
+
+export const AuditResultSchema = z.enum(["ok", "conflict", "error", "denied"]);
+
+export const AuditRecordSchema = z.strictObject({
+  user: z.string(),
+  role: z.string(),
+  action: z.string(),
+  queue: z.string().optional(),
+  identities: z
+    .array(z.string())
+    .optional()
+    .describe("The messages it named (at most 100; `count` says how many)."),
+  count: z.number().optional(),
+  result: AuditResultSchema,
+  detail: z.string().optional(),
+  ip: z.string().describe("The client's address."),
+  at: z
+    .number()
+    .optional()
+    .describe(
+      "Epoch seconds when it happened; later than the stream id's time only if it was buffered.",
+    ),
+});
+
+export const AuditEntrySchema = AuditRecordSchema.extend({
+  id: z.string().describe("The stream entry id: pass it as `before` to page on."),
+  at: z.number().describe("Epoch seconds: the record's own time, else the stream id's."),
+});
+
+export const AuditPageSchema = z.strictObject({
+  entries: z.array(AuditEntrySchema).describe("Newest first."),
+  next: z
+    .string()
+    .nullable()
+    .describe("Pass as `before` for the next (older) page; null at the end."),
+});
+
+export const DeniedRowSchema = z.strictObject({
+  minute: z.number().describe("Epoch seconds of the minute's start."),
+  user: z.string(),
+  action: z.string(),
+  count: z.number(),
+  overflow: z
+    .literal(true)
+    .optional()
+    .describe("Counts of users and actions beyond the minute's field bound, together."),
+});
+
+export const DeniedSummarySchema = z.strictObject({
+  minutes: z.number().int().positive(),
+  rows: z.array(DeniedRowSchema).describe("Newest minute first."),
+  truncated: z
+    .boolean()
+    .describe("More rows than the most served (2000): the oldest were left out."),
+});

@@ -1,0 +1,153 @@
+import { z } from "zod";
+import { AuditPageSchema, DeniedSummarySchema } from "../audit/schemas";
+import { CacheOverviewSchema } from "../cache/schemas";
+import { WorkerStatusSchema } from "../health-schemas";
+import {
+  HistoryResponseSchema,
+  InsightsResponseSchema,
+  OverviewResponseSchema,
+  ReviewMarkSchema,
+} from "../metrics/schemas";
+import {
+  DlqMessageSchema,
+  ErrorGroupsSchema,
+  QueueStatsSchema,
+  ScheduledRetryViewSchema,
+} from "../queues/schemas";
+import { RedriveTaskSchema } from "../tasks/schemas";
+
+/**
+ * The body of every successful answer of the admin, session and health
+ * routes, one schema per endpoint: each route names its schema (./route.ts),
+ * which types its handler and, with REDRIVE_CHECK_RESPONSES, checks what it
+ * sends; ./types.ts infers the types the UI reads. The shapes inside them live
+ * beside their domain (lib/{queues,metrics,cache,audit,tasks}/schemas.ts).
+ * Strict objects: an undeclared field is a mismatch too.
+ */
+
+const count = z.number().int().nonnegative();
+
+/** Every error answer: `{error: {code, message}}`, with a 4xx or 5xx status. */
+export const ErrorBodySchema = z.strictObject({
+  error: z.strictObject({
+    code: z.string().describe("Stable, for programs: UNAUTHENTICATED, CONFLICT, RESPONSE_SHAPE, …"),
+    message: z.string().describe("For people; never a payload or a secret."),
+  }),
+});
+
+/** GET /api/admin/dlq/stats. */
+export const DlqStatsResponseSchema = z.strictObject({
+  queues: z.array(QueueStatsSchema),
+  worker: WorkerStatusSchema,
+});
+
+/** GET /api/admin/dlq/[queue]: a page, newest first. */
+export const DlqPageResponseSchema = z.strictObject({
+  queue: z.string(),
+  total: count.describe("The DLQ's length."),
+  offset: count,
+  limit: count,
+  messages: z.array(DlqMessageSchema),
+  filter: z
+    .strictObject({
+      q: z.string(),
+      scanned: count,
+      complete: z.boolean(),
+      nextOffset: count.nullable(),
+    })
+    .optional()
+    .describe(
+      "With q=: how many entries the filter looked at, from `offset`, and whether it reached the end (false also when the byte budget stopped it); where to go on, or null at the end.",
+    ),
+});
+
+/** GET /api/admin/dlq/[queue]/message/[index]: one entry whole. */
+export const DlqMessageResponseSchema = z.strictObject({
+  queue: z.string(),
+  message: DlqMessageSchema,
+});
+
+/** POST …/requeue, …/delete (one or selected) and the error groups' requeue and delete. */
+export const RequeueResponseSchema = z.strictObject({
+  moved: z.array(z.string()).describe("Identities of the messages moved."),
+  missing: z
+    .array(z.string())
+    .describe("Identities of the messages that were no longer in the DLQ: nothing moved for them."),
+});
+
+/** GET /api/admin/retry/[queue]: scheduled retries, soonest first. */
+export const RetryPageResponseSchema = z.strictObject({
+  queue: z.string(),
+  total: count,
+  offset: count,
+  limit: count,
+  retries: z.array(ScheduledRetryViewSchema),
+});
+
+/** GET /api/admin/errors/[queue]. */
+export const ErrorGroupsResponseSchema = ErrorGroupsSchema.extend({ queue: z.string() });
+
+/** GET /api/admin/dlq/[queue]/tasks: the current or last task, null when there was none. */
+export const TaskResponseSchema = z.strictObject({ task: RedriveTaskSchema.nullable() });
+
+/** POST /api/admin/dlq/[queue]/tasks (202) and .../tasks/cancel: the task as it now stands. */
+export const TaskStartedResponseSchema = z.strictObject({ task: RedriveTaskSchema });
+
+/** POST /api/admin/dlq/[queue]/purge. */
+export const PurgeResponseSchema = z.strictObject({
+  purged: count.describe("Entries deleted."),
+});
+
+/** POST /api/admin/retry/[queue]/now: how many scheduled retries went to the work queue. */
+export const RetryNowResponseSchema = z.strictObject({ moved: count });
+
+/** GET /api/admin/review/[queue]. */
+export const ReviewResponseSchema = z.strictObject({
+  queue: z.string(),
+  review: ReviewMarkSchema.nullable().describe("The last review, or null when there was none."),
+});
+
+/** POST /api/admin/review/[queue]. */
+export const ReviewedResponseSchema = z.strictObject({
+  queue: z.string(),
+  review: ReviewMarkSchema,
+});
+
+/** POST /api/session/activity and /api/session/end-all. */
+export const OkResponseSchema = z.strictObject({ ok: z.literal(true) });
+
+/** POST /api/admin/sessions/end: whose sessions ended. */
+export const EndSessionsResponseSchema = z.strictObject({ user: z.string() });
+
+/** DELETE /api/admin/cache/clear: keys deleted per namespace, and their sum. */
+export const ClearCacheResponseSchema = z.strictObject({
+  deleted: z.record(z.string(), count).describe("Keys deleted, per namespace."),
+  count,
+});
+
+/** GET /api/admin/cache/stats. */
+export const CacheStatsResponseSchema = CacheOverviewSchema;
+
+/** GET /api/admin/audit: newest first, paged by entry id. */
+export const AuditResponseSchema = AuditPageSchema;
+
+/** GET /api/admin/audit/denied. */
+export const DeniedResponseSchema = DeniedSummarySchema;
+
+/** GET /api/admin/overview, /api/admin/insights and /api/admin/metrics: the metrics' own shapes. */
+export { HistoryResponseSchema, InsightsResponseSchema, OverviewResponseSchema };
+
+/**
+ * GET /api/health, no login: 200 with the worker's status, or 503 with
+ * `{status: "unavailable", redis: "down"}` when Redis does not answer.
+ */
+export const HealthResponseSchema = z.discriminatedUnion("status", [
+  z.strictObject({
+    status: z.literal("ok"),
+    redis: z.literal("up"),
+    worker: WorkerStatusSchema.extend({
+      queues: count.describe("Configured queues."),
+    }),
+  }),
+  z.strictObject({ status: z.literal("unavailable"), redis: z.literal("down") }),
+]);
