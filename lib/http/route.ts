@@ -28,7 +28,10 @@ import { connected, type Services } from "./services";
  * checked against it before it is sent.
  */
 
-type Params = Readonly<Record<string, string>>;
+export type Params = Readonly<Record<string, string>>;
+
+/** An audit action's name, or how the path's parameters name it (`requeue`, `delete`). */
+export type Action = string | ((params: Params) => string);
 type Next = { params?: Promise<Params> };
 
 /**
@@ -211,7 +214,7 @@ export function withJsonBody<B>(handler: Handler<BodyContext, B>): Handler<Sessi
  * audited as `action`, denials and failures too.
  */
 export function withAdmin<B>(
-  action: string,
+  action: Action,
   handler: Handler<BodyContext, B>,
 ): Handler<SessionContext, B> {
   return withAudit(action, withSameOrigin(withAdminRole(withJsonBody(handler))));
@@ -228,10 +231,11 @@ function withAdminRole<B>(handler: Handler<SessionContext, B>): Handler<SessionC
 }
 
 function withAudit<B>(
-  action: string,
+  named: Action,
   handler: Handler<SessionContext, B>,
 ): Handler<SessionContext, B> {
   return async (request, ctx) => {
+    const action = typeof named === "function" ? named(ctx.params) : named;
     let result: RouteResult<B>;
     try {
       result = await handler(request, ctx);
@@ -250,28 +254,6 @@ function withAudit<B>(
   };
 }
 
-/**
- * The path's queue: a configured queue name, else 404 UNKNOWN_QUEUE (no other
- * key can be addressed). The handler gets it as `ctx.queue`.
- */
-export function withQueue<C extends BaseContext, B>(
-  // NoInfer: the body type comes from the route's schema, not from what the handler
-  // returns, so that a wrong shape is reported in the handler, against the schema.
-  handler: Handler<C & { queue: string }, NoInfer<B>>,
-): Handler<C, B> {
-  return async (request, ctx) => {
-    const value = ctx.params.queue;
-    if (!value || !isQueue(ctx.config, value)) {
-      throw new HttpError(
-        404,
-        "UNKNOWN_QUEUE",
-        `Unknown queue ${JSON.stringify((value ?? "").slice(0, 100))}`,
-      );
-    }
-    return handler(request, { ...ctx, queue: value });
-  };
-}
-
 /** A read: any logged-in user. */
 export function adminRead<S extends ResponseSchema>(
   schema: S,
@@ -283,7 +265,7 @@ export function adminRead<S extends ResponseSchema>(
 /** A change: admin only, same origin only, a JSON body, always audited as `action`. */
 export function adminMutation<S extends ResponseSchema>(
   schema: S,
-  action: string,
+  action: Action,
   handler: Handler<BodyContext, z.output<S>>,
 ): JsonRoute<S> {
   return route(schema, withSession(withAdmin(action, handler)));

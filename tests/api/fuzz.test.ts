@@ -196,6 +196,28 @@ const indexSegment = fc.oneof(
   { weight: 1, arbitrary: fc.string({ maxLength: 20 }).map(encoded) },
 );
 
+/** A move route's [mode]: mostly the two it serves, else words it must refuse with a 404. */
+const modeSegment = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom("requeue", "delete") },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      "Requeue",
+      "move",
+      "purge",
+      "message",
+      "tasks",
+      "%72equeue",
+      "requeue%00",
+      "delete%2F0",
+      "toString",
+      "__proto__",
+      "",
+    ),
+  },
+  { weight: 1, arbitrary: fc.string({ maxLength: 20 }).map(encoded) },
+);
+
 const QUERY_KEYS = [
   "offset",
   "limit",
@@ -627,10 +649,11 @@ interface Request {
 
 function requestFor(route: Route, session: Session): fc.Arbitrary<Request> {
   const path = fc
-    .tuple(queueSegment, indexSegment, queryString(identities))
+    .tuple(queueSegment, modeSegment, indexSegment, queryString(identities))
     .map(
-      ([queue, index, query]) =>
-        route.template.replace("[queue]", queue).replace("[index]", index) + query,
+      ([queue, mode, index, query]) =>
+        route.template.replace("[queue]", queue).replace("[mode]", mode).replace("[index]", index) +
+        query,
     );
   const cookie =
     session.role === "anonymous"

@@ -11,11 +11,17 @@ function adminRoutes(dir = "app/api/admin"): { path: string; method: string }[] 
     const full = join(dir, name);
     if (statSync(full).isDirectory()) return adminRoutes(full);
     if (name !== "route.ts") return [];
-    const path = `/${relative("app", dir)}`.replace("[queue]", "document").replace("[index]", "0");
+    const template = `/${relative("app", dir)}`
+      .replace("[queue]", "document")
+      .replace("[index]", "0");
+    // A [mode] route is the requeue route and the delete route.
+    const paths = template.includes("[mode]")
+      ? ["requeue", "delete"].map((mode) => template.replace("[mode]", mode))
+      : [template];
     const methods = [
       ...readFileSync(full, "utf8").matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g),
     ].map((m) => m[1]!);
-    return methods.map((method) => ({ path, method }));
+    return paths.flatMap((path) => methods.map((method) => ({ path, method })));
   });
 }
 
@@ -61,5 +67,32 @@ describe("every /api/admin route", () => {
       });
       expect(res.status, `${method} ${path}`).toBe(403);
     }
+  });
+});
+
+describe("the move routes' mode", () => {
+  it("should answer 404 and move nothing when the path names a move other than requeue or delete", async () => {
+    await app.redis.lpush("document_dlq", '{"id":"stay"}');
+    const cookie = await app.login("admin");
+    for (const mode of ["move", "Requeue", "toString", "__proto__", "undefined"]) {
+      for (const [path, body] of [
+        [`/api/admin/dlq/document/${mode}/0`, { identity: "id:stay" }],
+        [`/api/admin/dlq/document/${mode}`, { messages: [{ identity: "id:stay" }] }],
+        [`/api/admin/errors/document/${mode}`, { group: "0123456789ab" }],
+      ] as const) {
+        const res = await app.call(path, { cookie, method: "POST", body: JSON.stringify(body) });
+        expect(res.status, path).toBe(404);
+        expect(await res.json()).toEqual({
+          error: { code: "NOT_FOUND", message: "No such API route" },
+        });
+      }
+    }
+    expect(await app.redis.llen("document_dlq")).toBe(1);
+    expect(await app.redis.llen("document_queue")).toBe(0);
+    // The audit log names no word a client made up.
+    const actions = (await app.redis.xrange("redrive:audit", "-", "+")).map(
+      ([, fields]) => (JSON.parse(fields[1]!) as { action: string }).action,
+    );
+    expect(new Set(actions)).toEqual(new Set(["move", "move selected", "move error group"]));
   });
 });

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { searchDlq } from "@/lib/queues/dlq-read";
-import { forList } from "@/lib/http/dlq-routes";
+import { forList } from "@/lib/http/dlq-list";
 import { DlqPageResponseSchema } from "@/lib/http/responses";
-import { adminRead, withQueue } from "@/lib/http/route";
+import { adminRead } from "@/lib/http/route";
+import { withQueue } from "@/lib/http/path-guards";
 import { redactorFor } from "@/lib/queues/redact";
 import type { DlqMessage } from "@/lib/queues/types";
 

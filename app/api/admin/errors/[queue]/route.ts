@@ -2,7 +2,8 @@ import { z } from "zod";
 import { getErrorGroups } from "@/lib/queues/errorGroups";
 import { READ_LIMITS } from "@/lib/queues/read";
 import { ErrorGroupsResponseSchema } from "@/lib/http/responses";
-import { adminRead, withQueue } from "@/lib/http/route";
+import { adminRead } from "@/lib/http/route";
+import { withQueue } from "@/lib/http/path-guards";
 import { redactorFor } from "@/lib/queues/redact";
 
 // Larger values are accepted (older clients send them) and capped at READ_LIMITS.scanEntries.

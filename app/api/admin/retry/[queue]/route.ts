@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { RetryPageResponseSchema } from "@/lib/http/responses";
-import { adminRead, withQueue } from "@/lib/http/route";
+import { adminRead } from "@/lib/http/route";
+import { withQueue } from "@/lib/http/path-guards";
 import { redactorFor } from "@/lib/queues/redact";
 import { listRetries } from "@/lib/queues/retry";
 

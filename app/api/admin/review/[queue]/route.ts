@@ -1,5 +1,6 @@
 import { ReviewedResponseSchema, ReviewResponseSchema } from "@/lib/http/responses";
-import { adminMutation, adminRead, withQueue } from "@/lib/http/route";
+import { adminMutation, adminRead } from "@/lib/http/route";
+import { withQueue } from "@/lib/http/path-guards";
 import { markReviewed, readReviews } from "@/lib/metrics/review";
 
 /** Marks the queue's DLQ as reviewed now: the overview then counts what failed since. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PurgeResponseSchema } from "@/lib/http/responses";
-import { adminMutation, withQueue } from "@/lib/http/route";
+import { adminMutation } from "@/lib/http/route";
+import { withQueue } from "@/lib/http/path-guards";
 import { PURGE_DAYS_MAX } from "@/lib/queues/limits";
 
 const Body = z.object({ olderThanDays: z.number().min(0).max(PURGE_DAYS_MAX) });

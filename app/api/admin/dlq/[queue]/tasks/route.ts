@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { TaskResponseSchema, TaskStartedResponseSchema } from "@/lib/http/responses";
-import { adminMutation, adminRead, withQueue } from "@/lib/http/route";
+import { adminMutation, adminRead } from "@/lib/http/route";
+import { withQueue } from "@/lib/http/path-guards";
 import { REDRIVE_RATE_MAX } from "@/lib/queues/limits";
 import { createTask, getTask } from "@/lib/tasks/redrive";
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { RetryNowResponseSchema } from "@/lib/http/responses";
-import { adminMutation, withQueue } from "@/lib/http/route";
+import { adminMutation } from "@/lib/http/route";
+import { withQueue } from "@/lib/http/path-guards";
 import { Identity } from "@/lib/http/schemas";
 
 const Body = z.union([

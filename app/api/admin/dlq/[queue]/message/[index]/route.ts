@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { HttpError } from "@/lib/http/errors";
 import { DlqMessageResponseSchema } from "@/lib/http/responses";
-import { adminRead, withQueue } from "@/lib/http/route";
+import { adminRead } from "@/lib/http/route";
+import { withQueue } from "@/lib/http/path-guards";
 import { Identity } from "@/lib/http/schemas";
 import { redactorFor } from "@/lib/queues/redact";
 

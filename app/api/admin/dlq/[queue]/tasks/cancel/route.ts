@@ -1,6 +1,7 @@
 import { HttpError } from "@/lib/http/errors";
 import { TaskStartedResponseSchema } from "@/lib/http/responses";
-import { adminMutation, withQueue } from "@/lib/http/route";
+import { adminMutation } from "@/lib/http/route";
+import { withQueue } from "@/lib/http/path-guards";
 import { cancelTask } from "@/lib/tasks/redrive";
 
 /** Stops the queue's task after the batch in hand. */

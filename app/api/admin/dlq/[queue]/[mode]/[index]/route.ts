@@ -1,0 +1,26 @@
+import { HttpError } from "@/lib/http/errors";
+import { moveAction, withMoveMode, withQueue } from "@/lib/http/path-guards";
+import { RequeueResponseSchema } from "@/lib/http/responses";
+import { adminMutation } from "@/lib/http/route";
+import { SingleMessage } from "@/lib/http/schemas";
+import { moveFromDlq } from "@/lib/queues/dlq-move";
+
+/**
+ * POST …/requeue/{index} (the Python backend's endpoint) and …/delete/{index}:
+ * one message, named by the index the admin saw and its identity in the body.
+ * A message that moved is found by identity; one that is gone is a 409.
+ */
+export const POST = adminMutation(
+  RequeueResponseSchema,
+  moveAction(),
+  withMoveMode(
+    withQueue(async (_request, { engine, params, queue, mode, body }) => {
+      const raw = params.index ?? "";
+      if (!/^\d{1,9}$/.test(raw))
+        throw new HttpError(400, "INVALID", "index must be a whole number");
+      const { identity } = SingleMessage.parse(body);
+      await moveFromDlq(engine.ctx, queue, Number(raw), identity, mode);
+      return { body: { moved: [identity], missing: [] }, audit: { identities: [identity] } };
+    }),
+  ),
+);

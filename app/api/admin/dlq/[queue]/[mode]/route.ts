@@ -1,0 +1,25 @@
+import { moveAction, withMoveMode, withQueue } from "@/lib/http/path-guards";
+import { RequeueResponseSchema } from "@/lib/http/responses";
+import { adminMutation } from "@/lib/http/route";
+import { Selection } from "@/lib/http/schemas";
+import { moveMany } from "@/lib/queues/dlq-move";
+
+/**
+ * POST …/requeue and …/delete: the selected messages, named by identity (and
+ * the index the admin saw, a hint); the answer says which had already gone.
+ */
+export const POST = adminMutation(
+  RequeueResponseSchema,
+  moveAction(" selected"),
+  withMoveMode(
+    withQueue(async (_request, { engine, queue, mode, body }) => {
+      const { messages } = Selection.parse(body);
+      const result = await moveMany(engine.ctx, queue, messages, mode);
+      const detail = result.missing.length > 0 ? `${result.missing.length} missing` : undefined;
+      return {
+        body: result,
+        audit: { identities: result.moved, count: result.moved.length, detail },
+      };
+    }),
+  ),
+);

@@ -1,0 +1,62 @@
+import "server-only";
+import { isQueue } from "../queues/keys";
+import type { MoveMode } from "../queues/dlq-move";
+import { HttpError } from "./errors";
+import type { BaseContext, Handler, Params } from "./route";
+
+/**
+ * Guards for the path's parameters: each turns a segment into a checked value
+ * on the context, or answers 404 before anything is read or changed, so that
+ * no request can name a key or an operation that is not Redrive's.
+ */
+
+/**
+ * The path's queue: a configured queue name, else 404 UNKNOWN_QUEUE (no other
+ * key can be addressed). The handler gets it as `ctx.queue`.
+ */
+export function withQueue<C extends BaseContext, B>(
+  // NoInfer: the body type comes from the route's schema, not from what the handler
+  // returns, so that a wrong shape is reported in the handler, against the schema.
+  handler: Handler<C & { queue: string }, NoInfer<B>>,
+): Handler<C, B> {
+  return async (request, ctx) => {
+    const value = ctx.params.queue;
+    if (!value || !isQueue(ctx.config, value)) {
+      throw new HttpError(
+        404,
+        "UNKNOWN_QUEUE",
+        `Unknown queue ${JSON.stringify((value ?? "").slice(0, 100))}`,
+      );
+    }
+    return handler(request, { ...ctx, queue: value });
+  };
+}
+
+const MOVE_MODES: readonly MoveMode[] = ["requeue", "delete"];
+
+function isMoveMode(value: string | undefined): value is MoveMode {
+  return MOVE_MODES.includes(value as MoveMode);
+}
+
+/**
+ * The path's `[mode]`: requeue or delete, the two moves that share every
+ * route's shape; any other word is 404 NOT_FOUND, as for a path no route has.
+ */
+export function withMoveMode<C extends BaseContext, B>(
+  handler: Handler<C & { mode: MoveMode }, NoInfer<B>>,
+): Handler<C, B> {
+  return async (request, ctx) => {
+    const mode = ctx.params.mode;
+    if (!isMoveMode(mode)) throw new HttpError(404, "NOT_FOUND", "No such API route");
+    return handler(request, { ...ctx, mode });
+  };
+}
+
+/**
+ * The audit action of a move route: "requeue" or "delete" and what it moved;
+ * "move" for a word the route refuses, so that the log never holds one a
+ * client made up.
+ */
+export function moveAction(what = ""): (params: Params) => string {
+  return (params) => `${isMoveMode(params.mode) ? params.mode : "move"}${what}`;
+}
