@@ -88,6 +88,8 @@ export function DataTable<T>(props: DataTableProps<T>) {
           />
           <tbody
             onKeyDown={interactive ? focus.onKeyDown : undefined}
+            onFocus={interactive ? focus.onFocus : undefined}
+            onClick={props.onOpen ? focus.onClick : undefined}
             className={stack ? stacked.body : ""}
           >
             {view.shown.length === 0 && (
@@ -99,15 +101,13 @@ export function DataTable<T>(props: DataTableProps<T>) {
               <Row
                 key={keys[i]}
                 row={row}
-                index={i}
                 rowKey={keys[i]!}
                 columns={columns}
                 checkbox={selection?.label(row)}
                 onToggle={handlers.toggleKey}
                 selected={selection?.selected.has(keys[i]!) ?? false}
                 tabIndex={interactive ? focus.tabIndex(i) : undefined}
-                onFocus={interactive ? focus.onFocus : undefined}
-                onClick={props.onOpen ? handlers.click : undefined}
+                clickable={!!props.onOpen}
                 actions={props.actions}
                 stack={stack}
                 middle={middle}

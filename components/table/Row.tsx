@@ -1,22 +1,22 @@
 "use client";
 
-import { memo, type MouseEvent, type ReactNode } from "react";
+import { memo, type ReactNode } from "react";
 import { table } from "../ui";
 import { cellClass, stacked } from "./classes";
 import type { Column } from "./types";
 
 export interface RowProps<T> {
   row: T;
-  index: number;
   rowKey: string;
   columns: readonly Column<T>[];
   /** The checkbox's accessible name; no checkbox without one. */
   checkbox?: string;
   onToggle?: (key: string) => void;
   selected: boolean;
+  /** In the tab order's roving stop (0), or out of it (-1); none for a table without row actions. */
   tabIndex?: number;
-  onFocus?: (i: number) => void;
-  onClick?: (e: MouseEvent, i: number) => void;
+  /** A click on the row opens it (the table's body handles the click). */
+  clickable?: boolean;
   actions?: (row: T) => ReactNode;
   stack: boolean;
   middle: boolean;
@@ -25,7 +25,7 @@ export interface RowProps<T> {
 function rowClass<T>(p: RowProps<T>): string {
   return [
     table.row,
-    p.onClick && "cursor-pointer hover:bg-zinc-50 dark:hover:bg-zinc-800/60",
+    p.clickable && "cursor-pointer hover:bg-zinc-50 dark:hover:bg-zinc-800/60",
     p.tabIndex !== undefined &&
       "focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-blue-600",
     p.selected && "bg-blue-50 dark:bg-blue-950/40",
@@ -36,15 +36,15 @@ function rowClass<T>(p: RowProps<T>): string {
     .join(" ");
 }
 
-/** One row; memoised, so that a poll that changed nothing re-renders no row. */
+/**
+ * One row; memoised, and given no position or handler of its own, so that a
+ * poll that changed nothing, or a new sort, re-renders no row.
+ */
 export const Row = memo(function Row<T>(p: RowProps<T>) {
-  const focusable = p.tabIndex !== undefined;
   return (
     <tr
-      data-row={focusable ? p.index : undefined}
+      data-row={p.tabIndex !== undefined ? "" : undefined}
       tabIndex={p.tabIndex}
-      onFocus={focusable ? (e) => e.target === e.currentTarget && p.onFocus?.(p.index) : undefined}
-      onClick={p.onClick ? (e) => p.onClick!(e, p.index) : undefined}
       className={rowClass(p)}
     >
       {p.checkbox !== undefined && (
@@ -118,7 +118,6 @@ export function Trailing<T>(props: {
         <Row
           key={props.rowKey(row, i)}
           row={row}
-          index={i}
           rowKey={props.rowKey(row, i)}
           columns={props.columns}
           selected={false}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useLayoutEffect, useRef, type MouseEvent } from "react";
+import { useCallback, useLayoutEffect, useRef } from "react";
 import type { Selection } from "./types";
 
 interface Latest<T> {
@@ -33,14 +33,5 @@ export function useStableHandlers<T>(now: Latest<T>) {
     (key: string) => toggle(latest.current.keys.indexOf(key)),
     [toggle],
   );
-  // A click on a control, or one that ends a text selection, does not open the row.
-  const click = useCallback(
-    (e: MouseEvent, i: number) => {
-      if ((e.target as HTMLElement).closest("button, input, label, a, select")) return;
-      if (window.getSelection()?.toString()) return;
-      open(i);
-    },
-    [open],
-  );
-  return { open, toggle, toggleKey, click };
+  return { open, toggle, toggleKey };
 }
