@@ -9,9 +9,10 @@ import { summarize, type Summary, type Target } from "./lib/summary";
 import { scenarioJs } from "./ui/js";
 import { DLQ_SIZE, loadOverviewData, scenarioOverview } from "./ui/overview";
 import { QUEUES, type UiOutcome, type UiSystems } from "./ui/shared";
+import { scenarioTable } from "./ui/table";
 
 /**
- * `npm run bench -- ui [--scale F] [--runs N] [--only js,overview] [--timeout S]`:
+ * `npm run bench -- ui [--scale F] [--runs N] [--only js,overview,table] [--timeout S]`:
  * the dashboard as a browser sees it, production build (`next build` +
  * `next start`) on the benchmark's own Redis, the system's Chromium:
  *   1) js: first-load JavaScript of each page, gzipped: target ≤ 250 KB
@@ -19,7 +20,12 @@ import { QUEUES, type UiOutcome, type UiSystems } from "./ui/shared";
  *   2) overview: time from navigating to / until all six of the overview's
  *      charts are drawn, with four 1 000 000-message DLQs and an hour of
  *      metrics history: target median ≤ 1.5 s over 5 runs, each in a fresh
- *      browser context (empty cache: a first visit) (bench/ui/overview.ts).
+ *      browser context (empty cache: a first visit) (bench/ui/overview.ts);
+ *   3) table: the one DataTable at 100, 500 and 2 000 rows (the audit page's
+ *      "Denied requests"): the "24 h" window's rows shown, a sort, a filter key
+ *      press, each from the input until the next frame is drawn, and polling
+ *      with unchanged data; target: sort and filter median ≤ 100 ms at 500 rows,
+ *      ≤ 200 ms at 2 000 (bench/ui/table.ts).
  * --scale F shrinks the DLQs, --runs N repeats each timed measurement, --timeout S
  * bounds each wait for the page.
  */
@@ -27,7 +33,7 @@ import { QUEUES, type UiOutcome, type UiSystems } from "./ui/shared";
 const OPTIONS = {
   scale: scale(),
   runs: count("--runs", 5),
-  only: only(["js", "overview"]),
+  only: only(["js", "overview", "table"]),
   timeoutS: duration("--timeout", 30),
 };
 
@@ -78,6 +84,7 @@ async function measureAll(o: Options, systems: UiSystems, results: Record<string
   };
   if (o.only.includes("js")) add(await scenarioJs(systems));
   if (o.only.includes("overview")) add(await scenarioOverview(systems, o, dlqSize(o)));
+  if (o.only.includes("table")) add(await scenarioTable(systems, o));
   return targets;
 }
 
