@@ -48,6 +48,7 @@ export type TimeZoneChoice = "local" | "utc";
 
 // One formatter for the whole page: building one per call is slow with hundreds of rows.
 let zoneNames: Intl.DateTimeFormat | null = null;
+const namesByOffset = new Map<number, string>();
 
 /**
  * The zone's short name at that instant: "UTC", "EST", or an offset such as
@@ -55,9 +56,15 @@ let zoneNames: Intl.DateTimeFormat | null = null;
  */
 export function zoneName(d: Date, zone: TimeZoneChoice): string {
   if (zone === "utc") return "UTC";
+  // The browser's zone has one name per offset (CET, CEST): asked of Intl once each,
+  // since a table shows hundreds of times.
+  const offset = d.getTimezoneOffset();
+  const known = namesByOffset.get(offset);
+  if (known !== undefined) return known;
   zoneNames ??= new Intl.DateTimeFormat("en-US", { timeZoneName: "short" });
-  const name = zoneNames.formatToParts(d).find((p) => p.type === "timeZoneName")?.value ?? "";
-  if (name.startsWith("GMT+") || name.startsWith("GMT-")) return `UTC${name.slice(3)}`;
+  const raw = zoneNames.formatToParts(d).find((p) => p.type === "timeZoneName")?.value ?? "";
+  const name = raw.startsWith("GMT+") || raw.startsWith("GMT-") ? `UTC${raw.slice(3)}` : raw;
+  namesByOffset.set(offset, name);
   return name;
 }
 

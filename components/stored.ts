@@ -10,12 +10,19 @@ import { useSyncExternalStore } from "react";
  */
 const listeners = new Set<() => void>();
 
+function notify(): void {
+  for (const l of listeners) l();
+}
+
+// One window listener for every subscriber: each time shown subscribes, and a
+// table of 2 000 rows would otherwise add and remove 2 000 storage listeners
+// (which costs the browser more the more there are).
 function subscribe(listener: () => void): () => void {
+  if (listeners.size === 0) window.addEventListener("storage", notify);
   listeners.add(listener);
-  window.addEventListener("storage", listener);
   return () => {
     listeners.delete(listener);
-    window.removeEventListener("storage", listener);
+    if (listeners.size === 0) window.removeEventListener("storage", notify);
   };
 }
 
@@ -35,5 +42,5 @@ export function readStored(key: string): string | null {
 
 export function writeStored(key: string, value: string): void {
   window.localStorage.setItem(key, value);
-  for (const l of listeners) l();
+  notify();
 }

@@ -18,7 +18,15 @@
   // Enough for every request of a page's life (the default buffer keeps 250).
   performance.setResourceTimingBufferSize(10_000);
 
+  // DataTable draws at most this many rows (its default maxRows); data-rows says how
+  // many pass the filter, drawn or not.
+  const DRAWN_MAX = 500;
+
   const table = () => document.querySelector(TABLE);
+  const matchedRows = () => Number(table()?.dataset.rows ?? -1);
+  /** The table holds `count` rows and draws as many of them as it draws at once. */
+  const holds = (count) =>
+    matchedRows() === count && bodyRows().length === Math.min(count, DRAWN_MAX);
   const bodyRows = () => [...(table()?.querySelectorAll("tbody tr") ?? [])];
   const headers = () => [...(table()?.querySelectorAll("thead th") ?? [])];
   const headerIndex = (name) => headers().findIndex((th) => th.textContent.trim().startsWith(name));
@@ -119,7 +127,7 @@
   function armRows(eventType, count, timeoutMs) {
     arm(
       eventType,
-      () => bodyRows().length === count,
+      () => holds(count),
       () => null,
       timeoutMs,
     );
@@ -140,20 +148,30 @@
     );
   }
 
-  /** The rows whose user and action contain `needle` (the table's filter text). */
-  function matching(needle) {
+  /** How many of the drawn rows' user and action contain `needle` (the table's filter text). */
+  function drawnMatching(needle) {
     const users = columnText("User");
     const actions = columnText("Action");
     return users.filter((u, i) => `${u} ${actions[i]}`.toLowerCase().includes(needle)).length;
   }
 
+  /** How many of all the rows (the API's answer, fetched untimed) contain `needle`. */
+  async function allMatching(needle) {
+    const res = await fetch(`${DENIED_API}?minutes=1440`, {
+      headers: { accept: "application/json" },
+    });
+    const { rows } = await res.json();
+    return rows.filter((r) => `${r.user} ${r.action}`.toLowerCase().includes(needle)).length;
+  }
+
   /** Until the rows are those that contain `char` (typed into an empty filter box). */
-  function armFilter(char, timeoutMs) {
-    const expected = matching(char);
+  async function armFilter(char, timeoutMs) {
+    const expected = await allMatching(char);
     arm(
       "keydown",
-      () => bodyRows().length === expected,
-      () => (matching(char) === expected ? null : `the filter left rows without ${char}`),
+      () => holds(expected),
+      () =>
+        drawnMatching(char) === bodyRows().length ? null : `the filter left rows without ${char}`,
       timeoutMs,
     );
     return expected;
@@ -191,6 +209,6 @@
     armFilter,
     result: () => pending,
     watch,
-    matching,
+    allMatching,
   };
 })();

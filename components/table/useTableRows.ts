@@ -37,21 +37,29 @@ function filtered<T>(rows: readonly T[], filter: TableFilter<T> | undefined, que
 
 /**
  * What a DataTable shows: its rows filtered by the text box, then sorted by the
- * chosen column. Both are computed once per change of the rows, the query or
- * the sort, not per render, so that polling a few hundred rows stays cheap.
+ * chosen column, then the first `maxRows` of them (more on request). Filter
+ * and sort are computed once per change of the rows, the query or the sort,
+ * not per render, so that polling stays cheap; drawing at most `maxRows` rows
+ * keeps a sort or a key press quick whatever the table holds.
  */
 export function useTableRows<T>(
   rows: readonly T[],
   columns: readonly Column<T>[],
   filter: TableFilter<T> | undefined,
   initialSort: SortState | undefined,
+  maxRows: number,
 ) {
   const [sort, setSort] = useState<SortState | null>(initialSort ?? null);
   const [query, setQuery] = useState("");
+  const [limit, setLimit] = useState(maxRows);
   const column = columns.find((c) => c.id === sort?.id);
-  const shown = useMemo(
+  const matched = useMemo(
     () => sorted(filtered(rows, filter, query), column, sort),
     [rows, filter, query, column, sort],
+  );
+  const shown = useMemo(
+    () => (matched.length > limit ? matched.slice(0, limit) : matched),
+    [matched, limit],
   );
 
   /** A header click: the other direction on the sorted column, else the column's first one. */
@@ -62,5 +70,14 @@ export function useTableRows<T>(
         : { id: c.id, direction: c.sortDescFirst ? "desc" : "asc" },
     );
 
-  return { shown, sort, toggleSort, query, setQuery };
+  return {
+    shown,
+    /** Rows that pass the filter, drawn or not. */
+    matched: matched.length,
+    sort,
+    toggleSort,
+    query,
+    setQuery,
+    showMore: () => setLimit((l) => l + maxRows),
+  };
 }

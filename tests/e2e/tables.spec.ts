@@ -86,7 +86,7 @@ test("should sort error groups by the header pressed and keep only those the fil
 
   await page.getByLabel("Filter error groups").fill("typec");
   await expect.poll(() => groupTypes(page)).toEqual(["TypeC"]);
-  await expect(page.getByText("1 of 3 shown")).toBeVisible();
+  await expect(page.getByText("1 of 3 match")).toBeVisible();
   await page.getByLabel("Filter error groups").fill("no such error");
   await expect(page.getByRole("table", { name: "Error groups of document" })).toContainText(
     "Nothing here matches the filter.",
@@ -173,4 +173,35 @@ test("should keep a confirmation open with the reason while Redis is down, and c
   await expect(confirm).toBeHidden({ timeout: 15_000 });
   await expect(page.getByRole("status")).toContainText("1 message deleted");
   expect(await redis.llen("document_dlq")).toBe(0);
+});
+
+test("should draw 500 rows of a longer table, show the rest on request, and sort and filter them all", async ({
+  page,
+  redis,
+}) => {
+  // 600 denied-request counts in this minute: user u000…u599, the count its number.
+  const minute = Math.floor(Date.now() / 60_000);
+  const fields = Object.fromEntries(
+    Array.from({ length: 600 }, (_, i) => [
+      JSON.stringify([`u${String(i).padStart(3, "0")}`, "requeue"]),
+      String(i + 1),
+    ]),
+  );
+  await redis.hset(`redrive:audit:denied:${minute}`, fields);
+  await page.goto("/audit");
+  const table = page.getByRole("table", { name: "Denied requests" });
+  const rows = table.locator("tbody tr");
+  await expect(rows).toHaveCount(500);
+  await expect(page.getByText("500 of 600 rows shown")).toBeVisible();
+  // Sorting sees every row, the 100 not drawn too: the largest count comes first.
+  const denied = page.getByRole("columnheader", { name: "Denied" });
+  await denied.getByRole("button").click();
+  await expect(denied).toHaveAttribute("aria-sort", "descending");
+  await expect(rows.first()).toContainText("u599");
+  await page.getByRole("button", { name: "Show 100 more" }).click();
+  await expect(rows).toHaveCount(600);
+  await expect(rows.last()).toContainText("u000");
+  await page.getByLabel("Filter denied requests").fill("u59");
+  await expect(rows).toHaveCount(10);
+  await expect(page.getByText("10 of 600 match")).toBeVisible();
 });
