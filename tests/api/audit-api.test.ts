@@ -16,15 +16,6 @@ const entry = (m: string) => toDlqEntry(Buffer.from(m), stamp);
 const post = (cookie: string, path: string, body: unknown) =>
   app.call(path, { cookie, method: "POST", body: JSON.stringify(body) });
 
-/** The server's JSON lines with this msg. */
-function logged(msg: string): Record<string, unknown>[] {
-  return app
-    .output()
-    .split("\n")
-    .filter((line) => line.startsWith("{") && line.includes(`"msg":"${msg}"`))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
 describe("audit under a flood of denials", () => {
   it("should keep every admin action when a viewer sends many denied requests", async () => {
     await app.redis.lpush("audio_dlq", entry('{"id":"1"}'));
@@ -66,7 +57,7 @@ describe("audit under a flood of denials", () => {
     expect(rows.every((row) => row.action === "requeue")).toBe(true);
 
     // Stdout gets the first few in full; the rest wait for the minute's summary line.
-    expect(logged("audit").filter((l) => l.user === "viewer").length).toBeLessThanOrEqual(6);
+    expect(app.logged("audit").filter((l) => l.user === "viewer").length).toBeLessThanOrEqual(6);
     expect(
       (await app.call("/api/admin/audit/denied?minutes=1441", { cookie: viewer })).status,
     ).toBe(400);
@@ -93,10 +84,10 @@ describe("an audit stream write that fails", () => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as { moved: string[] }).moved).toEqual(["id:1"]);
     expect(await app.redis.llen("audio_queue")).toBe(1);
-    expect(logged("audit").filter((l) => l.action === "requeue selected")).toMatchObject([
+    expect(app.logged("audit").filter((l) => l.action === "requeue selected")).toMatchObject([
       { user: "admin", result: "ok", queue: "audio", identities: ["id:1"] },
     ]);
-    expect(logged("audit stream write failed").at(-1)).toMatchObject({ level: "error" });
+    expect(app.logged("audit stream write failed").at(-1)).toMatchObject({ level: "error" });
 
     // Redis takes entries again: the buffered one goes in first, with its own time.
     await app.redis.del("redrive:audit");

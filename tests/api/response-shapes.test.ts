@@ -22,15 +22,6 @@ const app = useApp({}, { shapeMismatches: "expected" });
 
 const sha1 = (s: string) => createHash("sha1").update(s).digest("hex");
 
-/** The server's JSON lines with this msg. */
-function logged(msg: string): Record<string, unknown>[] {
-  return app
-    .output()
-    .split("\n")
-    .filter((line) => line.startsWith("{") && line.includes(`"msg":"${msg}"`))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
 async function get<T>(path: string, cookie?: string): Promise<T> {
   const res = await app.call(path, { cookie: cookie ?? (await app.login("admin")) });
   expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
@@ -53,7 +44,7 @@ describe("a body that does not match its schema", () => {
       },
     });
     expect(text).not.toContain(secret);
-    const lines = logged("response shape mismatch");
+    const lines = app.logged("response shape mismatch");
     expect(lines.at(-1)).toMatchObject({
       level: "error",
       method: "GET",

@@ -28,6 +28,8 @@ export interface AppFixture {
   startRedis(): Promise<void>;
   /** Everything the server wrote to stdout and stderr so far. */
   output(): string;
+  /** The server's JSON log lines whose msg is `msg`, oldest first. */
+  logged(msg: string): Record<string, unknown>[];
 }
 
 export interface AppOptions {
@@ -109,6 +111,11 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
   };
 
   fixture.output = () => output;
+  fixture.logged = (msg) =>
+    output
+      .split("\n")
+      .filter((line) => line.startsWith("{") && line.includes(`"msg":"${msg}"`))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
 
   fixture.stopRedis = async () => {
     await fixture.server.stop();
