@@ -54,9 +54,9 @@ export interface DataTableProps<T> {
 
 /**
  * The one table of the dashboard: sortable headers, a filter box, an empty
- * state, checkboxes, a row action, rows reachable by keyboard, and stacked
- * rows on phones. Every cell is plain text or controls: DLQ entries are never
- * trusted markup.
+ * state, checkboxes, a row action, rows reachable by keyboard, stacked rows on
+ * phones, and at most `maxRows` rows drawn at once. Every cell is plain text
+ * or controls: DLQ entries are never trusted markup.
  */
 export function DataTable<T>(props: DataTableProps<T>) {
   const { columns, selection, stackOnPhone: stack = false, middle = false } = props;
