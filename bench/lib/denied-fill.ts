@@ -1,5 +1,6 @@
 import type Redis from "ioredis";
 import { DENIED_KEY_PREFIX } from "../../lib/audit/denied";
+import { prng } from "./load";
 
 /**
  * Denied-request counts as lib/audit/denied.ts keeps them (one hash per
@@ -56,23 +57,11 @@ export interface DeniedSeedRow {
   count: number;
 }
 
-/** A small seeded generator (mulberry32): the same sequence on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** `rows` rows: minutes evenly spread, distinct (user, action) within a minute, counts mostly small. */
 export function deniedRows(rows: number, now = Date.now()): DeniedSeedRow[] {
   const pairs = USERS.length * ACTIONS.length;
   const newest = Math.floor(now / MINUTE_MS) - FIRST_MINUTE_AGO;
-  const rand = random(rows);
+  const rand = prng(rows);
   const taken = new Map<number, Set<number>>();
   const out: DeniedSeedRow[] = [];
   for (let i = 0; i < rows; i++) {
