@@ -7,6 +7,7 @@ import { logLine } from "../log";
 import { isQueue } from "../queues/keys";
 import { auditIdentities } from "../queues/redact";
 import { jsonBody } from "./body";
+import { readCache } from "./read-cache";
 import { errorResponse, errorStatus, HttpError, toErrorResponse } from "./errors";
 import { clientIp, isSameOrigin } from "./request";
 import { connected, type Services } from "./services";
@@ -44,6 +45,10 @@ export interface RouteResult<B = unknown> {
   body: B;
   status?: number;
   audit?: AuditExtra;
+  /** The body already serialised (a shared answer): sent as it is. */
+  json?: string;
+  /** A shared answer's age, sent as the `Age` header. */
+  ageSeconds?: number;
 }
 
 export type AuditExtra = Partial<Pick<AuditRecord, "queue" | "identities" | "count" | "detail">>;
@@ -94,9 +99,11 @@ export function route<S extends ResponseSchema>(
       const result = await handler(request, ctx);
       const status = result.status ?? 200;
       if (ctx.config.REDRIVE_CHECK_RESPONSES && status >= 200 && status < 300) {
-        return checkedResponse(schema, request, result.body, status);
+        return checkedResponse(schema, request, result, status);
       }
-      return Response.json(result.body, { status });
+      if (result.json === undefined) return Response.json(result.body, { status });
+      const headers = { "content-type": "application/json", age: String(result.ageSeconds ?? 0) };
+      return new Response(result.json, { status, headers });
     } catch (error) {
       return toErrorResponse(error);
     }
@@ -158,13 +165,15 @@ function jsonTypeAt(json: unknown, path: readonly PropertyKey[]): string {
 function checkedResponse(
   schema: ResponseSchema,
   request: Request,
-  body: unknown,
+  result: RouteResult,
   status: number,
 ): Response {
-  const text = JSON.stringify(body);
+  const text = result.json ?? JSON.stringify(result.body);
   const mismatch = shapeMismatch(schema, JSON.parse(text));
   if (!mismatch) {
-    return new Response(text, { status, headers: { "content-type": "application/json" } });
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (result.json !== undefined) headers.age = String(result.ageSeconds ?? 0);
+    return new Response(text, { status, headers });
   }
   logLine("error", "response shape mismatch", {
     method: request.method,
@@ -217,7 +226,23 @@ export function withAdmin<B>(
   action: Action,
   handler: Handler<BodyContext, B>,
 ): Handler<SessionContext, B> {
-  return withAudit(action, withSameOrigin(withAdminRole(withJsonBody(handler))));
+  return withAudit(action, withSameOrigin(withAdminRole(withJsonBody(withInvalidation(handler)))));
+}
+
+/**
+ * Whoever made a change sees it on the next poll: no shared answer of this
+ * process predates it. After the role check, so that denied requests, which
+ * anyone logged in can send, never empty the cache; a change that failed
+ * half-way empties it too.
+ */
+function withInvalidation<C, B>(handler: Handler<C, B>): Handler<C, B> {
+  return async (request, ctx) => {
+    try {
+      return await handler(request, ctx);
+    } finally {
+      readCache.clear();
+    }
+  };
 }
 
 function withAdminRole<B>(handler: Handler<SessionContext, B>): Handler<SessionContext, B> {

@@ -1,0 +1,62 @@
+import "server-only";
+import { redactorFor } from "../queues/redact";
+import { readCache } from "./read-cache";
+import type { Handler, RouteResult, SessionContext } from "./route";
+
+/**
+ * How often a heavy read (insights, error groups: scans of thousands of
+ * entries) is computed for the dashboards that poll it, at most.
+ */
+export const HEAVY_READ_MS = 30_000;
+
+/** The oldest answer any request may ask for: a page left open must not read an hour-old DLQ. */
+const MAX_AGE_CAP_MS = 60_000;
+
+/**
+ * How old an answer this request accepts, from its `Cache-Control`: `max-age`
+ * in seconds (the dashboard sends its poll interval), `no-cache` or
+ * `max-age=0` for a fresh read (the "refresh now" button). No header is a
+ * fresh read too, so that scripts and curl see Redis as it is now.
+ */
+export function acceptedAgeMs(request: Request): number {
+  const header = request.headers.get("cache-control")?.toLowerCase() ?? "";
+  if (header.includes("no-cache") || header.includes("no-store")) return 0;
+  const match = /(?:^|[,\s])max-age=(\d{1,6})(?:$|[,\s])/.exec(header);
+  return match ? Math.min(Number(match[1]) * 1000, MAX_AGE_CAP_MS) : 0;
+}
+
+/**
+ * A read whose answer is shared between sessions (see read-cache.ts). The key
+ * is what the answer depends on: the method, the path, the query (in a fixed
+ * order) and whether the caller sees masked payloads (REDRIVE_REDACT), never
+ * who the caller is. A heavy read (`heavyMs`) is computed at most once per
+ * that many ms for every request that accepts a cached answer at all; a fresh
+ * read (no header, no-cache) still reads now.
+ */
+export function shared<C extends SessionContext, B>(
+  handler: Handler<C, B>,
+  options: { heavyMs?: number } = {},
+): Handler<C, B> {
+  return async (request, ctx) => {
+    const accepted = acceptedAgeMs(request);
+    const maxAge = accepted > 0 ? Math.max(accepted, options.heavyMs ?? 0) : 0;
+    let own: RouteResult<B> | undefined;
+    const { answer, hit } = await readCache.read(keyOf(request, ctx), maxAge, async () => {
+      own = await handler(request, ctx);
+      return { body: own.body, shareable: (own.status ?? 200) === 200 };
+    });
+    if (!answer) return own!;
+    return {
+      body: answer.body as B,
+      json: answer.json,
+      ageSeconds: hit ? Math.floor((Date.now() - answer.at) / 1000) : 0,
+    };
+  };
+}
+
+function keyOf(request: Request, ctx: SessionContext): string {
+  const url = new URL(request.url);
+  const query = [...url.searchParams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const view = redactorFor(ctx.config, ctx.user) ? "masked" : "full";
+  return `${request.method} ${url.pathname}?${new URLSearchParams(query).toString()} ${view}`;
+}
