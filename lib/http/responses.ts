@@ -85,7 +85,14 @@ export const RetryPageResponseSchema = z.strictObject({
 });
 
 /** GET /api/admin/errors/[queue]. */
-export const ErrorGroupsResponseSchema = ErrorGroupsSchema.extend({ queue: z.string() });
+export const ErrorGroupsResponseSchema = ErrorGroupsSchema.extend({
+  queue: z.string(),
+  computedAt: z
+    .number()
+    .describe(
+      "When the groups were computed, epoch seconds: a heavy read, shared by every dashboard and computed at most every 30 s.",
+    ),
+});
 
 /** GET /api/admin/dlq/[queue]/tasks: the current or last task, null when there was none. */
 export const TaskResponseSchema = z.strictObject({ task: RedriveTaskSchema.nullable() });

@@ -76,7 +76,7 @@ export async function buildInsights(ctx: EngineContext): Promise<InsightsRespons
   const queues = await Promise.all(
     ctx.config.QUEUES.map((q) => queueInsights(ctx, q, reviews[q]?.at ?? null, budget)),
   );
-  return { queues };
+  return { queues, computedAt: nowSeconds(ctx) };
 }
 
 async function queueInsights(

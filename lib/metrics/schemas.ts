@@ -112,4 +112,9 @@ export const QueueInsightsSchema = z.strictObject({
 
 export const InsightsResponseSchema = z.strictObject({
   queues: z.array(QueueInsightsSchema),
+  computedAt: z
+    .number()
+    .describe(
+      "When these figures were computed, epoch seconds: a heavy read, shared by every dashboard and computed at most every 30 s.",
+    ),
 });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { readAudit } from "@/lib/audit/audit";
 import { AUDIT_PAGE_MAX, AUDIT_PAGE_SIZE } from "@/lib/audit/types";
 import { AuditResponseSchema } from "@/lib/http/responses";
+import { shared } from "@/lib/http/shared-read";
 import { adminRead } from "@/lib/http/route";
 import { redactorFor } from "@/lib/queues/redact";
 
@@ -13,14 +14,17 @@ const Query = z.object({
     .optional(),
 });
 
-export const GET = adminRead(AuditResponseSchema, async (request, ctx) => {
-  const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const page = await readAudit(ctx.redis, query.limit, query.before);
-  // A viewer gets the same identity tokens as in the DLQ list: `h:<sha1>` would check guesses.
-  const redactor = redactorFor(ctx.config, ctx.user);
-  if (!redactor) return { body: page };
-  const entries = page.entries.map((e) =>
-    e.identities ? { ...e, identities: e.identities.map((id) => redactor.identity(id)) } : e,
-  );
-  return { body: { ...page, entries } };
-});
+export const GET = adminRead(
+  AuditResponseSchema,
+  shared(async (request, ctx) => {
+    const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
+    const page = await readAudit(ctx.redis, query.limit, query.before);
+    // A viewer gets the same identity tokens as in the DLQ list: `h:<sha1>` would check guesses.
+    const redactor = redactorFor(ctx.config, ctx.user);
+    if (!redactor) return { body: page };
+    const entries = page.entries.map((e) =>
+      e.identities ? { ...e, identities: e.identities.map((id) => redactor.identity(id)) } : e,
+    );
+    return { body: { ...page, entries } };
+  }),
+);

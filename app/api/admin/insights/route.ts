@@ -1,22 +1,29 @@
 import { InsightsResponseSchema } from "@/lib/http/responses";
+import { HEAVY_READ_MS, shared } from "@/lib/http/shared-read";
 import { adminRead } from "@/lib/http/route";
 import { redactorFor } from "@/lib/queues/redact";
 import { buildInsights } from "@/lib/metrics/overview";
 import type { ErrorGroup } from "@/lib/queues/errorGroups";
 
 /** Top errors, average retry count and what is new since the last review, per queue. */
-export const GET = adminRead(InsightsResponseSchema, async (_request, ctx) => {
-  const insights = await buildInsights(ctx.engine.ctx);
-  const redactor = redactorFor(ctx.config, ctx.user);
-  if (!redactor) return { body: insights };
-  const groups = (gs: ErrorGroup[]) => gs.map((g) => redactor.group(g));
-  const queues = insights.queues.map((q) => ({
-    ...q,
-    topErrors: groups(q.topErrors),
-    sinceReview: q.sinceReview && {
-      ...q.sinceReview,
-      newGroups: groups(q.sinceReview.newGroups),
+export const GET = adminRead(
+  InsightsResponseSchema,
+  shared(
+    async (_request, ctx) => {
+      const insights = await buildInsights(ctx.engine.ctx);
+      const redactor = redactorFor(ctx.config, ctx.user);
+      if (!redactor) return { body: insights };
+      const groups = (gs: ErrorGroup[]) => gs.map((g) => redactor.group(g));
+      const queues = insights.queues.map((q) => ({
+        ...q,
+        topErrors: groups(q.topErrors),
+        sinceReview: q.sinceReview && {
+          ...q.sinceReview,
+          newGroups: groups(q.sinceReview.newGroups),
+        },
+      }));
+      return { body: { ...insights, queues } };
     },
-  }));
-  return { body: { queues } };
-});
+    { heavyMs: HEAVY_READ_MS },
+  ),
+);

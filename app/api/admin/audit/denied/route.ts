@@ -2,13 +2,17 @@ import { z } from "zod";
 import { readDenied } from "@/lib/audit/denied";
 import { DENIED_MINUTES_MAX } from "@/lib/audit/types";
 import { DeniedResponseSchema } from "@/lib/http/responses";
+import { shared } from "@/lib/http/shared-read";
 import { adminRead } from "@/lib/http/route";
 
 const Query = z.object({
   minutes: z.coerce.number().int().min(1).max(DENIED_MINUTES_MAX).default(60),
 });
 
-export const GET = adminRead(DeniedResponseSchema, async (request, ctx) => {
-  const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return { body: await readDenied(ctx.redis, query.minutes) };
-});
+export const GET = adminRead(
+  DeniedResponseSchema,
+  shared(async (request, ctx) => {
+    const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
+    return { body: await readDenied(ctx.redis, query.minutes) };
+  }),
+);

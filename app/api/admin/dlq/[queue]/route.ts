@@ -2,6 +2,7 @@ import { z } from "zod";
 import { searchDlq } from "@/lib/queues/dlq-read";
 import { forList } from "@/lib/http/dlq-list";
 import { DlqPageResponseSchema } from "@/lib/http/responses";
+import { shared } from "@/lib/http/shared-read";
 import { adminRead } from "@/lib/http/route";
 import { withQueue } from "@/lib/http/path-guards";
 import { redactorFor } from "@/lib/queues/redact";
@@ -15,38 +16,40 @@ const Query = z.object({
 
 export const GET = adminRead(
   DlqPageResponseSchema,
-  withQueue(async (request, ctx) => {
-    const { queue } = ctx;
-    const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-    const total = await ctx.engine.getDlqCount(queue);
-    // A viewer's filter looks in what the viewer sees, so a match never tells a masked value.
-    const redactor = redactorFor(ctx.config, ctx.user);
-    const show = redactor ? (m: DlqMessage) => forList(redactor.view(m)) : forList;
-    const page = { queue, total, offset: query.offset, limit: query.limit };
-    if (query.q) {
-      const found = await searchDlq(
-        ctx.engine.ctx,
-        queue,
-        query.q,
-        query.offset,
-        query.limit,
-        undefined,
-        redactor ? (e) => redactor.searchText(e) : undefined,
-      );
-      return {
-        body: {
-          ...page,
-          messages: found.messages.map(show),
-          filter: {
-            q: query.q,
-            scanned: found.scanned,
-            complete: found.complete,
-            nextOffset: found.nextOffset,
+  shared(
+    withQueue(async (request, ctx) => {
+      const { queue } = ctx;
+      const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
+      const total = await ctx.engine.getDlqCount(queue);
+      // A viewer's filter looks in what the viewer sees, so a match never tells a masked value.
+      const redactor = redactorFor(ctx.config, ctx.user);
+      const show = redactor ? (m: DlqMessage) => forList(redactor.view(m)) : forList;
+      const page = { queue, total, offset: query.offset, limit: query.limit };
+      if (query.q) {
+        const found = await searchDlq(
+          ctx.engine.ctx,
+          queue,
+          query.q,
+          query.offset,
+          query.limit,
+          undefined,
+          redactor ? (e) => redactor.searchText(e) : undefined,
+        );
+        return {
+          body: {
+            ...page,
+            messages: found.messages.map(show),
+            filter: {
+              q: query.q,
+              scanned: found.scanned,
+              complete: found.complete,
+              nextOffset: found.nextOffset,
+            },
           },
-        },
-      };
-    }
-    const messages = await ctx.engine.getDlqMessages(queue, query.offset, query.limit);
-    return { body: { ...page, messages: messages.map(show) } };
-  }),
+        };
+      }
+      const messages = await ctx.engine.getDlqMessages(queue, query.offset, query.limit);
+      return { body: { ...page, messages: messages.map(show) } };
+    }),
+  ),
 );

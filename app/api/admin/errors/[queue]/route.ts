@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { nowSeconds } from "@/lib/queues/context";
 import { getErrorGroups } from "@/lib/queues/errorGroups";
 import { READ_LIMITS } from "@/lib/queues/read";
 import { ErrorGroupsResponseSchema } from "@/lib/http/responses";
+import { HEAVY_READ_MS, shared } from "@/lib/http/shared-read";
 import { adminRead } from "@/lib/http/route";
 import { withQueue } from "@/lib/http/path-guards";
 import { redactorFor } from "@/lib/queues/redact";
@@ -17,12 +19,16 @@ const Query = z.object({
  */
 export const GET = adminRead(
   ErrorGroupsResponseSchema,
-  withQueue(async (request, ctx) => {
-    const { queue } = ctx;
-    const { scan } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-    const found = await getErrorGroups(ctx.engine.ctx, queue, scan);
-    const redactor = redactorFor(ctx.config, ctx.user);
-    if (!redactor) return { body: { queue, ...found } };
-    return { body: { queue, ...found, groups: found.groups.map((g) => redactor.group(g)) } };
-  }),
+  shared(
+    withQueue(async (request, ctx) => {
+      const { queue } = ctx;
+      const { scan } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
+      const found = await getErrorGroups(ctx.engine.ctx, queue, scan);
+      const computed = { queue, ...found, computedAt: nowSeconds(ctx.engine.ctx) };
+      const redactor = redactorFor(ctx.config, ctx.user);
+      if (!redactor) return { body: computed };
+      return { body: { ...computed, groups: found.groups.map((g) => redactor.group(g)) } };
+    }),
+    { heavyMs: HEAVY_READ_MS },
+  ),
 );

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { RetryPageResponseSchema } from "@/lib/http/responses";
+import { shared } from "@/lib/http/shared-read";
 import { adminRead } from "@/lib/http/route";
 import { withQueue } from "@/lib/http/path-guards";
 import { redactorFor } from "@/lib/queues/redact";
@@ -13,19 +14,21 @@ const Query = z.object({
 /** Scheduled retries, soonest first; large messages cut (`truncated`). */
 export const GET = adminRead(
   RetryPageResponseSchema,
-  withQueue(async (request, ctx) => {
-    const { queue } = ctx;
-    const { offset, limit } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-    const { total, retries } = await listRetries(ctx.engine.ctx, queue, offset, limit);
-    const redactor = redactorFor(ctx.config, ctx.user);
-    return {
-      body: {
-        queue,
-        total,
-        offset,
-        limit,
-        retries: redactor ? retries.map((r) => redactor.retry(r)) : retries,
-      },
-    };
-  }),
+  shared(
+    withQueue(async (request, ctx) => {
+      const { queue } = ctx;
+      const { offset, limit } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
+      const { total, retries } = await listRetries(ctx.engine.ctx, queue, offset, limit);
+      const redactor = redactorFor(ctx.config, ctx.user);
+      return {
+        body: {
+          queue,
+          total,
+          offset,
+          limit,
+          retries: redactor ? retries.map((r) => redactor.retry(r)) : retries,
+        },
+      };
+    }),
+  ),
 );

@@ -1,4 +1,5 @@
 import { ReviewedResponseSchema, ReviewResponseSchema } from "@/lib/http/responses";
+import { shared } from "@/lib/http/shared-read";
 import { adminMutation, adminRead } from "@/lib/http/route";
 import { withQueue } from "@/lib/http/path-guards";
 import { markReviewed, readReviews } from "@/lib/metrics/review";
@@ -15,7 +16,9 @@ export const POST = adminMutation(
 /** The queue's last review, or null: what the queue page's header shows. */
 export const GET = adminRead(
   ReviewResponseSchema,
-  withQueue(async (_request, { engine, queue }) => ({
-    body: { queue, review: (await readReviews(engine.ctx))[queue] ?? null },
-  })),
+  shared(
+    withQueue(async (_request, { engine, queue }) => ({
+      body: { queue, review: (await readReviews(engine.ctx))[queue] ?? null },
+    })),
+  ),
 );

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TaskResponseSchema, TaskStartedResponseSchema } from "@/lib/http/responses";
+import { shared } from "@/lib/http/shared-read";
 import { adminMutation, adminRead } from "@/lib/http/route";
 import { withQueue } from "@/lib/http/path-guards";
 import { REDRIVE_RATE_MAX } from "@/lib/queues/limits";
@@ -8,9 +9,11 @@ import { createTask, getTask } from "@/lib/tasks/redrive";
 /** The queue's current or last requeue-all / delete-all task (null when there was none). */
 export const GET = adminRead(
   TaskResponseSchema,
-  withQueue(async (_request, ctx) => ({
-    body: { task: await getTask(ctx.engine.ctx, ctx.queue) },
-  })),
+  shared(
+    withQueue(async (_request, ctx) => ({
+      body: { task: await getTask(ctx.engine.ctx, ctx.queue) },
+    })),
+  ),
 );
 
 const Body = z.object({
