@@ -1,7 +1,16 @@
 "use client";
 
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
-import { SWRConfig, useSWRConfig } from "swr";
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useMemo,
+  useState,
+  type Dispatch,
+  type ReactNode,
+  type SetStateAction,
+} from "react";
+import { SWRConfig, useSWRConfig, type SWRConfiguration } from "swr";
 import { ApiError, getJson } from "./api";
 import { useStored, writeStored } from "./stored";
 
@@ -50,6 +59,28 @@ function storeInterval(ms: number): void {
   writeStored(INTERVAL_KEY, String(ms));
 }
 
+/** Until then, reads ask for a fresh answer: after a change, or "refresh now". */
+let freshUntil = 0;
+/** What this tab has read once: a page's first read of each is fresh, its polls may share. */
+const seen = new Set<string>();
+
+function accepted(path: string, interval: number): number {
+  const first = !seen.has(path);
+  seen.add(path);
+  return first || Date.now() < freshUntil ? 0 : interval;
+}
+/** Since when the API has said Redis is unreachable; null while reads succeed. */
+let outageSince: number | null = null;
+
+/** While Redis is down, polls slow down to half the outage's age, at most one per 30 s. */
+const OUTAGE_POLL_MAX_MS = 30_000;
+
+/** A poll's delay: `interval`, longer while Redis is down. Every polling hook goes through it. */
+export function pollDelay(interval: number): number {
+  if (interval === 0 || outageSince === null) return interval;
+  return Math.min(OUTAGE_POLL_MAX_MS, Math.max(interval, (Date.now() - outageSince) / 2));
+}
+
 export function DashboardProvider(props: {
   viewer: Viewer;
   queues: string[];
@@ -58,6 +89,8 @@ export function DashboardProvider(props: {
   const interval = useStoredInterval();
   const [outage, setOutage] = useState<string | null>(null);
   const [lastUpdated, setLastUpdated] = useState<number | null>(null);
+  // One value per interval: a new config object on every render re-renders every hook.
+  const swr = useMemo(() => swrOptions(interval, setOutage, setLastUpdated), [interval]);
 
   const state = useMemo<DashboardState>(
     () => ({
@@ -74,33 +107,54 @@ export function DashboardProvider(props: {
 
   return (
     <Ctx.Provider value={state}>
-      <SWRConfig
-        value={{
-          fetcher: getJson,
-          refreshInterval: interval,
-          keepPreviousData: true,
-          revalidateOnFocus: true,
-          // While Redis is down, polls keep coming at the same pace so that the page recovers by itself.
-          errorRetryInterval: Math.max(1000, Math.min(interval || 5000, 5000)),
-          shouldRetryOnError: (error) => !(error instanceof ApiError) || error.isOutage,
-          onSuccess: () => {
-            // Same-value updates let React skip the render: most polls change neither.
-            setOutage((o) => (o === null ? o : null));
-            setLastUpdated((t) => (t !== null && Date.now() - t < 1000 ? t : Date.now()));
-          },
-          onError: (error: unknown) => {
-            if (error instanceof ApiError && error.isOutage) setOutage(error.message);
-          },
-        }}
-      >
-        {props.children}
-      </SWRConfig>
+      <SWRConfig value={swr}>{props.children}</SWRConfig>
     </Ctx.Provider>
   );
 }
 
-/** Revalidates every SWR key on the page (the "refresh now" button, and after a mutation). */
+/**
+ * Polling: reads accept an answer as old as the poll interval (the server shares
+ * one Redis read between dashboards), keep the last data on screen, stop while
+ * the tab is hidden (SWR's default), and slow down while Redis is down.
+ */
+type OnErrorRetry = Parameters<NonNullable<SWRConfiguration["onErrorRetry"]>>;
+
+function swrOptions(
+  interval: number,
+  setOutage: Dispatch<SetStateAction<string | null>>,
+  setLastUpdated: Dispatch<SetStateAction<number | null>>,
+) {
+  return {
+    fetcher: (path: string) => getJson(path, accepted(path, interval)),
+    refreshInterval: () => pollDelay(interval),
+    keepPreviousData: true,
+    revalidateOnFocus: true,
+    // SWR does not poll a key whose last read failed: its retries are the polls while
+    // Redis is down, at the backed-off pace (and every 5 s at first when paused).
+    shouldRetryOnError: (error: unknown) => !(error instanceof ApiError) || error.isOutage,
+    onErrorRetry: (...args: OnErrorRetry) => {
+      const [, , , revalidate, { retryCount }] = args;
+      setTimeout(() => void revalidate({ retryCount }), pollDelay(interval || 5_000));
+    },
+    onSuccess: () => {
+      outageSince = null;
+      // Same-value updates let React skip the render: most polls change neither.
+      setOutage((o) => (o === null ? o : null));
+      setLastUpdated((t) => (t !== null && Date.now() - t < 1000 ? t : Date.now()));
+    },
+    onError: (error: unknown) => {
+      if (!(error instanceof ApiError && error.isOutage)) return;
+      outageSince ??= Date.now();
+      setOutage(error.message);
+    },
+  };
+}
+
+/** Revalidates every SWR key on the page with fresh reads (the "refresh now" button, and after a mutation). */
 export function useRefreshAll(): () => Promise<unknown> {
   const { mutate } = useSWRConfig();
-  return useCallback(() => mutate(() => true), [mutate]);
+  return useCallback(() => {
+    freshUntil = Date.now() + 2_000;
+    return mutate(() => true);
+  }, [mutate]);
 }

@@ -46,8 +46,14 @@ async function send<T>(path: string, init: RequestInit): Promise<T> {
   return parse<T>(response);
 }
 
-export function getJson<T>(path: string): Promise<T> {
-  return send<T>(path, { headers: { accept: "application/json" } });
+/**
+ * A read. `maxAgeMs` is how old a shared answer the dashboard accepts (its
+ * poll interval): the server then answers every open dashboard from one Redis
+ * read; 0 asks for a fresh one.
+ */
+export function getJson<T>(path: string, maxAgeMs = 0): Promise<T> {
+  const cacheControl = maxAgeMs > 0 ? `max-age=${Math.floor(maxAgeMs / 1000)}` : "no-cache";
+  return send<T>(path, { headers: { accept: "application/json", "cache-control": cacheControl } });
 }
 
 export function postJson<T>(path: string, body: unknown = {}): Promise<T> {

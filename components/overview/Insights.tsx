@@ -113,7 +113,13 @@ export function Insights(props: {
           />
         )}
         <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">
-          From the newest 1 000 entries of each DLQ.
+          From the newest 1 000 entries of each DLQ
+          {props.insights && (
+            <>
+              , computed <Ago at={props.insights.computedAt} /> (shared by every open dashboard)
+            </>
+          )}
+          .
         </p>
       </Card>
       <Card title="Per queue">

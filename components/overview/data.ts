@@ -10,7 +10,7 @@ import {
   type OverviewResponse,
 } from "@/lib/metrics/types";
 import { apiPath } from "../api";
-import { useDashboard } from "../DashboardProvider";
+import { pollDelay, useDashboard } from "../DashboardProvider";
 
 export const OVERVIEW_PATH = "/api/admin/overview";
 export const INSIGHTS_PATH = "/api/admin/insights";
@@ -30,7 +30,7 @@ export function useOverview() {
 export function useInsights() {
   const { interval } = useDashboard();
   return useSWR<InsightsResponse>(INSIGHTS_PATH, {
-    refreshInterval: interval === 0 ? 0 : Math.max(interval, INSIGHTS_MIN_POLL_MS),
+    refreshInterval: () => pollDelay(interval === 0 ? 0 : Math.max(interval, INSIGHTS_MIN_POLL_MS)),
   });
 }
 
@@ -38,6 +38,7 @@ export function useInsights() {
 export function useMetrics(window: HistoryWindow) {
   const { interval } = useDashboard();
   return useSWR<HistoryResponse>(metricsPath(window), {
-    refreshInterval: interval === 0 ? 0 : Math.max(interval, WINDOW_STEP_SECONDS[window] * 1000),
+    refreshInterval: () =>
+      pollDelay(interval === 0 ? 0 : Math.max(interval, WINDOW_STEP_SECONDS[window] * 1000)),
   });
 }

@@ -104,7 +104,8 @@ export function ErrorGroupsTab() {
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
           {plural(data.groups.length, "group")} in the newest{" "}
           {plural(data.scanned, "entry", "entries")}
-          {data.complete ? ` (the whole DLQ)` : ` of ${fmtInt(data.total)}`}.
+          {data.complete ? ` (the whole DLQ)` : ` of ${fmtInt(data.total)}`}, computed{" "}
+          <Ago at={data.computedAt} />.
         </p>
       )}
       {error && !data && <ErrorNote error={error} />}

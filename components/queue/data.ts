@@ -20,7 +20,7 @@ import type {
   TaskState,
 } from "@/lib/http/types";
 import { apiPath, postJson, queuePath } from "../api";
-import { useDashboard } from "../DashboardProvider";
+import { pollDelay, useDashboard } from "../DashboardProvider";
 
 export { PURGE_DAYS_MAX, REDRIVE_RATE_MAX } from "@/lib/http/types";
 
@@ -92,7 +92,8 @@ export function useWholeMessage(queue: string, m: DlqMessage) {
 export function useErrorGroups(queue: string) {
   const { interval } = useDashboard();
   return useSWR<ErrorGroupsResponse>(errorGroupsPath(queue), {
-    refreshInterval: interval > 0 ? Math.max(interval, ERROR_GROUPS_MIN_POLL_MS) : 0,
+    refreshInterval: () =>
+      pollDelay(interval > 0 ? Math.max(interval, ERROR_GROUPS_MIN_POLL_MS) : 0),
   });
 }
 
@@ -110,7 +111,7 @@ export function useRetries(queue: string, offset: number) {
 export function useTask(queue: string) {
   const { interval } = useDashboard();
   return useSWR<TaskResponse>(tasksPath(queue), {
-    refreshInterval: (data) => (interval > 0 && isActive(data?.task) ? 1000 : interval),
+    refreshInterval: (data) => pollDelay(interval > 0 && isActive(data?.task) ? 1000 : interval),
   });
 }
 
