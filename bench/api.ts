@@ -13,7 +13,9 @@ import {
   type ScenarioOutcome,
   type Systems,
 } from "./api/scenarios";
+import { scenarioRate } from "./api/rate";
 import { loadData, verify } from "./api/setup";
+import { scenarioWatch } from "./api/watch";
 import {
   BULL_COUNTS_PATH,
   bullPagePath,
@@ -27,8 +29,9 @@ import {
 } from "./api/shared";
 import { load, loadAutocannon } from "./lib/autocannon";
 import { startBullBoard } from "./lib/bull-board";
+import { fillHistory } from "./lib/history-fill";
 import { ensureProductionBuild, ROOT, startNextApp } from "./lib/next-app";
-import { duration, only, parseOptions, scale } from "./lib/options";
+import { choice, duration, only, parseOptions, scale } from "./lib/options";
 import { peerVersion } from "./lib/peers";
 import { memoryMb } from "./lib/process";
 import { startBenchServer } from "./lib/server";
@@ -56,7 +59,13 @@ import { printTable } from "./lib/table";
  * shrinks every DLQ and the failed-job queue, --only page,stats,growth.
  */
 
-const SCENARIOS = { page: scenarioPage, stats: scenarioStats, growth: scenarioGrowth } as const;
+const SCENARIOS = {
+  page: scenarioPage,
+  stats: scenarioStats,
+  growth: scenarioGrowth,
+  watch: scenarioWatch,
+  rate: scenarioRate,
+} as const;
 
 type ScenarioId = keyof typeof SCENARIOS;
 
@@ -65,6 +74,8 @@ const OPTIONS = {
   warmupS: duration("--warmup", 2, true),
   scale: scale(),
   only: only(Object.keys(SCENARIOS) as ScenarioId[]),
+  watchS: duration("--watch-seconds", 60),
+  queueTab: choice("--queue-tab", ["dlq", "errors", "retries"], "dlq"),
 };
 
 type Options = ReturnType<typeof parseOptions<typeof OPTIONS>>;
@@ -96,6 +107,8 @@ function environmentOf(o: Options, buildSeconds: number) {
     measuredSeconds: o.measureS,
     scale: o.scale,
     scenarios: o.only,
+    watchSeconds: o.watchS,
+    queueTab: o.queueTab,
     buildSeconds,
   };
 }
@@ -127,6 +140,11 @@ async function startSystems(o: Options, sz: Sizes, stops: (() => Promise<void>)[
   stops.push(async () => bullClient.disconnect());
 
   await loadData(b, bullRedis, sz, growth);
+  // What the overview's charts read: an hour of history, as a running worker service leaves it.
+  if (o.only.includes("watch")) {
+    const dlqs = Object.fromEntries(QUEUES.map((q) => [q, q === PAGE_QUEUE ? sz.page : 0]));
+    await fillHistory(b.engine.ctx, dlqs);
+  }
 
   const app = await startNextApp(b.url, QUEUES);
   stops.push(() => app.stop());
@@ -150,6 +168,8 @@ async function startSystems(o: Options, sz: Sizes, stops: (() => Promise<void>)[
     appUrl: app.url,
     boardUrl: board.url,
     sz,
+    newSession: () => app.newSession(),
+    watch: { seconds: o.watchS, tab: o.queueTab },
   };
   return { b, systems, startRss, bodyBytes };
 }
