@@ -13,7 +13,9 @@ import {
   type ScenarioOutcome,
   type Systems,
 } from "./api/scenarios";
+import { scenarioRate } from "./api/rate";
 import { loadData, verify } from "./api/setup";
+import { scenarioWatch } from "./api/watch";
 import {
   BULL_COUNTS_PATH,
   bullPagePath,
@@ -27,8 +29,9 @@ import {
 } from "./api/shared";
 import { load, loadAutocannon } from "./lib/autocannon";
 import { startBullBoard } from "./lib/bull-board";
+import { fillHistory } from "./lib/history-fill";
 import { ensureProductionBuild, ROOT, startNextApp } from "./lib/next-app";
-import { duration, only, parseOptions, scale } from "./lib/options";
+import { choice, duration, only, parseOptions, scale } from "./lib/options";
 import { peerVersion } from "./lib/peers";
 import { memoryMb } from "./lib/process";
 import { startBenchServer } from "./lib/server";
@@ -36,27 +39,41 @@ import { summarize, target, type Summary, type Target } from "./lib/summary";
 import { printTable } from "./lib/table";
 
 /**
- * `npm run bench -- api [--seconds S] [--warmup S] [--scale F] [--only page,stats,growth]`:
+ * `npm run bench -- api [--seconds S] [--warmup S] [--scale F] [--watch-seconds S]
+ *   [--queue-tab dlq|errors|retries] [--only page,stats,growth,watch,rate]`:
  * Redrive's admin API as it runs in production (`next build` + `next start`,
  * logged in, every request through proxy.ts and the handler's session check)
  * against bull-board (@bull-board/express + BullMQAdapter over BullMQ, served
  * by express in a process of its own), each on a redis-server of its own,
  * loaded by autocannon with 10 connections from this process:
  *   1) a DLQ page of 50 on a 100 000-message DLQ against bull-board's page of
- *      50 failed jobs on a queue of 100 000 failed jobs;
+ *      50 failed jobs on a queue of 100 000 failed jobs (closed loops);
  *   2) GET /api/admin/dlq/stats against bull-board's /api/queues without an
  *      active queue (counts only: bull-board has no parameter that narrows it further);
  *   3) growth: the page at offset 0 and 500 000 of a 1 000 000-message DLQ
- *      against offset 0 of a 10 000-message DLQ, and the server's RSS afterwards.
+ *      against offset 0 of a 10 000-message DLQ, and the server's RSS afterwards;
+ *   4) watch: 1, 5 and 20 open dashboards polling every 5 s what the overview
+ *      and a queue page poll, each with its own session, against as many of
+ *      bull-board's queue page (bench/api/watch.ts): Redis commands/s, server
+ *      CPU per minute, bytes sent;
+ *   5) rate: the page of 50 against bull-board's at the same fixed arrival rate,
+ *      half the slower one's closed-loop throughput: p50 and p99.
  * Both dashboards know the same four queues; the data is the same job payload
  * (bench/lib/data.ts). Each run is a warm-up, then the measured window.
  *
  * Options (for looking around while developing; targets are judged on a full
  * run): --seconds S measured per run (10), --warmup S before each (2), --scale F
- * shrinks every DLQ and the failed-job queue, --only page,stats,growth.
+ * shrinks every DLQ and the failed-job queue, --watch-seconds S per watching
+ * run (60), --queue-tab the tab the watchers' queue page shows (dlq), --only.
  */
 
-const SCENARIOS = { page: scenarioPage, stats: scenarioStats, growth: scenarioGrowth } as const;
+const SCENARIOS = {
+  page: scenarioPage,
+  stats: scenarioStats,
+  growth: scenarioGrowth,
+  watch: scenarioWatch,
+  rate: scenarioRate,
+} as const;
 
 type ScenarioId = keyof typeof SCENARIOS;
 
@@ -65,6 +82,8 @@ const OPTIONS = {
   warmupS: duration("--warmup", 2, true),
   scale: scale(),
   only: only(Object.keys(SCENARIOS) as ScenarioId[]),
+  watchS: duration("--watch-seconds", 60),
+  queueTab: choice("--queue-tab", ["dlq", "errors", "retries"], "dlq"),
 };
 
 type Options = ReturnType<typeof parseOptions<typeof OPTIONS>>;
@@ -96,6 +115,8 @@ function environmentOf(o: Options, buildSeconds: number) {
     measuredSeconds: o.measureS,
     scale: o.scale,
     scenarios: o.only,
+    watchSeconds: o.watchS,
+    queueTab: o.queueTab,
     buildSeconds,
   };
 }
@@ -127,6 +148,11 @@ async function startSystems(o: Options, sz: Sizes, stops: (() => Promise<void>)[
   stops.push(async () => bullClient.disconnect());
 
   await loadData(b, bullRedis, sz, growth);
+  // What the overview's charts read: an hour of history, as a running worker service leaves it.
+  if (o.only.includes("watch")) {
+    const dlqs = Object.fromEntries(QUEUES.map((q) => [q, q === PAGE_QUEUE ? sz.page : 0]));
+    await fillHistory(b.engine.ctx, dlqs);
+  }
 
   const app = await startNextApp(b.url, QUEUES);
   stops.push(() => app.stop());
@@ -150,6 +176,8 @@ async function startSystems(o: Options, sz: Sizes, stops: (() => Promise<void>)[
     appUrl: app.url,
     boardUrl: board.url,
     sz,
+    newSession: () => app.newSession(),
+    watch: { seconds: o.watchS, tab: o.queueTab },
   };
   return { b, systems, startRss, bodyBytes };
 }

@@ -1,36 +1,47 @@
 import { cpus, loadavg } from "node:os";
+import { scenarioMemory } from "./engine/memory";
 import { scenarioPromotion } from "./engine/promotion";
 import { scenarioRequeueAll } from "./engine/requeue-all";
 import { scenarioRequeueOne } from "./engine/requeue-one";
 import { QUEUE, sizes } from "./engine/shared";
-import { only, parseOptions, scale } from "./lib/options";
+import { scenarioTask } from "./engine/task";
+import { count, only, parseOptions, scale } from "./lib/options";
 import { peerVersion } from "./lib/peers";
 import { startBenchServer, type BenchServer } from "./lib/server";
 import { summarize, type Summary, type Target } from "./lib/summary";
 import { printTable } from "./lib/table";
 
 /**
- * `npm run bench -- engine [--scale F] [--only a,b,c]`: Redrive's queue engine
- * against BullMQ and a one-message-per-call promoter, on a redis-server of its
- * own, each scenario on an empty server: a) promotion of due retries, b) requeue
- * all of a DLQ (entries written by Redrive, and by the Python backend),
- * c) requeue one message at the head, middle and end of a DLQ.
+ * `npm run bench -- engine [--scale F] [--runs N] [--only a,b,c,d,e]`: Redrive's
+ * queue engine against BullMQ and a one-message-per-call promoter, on a
+ * redis-server of its own, each scenario on an empty server:
+ *   a) promotion of due retries;
+ *   b) requeue all and delete all of a DLQ, entries written by the Python
+ *      backend first, then by Redrive, against BullMQ's retryJobs and
+ *      clean(0, 0, "failed") on as many failed jobs, with where the time goes;
+ *   c) requeue one message at the head, middle and end of a DLQ;
+ *   d) requeue all as a task: createTask, run by the worker's task loop;
+ *   e) Redis memory per dead letter against a BullMQ failed job.
  *
- * Options: --scale F (0 < F ≤ 1) shrinks every size; --only a,b,c picks
- * scenarios (a promotion, b requeue all, c requeue one). Both are for looking
- * around while developing: the targets are judged on a full run.
+ * Options: --scale F (0 < F ≤ 1) shrinks every size; --runs N repeats every
+ * throughput figure (3: the median is reported, the minimum beside it); --only
+ * picks scenarios. --scale and --only are for looking around while developing:
+ * the targets are judged on a full run.
  */
 
 const SCENARIOS = {
   a: scenarioPromotion,
   b: scenarioRequeueAll,
   c: scenarioRequeueOne,
+  d: scenarioTask,
+  e: scenarioMemory,
 } as const;
 
 type ScenarioId = keyof typeof SCENARIOS;
 
 const OPTIONS = {
   scale: scale(),
+  runs: count("--runs", 3),
   only: only(Object.keys(SCENARIOS) as ScenarioId[]),
 };
 
@@ -49,7 +60,7 @@ async function idlePing(b: BenchServer) {
 
 export async function run(args: string[]): Promise<Summary> {
   const o = parseOptions(args, OPTIONS);
-  const sz = sizes(o.scale);
+  const sz = sizes(o.scale, o.runs);
   const started = new Date();
   const environment = {
     node: process.version,
@@ -57,12 +68,13 @@ export async function run(args: string[]): Promise<Summary> {
     loadavg1mAtStart: loadavg()[0],
     bullmq: peerVersion("bullmq"),
     scale: o.scale,
+    runs: o.runs,
     scenarios: o.only,
     pingMonitor: "second ioredis client in a worker thread, next PING 1 ms after each reply",
   };
   console.log(
     `Redrive engine benchmark — node ${process.version}, ${cpus().length} CPUs, ` +
-      `load ${loadavg()[0]!.toFixed(2)}, BullMQ ${environment.bullmq}` +
+      `load ${loadavg()[0]!.toFixed(2)}, BullMQ ${environment.bullmq}, ${o.runs} runs per figure` +
       (o.scale < 1 ? `, scale ${o.scale} (targets are only meaningful at scale 1)` : ""),
   );
 

@@ -43,18 +43,20 @@ export interface Runner {
   measureS: number;
 }
 
+/** A warm-up, then the measured run: closed loops, or with `rate` a fixed arrival rate (req/s). */
 export async function measure(
   r: Runner,
   sys: System,
   label: string,
   url: string,
   path: string,
+  rate?: number,
 ): Promise<Measured> {
-  await load(r.autocannon, url + path, CONNECTIONS, r.warmupS, sys.headers);
+  await load(r.autocannon, url + path, CONNECTIONS, r.warmupS, sys.headers, rate);
   const stopSplit = await cpuSplit(sys.redis);
   const cpu0 = cpuMs(sys.pid);
   const t0 = performance.now();
-  const run = await load(r.autocannon, url + path, CONNECTIONS, r.measureS, sys.headers);
+  const run = await load(r.autocannon, url + path, CONNECTIONS, r.measureS, sys.headers, rate);
   const wallMs = performance.now() - t0;
   const cpu1 = cpuMs(sys.pid);
   const split = await stopSplit();

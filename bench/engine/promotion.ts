@@ -10,6 +10,7 @@ import {
   bullConnection,
   phase,
   printRows,
+  printRuns,
   QUEUE,
   repeated,
   row,
@@ -107,14 +108,11 @@ async function onePerCallPromote(b: BenchServer, sz: Sizes): Promise<Row> {
 }
 
 export async function scenarioPromotion(b: BenchServer, sz: Sizes): Promise<ScenarioResult> {
-  const promo = [
-    await repeated(() => redrivePromote(b, sz.promote)),
-    await repeated(() => bullmqPromote(b, sz.promote)),
-    await onePerCallPromote(b, sz),
-  ];
-  const [rp, bp] = promo as [Row & { runs: number[] }, Row & { runs: number[] }];
-  const op = promo[2]!;
-  printRows(`a) Promotion of ${sz.promote} due retries`, promo);
+  const rp = await repeated(() => redrivePromote(b, sz.promote), sz.runs);
+  const bp = await repeated(() => bullmqPromote(b, sz.promote), sz.runs);
+  const op = await repeated(() => onePerCallPromote(b, sz), sz.runs);
+  printRows(`a) Promotion of ${sz.promote} due retries`, [rp, bp, op]);
+  printRuns(`a) Runs of the promotion (msg/s; --runs ${sz.runs})`, [rp, bp, op]);
   printTable(
     "a) Ratios",
     ["ratio", "value"],
@@ -152,9 +150,14 @@ export async function scenarioPromotion(b: BenchServer, sz: Sizes): Promise<Scen
     ],
     results: {
       promotion: {
-        redrive: { ...rowJson(rp), runsMsgPerSec: rp.runs },
-        bullmq: { ...rowJson(bp), runsMsgPerSec: bp.runs },
-        onePerCall: { ...rowJson(op), note: op.note },
+        redrive: { ...rowJson(rp), runsMsgPerSec: rp.runs, minMsgPerSec: rp.minRate },
+        bullmq: { ...rowJson(bp), runsMsgPerSec: bp.runs, minMsgPerSec: bp.minRate },
+        onePerCall: {
+          ...rowJson(op),
+          note: op.note,
+          runsMsgPerSec: op.runs,
+          minMsgPerSec: op.minRate,
+        },
         ratioVsBullmq: rp.rate / bp.rate,
         ratioVsOnePerCall: rp.rate / op.rate,
       },

@@ -1,90 +1,28 @@
-import { keysOf } from "../../lib/queues/context";
 import { forRequeue } from "../../lib/queues/message";
-import { retentionSeconds } from "../../lib/queues/producer";
-import { addFailedJobs, loadBullMQ } from "../lib/bullmq";
-import { check } from "../lib/check";
-import { dlqEntry, loadDlq, payload, payloadBytes, type DlqWriter } from "../lib/data";
+import { dlqEntry, stackTrace, type DlqWriter } from "../lib/data";
 import type { BenchServer } from "../lib/server";
-import { target } from "../lib/summary";
-import { printTable, type Cell } from "../lib/table";
+import { target, type Target } from "../lib/summary";
+import { Count, printTable } from "../lib/table";
 import {
-  bullConnection,
-  phase,
-  printRows,
-  QUEUE,
-  repeated,
-  row,
-  rowJson,
-  type Row,
-  type ScenarioResult,
-  type Sizes,
-} from "./shared";
-
-/** b) Requeue all of a DLQ (entries written by Redrive, and by the Python backend) against BullMQ's retryJobs. */
-
-async function redriveRequeueAll(b: BenchServer, n: number, writer: DlqWriter): Promise<Row> {
-  await b.flush();
-  const { dlq, work } = keysOf(b.engine.ctx, QUEUE);
-  const t0 = performance.now();
-  const bytes = await loadDlq(b.redis, QUEUE, dlq, n, retentionSeconds(b.config), writer);
-  const oldest = (await b.redis.lindexBuffer(dlq, -1))!;
-  const newest = (await b.redis.lindexBuffer(dlq, 0))!;
-  const setupMs = performance.now() - t0;
-  const p = await phase(b, () => b.engine.requeueAll(QUEUE));
-  check(p.result.moved === n, `requeueAll moved ${p.result.moved}, expected ${n}`);
-  check((await b.redis.llen(work)) === n, "work queue holds every requeued message");
-  check((await b.redis.llen(dlq)) === 0, "DLQ is empty");
-  // The oldest goes nearest the consumers (the right end); bytes as forRequeue makes them.
-  check(
-    forRequeue(oldest).equals((await b.redis.lindexBuffer(work, -1))!) &&
-      forRequeue(newest).equals((await b.redis.lindexBuffer(work, 0))!),
-    "requeued entries are the DLQ's, restored as forRequeue restores them, oldest first",
-  );
-  const metadataLeft = (await b.redis.dbsize()) - 1;
-  const label = writer === "redrive" ? "Redrive-written" : "Python-written";
-  return row(
-    `Redrive requeueAll, ${label} entries`,
-    n,
-    p,
-    setupMs,
-    `${Math.round(bytes)} B/entry; ${metadataLeft} metadata hashes left to expire`,
-  );
-}
-
-async function bullmqRetryFailed(b: BenchServer, n: number): Promise<Row> {
-  await b.flush();
-  const bull = loadBullMQ();
-  const connection = bullConnection(b);
-  const queue = new bull.Queue("bench-retry", { connection });
-  await queue.waitUntilReady();
-  const t0 = performance.now();
-  let bytes = 0;
-  // Failed jobs the way BullMQ makes them: a worker whose processor throws.
-  await addFailedJobs(
-    bull,
-    queue,
-    connection,
-    n,
-    (i) => {
-      const data = payload(i, 3);
-      bytes += payloadBytes(data);
-      return { name: QUEUE, data };
-    },
-    "GCS download timed out after 30 s",
-  );
-  const setupMs = performance.now() - t0;
-  check((await queue.getFailedCount()) === n, `BullMQ holds ${n} failed jobs`);
-  const p = await phase(b, () => queue.retryJobs({ state: "failed" }));
-  check((await queue.getFailedCount()) === 0, "BullMQ failed set is empty after retryJobs");
-  check((await queue.getWaitingCount()) === n, "BullMQ wait list holds every retried job");
-  await queue.close();
-  return row("BullMQ retryJobs(failed)", n, p, setupMs, `${Math.round(bytes / n)} B data/job`);
-}
+  bullmqDrains,
+  redriveDrains,
+  type BullDrains,
+  type DrainRuns,
+  type RedriveDrains,
+} from "./drains";
+import { printWhereTimeGoes, timeJson } from "./time-goes";
+import { QUEUE, rowJson, seconds, type ScenarioResult, type Sizes } from "./shared";
 
 /**
- * The JavaScript a drain spends on an entry that only the full parser can
- * restore (forRequeue, the bulk of moveTail's arguments), timed alone.
+ * b) Requeue all and delete all of a DLQ, entries written by the Python
+ * backend first (the DLQs most deployments have), then by Redrive, against
+ * BullMQ's retryJobs and clean(0, 0, "failed") on as many failed jobs in the
+ * same run; the same at the full DLQ size for Redrive alone; where the time
+ * goes; and how the figures depend on the size of what is moved (a 2 KB stack
+ * trace in the entry, in BullMQ's job hash).
  */
+
+/** The JavaScript a drain spends on an entry that only the full parser can restore, timed alone. */
 function parserPathCost(writer: DlqWriter): number {
   const count = 20_000;
   const entries = Array.from({ length: count }, (_, i) => dlqEntry(writer, i, QUEUE, new Date()));
@@ -94,118 +32,223 @@ function parserPathCost(writer: DlqWriter): number {
   return ((performance.now() - t0) * 1000) / count;
 }
 
-/** Server time per message of the commands that matter to a drain (commands inside scripts included). */
-function serverShare(r: Row): [string, number, number][] {
-  const wallUs = r.ms * 1000;
-  return ["evalsha", "lrange", "del", "lpush", "ltrim"].flatMap((name) => {
-    const c = r.cpu.commands[name];
-    if (!c) return [];
-    const label =
-      name === "evalsha"
-        ? "  of which scripts (EVALSHA, everything inside)"
-        : `    ${name.toUpperCase()} (top level and inside scripts)`;
-    return [[label, c.usec / r.messages, c.usec / wallUs] as [string, number, number]];
-  });
-}
+const STACK_BYTES = 2048;
 
-function serverMicros(r: Row): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(r.cpu.commands).map(([k, c]) => [k, c.usec / r.messages]),
-  );
-}
-
-type Timed = Row & { runs: number[] };
-
-/** Per message: wall time, this process's and redis-server's CPU, and the commands' server time. */
-function printBreakdown(ra: Row, rf: Row): void {
-  const perMsg = (r: Row, ms: number) => (ms * 1000) / r.messages;
-  const breakdown = (r: Row): Cell[][] => [
-    ["wall time", perMsg(r, r.ms), 1],
-    ["node main thread busy (ELU)", perMsg(r, r.cpu.nodeBusyMs), r.cpu.nodeBusyMs / r.ms],
-    ["redis-server main thread CPU", perMsg(r, r.cpu.redisCpuMs), r.cpu.redisCpuMs / r.ms],
-    ...serverShare(r),
-  ];
+function printDrains(title: string, rows: DrainRuns[]): void {
   printTable(
-    "b) Where Redrive's requeue-all time goes, per message (server times from INFO commandstats)",
-    ["part", "Redrive-written µs", "share", "Python-written µs", "share"],
-    breakdown(ra).map((cells, i) => [...cells, ...(breakdown(rf)[i]?.slice(1) ?? [])]),
+    title,
+    [
+      "system",
+      "messages",
+      "median msg/s",
+      "min msg/s",
+      "runs",
+      "time s",
+      "PING worst ms",
+      "PING p99 ms",
+      "longest cmd ms",
+      "node busy s",
+      "redis CPU s",
+      "setup s (untimed)",
+      "note",
+    ],
+    rows.map((r) => [
+      r.system,
+      r.messages,
+      r.rate,
+      r.minRate,
+      new Count(r.runs.length),
+      seconds(r.ms),
+      r.ping.worstMs,
+      r.ping.p99Ms,
+      r.cpu.longestCommandMs,
+      seconds(r.cpu.nodeBusyMs),
+      seconds(r.cpu.redisCpuMs),
+      seconds(r.setupMs),
+      r.note,
+    ]),
   );
-  for (const r of [ra, rf]) {
-    const scripts = r.cpu.commands.evalsha;
-    if (!scripts) continue;
-    console.log(
-      `${r.system}: ${scripts.calls} script calls, ${(scripts.usecPerCall / 1000).toFixed(2)} ms each ` +
-        `on the server; longest single command ${r.cpu.longestCommandMs.toFixed(1)} ms`,
-    );
-  }
 }
 
-/** Against BullMQ, and the worst PING, for the entries of each writer. */
-function requeueAllTargets(ra: Row, rf: Row, br: Timed) {
+function drainJson(r: DrainRuns) {
+  return {
+    ...rowJson(r),
+    note: r.note,
+    runsMsgPerSec: r.runs,
+    minMsgPerSec: r.minRate,
+    serverMicrosPerMsg: Object.fromEntries(
+      Object.entries(r.cpu.commands).map(([k, c]) => [k, c.usec / r.messages]),
+    ),
+    whereTimeGoes: timeJson(r),
+  };
+}
+
+interface Compared {
+  label: string;
+  id: string;
+  redrive: DrainRuns;
+  /** The same drain at the full DLQ size, Redrive alone. */
+  full?: DrainRuns;
+  bullmq: DrainRuns;
+}
+
+function comparisons(py: RedriveDrains, rd: RedriveDrains, bull: BullDrains): Compared[] {
+  const clean = bull.clean!;
   return [
-    target(
-      "requeueAll.vsBullmq",
-      "b) requeue all, Redrive-written: Redrive / BullMQ",
-      ra.rate / br.rate,
-      ">=",
-      1.5,
-      "×",
-    ),
-    target(
-      "requeueAll.pingWorst",
-      "b) requeue all, Redrive-written: worst PING",
-      ra.ping.worstMs,
-      "<=",
-      10,
-      "ms",
-    ),
-    target(
-      "requeueAllForeign.vsBullmq",
-      "b) requeue all, Python-written: Redrive / BullMQ",
-      rf.rate / br.rate,
-      ">=",
-      1.5,
-      "×",
-    ),
-    target(
-      "requeueAllForeign.pingWorst",
-      "b) requeue all, Python-written: worst PING",
-      rf.ping.worstMs,
-      "<=",
-      10,
-      "ms",
-    ),
+    {
+      label: "requeue all, Python-written",
+      id: "requeueAllForeign",
+      redrive: py.requeue,
+      full: py.requeueFull,
+      bullmq: bull.retry,
+    },
+    {
+      label: "delete all, Python-written",
+      id: "deleteAllForeign",
+      redrive: py.delete,
+      full: py.deleteFull,
+      bullmq: clean,
+    },
+    {
+      label: "requeue all, Redrive-written",
+      id: "requeueAll",
+      redrive: rd.requeue,
+      full: rd.requeueFull,
+      bullmq: bull.retry,
+    },
+    {
+      label: "delete all, Redrive-written",
+      id: "deleteAll",
+      redrive: rd.delete,
+      full: rd.deleteFull,
+      bullmq: clean,
+    },
   ];
+}
+
+/** Against BullMQ in the same run, and the worst PING over every Redrive run of the drain. */
+function drainTargets(cs: Compared[]): Target[] {
+  return cs.flatMap((c) => [
+    target(
+      `${c.id}.vsBullmq`,
+      `b) ${c.label}: Redrive / BullMQ (${c.redrive.messages} each, medians)`,
+      c.redrive.rate / c.bullmq.rate,
+      ">=",
+      1.5,
+      "×",
+    ),
+    target(
+      `${c.id}.pingWorst`,
+      `b) ${c.label}: worst PING (every run, every size)`,
+      Math.max(c.redrive.ping.worstMs, c.full?.ping.worstMs ?? 0),
+      "<=",
+      10,
+      "ms",
+    ),
+  ]);
+}
+
+function printRatios(cs: Compared[]): void {
+  printTable(
+    "b) Redrive / BullMQ in the same run (median against median; min against min)",
+    ["drain", "messages", "Redrive msg/s", "BullMQ msg/s", "ratio", "ratio of minimums"],
+    cs.map((c) => [
+      `${c.label} (BullMQ ${c.bullmq.system.replace("BullMQ ", "")})`,
+      c.redrive.messages,
+      c.redrive.rate,
+      c.bullmq.rate,
+      c.redrive.rate / c.bullmq.rate,
+      c.redrive.minRate / c.bullmq.minRate,
+    ]),
+  );
+}
+
+/** The requeue with a 2 KB stack trace in what is moved, against the same without. */
+async function entrySize(b: BenchServer, sz: Sizes, small: RedriveDrains, bull: BullDrains) {
+  const stack = stackTrace(STACK_BYTES);
+  const sizes = { compare: sz.compare, full: sz.compare, runs: sz.runs, stack };
+  const big = await redriveDrains(b, "redrive", sizes, "Redrive-written entries, 2 KB stack");
+  const label = ", 2 KB stack";
+  const bigBull = await bullmqDrains(b, sz.bullmqFailed, sz.runs, {
+    stack,
+    label,
+    retryOnly: true,
+  });
+  const rows = [
+    ["Redrive requeueAll, Redrive-written", small.requeue, big.requeue],
+    ["BullMQ retryJobs(failed)", bull.retry, bigBull.retry],
+  ] as const;
+  printTable(
+    `b) What a 2 KB stack trace costs a requeue (Redrive copies whole entries; BullMQ moves job ids): ` +
+      `${sz.compare} messages, medians`,
+    ["drain", "entry B", "msg/s", "entry B, 2 KB stack", "msg/s, 2 KB stack", "slowdown ×"],
+    rows.map(([name, a, c]) => [name, a.entryBytes, a.rate, c.entryBytes, c.rate, a.rate / c.rate]),
+  );
+  return {
+    rows: [big.requeue, bigBull.retry],
+    json: {
+      stackBytes: STACK_BYTES,
+      redriveWritten: { small: drainJson(small.requeue), withStack: drainJson(big.requeue) },
+      bullmq: { small: drainJson(bull.retry), withStack: drainJson(bigBull.retry) },
+      redriveSlowdown: small.requeue.rate / big.requeue.rate,
+      bullmqSlowdown: bull.retry.rate / bigBull.retry.rate,
+    },
+  };
+}
+
+/** The JSON of the drains: the keys of the former requeue-all scenario, and delete all beside. */
+function drainResults(py: RedriveDrains, rd: RedriveDrains, bull: BullDrains, parserUs: number) {
+  const clean = bull.clean!;
+  const opt = (r: DrainRuns | undefined) => (r ? drainJson(r) : null);
+  return {
+    requeueAll: {
+      redrive: drainJson(rd.requeue),
+      redrivePythonWritten: { ...drainJson(py.requeue), parserPathJsMicrosPerMsg: parserUs },
+      bullmq: drainJson(bull.retry),
+      ratioVsBullmq: rd.requeue.rate / bull.retry.rate,
+      ratioPythonWrittenVsBullmq: py.requeue.rate / bull.retry.rate,
+      redriveFullSize: opt(rd.requeueFull),
+      redrivePythonWrittenFullSize: opt(py.requeueFull),
+    },
+    deleteAll: {
+      redrive: drainJson(rd.delete),
+      redrivePythonWritten: drainJson(py.delete),
+      bullmq: drainJson(clean),
+      ratioVsBullmq: rd.delete.rate / clean.rate,
+      ratioPythonWrittenVsBullmq: py.delete.rate / clean.rate,
+      redriveFullSize: opt(rd.deleteFull),
+      redrivePythonWrittenFullSize: opt(py.deleteFull),
+    },
+    drainSetupSeconds: {
+      pythonWritten: seconds(py.setupMs),
+      redriveWritten: seconds(rd.setupMs),
+      bullmq: seconds(bull.setupMs),
+    },
+  };
 }
 
 export async function scenarioRequeueAll(b: BenchServer, sz: Sizes): Promise<ScenarioResult> {
-  const ra = await redriveRequeueAll(b, sz.dlq, "redrive");
-  const rf = await redriveRequeueAll(b, sz.dlq, "python");
-  const br = await repeated(() => bullmqRetryFailed(b, sz.bullmqFailed));
+  const sizes = { compare: sz.compare, full: sz.dlq, runs: sz.runs };
+  const py = await redriveDrains(b, "python", sizes, "Python-written entries");
+  const rd = await redriveDrains(b, "redrive", sizes, "Redrive-written entries");
+  const bull = await bullmqDrains(b, sz.bullmqFailed, sz.runs);
   const parserUs = parserPathCost("python");
-  printRows(
-    `b) Requeue all: Redrive on ${sz.dlq} DLQ entries, BullMQ on ${sz.bullmqFailed} failed jobs`,
-    [ra, rf, br],
+  const cs = comparisons(py, rd, bull);
+  const all = [py, rd].flatMap((d) => [d.requeue, d.delete, d.requeueFull, d.deleteFull]);
+  const rows = [...all.filter((r) => r !== undefined), bull.retry, bull.clean!];
+  printDrains(
+    `b) Requeue all and delete all: Redrive on ${sz.compare} and ${sz.dlq} DLQ entries (Python-written ` +
+      `first), BullMQ on ${sz.bullmqFailed} failed jobs; median of ${sz.runs} runs, fresh data each`,
+    rows,
   );
-  printBreakdown(ra, rf);
+  printRatios(cs);
+  const size = await entrySize(b, sz, rd, bull);
+  printWhereTimeGoes([...rows, ...size.rows]);
   console.log(
     `Parser path (Python-written entries), JavaScript alone: forRequeue takes ${parserUs.toFixed(2)} µs/entry`,
   );
   return {
-    targets: requeueAllTargets(ra, rf, br),
-    results: {
-      requeueAll: {
-        redrive: { ...rowJson(ra), note: ra.note, serverMicrosPerMsg: serverMicros(ra) },
-        redrivePythonWritten: {
-          ...rowJson(rf),
-          note: rf.note,
-          serverMicrosPerMsg: serverMicros(rf),
-          parserPathJsMicrosPerMsg: parserUs,
-        },
-        bullmq: { ...rowJson(br), runsMsgPerSec: br.runs },
-        ratioVsBullmq: ra.rate / br.rate,
-        ratioPythonWrittenVsBullmq: rf.rate / br.rate,
-      },
-    },
+    targets: drainTargets(cs),
+    results: { ...drainResults(py, rd, bull, parserUs), entrySize: size.json },
   };
 }

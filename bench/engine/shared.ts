@@ -2,7 +2,7 @@ import type { BullConnection } from "../lib/bullmq";
 import type { PingStats } from "../lib/ping";
 import { cpuSplit, type BenchServer, type CpuSplit } from "../lib/server";
 import type { Target } from "../lib/summary";
-import { printTable } from "../lib/table";
+import { Count, printTable } from "../lib/table";
 
 /** What every engine scenario shares: the queue, the sizes, a measured phase and its table row. */
 
@@ -13,21 +13,33 @@ export interface Sizes {
   onePerCallMax: number;
   onePerCallFallback: number;
   dlq: number;
+  /** Redrive's DLQ where it is compared with BullMQ's failed jobs (as many of each). */
+  compare: number;
   bullmqFailed: number;
   middle: number;
   reps: number;
+  /** Repetitions of every throughput figure (--runs): the median is reported, the minimum beside it. */
+  runs: number;
+  /** Dead letters written for the memory-per-dead-letter figures. */
+  memory: number;
+  /** The rate of the rate-limited task run, messages per second. */
+  taskRate: number;
 }
 
-export function sizes(scale: number): Sizes {
+export function sizes(scale: number, runs = 3): Sizes {
   const s = (n: number) => Math.max(10, Math.round(n * scale));
   return {
     promote: s(100_000),
     onePerCallMax: s(100_000),
     onePerCallFallback: s(20_000),
     dlq: s(1_000_000),
-    bullmqFailed: s(100_000),
+    compare: s(200_000),
+    bullmqFailed: s(200_000),
     middle: s(500_000),
     reps: 5,
+    runs,
+    memory: s(20_000),
+    taskRate: s(50_000),
   };
 }
 
@@ -87,16 +99,20 @@ export function row(
   };
 }
 
-/** Runs of the short phases (under a second each): more than one, so one stall does not decide. */
-const RUNS = 3;
+/** A row measured several times: the median run, every run's rate and the lowest of them. */
+export type Repeated<R extends Row = Row> = R & { runs: number[]; minRate: number };
 
 /**
- * Runs `fn` RUNS times on fresh data and reports the run with the median rate,
- * with the worst PING and longest command over all runs (never the best).
+ * Runs `fn` `runs` times on fresh data and reports the run with the median
+ * rate, with the minimum rate beside it and the worst PING and longest command
+ * over all runs (never the best).
  */
-export async function repeated(fn: () => Promise<Row>): Promise<Row & { runs: number[] }> {
-  const rows: Row[] = [];
-  for (let i = 0; i < RUNS; i++) rows.push(await fn());
+export async function repeated<R extends Row>(
+  fn: () => Promise<R>,
+  runs = 3,
+): Promise<Repeated<R>> {
+  const rows: R[] = [];
+  for (let i = 0; i < runs; i++) rows.push(await fn());
   const byRate = [...rows].sort((a, b) => a.rate - b.rate);
   const mid = byRate[Math.floor(byRate.length / 2)]!;
   const worst = rows.reduce((w, r) => (r.ping.worstMs > w.ping.worstMs ? r : w));
@@ -107,9 +123,26 @@ export async function repeated(fn: () => Promise<Row>): Promise<Row & { runs: nu
       ...mid.cpu,
       longestCommandMs: Math.max(...rows.map((r) => r.cpu.longestCommandMs)),
     },
-    note: `median of ${RUNS}; ${mid.note}`,
+    note: mid.note ? `median of ${runs}; ${mid.note}` : `median of ${runs}`,
     runs: rows.map((r) => r.rate),
+    minRate: byRate[0]!.rate,
   };
+}
+
+/** The runs of repeated rows: median (the rate reported), minimum and every run, msg/s. */
+export function printRuns(title: string, rows: Repeated[]): void {
+  printTable(
+    title,
+    ["system", "runs", "median msg/s", "min msg/s", "min / median", "every run msg/s"],
+    rows.map((r) => [
+      r.system,
+      new Count(r.runs.length),
+      r.rate,
+      r.minRate,
+      r.minRate / r.rate,
+      r.runs.map((x) => Math.round(x)).join(" "),
+    ]),
+  );
 }
 
 export function printRows(title: string, rows: Row[]): void {

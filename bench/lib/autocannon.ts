@@ -16,6 +16,8 @@ export interface AutocannonOptions {
   headers?: Record<string, string>;
   /** Seconds without a response before a request counts as a timeout. */
   timeout?: number;
+  /** Requests per second over all connections (an open-loop arrival rate); none by default. */
+  overallRate?: number;
 }
 
 /** An hdr-histogram-percentiles-obj (latencies in whole milliseconds). */
@@ -74,8 +76,9 @@ export interface LoadRun {
 
 /**
  * Runs autocannon against `url`: `connections` connections, each sending its
- * next request when the previous response is in, for `seconds`. Latencies are
- * taken from every response event (autocannon's own histogram keeps whole
+ * next request when the previous response is in (or, with `overallRate`, at
+ * that many requests per second over all of them), for `seconds`. Latencies
+ * are taken from every response event (autocannon's own histogram keeps whole
  * milliseconds only).
  */
 export async function load(
@@ -84,11 +87,20 @@ export async function load(
   connections: number,
   seconds: number,
   headers: Record<string, string> = {},
+  overallRate?: number,
 ): Promise<LoadRun> {
   const latencies = new Latencies();
   let not200 = 0;
   let bytes = 0;
-  const instance = autocannon({ url, connections, duration: seconds, headers, timeout: 30 });
+  const rate = overallRate === undefined ? {} : { overallRate };
+  const instance = autocannon({
+    url,
+    connections,
+    duration: seconds,
+    headers,
+    timeout: 30,
+    ...rate,
+  });
   instance.on("response", (_client, statusCode, resBytes, responseTime) => {
     latencies.add(responseTime);
     bytes += resBytes;

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { PEERS_DIR } from "./peers";
+import type { Tappable } from "./tap";
 
 /**
  * BullMQ, loaded from bench/peers at run time. The types below are the few
@@ -11,6 +12,8 @@ export interface BullConnection {
   host: string;
   port: number;
   maxRetriesPerRequest: null;
+  /** The Redis database (0 unless given). */
+  db?: number;
 }
 
 export interface BullJobOptions {
@@ -30,6 +33,10 @@ export interface BullQueue {
     state?: "failed" | "completed";
     timestamp?: number;
   }): Promise<void>;
+  /** Deletes finished jobs of a state older than `grace` ms, `limit` at most (0: all), 10 000 per call. */
+  clean(grace: number, limit: number, type: "failed" | "completed"): Promise<string[]>;
+  /** The queue's Redis backend; its client is bench/peers' ioredis, for counting what it sends. */
+  getBackend(): { readonly client: Promise<Tappable> };
   getDelayedCount(): Promise<number>;
   getWaitingCount(): Promise<number>;
   getFailedCount(): Promise<number>;
@@ -59,7 +66,8 @@ const ADD_CHUNK = 1000;
 /**
  * `n` failed jobs in `queue`, made the way BullMQ makes them: added in bulks of
  * 1000 with one attempt each, then failed by a worker whose processor throws
- * `reason` (BullMQ records the message and the stack trace). Never timed.
+ * `reason` (BullMQ records the message and the stack trace: the thrown error's
+ * own, or `stack` when given). Never timed.
  */
 export async function addFailedJobs(
   bull: BullMQ,
@@ -68,6 +76,7 @@ export async function addFailedJobs(
   n: number,
   job: (i: number) => { name: string; data: unknown },
   reason: string,
+  stack?: string,
 ): Promise<void> {
   for (let start = 0; start < n; start += ADD_CHUNK) {
     const jobs = [];
@@ -76,7 +85,12 @@ export async function addFailedJobs(
     }
     await queue.addBulk(jobs);
   }
-  const worker = new bull.Worker(queue.name, () => Promise.reject(new Error(reason)), {
+  const fail = () => {
+    const error = new Error(reason);
+    if (stack !== undefined) error.stack = stack;
+    return Promise.reject(error);
+  };
+  const worker = new bull.Worker(queue.name, fail, {
     connection,
     concurrency: 200,
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type Redis from "ioredis";
 import { metadataFields, metadataKeyOf, toDlqEntry, type DlqStamp } from "../../lib/queues/message";
+import { pythonDeadLetters } from "./python-entries";
 
 /**
  * Benchmark data: realistic ~200-byte messages as the Python backend's document pipeline
@@ -30,6 +31,22 @@ export function payload(n: number, retryCount = 3): JobPayload {
 
 export function message(n: number, retryCount = 3): Buffer {
   return Buffer.from(JSON.stringify(payload(n, retryCount)));
+}
+
+/**
+ * A stack trace of `bytes` bytes, as Node.js prints one (the message, then
+ * "    at fn (file:line:col)" frames): what a failure records, for the figures
+ * that depend on its size (memory per dead letter, bytes moved per requeue).
+ */
+export function stackTrace(bytes: number, message = "GCS download timed out after 30 s"): string {
+  const lines = [`TimeoutError: ${message}`];
+  let size = lines[0]!.length;
+  for (let i = 0; size < bytes; i++) {
+    const frame = `    at step${i} (/app/backend/workers/document-worker.js:${100 + i}:${7 + (i % 40)})`;
+    lines.push(frame);
+    size += frame.length + 1;
+  }
+  return lines.join("\n").slice(0, bytes);
 }
 
 /**
@@ -96,33 +113,58 @@ return 0
 
 /**
  * Who wrote a DLQ's entries. "redrive": Redrive's pushToDlq (toDlqEntry, which
- * ends each entry with the redrive_undo trailer). "python": the Python backend's Python
- * backend, i.e. json.dumps with its default ", " and ": " separators, the error
- * as a string and a zoneless isoformat() timestamp: a foreign entry to Redrive.
+ * ends each entry with the redrive_undo trailer, and metadataFields beside it).
+ * "python": the Python backend (bench/lib/python-entries.ts: its json.dumps, its
+ * metadata hash): a foreign entry to Redrive, restored by the full parser.
  */
 export type DlqWriter = "redrive" | "python";
 
-function pythonDumps(obj: Record<string, unknown>): string {
-  const members = Object.entries(obj).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`);
-  return `{${members.join(", ")}}`;
+/** One dead letter: the DLQ entry, its metadata hash's key and fields. */
+interface DeadLetter {
+  entry: Buffer;
+  metadataKey: string;
+  metadata: Record<string, string>;
+}
+
+export interface DeadLetterOptions {
+  /** The failure's stack trace, in the entry (Redrive) and the metadata hash (both). */
+  stack?: string;
+  /** Seed of the Python shapes (key order, escapes, retry_count's place, inline error). */
+  seed?: number;
+}
+
+/** A writer's dead letters, one index at a time (Python's shapes from one seeded sequence). */
+export function deadLetters(
+  writer: DlqWriter,
+  queue: string,
+  failedAt: Date,
+  options: DeadLetterOptions = {},
+): (n: number) => DeadLetter {
+  if (writer === "python") {
+    const next = pythonDeadLetters(options.seed);
+    const shape = { stack: options.stack, originalQueue: `${queue}_queue`, failedAt };
+    return (n) => next(n, shape);
+  }
+  const stamp = dlqStamp(queue, failedAt);
+  if (options.stack !== undefined) stamp.error.stack = options.stack;
+  return (n) => {
+    const msg = message(n);
+    const entry = toDlqEntry(msg, stamp);
+    return {
+      entry,
+      metadataKey: metadataKeyOf(entry),
+      metadata: metadataFields(msg, stamp, entry),
+    };
+  };
 }
 
 export function dlqEntry(writer: DlqWriter, n: number, queue: string, failedAt: Date): Buffer {
-  const stamp = dlqStamp(queue, failedAt);
-  if (writer === "redrive") return toDlqEntry(message(n), stamp);
-  return Buffer.from(
-    pythonDumps({
-      ...payload(n),
-      error: `${stamp.error.type}: ${stamp.error.message}`,
-      failed_at: failedAt.toISOString().slice(0, -1) + "000",
-      original_queue: `${queue}_queue`,
-    }),
-  );
+  return deadLetters(writer, queue, failedAt, { seed: n + 1 })(n).entry;
 }
 
 /**
- * A DLQ of `n` entries (newest at index 0), each with the metadata hash the
- * seed describes, EXPIRE = retention. Returns the mean entry size in bytes.
+ * A DLQ of `n` entries (newest at index 0), each with the metadata hash its
+ * writer gives it, EXPIRE = retention. Returns the mean entry size in bytes.
  */
 export async function loadDlq(
   redis: Redis,
@@ -131,20 +173,21 @@ export async function loadDlq(
   n: number,
   retentionSeconds: number,
   writer: DlqWriter = "redrive",
+  options: DeadLetterOptions = {},
 ): Promise<number> {
-  const failedAt = new Date();
+  const next = deadLetters(writer, queue, new Date(), options);
   let bytes = 0;
   await pipelined(redis, Math.ceil(n / CHUNK), (pipeline, c) => {
     const entries: Buffer[] = [];
-    const meta: (string | Buffer)[] = [String(retentionSeconds), "9"];
+    const meta: (string | Buffer)[] = [String(retentionSeconds), ""];
     for (let i = c * CHUNK; i < Math.min(n, (c + 1) * CHUNK); i++) {
-      const entry = dlqEntry(writer, i, queue, failedAt);
-      bytes += entry.length;
-      entries.push(entry);
-      const fields = metadataFields(entry, dlqStamp(queue, failedAt), entry);
-      const names = Object.keys(fields);
-      if (names.length !== 9) throw new Error("metadata field count changed; update the loader");
-      meta.push(metadataKeyOf(entry), ...names.flatMap((k) => [k, fields[k]!]));
+      const d = next(i);
+      bytes += d.entry.length;
+      entries.push(d.entry);
+      const names = Object.keys(d.metadata);
+      if (meta[1] === "") meta[1] = String(names.length);
+      if (String(names.length) !== meta[1]) throw new Error("metadata field count varies");
+      meta.push(d.metadataKey, ...names.flatMap((k) => [k, d.metadata[k]!]));
     }
     pipeline.lpush(dlqKey, ...entries);
     pipeline.eval(LOAD_METADATA, 0, ...meta);

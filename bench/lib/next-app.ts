@@ -25,6 +25,8 @@ export interface NextApp {
   serverPid: number;
   /** The Cookie header of a logged-in admin session. */
   cookie: string;
+  /** Logs in once more: another session's Cookie header (another browser). */
+  newSession(): Promise<string>;
   /** What the server printed, for error messages. */
   output(): string;
   stop(): Promise<void>;
@@ -79,6 +81,7 @@ export async function startNextApp(redisUrl: string, queues: string[]): Promise<
       launcherPid: child.pid!,
       serverPid,
       cookie,
+      newSession: () => logIn(url, USER, PASSWORD),
       output: () => output,
       stop,
     };

@@ -73,6 +73,24 @@ export function only<const C extends string>(choices: readonly C[]): Flag<C[]> {
   };
 }
 
+/** One of `choices` (which variant to run); `fallback` by default. */
+export function choice<const C extends string>(
+  name: string,
+  choices: readonly C[],
+  fallback: C,
+): Flag<C> {
+  return {
+    name,
+    read(args) {
+      const raw = rawValue(args, name) ?? fallback;
+      if (!(choices as readonly string[]).includes(raw)) {
+        throw new Error(`${name} expects one of ${choices.join(", ")} (got ${raw || "nothing"})`);
+      }
+      return raw as C;
+    },
+  };
+}
+
 /** Reads every flag of `spec` from `args`; flags not in `spec` are left to others. */
 export function parseOptions<S extends Record<string, Flag<unknown>>>(
   args: readonly string[],

@@ -87,11 +87,14 @@ export function memoryMb(pid: number): { rssMb: number; peakRssMb: number } {
 
 let ticksPerSecond: number | undefined;
 
-/** User + system CPU time a process has used so far, in milliseconds (all its threads). */
-export function cpuMs(pid: number): number {
+/**
+ * User + system CPU time a process has used so far, in milliseconds (all its
+ * threads; or one thread's, given its /proc/<pid>/task/<tid>/stat as `file`).
+ */
+export function cpuMs(pid: number, file = `/proc/${pid}/stat`): number {
   ticksPerSecond ??=
     Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const stat = readFileSync(file, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   // utime and stime are fields 14 and 15 of stat, i.e. 11 and 12 after the name.
   return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000;

@@ -5,6 +5,7 @@ import { QueueEngine } from "../../lib/queues/engine";
 import { defineScripts } from "../../lib/redis/scripts";
 import { startEmbeddedRedis, type EmbeddedRedis } from "../../scripts/embedded-redis";
 import { PingMonitor } from "./ping";
+import { cpuMs } from "./process";
 
 /**
  * One benchmark's own redis-server (never REDIS_URL: a shared server would
@@ -66,6 +67,29 @@ export interface CpuSplit {
   longestCommandMs: number;
   /** Per command (top level and inside scripts): calls and server time, from INFO commandstats. */
   commands: Record<string, { calls: number; usecPerCall: number; usec: number }>;
+  /** CPU time of this process's main thread (/proc/self/task/<pid>/stat; 10 ms ticks). */
+  nodeMainCpuMs: number;
+  /** CPU time of this whole process (process.cpuUsage: every thread, the PING monitor's too). */
+  nodeProcessCpuMs: number;
+  /** Bytes redis-server read from and wrote to all its clients (INFO stats; PINGs included). */
+  netInputBytes: number;
+  netOutputBytes: number;
+  /** used_memory (INFO memory) when the phase started, bytes. */
+  usedMemoryBytes: number;
+}
+
+async function infoFields(redis: Redis, section: string): Promise<(name: string) => number> {
+  const info = await redis.info(section);
+  return (name) => Number(new RegExp(`${name}:(\\d+)`).exec(info)?.[1] ?? NaN);
+}
+
+/** User + system CPU of this process's main thread so far, ms (NaN where /proc is missing). */
+function mainThreadCpuMs(): number {
+  try {
+    return cpuMs(process.pid, `/proc/self/task/${process.pid}/stat`);
+  } catch {
+    return NaN;
+  }
 }
 
 async function redisCpuMs(redis: Redis): Promise<number> {
@@ -88,11 +112,19 @@ export async function cpuSplit(redis: Redis): Promise<() => Promise<CpuSplit>> {
   await redis.config("SET", "slowlog-max-len", "10000");
   await redis.slowlog("RESET");
   await redis.config("RESETSTAT");
+  const usedMemoryBytes = (await infoFields(redis, "memory"))("used_memory");
+  const netBefore = await infoFields(redis, "stats");
   const redisBefore = await redisCpuMs(redis);
+  const mainBefore = mainThreadCpuMs();
+  const processBefore = process.cpuUsage();
   const eluBefore = performance.eventLoopUtilization();
   return async () => {
     const elu = performance.eventLoopUtilization(eluBefore);
+    const processCpu = process.cpuUsage(processBefore);
+    const mainAfter = mainThreadCpuMs();
     const redisAfter = await redisCpuMs(redis);
+    const netAfter = await infoFields(redis, "stats");
+    const net = (name: string) => netAfter(name) - netBefore(name);
     const slow = (await redis.slowlog("GET", 10000)) as [number, number, number, string[]][];
     const longest = slow
       .filter(([, , , args]) => !/^(config|slowlog|info)$/i.test(String(args[0])))
@@ -110,6 +142,11 @@ export async function cpuSplit(redis: Redis): Promise<() => Promise<CpuSplit>> {
       redisCpuMs: redisAfter - redisBefore,
       longestCommandMs: longest / 1000,
       commands,
+      nodeMainCpuMs: mainAfter - mainBefore,
+      nodeProcessCpuMs: (processCpu.user + processCpu.system) / 1000,
+      netInputBytes: net("total_net_input_bytes"),
+      netOutputBytes: net("total_net_output_bytes"),
+      usedMemoryBytes,
     };
   };
 }
