@@ -10,6 +10,7 @@ import {
   bullBoardPolls,
   redrivePolls,
   sequential,
+  SETTLE_S,
   watch,
   type Poll,
   type WatchResult,
@@ -48,9 +49,12 @@ async function watchOnce(
   polls: Poll[],
   seconds: number,
 ): Promise<Watched> {
+  const running = watch(url, cookies, polls, seconds);
+  // Counted once every dashboard is open and has made its first read (watchers.ts).
+  await new Promise((r) => setTimeout(r, SETTLE_S * 1000));
   const stop = await cpuSplit(sys.redis);
   const cpu0 = cpuMs(sys.pid);
-  const run = await watch(url, cookies, polls, seconds);
+  const run = await running;
   const cpu1 = cpuMs(sys.pid);
   const split = await stop();
   const redisCommands = Object.values(split.commands).reduce((sum, c) => sum + c.calls, 0);

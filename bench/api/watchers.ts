@@ -136,9 +136,15 @@ export async function sequential(
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 /**
- * `cookies.length` dashboards polling `polls` of `baseUrl` for `seconds`: the
- * dashboards open evenly spread over the first 5 s (they were not all opened
- * in the same instant), every poll of a dashboard starts when it opens.
+ * Dashboards already open: they open evenly spread over the first 5 s (not
+ * all in the same instant) and have made their first, fresh reads when the
+ * counting starts, this long after the first one opened.
+ */
+export const SETTLE_S = 8;
+
+/**
+ * `cookies.length` dashboards polling `polls` of `baseUrl`, counted for
+ * `seconds` after SETTLE_S; every poll of a dashboard starts when it opens.
  */
 export async function watch(
   baseUrl: string,
@@ -150,7 +156,8 @@ export async function watch(
   const latencies = new Latencies();
   const out = { requests: 0, bad: 0, bytes: 0 };
   const t0 = performance.now();
-  const end = t0 + seconds * 1000;
+  const from = t0 + SETTLE_S * 1000;
+  const end = from + seconds * 1000;
   const agents = cookies.map(() => new http.Agent({ keepAlive: true, maxSockets: 6 }));
   await Promise.all(
     cookies.flatMap((cookie, k) =>
@@ -165,6 +172,10 @@ export async function watch(
             cookie,
             first ? FIRST_READ : POLL_READ,
           );
+          if (started < from) {
+            await sleep(poll.everyMs);
+            continue;
+          }
           latencies.add(performance.now() - started);
           out.requests++;
           out.bytes += res.bytes;
@@ -174,7 +185,7 @@ export async function watch(
       }),
     ),
   );
-  const ms = performance.now() - t0;
+  const ms = performance.now() - from;
   for (const a of agents) a.destroy();
   return { ...out, ms, latencies };
 }
