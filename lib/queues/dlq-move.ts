@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { countResolved } from "./counters";
-import { runScript } from "../redis/scripts";
+import { pipeScript, runScript } from "../redis/scripts";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
 import { EngineError } from "./errors";
 import { failedAtOf, forRequeue, hasIdentity, metadataKeyOf, sha1 } from "./message";
@@ -93,19 +93,36 @@ async function moveLocated(
   const { dlq, work } = keysOf(ctx, queue);
   const args: (string | number | Buffer)[] = [mode, tombstone()];
   for (const l of located) {
-    const obj = parseTopLevel(l.raw);
-    args.push(
-      l.index,
-      sha1(l.raw),
-      mode === "requeue" ? forRequeue(l.raw) : "",
-      metadataKeyOf(l.raw, obj),
-    );
+    args.push(l.index, sha1(l.raw), mode === "requeue" ? forRequeue(l.raw) : "");
   }
   const reply = (await runScript(ctx.redis, "moveIndexed", [dlq, work], args)) as number[];
   const done = located.filter((_, i) => reply[i] === 1);
+  // The entries moved: a hash left behind (Redis went away) expires with the retention.
+  await deleteMetadata(ctx, done).catch(() => undefined);
   const w = waits(ctx, done);
   await countResolved(ctx, queue, w.length, sum(w)).catch(() => undefined);
   return done;
+}
+
+/**
+ * Deletes the metadata hashes of entries that left the DLQ, each only while
+ * it still names that entry (a newer failure of the same job and file may own
+ * it now). After the move, not in it: the hashes lie in other Cluster slots
+ * than the lists. A crash in between leaves a hash that expires with the
+ * retention.
+ */
+async function deleteMetadata(ctx: EngineContext, moved: Located[]): Promise<void> {
+  if (moved.length === 0) return;
+  const pipeline = ctx.redis.pipeline();
+  for (const m of moved) {
+    pipeScript(
+      pipeline,
+      "deleteMetadata",
+      [metadataKeyOf(m.raw, parseTopLevel(m.raw))],
+      [sha1(m.raw)],
+    );
+  }
+  await execAll(pipeline);
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + Math.max(0, b), 0);

@@ -21,6 +21,7 @@ export const SCRIPT_NAMES = [
   "progressTask",
   "promoteOne",
   "moveIndexed",
+  "deleteMetadata",
   "moveTail",
   "requeueTail",
   "trimTail",

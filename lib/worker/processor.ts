@@ -17,6 +17,7 @@ import {
   withRetryNonce,
 } from "../queues/message";
 import { backoffSeconds, retentionSeconds } from "../queues/producer";
+import { execAll } from "../queues/pipeline";
 import { parseTopLevel } from "../queues/rawJson";
 import { logLine } from "../log";
 
@@ -206,17 +207,34 @@ async function fail(
     originalQueue: queue,
   };
   const entry = toDlqEntry(message.raw, stamp);
-  const fields = Object.entries(metadataFields(message.raw, stamp, entry)).flat();
+  await writeMetadata(ctx, entry, metadataFields(message.raw, stamp, entry));
   const reply = await runScript(
     ctx.redis,
     "failToDlq",
     [keys.processing, keys.leases, keys.dlq],
-    [message.raw, sha, entry, metadataKeyOf(entry), retentionSeconds(ctx.config), ...fields],
+    [message.raw, sha, entry],
   );
   checkLuaReply(reply, "failToDlq");
   // A lost count is a dent in a chart, not a lost message: never fail the message over it.
   await countFailure(ctx, queue, true).catch(() => undefined);
   return "dlq";
+}
+
+/**
+ * Writes a DLQ entry's metadata hash, with its expiry, before the entry is
+ * moved into the DLQ: the hash's key lies in another Cluster slot than the
+ * lists, so the two cannot be one script. In this order a crash between them
+ * leaves a hash that names (by dlq_entry_sha1) an entry that never arrived:
+ * no view joins it to anything, and it expires with the retention. The other
+ * order could leave a dead letter without its details.
+ */
+async function writeMetadata(
+  ctx: EngineContext,
+  entry: Buffer,
+  fields: Record<string, string>,
+): Promise<void> {
+  const key = metadataKeyOf(entry);
+  await execAll(ctx.redis.multi().hset(key, fields).expire(key, retentionSeconds(ctx.config)));
 }
 
 /**
