@@ -34,6 +34,7 @@ export const SCRIPT_NAMES = [
   "loginAttempt",
   "updateSession",
   "readRange",
+  "readAt",
   "appendAudit",
   "countDenial",
 ] as const;

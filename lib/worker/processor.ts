@@ -3,7 +3,9 @@ import { countFailure } from "../queues/counters";
 import { randomUUID } from "node:crypto";
 import type Redis from "ioredis";
 import { runScript } from "../redis/scripts";
-import { keysOf, nowSeconds, type EngineContext } from "../queues/context";
+import { readTail } from "../queues/batch";
+import { BATCH, keysOf, nowSeconds, type EngineContext } from "../queues/context";
+import type { QueueKeys } from "../queues/keys";
 import { checkLuaReply, EngineError, LuaCode } from "../queues/errors";
 import {
   identityOf,
@@ -242,12 +244,29 @@ async function writeMetadata(
  * in the processing list whose lease was not touched for
  * PROCESSING_LEASE_SECONDS is abandoned; one seen without a lease (its consumer
  * died between taking it and touching it) gets one now and is judged on a later
- * run. Live consumers touch their leases every quarter of that time.
+ * run. Live consumers touch their leases every quarter of that time. Looks at
+ * the 1000 oldest, read a budget at a time (BATCH_BYTES); each recovery is one
+ * call that moves one message.
  */
 export async function recoverAbandoned(ctx: EngineContext, queue: string): Promise<number> {
   const keys = keysOf(ctx, queue);
-  const entries = await ctx.redis.lrangeBuffer(keys.processing, -1000, -1);
-  if (entries.length === 0) return 0;
+  let seen = 0;
+  let recovered = 0;
+  while (seen < BATCH) {
+    // Recovered messages left the tail; the ones only seen are still in front of the unread.
+    const page = await readTail(ctx, keys.processing, seen - recovered, BATCH - seen);
+    if (page.length === 0) break;
+    recovered += await recoverPage(ctx, keys, page);
+    seen += page.length;
+  }
+  return recovered;
+}
+
+async function recoverPage(
+  ctx: EngineContext,
+  keys: QueueKeys,
+  entries: Buffer[],
+): Promise<number> {
   const now = nowSeconds(ctx);
   const shas = entries.map((e) => sha1(e));
   const pipeline = ctx.redis.pipeline();
