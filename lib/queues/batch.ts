@@ -33,8 +33,14 @@ export const BATCH_BYTES = 1 * MB;
  */
 export const BATCH_ENTRIES = 500;
 
-export function reportBatch(ctx: EngineContext, op: string, entries: number, bytes: number): void {
-  ctx.onBatch?.({ op, entries, bytes });
+export function reportBatch(
+  ctx: EngineContext,
+  op: string,
+  entries: number,
+  bytes: number,
+  read = bytes,
+): void {
+  ctx.onBatch?.({ op, entries, bytes, read });
 }
 
 /**

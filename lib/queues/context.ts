@@ -6,10 +6,12 @@ import { queueKeys, type QueueKeys } from "./keys";
 export interface BatchReport {
   /** The script called. */
   op: string;
-  /** Entries it read or moved. */
+  /** Entries it moved (or, for a read, returned). */
   entries: number;
-  /** Bytes of those entries read in Redis or sent to it, whichever is more. */
+  /** Their bytes, with the values pushed for them when Node.js sends those. */
   bytes: number;
+  /** Bytes of entries the script read in Redis, including one it read and left for the next call. */
+  read: number;
 }
 
 /** What every engine function needs: a connection and the validated config. */

@@ -61,7 +61,7 @@ async function moveLocated(
       number,
     ];
     const sent = chunk.reduce((n, i) => n + sizeOf(i), 0);
-    reportBatch(ctx, "moveIndexed", chunk.length, Math.max(sent, read));
+    reportBatch(ctx, "moveIndexed", chunk.length, sent, read);
     done.push(...chunk.flatMap((i, k) => (results[k] === 1 ? [i.l] : [])));
   }
   // The entries moved: a hash left behind (Redis went away) expires with the retention.

@@ -23,13 +23,13 @@ export async function promoteDue(
   let total = 0;
   while (!signal?.aborted) {
     const now = upTo ?? nowSeconds(ctx);
-    const [moved, more, read] = (await runScript(
+    const [moved, more, bytes, read] = (await runScript(
       ctx.redis,
       "promoteDue",
       [retry, work],
       [now, BATCH_ENTRIES, BATCH_BYTES],
     )) as number[];
-    reportBatch(ctx, "promoteDue", moved!, read!);
+    reportBatch(ctx, "promoteDue", moved!, bytes!, read!);
     total += checkLuaReply(moved, "promoteDue");
     if (more !== 1) break;
   }

@@ -35,6 +35,7 @@ function moveTailArgs(mode: MoveMode, items: TailItem[]): (string | number | Buf
 }
 
 const sizeOf = (i: TailItem) => i.entry.length + (i.push?.length ?? 0);
+const bytesOf = (items: TailItem[]) => items.reduce((b, i) => b + i.entry.length, 0);
 
 /**
  * Moves `entries` (the list's oldest, oldest first) with one moveTail call
@@ -61,12 +62,8 @@ export async function moveOldest(
       const reply = await runScript(ctx.redis, "moveTail", [dlq, work], moveTailArgs(mode, part));
       if (Number(reply) === LuaCode.CHANGED) return { moved, changed: true };
       const n = checkLuaReply(reply, "moveTail");
-      reportBatch(
-        ctx,
-        "moveTail",
-        n,
-        part.reduce((b, i) => b + sizeOf(i), 0),
-      );
+      const sent = part.reduce((b, i) => b + sizeOf(i), 0);
+      reportBatch(ctx, "moveTail", n, sent, bytesOf(part.slice(0, n)));
       if (n === 0) return { moved, changed: true };
       done += n;
       moved += n;
@@ -105,13 +102,13 @@ function endTimes(values: unknown[]): (number | null)[] {
 /** Deletes up to `n` of the oldest entries inside Redis (no bytes cross the network). */
 async function trimStep(ctx: EngineContext, queue: string, n: number): Promise<Step> {
   const { dlq } = keysOf(ctx, queue);
-  const [moved, read, ...ends] = (await runScript(
+  const [moved, bytes, read, ...ends] = (await runScript(
     ctx.redis,
     "trimTail",
     [dlq],
     [n, BATCH_BYTES],
   )) as EndsReply;
-  reportBatch(ctx, "trimTail", moved, Number(read));
+  reportBatch(ctx, "trimTail", moved, Number(bytes), Number(read));
   return { moved, ends: endTimes(ends) };
 }
 
@@ -122,13 +119,13 @@ async function requeueStep(
   n: number,
 ): Promise<Step & { stopped: boolean }> {
   const { dlq, work } = keysOf(ctx, queue);
-  const [moved, stopped, read, ...ends] = (await runScript(
+  const [moved, stopped, bytes, read, ...ends] = (await runScript(
     ctx.redis,
     "requeueTail",
     [dlq, work],
     [n, BATCH_BYTES],
   )) as EndsReply;
-  reportBatch(ctx, "requeueTail", moved, Number(read));
+  reportBatch(ctx, "requeueTail", moved, Number(bytes), Number(read));
   return { moved, stopped: stopped === 1, ends: endTimes(ends) };
 }
 

@@ -3,7 +3,7 @@ import { countFailure } from "../queues/counters";
 import { randomUUID } from "node:crypto";
 import type Redis from "ioredis";
 import { runScript } from "../redis/scripts";
-import { readTail } from "../queues/batch";
+import { readTail, reportBatch } from "../queues/batch";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "../queues/context";
 import type { QueueKeys } from "../queues/keys";
 import { checkLuaReply, EngineError, LuaCode } from "../queues/errors";
@@ -284,6 +284,7 @@ async function recoverPage(
       [entries[i]!, shas[i]!, cutoff],
     );
     recovered += checkLuaReply(reply, "recoverStale");
+    reportBatch(ctx, "recoverStale", 1, entries[i]!.length);
   }
   return recovered;
 }

@@ -9,7 +9,7 @@
   ARGV[3] byte budget: members are taken while their bytes stay within it;
           the first due one is taken whatever its size
 
-  Returns {moved, more, bytes read}: more is 1 when the limit or the budget
+  Returns {moved, more, their bytes, bytes read}: more is 1 when the limit or the budget
   stopped the call (due members may be left: the caller calls again), 0 when
   none is due any more.
 
@@ -43,4 +43,4 @@ if n > 0 then
   redis.call("LPUSH", KEYS[2], unpack(due))
   redis.call("ZREMRANGEBYRANK", key, 0, n - 1)
 end
-return {n, more, read}
+return {n, more, bytes, read}

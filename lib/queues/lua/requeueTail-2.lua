@@ -12,8 +12,8 @@
   ARGV[2] byte budget: entries are taken oldest first while their bytes stay
           within it; the first one is taken whatever its size
 
-  Returns {moved, stopped, bytes read, failed_at of the oldest moved, of the
-  newest moved}: stopped is 1 when it met an entry it leaves to the caller (a
+  Returns {moved, stopped, their bytes, bytes read, failed_at of the oldest
+  moved, of the newest moved}: stopped is 1 when it met an entry it leaves to the caller (a
   budget reached is not a stop: the caller calls again); a failed_at is false
   (nil) for an entry without Redrive's block. Entries are read one at a time,
   so the one that would pass the budget is read, left, and taken by the next
@@ -84,4 +84,4 @@ if moved > 0 then
   redis.call("LTRIM", KEYS[1], 0, -moved - 1)
   redis.call("LPUSH", KEYS[2], unpack(out))
 end
-return {moved, stopped, read, failedAt(first), failedAt(last)}
+return {moved, stopped, bytes, read, failedAt(first), failedAt(last)}

@@ -7,8 +7,8 @@
   ARGV[2] byte budget: entries are taken oldest first while their bytes stay
           within it; the first one is taken whatever its size
 
-  Returns {deleted, bytes read, failed_at of the oldest deleted, of the newest
-  deleted}; a failed_at is false (nil) unless the entry ends in the block
+  Returns {deleted, their bytes, bytes read, failed_at of the oldest deleted,
+  of the newest deleted}; a failed_at is false (nil) unless the entry ends in the block
   Redrive appends. An entry's size is known only once it is read, so the one
   that would pass the budget is read, left, and taken by the next call. Their
   metadata hashes expire with the retention.
@@ -42,4 +42,4 @@ while taken < n and bytes < budget do
   last = e
 end
 if taken > 0 then redis.call("LTRIM", key, 0, -taken - 1) end
-return {taken, read, failedAt(first), failedAt(last)}
+return {taken, bytes, read, failedAt(first), failedAt(last)}
