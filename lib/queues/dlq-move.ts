@@ -10,7 +10,7 @@ import { pipeScript, runScript } from "../redis/scripts";
 import { BATCH_BYTES, byteChunks, readAt, readFrom, BATCH_ENTRIES, reportBatch } from "./batch";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
 import { EngineError } from "./errors";
-import { failedAtOf, forRequeue, hasIdentity, metadataKeyOf, sha1 } from "./message";
+import { failedAtOf, forRequeue, hasIdentity, identityOf, metadataKeyOf, sha1 } from "./message";
 import { execAll } from "./pipeline";
 import { parseTopLevel } from "./rawJson";
 
@@ -155,7 +155,9 @@ async function moveByScan(
     const page = await readFrom(ctx, dlq, start, BATCH_ENTRIES);
     if (page.length === 0) break;
     const located = page.flatMap((raw, i) => {
-      const identity = [...wanted.keys()].find((id) => hasIdentity(raw, id));
+      // An entry answers to its `id:` identity and always to `h:<sha1>` (hasIdentity's rule).
+      const own = raw.includes('"id"') ? [identityOf(raw)] : [];
+      const identity = [...own, `h:${sha1(raw)}`].find((id) => wanted.has(id));
       if (identity === undefined) return [];
       const left = wanted.get(identity)! - 1;
       if (left === 0) wanted.delete(identity);
