@@ -1,13 +1,16 @@
 /**
  * Moves of dead-letter entries named by identity: requeue (back to the work
- * queue) or delete, one message or a selection.
+ * queue) or delete, one message or a selection. Entries are read and moved in
+ * calls of at most BATCH_BYTES (batch.ts), so a selection of large entries is
+ * many small calls, never one large read or move.
  */
 import { randomUUID } from "node:crypto";
 import { countResolved } from "./counters";
-import { runScript } from "../redis/scripts";
+import { pipeScript, runScript } from "../redis/scripts";
+import { BATCH_BYTES, byteChunks, readAt, readFrom, BATCH_ENTRIES, reportBatch } from "./batch";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
 import { EngineError } from "./errors";
-import { failedAtOf, forRequeue, hasIdentity, metadataKeyOf, sha1 } from "./message";
+import { failedAtOf, forRequeue, hasIdentity, identityOf, metadataKeyOf, sha1 } from "./message";
 import { execAll } from "./pipeline";
 import { parseTopLevel } from "./rawJson";
 
@@ -35,55 +38,11 @@ interface Located {
   raw: Buffer;
 }
 
-/** Checks each target at its hinted index (one pipeline). */
-async function checkHints(ctx: EngineContext, dlq: string, targets: Target[]): Promise<Located[]> {
-  const hinted = targets.filter((t) => t.index !== undefined && t.index >= 0);
-  if (hinted.length === 0) return [];
-  const pipeline = ctx.redis.pipeline();
-  for (const t of hinted) pipeline.lindexBuffer(dlq, t.index!);
-  const values = (await execAll(pipeline)) as (Buffer | null)[];
-  return hinted.flatMap((t, i) => {
-    const raw = values[i];
-    return raw && hasIdentity(raw, t.identity)
-      ? [{ identity: t.identity, index: t.index!, raw }]
-      : [];
-  });
-}
-
 /**
- * Finds entries by identity, page by page from the head. A list shifts when
- * messages arrive or leave, so a hint is only where the search starts being
- * cheap; the scan proves absence. Each identity claims one entry, so two
- * identical messages named once move once.
+ * Moves `located` (highest index first, so that a move never shifts the
+ * entries still to come) with one moveIndexed call per BATCH_BYTES of them
+ * and what is pushed for them; returns those that moved.
  */
-async function scanFor(
-  ctx: EngineContext,
-  dlq: string,
-  wanted: string[],
-  claimed: Set<number>,
-  maxEntries = Infinity,
-): Promise<Located[]> {
-  const remaining = new Map<string, number>();
-  for (const id of wanted) remaining.set(id, (remaining.get(id) ?? 0) + 1);
-  const found: Located[] = [];
-  const len = Math.min(await ctx.redis.llen(dlq), maxEntries);
-  for (let start = 0; start < len && remaining.size > 0; start += BATCH) {
-    const page = await ctx.redis.lrangeBuffer(dlq, start, start + BATCH - 1);
-    page.forEach((raw, i) => {
-      if (claimed.has(start + i)) return;
-      for (const [identity, count] of remaining) {
-        if (!hasIdentity(raw, identity)) continue;
-        found.push({ identity, index: start + i, raw });
-        if (count === 1) remaining.delete(identity);
-        else remaining.set(identity, count - 1);
-        break;
-      }
-    });
-  }
-  return found;
-}
-
-/** Runs moveIndexed for up to BATCH located entries; returns those that moved. */
 async function moveLocated(
   ctx: EngineContext,
   queue: string,
@@ -91,21 +50,42 @@ async function moveLocated(
   located: Located[],
 ): Promise<Located[]> {
   const { dlq, work } = keysOf(ctx, queue);
-  const args: (string | number | Buffer)[] = [mode, tombstone()];
-  for (const l of located) {
-    const obj = parseTopLevel(l.raw);
-    args.push(
-      l.index,
-      sha1(l.raw),
-      mode === "requeue" ? forRequeue(l.raw) : "",
-      metadataKeyOf(l.raw, obj),
-    );
+  const done: Located[] = [];
+  const items = located.map((l) => ({ l, push: mode === "requeue" ? forRequeue(l.raw) : null }));
+  const sizeOf = (i: (typeof items)[number]) => i.l.raw.length + (i.push?.length ?? 0);
+  for (const chunk of byteChunks(items, sizeOf)) {
+    const args: (string | number | Buffer)[] = [mode, tombstone(), BATCH_BYTES];
+    for (const { l, push } of chunk) args.push(l.index, l.raw, push ?? "");
+    const [results, read] = (await runScript(ctx.redis, "moveIndexed", [dlq, work], args)) as [
+      number[],
+      number,
+    ];
+    const sent = chunk.reduce((n, i) => n + sizeOf(i), 0);
+    reportBatch(ctx, "moveIndexed", chunk.length, sent, read);
+    done.push(...chunk.flatMap((i, k) => (results[k] === 1 ? [i.l] : [])));
   }
-  const reply = (await runScript(ctx.redis, "moveIndexed", [dlq, work], args)) as number[];
-  const done = located.filter((_, i) => reply[i] === 1);
+  // The entries moved: a hash left behind (Redis went away) expires with the retention.
+  await deleteMetadata(ctx, done).catch(() => undefined);
   const w = waits(ctx, done);
   await countResolved(ctx, queue, w.length, sum(w)).catch(() => undefined);
   return done;
+}
+
+/**
+ * Deletes the metadata hashes of entries that left the DLQ, each only while
+ * it still names that entry (a newer failure of the same job and file may own
+ * it now). After the move, not in it: the hashes lie in other Cluster slots
+ * than the lists. A crash in between leaves a hash that expires with the
+ * retention.
+ */
+async function deleteMetadata(ctx: EngineContext, moved: Located[]): Promise<void> {
+  if (moved.length === 0) return;
+  const pipeline = ctx.redis.pipeline();
+  for (const m of moved) {
+    const key = metadataKeyOf(m.raw, parseTopLevel(m.raw));
+    pipeScript(pipeline, "deleteMetadata", [key], [sha1(m.raw)]);
+  }
+  await execAll(pipeline);
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + Math.max(0, b), 0);
@@ -117,6 +97,80 @@ function waits(ctx: EngineContext, entries: Located[]): number[] {
     const at = failedAtOf(e.raw);
     return at === null ? [] : [now - at];
   });
+}
+
+/**
+ * Moves the targets still at their hinted index, reading those entries a
+ * budget at a time; returns those moved. Highest index first: a move never
+ * shifts the entries below it (toward the head).
+ */
+async function moveAtHints(
+  ctx: EngineContext,
+  queue: string,
+  mode: MoveMode,
+  targets: Target[],
+): Promise<Located[]> {
+  const { dlq } = keysOf(ctx, queue);
+  const hinted = targets
+    .filter((t) => t.index !== undefined && t.index >= 0)
+    .sort((a, b) => b.index! - a.index!);
+  const claimed = new Set<number>();
+  const moved: Located[] = [];
+  for (let at = 0; at < hinted.length;) {
+    const group = hinted.slice(at, at + BATCH_ENTRIES);
+    const entries = await readAt(
+      ctx,
+      dlq,
+      group.map((t) => t.index!),
+    );
+    const located = entries.flatMap((raw, k) => {
+      const t = group[k]!;
+      if (!raw || claimed.has(t.index!) || !hasIdentity(raw, t.identity)) return [];
+      claimed.add(t.index!);
+      return [{ identity: t.identity, index: t.index!, raw }];
+    });
+    moved.push(...(await moveLocated(ctx, queue, mode, located)));
+    at += Math.max(1, entries.length);
+  }
+  return moved;
+}
+
+/**
+ * Finds entries by identity, a budget at a time from the head, and moves the
+ * ones found; the scan proves absence (none `found`). Each identity claims one
+ * entry, so two identical messages named once move once.
+ */
+async function moveByScan(
+  ctx: EngineContext,
+  queue: string,
+  mode: MoveMode,
+  targets: Target[],
+): Promise<{ moved: Located[]; found: number }> {
+  const { dlq } = keysOf(ctx, queue);
+  const wanted = new Map<string, number>();
+  for (const t of targets) wanted.set(t.identity, (wanted.get(t.identity) ?? 0) + 1);
+  const moved: Located[] = [];
+  let found = 0;
+  for (let start = 0; wanted.size > 0;) {
+    const page = await readFrom(ctx, dlq, start, BATCH_ENTRIES);
+    if (page.length === 0) break;
+    const located = page.flatMap((raw, i) => {
+      // An entry answers to its `id:` identity and always to `h:<sha1>` (hasIdentity's rule).
+      const own = raw.includes('"id"') ? [identityOf(raw)] : [];
+      const identity = [...own, `h:${sha1(raw)}`].find((id) => wanted.has(id));
+      if (identity === undefined) return [];
+      const left = wanted.get(identity)! - 1;
+      if (left === 0) wanted.delete(identity);
+      else wanted.set(identity, left);
+      return [{ identity, index: start + i, raw }];
+    });
+    found += located.length;
+    const done = await moveLocated(ctx, queue, mode, located.reverse());
+    moved.push(...done);
+    // The entries moved were before the next unread one.
+    start += page.length - done.length;
+  }
+  return { moved, found };
 }
 
 const ATTEMPTS = 3;
@@ -133,32 +187,19 @@ export async function moveMany(
   mode: MoveMode,
 ): Promise<MoveResult> {
   if (targets.length > BATCH) throw new EngineError("INVALID", `at most ${BATCH} messages at once`);
-  const { dlq } = keysOf(ctx, queue);
   const moved: string[] = [];
   let pending = targets;
   for (let attempt = 0; attempt < ATTEMPTS && pending.length > 0; attempt++) {
-    const located = await locate(ctx, dlq, pending);
-    if (located.length === 0) break;
-    const doneIds = (await moveLocated(ctx, queue, mode, located)).map((d) => d.identity);
-    moved.push(...doneIds);
-    pending = removeOnce(pending, doneIds);
+    const atHints = (await moveAtHints(ctx, queue, mode, pending)).map((d) => d.identity);
+    pending = removeOnce(pending, atHints);
+    const scan = await moveByScan(ctx, queue, mode, pending);
+    const byScan = scan.moved.map((d) => d.identity);
+    pending = removeOnce(pending, byScan);
+    moved.push(...atHints, ...byScan);
+    // What the scan did not find is gone; what it found but could not move moved meanwhile.
+    if (scan.found === 0) break;
   }
   return { moved, missing: pending.map((t) => t.identity) };
-}
-
-/** Where each target is now: at its hint when it is still there, else by a scan. */
-async function locate(ctx: EngineContext, dlq: string, targets: Target[]): Promise<Located[]> {
-  const hits = await checkHints(ctx, dlq, targets);
-  const hitIds = new Set(hits.map((h) => h.identity));
-  const rest = targets.filter((t) => !hitIds.has(t.identity));
-  const claimed = new Set(hits.map((h) => h.index));
-  const found = await scanFor(
-    ctx,
-    dlq,
-    rest.map((t) => t.identity),
-    claimed,
-  );
-  return [...hits, ...found];
 }
 
 function removeOnce(targets: Target[], identities: string[]): Target[] {

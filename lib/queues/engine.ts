@@ -5,6 +5,7 @@ import type { EngineContext } from "./context";
 import * as move from "./dlq-move";
 import * as read from "./dlq-read";
 import * as producer from "./producer";
+import * as purge from "./purge";
 import * as retry from "./retry";
 import { getStats } from "./stats";
 import * as tail from "./tail";
@@ -79,10 +80,10 @@ export class QueueEngine {
     return tail.drainDlq(this.ctx, queue, "delete", options);
   }
   purgeExpired(queue: string) {
-    return tail.purgeExpired(this.ctx, queue);
+    return purge.purgeExpired(this.ctx, queue);
   }
   purgeOlderThan(queue: string, ageSeconds: number) {
-    return tail.purgeOlderThan(this.ctx, queue, ageSeconds);
+    return purge.purgeOlderThan(this.ctx, queue, ageSeconds);
   }
   getStats() {
     return getStats(this.ctx);

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readFrom, BATCH_ENTRIES } from "./batch";
 import { BATCH, keysOf, type EngineContext } from "./context";
 import { moveMany, type MoveMode, type MoveResult, type Target } from "./dlq-move";
 import { identityOf, METADATA_OWNER, metadataKeyOf, sha1 } from "./message";
@@ -184,7 +185,8 @@ function addToGroup(groups: Map<string, ErrorGroup>, error: EntryError, at: numb
 
 /**
  * Requeues or deletes every entry of a group, over the whole DLQ: the scan
- * collects identities and positions, then moves go by identity, ≤ 1000 a call.
+ * (whole entries, BATCH_BYTES a call) collects identities and positions, then
+ * moves go by identity, ≤ 1000 a selection.
  */
 export async function moveErrorGroup(
   ctx: EngineContext,
@@ -195,14 +197,16 @@ export async function moveErrorGroup(
   const { dlq } = keysOf(ctx, queue);
   const targets: Target[] = [];
   const total = await ctx.redis.llen(dlq);
-  for (let start = 0; start < total; start += BATCH) {
-    const page = await ctx.redis.lrangeBuffer(dlq, start, start + BATCH - 1);
+  for (let start = 0; start < total;) {
+    const page = await readFrom(ctx, dlq, start, Math.min(BATCH_ENTRIES, total - start));
+    if (page.length === 0) break;
     const errors = await errorsOf(ctx, page);
     page.forEach((raw, i) => {
       const e = errors[i]!;
       if (groupId(e.type, normalizeError(e.message)) === id)
         targets.push({ identity: identityOf(raw), index: start + i });
     });
+    start += page.length;
   }
   const result: MoveResult = { moved: [], missing: [] };
   // From the end of the list first, so that moving one chunk does not shift the next one's positions.

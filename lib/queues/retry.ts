@@ -1,4 +1,5 @@
 import { runScript } from "../redis/scripts";
+import { BATCH_BYTES, BATCH_ENTRIES, reportBatch } from "./batch";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
 import { checkLuaReply, EngineError } from "./errors";
 import { identityOf } from "./message";
@@ -7,10 +8,10 @@ import type { ScheduledRetryView } from "./types";
 
 /**
  * Moves every retry due at `now` to its work queue, oldest due first, with one
- * promoteDue call per ≤ 1000 messages, each atomic, so concurrent promoters
- * never move a message twice. One call at a time: pipelining several would
- * make other clients wait for all of them (a round trip is far shorter than a
- * call).
+ * promoteDue call per ≤ BATCH_ENTRIES messages and ≤ BATCH_BYTES of them, each atomic,
+ * so concurrent promoters never move a message twice. One call at a time:
+ * pipelining several would make other clients wait for all of them (a round
+ * trip is far shorter than a call).
  */
 export async function promoteDue(
   ctx: EngineContext,
@@ -22,10 +23,15 @@ export async function promoteDue(
   let total = 0;
   while (!signal?.aborted) {
     const now = upTo ?? nowSeconds(ctx);
-    const reply = await runScript(ctx.redis, "promoteDue", [retry, work], [now, BATCH]);
-    const moved = checkLuaReply(reply, "promoteDue");
-    total += moved;
-    if (moved < BATCH) break;
+    const [moved, more, bytes, read] = (await runScript(
+      ctx.redis,
+      "promoteDue",
+      [retry, work],
+      [now, BATCH_ENTRIES, BATCH_BYTES],
+    )) as number[];
+    reportBatch(ctx, "promoteDue", moved!, bytes!, read!);
+    total += checkLuaReply(moved, "promoteDue");
+    if (more !== 1) break;
   }
   return total;
 }

@@ -1,60 +1,75 @@
 import { runScript } from "../redis/scripts";
+import { BATCH_BYTES, byteChunks, readTail, reportBatch } from "./batch";
 import { countResolved } from "./counters";
-import { BATCH, keysOf, nowSeconds, sleep, type EngineContext } from "./context";
+import { keysOf, nowSeconds, sleep, type EngineContext } from "./context";
 import { checkLuaReply, LuaCode } from "./errors";
-import {
-  failedAtOf,
-  forRequeue,
-  metadataKeyOf,
-  parseTimestamp,
-  restorableInRedis,
-} from "./message";
-import { execAll } from "./pipeline";
-import { retentionSeconds } from "./producer";
+import { failedAtOf, forRequeue, parseTimestamp, restorableInRedis } from "./message";
 import type { MoveMode } from "./dlq-move";
 
 /**
- * Operations on the oldest end of a DLQ (its tail): requeue all, delete all and
- * the retention purge. Each moveTail call takes ≤ 1000 entries and first checks
- * that the tail still holds exactly the entries read, so a concurrent change
- * (a single requeue, another purge) makes the call a no-op, never a wrong move.
+ * Operations on the oldest end of a DLQ (its tail): requeue all and delete all
+ * (the retention purge, purge.ts, deletes with moveOldest too). Every call
+ * reads and moves at most BATCH_BYTES of entries (an entry larger than that
+ * alone) and says how far it got; the loops here call again. A moveTail call
+ * first checks that the tail still holds exactly the entries read, so a
+ * concurrent change (a single requeue, another purge) makes the call a no-op,
+ * never a wrong move.
  */
 
-/** Arguments of one moveTail call for `chunk`, the list's last entries in list order. */
-function moveTailArgs(mode: MoveMode, chunk: Buffer[]): (string | number | Buffer)[] {
-  // Oldest first (the list's last entry first), so LPUSH leaves it nearest the consumers.
-  const pushes = mode === "requeue" ? chunk.map((raw) => forRequeue(raw)).reverse() : [];
-  return [mode, chunk.length, ...chunk, ...pushes];
+export interface Moved {
+  moved: number;
+  changed: boolean;
 }
 
+/** An entry of the tail and, when requeueing, what goes back to the work queue for it. */
+interface TailItem {
+  entry: Buffer;
+  push: Buffer | null;
+}
+
+/** Arguments of one moveTail call for `items`, the list's oldest, oldest first. */
+function moveTailArgs(mode: MoveMode, items: TailItem[]): (string | number | Buffer)[] {
+  // Oldest first, so LPUSH leaves the oldest nearest the consumers.
+  const pushes = mode === "requeue" ? items.map((i) => i.push!) : [];
+  return [mode, items.length, BATCH_BYTES, ...items.map((i) => i.entry), ...pushes];
+}
+
+const sizeOf = (i: TailItem) => i.entry.length + (i.push?.length ?? 0);
+const bytesOf = (items: TailItem[]) => items.reduce((b, i) => b + i.entry.length, 0);
+
 /**
- * Moves `chunks` (consecutive tail slices, oldest slice first) with one
- * moveTail call each, one at a time so that other clients wait at most one
- * call. Stops at the first CHANGED reply (nothing moved for that chunk).
+ * Moves `entries` (the list's oldest, oldest first) with one moveTail call
+ * per BATCH_BYTES of them and what is pushed for them, one at a time so that
+ * other clients wait at most one call. Stops at the first CHANGED reply
+ * (nothing moved for that call).
  */
-async function moveChunks(
+export async function moveOldest(
   ctx: EngineContext,
   queue: string,
   mode: MoveMode,
-  chunks: Buffer[][],
-): Promise<{ moved: number; changed: boolean }> {
+  entries: Buffer[],
+): Promise<Moved> {
   const { dlq, work } = keysOf(ctx, queue);
+  const items = entries.map((entry) => ({
+    entry,
+    push: mode === "requeue" ? forRequeue(entry) : null,
+  }));
   let moved = 0;
-  for (const chunk of chunks) {
-    const reply = await runScript(ctx.redis, "moveTail", [dlq, work], moveTailArgs(mode, chunk));
-    if (Number(reply) === LuaCode.CHANGED) return { moved, changed: true };
-    moved += checkLuaReply(reply, "moveTail");
+  for (const chunk of byteChunks(items, sizeOf)) {
+    // The script applies the same budget, so it takes the whole chunk unless the rules drift apart.
+    for (let done = 0; done < chunk.length;) {
+      const part = chunk.slice(done);
+      const reply = await runScript(ctx.redis, "moveTail", [dlq, work], moveTailArgs(mode, part));
+      if (Number(reply) === LuaCode.CHANGED) return { moved, changed: true };
+      const n = checkLuaReply(reply, "moveTail");
+      const sent = part.reduce((b, i) => b + sizeOf(i), 0);
+      reportBatch(ctx, "moveTail", n, sent, bytesOf(part.slice(0, n)));
+      if (n === 0) return { moved, changed: true };
+      done += n;
+      moved += n;
+    }
   }
   return { moved, changed: false };
-}
-
-/** Splits the list's last entries (in list order) into tail chunks, oldest first. */
-function tailChunks(window: Buffer[], size: number): Buffer[][] {
-  const chunks: Buffer[][] = [];
-  for (let end = window.length; end > 0; end -= size) {
-    chunks.push(window.slice(Math.max(0, end - size), end));
-  }
-  return chunks;
 }
 
 export interface DrainOptions {
@@ -72,12 +87,74 @@ export interface DrainResult {
   cancelled: boolean;
 }
 
+/** One step of a drain: how many moved, and the failure times of the oldest and newest of them. */
+interface Step {
+  moved: number;
+  ends: (number | null)[];
+}
+
+type EndsReply = [number, ...unknown[]];
+
+function endTimes(values: unknown[]): (number | null)[] {
+  return values.map((v) => (typeof v === "string" ? parseTimestamp(v) : null));
+}
+
+/** Deletes up to `n` of the oldest entries inside Redis (no bytes cross the network). */
+async function trimStep(ctx: EngineContext, queue: string, n: number): Promise<Step> {
+  const { dlq } = keysOf(ctx, queue);
+  const [moved, bytes, read, ...ends] = (await runScript(
+    ctx.redis,
+    "trimTail",
+    [dlq],
+    [n, BATCH_BYTES],
+  )) as EndsReply;
+  reportBatch(ctx, "trimTail", moved, Number(bytes), Number(read));
+  return { moved, ends: endTimes(ends) };
+}
+
+/** Requeues up to `n` of the oldest entries Redrive wrote inside Redis; `stopped` at an entry it leaves. */
+async function requeueStep(
+  ctx: EngineContext,
+  queue: string,
+  n: number,
+): Promise<Step & { stopped: boolean }> {
+  const { dlq, work } = keysOf(ctx, queue);
+  const [moved, stopped, bytes, read, ...ends] = (await runScript(
+    ctx.redis,
+    "requeueTail",
+    [dlq, work],
+    [n, BATCH_BYTES],
+  )) as EndsReply;
+  reportBatch(ctx, "requeueTail", moved, Number(bytes), Number(read));
+  return { moved, stopped: stopped === 1, ends: endTimes(ends) };
+}
+
+/**
+ * Requeues the run of oldest entries that only the full parser restores (read
+ * a budget at a time); `all` when every entry read was one, so that the next
+ * step tries the parser again.
+ */
+async function parserStep(
+  ctx: EngineContext,
+  queue: string,
+  n: number,
+): Promise<Step & { all: boolean }> {
+  const window = await readTail(ctx, keysOf(ctx, queue).dlq, 0, n);
+  let run = 0;
+  while (run < window.length && !restorableInRedis(window[run]!)) run++;
+  if (run === 0) return { moved: 0, ends: [], all: false };
+  const part = window.slice(0, run);
+  const { moved } = await moveOldest(ctx, queue, "requeue", part);
+  const ends = moved > 0 ? [part[0]!, part[moved - 1]!].map((raw) => failedAtOf(raw)) : [];
+  return { moved, ends, all: run === window.length };
+}
+
 /**
  * One step of a drain: up to `n` of the oldest entries. Deleting, and
  * requeueing entries Redrive wrote, happen inside Redis (trimTail,
- * requeueTail: no bytes cross the network). A run of entries only the full
- * parser can restore is read and moved with moveTail; while the tail holds
- * such entries, `parser` stays on so that requeueTail is not tried in vain.
+ * requeueTail). A run of entries only the full parser can restore is read and
+ * moved with moveTail; while the tail holds such entries, `parser` stays on so
+ * that requeueTail is not tried in vain.
  */
 async function drainStep(
   ctx: EngineContext,
@@ -85,43 +162,28 @@ async function drainStep(
   mode: MoveMode,
   n: number,
   state: { parser: boolean },
-): Promise<number> {
-  const { dlq, work } = keysOf(ctx, queue);
-  if (mode === "delete")
-    return checkLuaReply(await runScript(ctx.redis, "trimTail", [dlq], [n]), "trimTail");
+): Promise<Step> {
+  if (mode === "delete") return trimStep(ctx, queue, n);
   if (!state.parser) {
-    const [moved, stopped] = (await runScript(
-      ctx.redis,
-      "requeueTail",
-      [dlq, work],
-      [n],
-    )) as number[];
-    state.parser = stopped === 1;
-    if (moved! > 0 || !state.parser) return moved!;
+    const step = await requeueStep(ctx, queue, n);
+    state.parser = step.stopped;
+    if (step.moved > 0 || !state.parser) return step;
   }
-  const window = await ctx.redis.lrangeBuffer(dlq, -n, -1);
-  let run = 0; // entries from the oldest that need the parser
-  while (run < window.length && !restorableInRedis(window[window.length - 1 - run]!)) run++;
-  state.parser = run === window.length && run > 0;
-  if (run === 0) return 0;
-  return (await moveChunks(ctx, queue, mode, [window.slice(window.length - run)])).moved;
+  const step = await parserStep(ctx, queue, n);
+  state.parser = step.all;
+  return step;
 }
 
 /**
- * The mean time in the DLQ of the `n` oldest entries, estimated from the two
- * ends of the batch (entries arrive in failure order; reading all of them
- * would cost what the in-Redis move saves). Null when neither end is dated.
+ * Counts a step's entries as resolved, their mean time in the DLQ estimated
+ * from the two ends of the step (entries arrive in failure order). Not
+ * counted when neither end is dated.
  */
-async function batchWait(ctx: EngineContext, dlq: string, n: number): Promise<number | null> {
-  const [oldest, newest] = (await execAll(
-    ctx.redis.pipeline().lindexBuffer(dlq, -1).lindexBuffer(dlq, -n),
-  )) as (Buffer | null)[];
-  const times = [oldest, newest].flatMap((raw) => {
-    const at = raw ? failedAtOf(raw) : null;
-    return at === null ? [] : [at];
-  });
-  if (times.length === 0) return null;
-  return nowSeconds(ctx) - times.reduce((a, b) => a + b, 0) / times.length;
+async function countStep(ctx: EngineContext, queue: string, step: Step): Promise<void> {
+  const times = step.ends.filter((t): t is number => t !== null);
+  if (step.moved === 0 || times.length === 0) return;
+  const wait = nowSeconds(ctx) - times.reduce((a, b) => a + b, 0) / times.length;
+  await countResolved(ctx, queue, step.moved, step.moved * wait).catch(() => undefined);
 }
 
 /** Entries per script call in drains: other clients wait at most one call. */
@@ -147,86 +209,13 @@ export async function drainDlq(
   let moved = 0;
   let stalls = 0;
   while (moved < total && !options.signal?.aborted && stalls < 10) {
-    const n = Math.min(total - moved, step);
-    const wait = await batchWait(ctx, dlq, n);
-    const done = await drainStep(ctx, queue, mode, n, state);
-    if (wait !== null) await countResolved(ctx, queue, done, done * wait).catch(() => undefined);
-    moved += done;
-    stalls = done === 0 ? stalls + 1 : 0;
-    if (done === 0 && (await ctx.redis.llen(dlq)) === 0) break;
+    const done = await drainStep(ctx, queue, mode, Math.min(total - moved, step), state);
+    await countStep(ctx, queue, done);
+    moved += done.moved;
+    stalls = done.moved === 0 ? stalls + 1 : 0;
+    if (done.moved === 0 && (await ctx.redis.llen(dlq)) === 0) break;
     options.onProgress?.(moved, total);
     if (rate) await sleep(started + (moved / rate) * 1000 - Date.now(), options.signal);
   }
   return { moved, total, cancelled: options.signal?.aborted ?? false };
-}
-
-/** Entries read per step while looking for the retention boundary. */
-const PURGE_SCAN_MAX = 100_000;
-
-/**
- * Deletes DLQ entries older than DLQ_RETENTION_DAYS (failed_at < now − retention),
- * from the tail. An entry without a timestamp (a foreign one) is taken to be as
- * old as the nearest newer entry that has one: entries arrive at the head, so
- * list order is arrival order. Undated entries with no dated entry after them
- * are kept.
- */
-export function purgeExpired(ctx: EngineContext, queue: string): Promise<number> {
-  return purgeOlderThan(ctx, queue, retentionSeconds(ctx.config));
-}
-
-/** The same rule with any age: what an admin's "purge older than N days" runs. */
-export async function purgeOlderThan(
-  ctx: EngineContext,
-  queue: string,
-  ageSeconds: number,
-): Promise<number> {
-  const cutoff = nowSeconds(ctx) - ageSeconds;
-  let purged = 0;
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const expired = await findExpiredTail(ctx, queue, cutoff);
-    if (expired.length === 0) return purged;
-    const result = await moveChunks(ctx, queue, "delete", tailChunks(expired, DRAIN_STEP));
-    purged += result.moved;
-    if (!result.changed && expired.length < PURGE_SCAN_MAX) return purged;
-  }
-  return purged;
-}
-
-/** The tail entries (list order) that are past the cutoff, by the rule above. */
-async function findExpiredTail(
-  ctx: EngineContext,
-  queue: string,
-  cutoff: number,
-): Promise<Buffer[]> {
-  const { dlq } = keysOf(ctx, queue);
-  const scanned: Buffer[] = []; // oldest first
-  let removable = 0;
-  for (let from = 0; from < PURGE_SCAN_MAX; from += BATCH) {
-    const page = await ctx.redis.lrangeBuffer(dlq, -(from + BATCH), -(from + 1));
-    const times = await timestampsOf(ctx, page);
-    for (let i = page.length - 1; i >= 0; i--) {
-      scanned.push(page[i]!);
-      const t = times[i];
-      if (t === null || t === undefined) continue;
-      if (t >= cutoff) return scanned.slice(0, removable).reverse();
-      removable = scanned.length;
-    }
-    if (page.length < BATCH) break;
-  }
-  return scanned.slice(0, removable).reverse();
-}
-
-/** failed_at of each entry, from the entry or else its metadata hash. */
-async function timestampsOf(ctx: EngineContext, page: Buffer[]): Promise<(number | null)[]> {
-  const times = page.map((raw) => failedAtOf(raw));
-  const undated = times.flatMap((t, i) => (t === null ? [i] : []));
-  if (undated.length === 0) return times;
-  const pipeline = ctx.redis.pipeline();
-  for (const i of undated) pipeline.hget(metadataKeyOf(page[i]!), "failed_at");
-  const values = (await execAll(pipeline)) as (string | null)[];
-  undated.forEach((i, k) => {
-    const v = values[k];
-    times[i] = v ? parseTimestamp(v) : null;
-  });
-  return times;
 }

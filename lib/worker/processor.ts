@@ -3,7 +3,9 @@ import { countFailure } from "../queues/counters";
 import { randomUUID } from "node:crypto";
 import type Redis from "ioredis";
 import { runScript } from "../redis/scripts";
-import { keysOf, nowSeconds, type EngineContext } from "../queues/context";
+import { readTail, reportBatch } from "../queues/batch";
+import { BATCH, keysOf, nowSeconds, type EngineContext } from "../queues/context";
+import type { QueueKeys } from "../queues/keys";
 import { checkLuaReply, EngineError, LuaCode } from "../queues/errors";
 import {
   identityOf,
@@ -17,6 +19,7 @@ import {
   withRetryNonce,
 } from "../queues/message";
 import { backoffSeconds, retentionSeconds } from "../queues/producer";
+import { execAll } from "../queues/pipeline";
 import { parseTopLevel } from "../queues/rawJson";
 import { logLine } from "../log";
 
@@ -206,12 +209,12 @@ async function fail(
     originalQueue: queue,
   };
   const entry = toDlqEntry(message.raw, stamp);
-  const fields = Object.entries(metadataFields(message.raw, stamp, entry)).flat();
+  await writeMetadata(ctx, entry, metadataFields(message.raw, stamp, entry));
   const reply = await runScript(
     ctx.redis,
     "failToDlq",
     [keys.processing, keys.leases, keys.dlq],
-    [message.raw, sha, entry, metadataKeyOf(entry), retentionSeconds(ctx.config), ...fields],
+    [message.raw, sha, entry],
   );
   checkLuaReply(reply, "failToDlq");
   // A lost count is a dent in a chart, not a lost message: never fail the message over it.
@@ -220,16 +223,50 @@ async function fail(
 }
 
 /**
+ * Writes a DLQ entry's metadata hash, with its expiry, before the entry is
+ * moved into the DLQ: the hash's key lies in another Cluster slot than the
+ * lists, so the two cannot be one script. In this order a crash between them
+ * leaves a hash that names (by dlq_entry_sha1) an entry that never arrived:
+ * no view joins it to anything, and it expires with the retention. The other
+ * order could leave a dead letter without its details.
+ */
+async function writeMetadata(
+  ctx: EngineContext,
+  entry: Buffer,
+  fields: Record<string, string>,
+): Promise<void> {
+  const key = metadataKeyOf(entry);
+  await execAll(ctx.redis.multi().hset(key, fields).expire(key, retentionSeconds(ctx.config)));
+}
+
+/**
  * Returns messages abandoned by dead consumers to their work queue. A message
  * in the processing list whose lease was not touched for
  * PROCESSING_LEASE_SECONDS is abandoned; one seen without a lease (its consumer
  * died between taking it and touching it) gets one now and is judged on a later
- * run. Live consumers touch their leases every quarter of that time.
+ * run. Live consumers touch their leases every quarter of that time. Looks at
+ * the 1000 oldest, read a budget at a time (BATCH_BYTES); each recovery is one
+ * call that moves one message.
  */
 export async function recoverAbandoned(ctx: EngineContext, queue: string): Promise<number> {
   const keys = keysOf(ctx, queue);
-  const entries = await ctx.redis.lrangeBuffer(keys.processing, -1000, -1);
-  if (entries.length === 0) return 0;
+  let seen = 0;
+  let recovered = 0;
+  while (seen < BATCH) {
+    // Recovered messages left the tail; the ones only seen are still in front of the unread.
+    const page = await readTail(ctx, keys.processing, seen - recovered, BATCH - seen);
+    if (page.length === 0) break;
+    recovered += await recoverPage(ctx, keys, page);
+    seen += page.length;
+  }
+  return recovered;
+}
+
+async function recoverPage(
+  ctx: EngineContext,
+  keys: QueueKeys,
+  entries: Buffer[],
+): Promise<number> {
   const now = nowSeconds(ctx);
   const shas = entries.map((e) => sha1(e));
   const pipeline = ctx.redis.pipeline();
@@ -247,6 +284,7 @@ export async function recoverAbandoned(ctx: EngineContext, queue: string): Promi
       [entries[i]!, shas[i]!, cutoff],
     );
     recovered += checkLuaReply(reply, "recoverStale");
+    reportBatch(ctx, "recoverStale", 1, entries[i]!.length);
   }
   return recovered;
 }

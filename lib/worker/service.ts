@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { nowSeconds, sleep, type EngineContext } from "../queues/context";
 import { WORKER_HEARTBEAT_KEY } from "../queues/keys";
 import { promoteDue } from "../queues/retry";
-import { purgeExpired } from "../queues/tail";
+import { purgeExpired } from "../queues/purge";
 import { recoverAbandoned } from "./processor";
 import { logLine } from "../log";
 import { VERSION } from "../version";

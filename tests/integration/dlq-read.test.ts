@@ -164,6 +164,28 @@ describe("purgeExpired", () => {
     await r.redis.lpush("audio_dlq", '{"job_id":"p","filename":"f"}');
     expect(await r.engine.purgeExpired("audio")).toBe(1);
   });
+
+  it("should purge a run of undated entries longer than a batch when a newer dated entry is past the retention", async () => {
+    const now = r.clock.now;
+    const dated = (d: number) => JSON.stringify({ failed_at: new Date((now - d * day) * 1000) });
+    // Oldest first: 1 200 undated entries of 1 KB (more than one read, more bytes than one
+    // call holds), an expired dated one, 600 more undated, a fresh one, 5 undated.
+    const undated = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => `u${from + i} ${"x".repeat(1024)}`);
+    for (let i = 0; i < 1200; i += 400) await r.redis.lpush("audio_dlq", ...undated(i, 400));
+    await r.redis.lpush(
+      "audio_dlq",
+      dated(9),
+      ...undated(2000, 600),
+      dated(1),
+      ...undated(3000, 5),
+    );
+    expect(await r.engine.purgeExpired("audio")).toBe(1201);
+    const left = await r.redis.lrange("audio_dlq", 0, -1);
+    expect(left).toHaveLength(606);
+    expect(left.at(-1)!.startsWith("u2000 ")).toBe(true);
+    expect(left[5]).toBe(dated(1));
+  });
 });
 
 describe("getStats", () => {

@@ -100,6 +100,26 @@ describe("processOne", () => {
     );
     expect(outcome).toBe("lost");
   });
+
+  it("should leave a metadata hash that joins no entry when the message was lost before it was dead-lettered", async () => {
+    const message = '{"job_id":"j","filename":"f.pdf","retry_count":3}';
+    await r.engine.pushToDlq("document", message, new Error("first cause"), 3);
+    await r.engine.enqueue("document", message);
+    // The hash is written before the move; the move finds the message gone.
+    const lost = async () => void (await r.redis.del("document_queue:processing"));
+    const handler = async () => {
+      await lost();
+      throw new PermanentError("second cause");
+    };
+    expect(await processOne(r.engine.ctx, { queue: "document", handler }, await take())).toBe(
+      "lost",
+    );
+    expect(await r.redis.hget("dlq:metadata:j:f.pdf", "error_message")).toBe("second cause");
+    expect(await r.redis.ttl("dlq:metadata:j:f.pdf")).toBeGreaterThan(0);
+    const [only, ...rest] = await r.engine.getDlqMessages("document");
+    expect(rest).toEqual([]);
+    expect(only).toMatchObject({ errorMessage: "first cause", metadata: null });
+  });
 });
 
 describe("Processor", () => {

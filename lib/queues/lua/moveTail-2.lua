@@ -6,23 +6,34 @@
   KEYS[1] source LIST (a DLQ, newest at index 0)
   KEYS[2] destination LIST (the work queue; unused when deleting)
   ARGV[1] mode: "requeue" or "delete"
-  ARGV[2] count: how many tail entries, at most 1000
-  ARGV[3 .. 2+count] the tail entries as read, in list order (oldest last)
-  ARGV[3+count ..] (when requeueing) the values to LPUSH
+  ARGV[2] count: how many tail entries were sent, at most 1000
+  ARGV[3] byte budget: the oldest entries sent are taken while their bytes
+          (with their values to push) stay within it; the first one is taken
+          whatever its size
+  ARGV[4 .. 3+count] the tail entries as read, oldest first
+  ARGV[4+count ..] (when requeueing) the values to LPUSH, oldest first
 
-  Returns count when moved, or -2 (CHANGED) when the tail is no longer what the
-  caller read; nothing moves then. Lua interns strings, so comparing an entry
-  with the one sent costs a pointer comparison once both are made.
+  Returns how many of the oldest entries sent were moved (count unless the
+  budget stopped it; the caller sends the rest again), or -2 (CHANGED) when
+  the tail is no longer what the caller read; nothing moves then. Lua interns
+  strings, so comparing an entry with the one sent costs one comparison of
+  their bytes once both are made.
 ]]
 local src, dst = KEYS[1], KEYS[2]
-local count = tonumber(ARGV[2])
-local tail = redis.call("LRANGE", src, -count, -1)
-if #tail ~= count then return -2 end
-for i = 1, count do
-  if tail[i] ~= ARGV[2 + i] then return -2 end
+local requeue = ARGV[1] == "requeue"
+local count, budget = tonumber(ARGV[2]), tonumber(ARGV[3])
+local take, bytes = 0, 0
+while take < count and bytes < budget do
+  local size = #ARGV[4 + take] + (requeue and #ARGV[4 + count + take] or 0)
+  if take > 0 and bytes + size > budget then break end
+  take = take + 1
+  bytes = bytes + size
 end
-redis.call("LTRIM", src, 0, -count - 1)
-if ARGV[1] == "requeue" then
-  redis.call("LPUSH", dst, unpack(ARGV, 3 + count, #ARGV))
+for i = 1, take do
+  if redis.call("LINDEX", src, -i) ~= ARGV[3 + i] then return -2 end
 end
-return count
+redis.call("LTRIM", src, 0, -take - 1)
+if requeue then
+  redis.call("LPUSH", dst, unpack(ARGV, 4 + count, 3 + count + take))
+end
+return take

@@ -1,19 +1,46 @@
 --[[
-  Promotes due retries to their work queue, oldest due first.
+  Promotes due retries to their work queue, oldest due first, within a count
+  and a byte budget.
 
   KEYS[1] retry ZSET (score = due time, Unix epoch seconds, fractions allowed)
   KEYS[2] work LIST (producers LPUSH, consumers take from the right)
-  ARGV[1] now, Unix epoch seconds
-  ARGV[2] limit, at most 1000 members per call
+  ARGV[1] now, Unix epoch seconds, or "+inf" (every member is due)
+  ARGV[2] limit, members per call
+  ARGV[3] byte budget: members are taken while their bytes stay within it;
+          the first due one is taken whatever its size
 
-  Returns the number of members moved.
+  Returns {moved, more, their bytes, bytes read}: more is 1 when the limit or the budget
+  stopped the call (due members may be left: the caller calls again), 0 when
+  none is due any more.
 
-  The due members are the lowest ranks of the set, so the range read and the
-  range removed are the same ranks: ZREMRANGEBYRANK needs no member lookups.
+  The due members are the lowest ranks of the set, so members are read by rank
+  one at a time (a range read would copy them all before their sizes could be
+  looked at), and the ranks read are the ranks removed: ZREMRANGEBYRANK needs
+  no member lookups. The member that would pass the budget is read, left, and
+  taken by the next call.
 ]]
-local due = redis.call("ZRANGE", KEYS[1], "-inf", ARGV[1], "BYSCORE", "LIMIT", 0, tonumber(ARGV[2]))
+local key = KEYS[1]
+local now = ARGV[1] == "+inf" and math.huge or tonumber(ARGV[1])
+local limit, budget = tonumber(ARGV[2]), tonumber(ARGV[3])
+local due, bytes, read, more = {}, 0, 0, 0
+while true do
+  if #due >= limit or bytes >= budget then
+    more = 1
+    break
+  end
+  local got = redis.call("ZRANGE", key, #due, #due, "WITHSCORES")
+  if #got == 0 or tonumber(got[2]) > now then break end
+  read = read + #got[1]
+  if #due > 0 and bytes + #got[1] > budget then
+    more = 1
+    break
+  end
+  due[#due + 1] = got[1]
+  bytes = bytes + #got[1]
+end
 local n = #due
-if n == 0 then return 0 end
-redis.call("LPUSH", KEYS[2], unpack(due))
-redis.call("ZREMRANGEBYRANK", KEYS[1], 0, n - 1)
-return n
+if n > 0 then
+  redis.call("LPUSH", KEYS[2], unpack(due))
+  redis.call("ZREMRANGEBYRANK", key, 0, n - 1)
+end
+return {n, more, bytes, read}

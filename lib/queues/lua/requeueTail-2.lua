@@ -9,8 +9,15 @@
   KEYS[1] DLQ LIST (newest at index 0)
   KEYS[2] work LIST
   ARGV[1] how many tail entries to look at, at most 1000
+  ARGV[2] byte budget: entries are taken oldest first while their bytes stay
+          within it; the first one is taken whatever its size
 
-  Returns {moved, stopped}: stopped is 1 when it met an entry it leaves to the caller.
+  Returns {moved, stopped, their bytes, bytes read, failed_at of the oldest
+  moved, of the newest moved}: stopped is 1 when it met an entry it leaves to the caller (a
+  budget reached is not a stop: the caller calls again); a failed_at is false
+  (nil) for an entry without Redrive's block. Entries are read one at a time,
+  so the one that would pass the budget is read, left, and taken by the next
+  call.
 ]]
 local RC_KEY = '"retry_count":'
 local byte, find, match, sub = string.byte, string.find, string.match, string.sub
@@ -42,20 +49,39 @@ local function restore(s)
   return sub(s, 1, a) .. "0" .. sub(s, z + 1, cut) .. "}"
 end
 
-local tail = redis.call("LRANGE", KEYS[1], -tonumber(ARGV[1]), -1)
+-- failed_at in the block an entry's trailer points to: quotes inside the
+-- block's strings are escaped, so the first '"failed_at":"' is the member.
+local function failedAt(s)
+  if not s or byte(s, 1) ~= 123 then return false end
+  local at = find(s, TRAILER, math.max(1, #s - 63), true)
+  local cut = at and tonumber(match(s, "^(%d+)", at + #TRAILER))
+  if not cut or cut >= #s then return false end
+  local f = find(s, '"failed_at":"', cut + 1, true)
+  return f and match(s, '^([^"]*)"', f + 13) or false
+end
+
+local n, budget = tonumber(ARGV[1]), tonumber(ARGV[2])
 local out = {}
-local stopped = 0
-for i = #tail, 1, -1 do
-  local restored = restore(tail[i])
+local bytes, read, stopped = 0, 0, 0
+local first, last
+while #out < n and bytes < budget do
+  local e = redis.call("LINDEX", KEYS[1], -1 - #out)
+  if not e then break end
+  read = read + #e
+  if #out > 0 and bytes + #e > budget then break end
+  local restored = restore(e)
   if not restored then
     stopped = 1
     break
   end
   out[#out + 1] = restored
+  bytes = bytes + #e
+  first = first or e
+  last = e
 end
 local moved = #out
 if moved > 0 then
   redis.call("LTRIM", KEYS[1], 0, -moved - 1)
   redis.call("LPUSH", KEYS[2], unpack(out))
 end
-return {moved, stopped}
+return {moved, stopped, bytes, read, failedAt(first), failedAt(last)}

@@ -1,12 +1,45 @@
 --[[
-  Deletes up to ARGV[1] (at most 1000) of the oldest entries of a list.
+  Deletes up to ARGV[1] (at most 1000) of the oldest entries of a list, within
+  a byte budget.
 
   KEYS[1] DLQ LIST (newest at index 0)
   ARGV[1] how many
+  ARGV[2] byte budget: entries are taken oldest first while their bytes stay
+          within it; the first one is taken whatever its size
 
-  Returns how many went. Their metadata hashes expire with the retention.
+  Returns {deleted, their bytes, bytes read, failed_at of the oldest deleted,
+  of the newest deleted}; a failed_at is false (nil) unless the entry ends in the block
+  Redrive appends. An entry's size is known only once it is read, so the one
+  that would pass the budget is read, left, and taken by the next call. Their
+  metadata hashes expire with the retention.
 ]]
-local len = redis.call("LLEN", KEYS[1])
-local n = math.min(len, tonumber(ARGV[1]))
-if n > 0 then redis.call("LTRIM", KEYS[1], 0, -n - 1) end
-return n
+local find, match, byte = string.find, string.match, string.byte
+local TRAILER = '"redrive_undo":['
+
+-- failed_at of an entry Redrive wrote: in the block its trailer points to
+-- (toDlqEntry in message.ts). Quotes inside the block's strings are escaped,
+-- so the first '"failed_at":"' after the cut is the member.
+local function failedAt(s)
+  if not s or byte(s, 1) ~= 123 then return false end
+  local at = find(s, TRAILER, math.max(1, #s - 63), true)
+  local cut = at and tonumber(match(s, "^(%d+)", at + #TRAILER))
+  if not cut or cut >= #s then return false end
+  local f = find(s, '"failed_at":"', cut + 1, true)
+  return f and match(s, '^([^"]*)"', f + 13) or false
+end
+
+local key, n, budget = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])
+local taken, bytes, read = 0, 0, 0
+local first, last
+while taken < n and bytes < budget do
+  local e = redis.call("LINDEX", key, -1 - taken)
+  if not e then break end
+  read = read + #e
+  if taken > 0 and bytes + #e > budget then break end
+  bytes = bytes + #e
+  taken = taken + 1
+  first = first or e
+  last = e
+end
+if taken > 0 then redis.call("LTRIM", key, 0, -taken - 1) end
+return {taken, bytes, read, failedAt(first), failedAt(last)}
