@@ -48,6 +48,7 @@ const KEY_ARGS: Record<string, number[] | "all"> = {
   XTRIM: [1],
   ZADD: [1],
   ZCARD: [1],
+  ZCOUNT: [1],
   ZRANGE: [1],
   ZREM: [1],
   ZREMRANGEBYRANK: [1],

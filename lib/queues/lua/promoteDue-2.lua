@@ -13,34 +13,28 @@
   stopped the call (due members may be left: the caller calls again), 0 when
   none is due any more.
 
-  The due members are the lowest ranks of the set, so members are read by rank
-  one at a time (a range read would copy them all before their sizes could be
-  looked at), and the ranks read are the ranks removed: ZREMRANGEBYRANK needs
-  no member lookups. The member that would pass the budget is read, left, and
-  taken by the next call.
+  The due members are the lowest ranks of the set: ZCOUNT says how many there
+  are, and they are read by rank one at a time (a range read would copy them
+  all before their sizes could be looked at; a rank read without its score is
+  the cheapest single read), and the ranks read are the ranks removed:
+  ZREMRANGEBYRANK needs no member lookups. The member that would pass the
+  budget is read, left, and taken by the next call.
 ]]
 local key = KEYS[1]
-local now = ARGV[1] == "+inf" and math.huge or tonumber(ARGV[1])
 local limit, budget = tonumber(ARGV[2]), tonumber(ARGV[3])
-local due, bytes, read, more = {}, 0, 0, 0
-while true do
-  if #due >= limit or bytes >= budget then
-    more = 1
-    break
-  end
-  local got = redis.call("ZRANGE", key, #due, #due, "WITHSCORES")
-  if #got == 0 or tonumber(got[2]) > now then break end
-  read = read + #got[1]
-  if #due > 0 and bytes + #got[1] > budget then
-    more = 1
-    break
-  end
-  due[#due + 1] = got[1]
-  bytes = bytes + #got[1]
+local count = redis.call("ZCOUNT", key, "-inf", ARGV[1])
+local due, bytes, read = {}, 0, 0
+for rank = 0, math.min(count, limit) - 1 do
+  if bytes >= budget then break end
+  local member = redis.call("ZRANGE", key, rank, rank)[1]
+  read = read + #member
+  if rank > 0 and bytes + #member > budget then break end
+  due[#due + 1] = member
+  bytes = bytes + #member
 end
 local n = #due
 if n > 0 then
   redis.call("LPUSH", KEYS[2], unpack(due))
   redis.call("ZREMRANGEBYRANK", key, 0, n - 1)
 end
-return {n, more, bytes, read}
+return {n, count > n and 1 or 0, bytes, read}
