@@ -243,11 +243,16 @@ export function forRequeue(buf: Buffer): Buffer {
   if (undone) return undone;
   const obj = parseTopLevel(buf);
   if (!obj) return buf;
-  const edits: Record<string, string | undefined> = {};
-  for (const key of [...DLQ_FIELDS, FIELDS.undo]) if (findMember(obj, key)) edits[key] = undefined;
-  if (findMember(obj, FIELDS.retryCount)) edits[FIELDS.retryCount] = "0";
-  return Object.keys(edits).length > 0 ? (editFields(buf, edits, obj) ?? buf) : buf;
+  // One pass over the members (this runs once per entry of a requeue all).
+  let edits: Record<string, string | undefined> | null = null;
+  for (const { key } of obj.members) {
+    if (REQUEUE_REMOVES.has(key)) (edits ??= {})[key] = undefined;
+    else if (key === FIELDS.retryCount) (edits ??= {})[key] = "0";
+  }
+  return edits ? (editFields(buf, edits, obj) ?? buf) : buf;
 }
+
+const REQUEUE_REMOVES = new Set<string>([...DLQ_FIELDS, FIELDS.undo]);
 
 /** failed_at of an entry as epoch seconds: ISO text or a number (s or ms). */
 export function failedAtOf(

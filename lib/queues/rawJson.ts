@@ -53,10 +53,14 @@ function skipString(buf: Buffer, i: number): number {
   throw new Malformed();
 }
 
-const LITERALS: [number, Buffer][] = ["true", "false", "null"].map((w) => [
-  w.charCodeAt(0),
-  Buffer.from(w),
-]);
+/** true, false and null, by first byte (a Buffer#compare call costs more than the word). */
+const LITERALS = new Map(["true", "false", "null"].map((w) => [w.charCodeAt(0), Buffer.from(w)]));
+
+/** Offset past the literal at buf[i]; throws unless all of its bytes are there. */
+function skipLiteral(buf: Buffer, i: number, word: Buffer): number {
+  for (let k = 0; k < word.length; k++) if (buf[i + k] !== word[k]) throw new Malformed();
+  return i + word.length;
+}
 
 function isDigit(b: number | undefined): boolean {
   return b !== undefined && b >= 0x30 && b <= 0x39;
@@ -71,12 +75,8 @@ function skipDigits(buf: Buffer, i: number): number {
 
 /** A number (RFC 8259 grammar) or true/false/null, scanned byte by byte: no strings made. */
 function skipScalar(buf: Buffer, i: number): number {
-  for (const [first, word] of LITERALS) {
-    if (buf[i] === first) {
-      if (buf.compare(word, 0, word.length, i, i + word.length) !== 0) throw new Malformed();
-      return i + word.length;
-    }
-  }
+  const word = LITERALS.get(buf[i]!);
+  if (word) return skipLiteral(buf, i, word);
   if (buf[i] === 0x2d) i++; // -
   if (buf[i] === 0x30)
     i++; // a leading 0 stands alone
@@ -117,7 +117,25 @@ function skipContainer(buf: Buffer, i: number): number {
   }
 }
 
+/**
+ * A key's text. Keys are short and mostly plain ASCII: those are built in
+ * JavaScript (a Buffer#toString call costs more than the whole key); the rest
+ * are decoded, and JSON.parse handles their escapes exactly.
+ */
 function decodeKey(buf: Buffer, start: number, end: number): string {
+  if (end - start <= 34) {
+    let key = "";
+    for (let i = start + 1; i < end - 1; i++) {
+      const b = buf[i]!;
+      if (b >= 0x80 || b === BACKSLASH) return decodeKeySlow(buf, start, end);
+      key += String.fromCharCode(b);
+    }
+    return key;
+  }
+  return decodeKeySlow(buf, start, end);
+}
+
+function decodeKeySlow(buf: Buffer, start: number, end: number): string {
   const text = buf.toString("utf8", start, end);
   // Most keys have no escapes; JSON.parse handles the rest exactly.
   return text.includes("\\") ? (JSON.parse(text) as string) : text.slice(1, -1);
@@ -190,41 +208,79 @@ export function editFields(
   obj: ParsedObject | null = parseTopLevel(buf),
 ): Buffer | null {
   if (!obj) return null;
-  const parts: Buffer[] = [];
+  const pieces: Piece[] = [];
   let cursor = 0;
   const seen = new Set<string>();
   let kept = 0;
-  obj.members.forEach((m, idx) => {
+  const { members } = obj;
+  for (let idx = 0; idx < members.length; idx++) {
+    const m = members[idx]!;
     if (!Object.hasOwn(edits, m.key)) {
       kept++;
-      return;
+      continue;
     }
     const value = edits[m.key];
     if (value !== undefined && !seen.has(m.key)) {
       seen.add(m.key);
       kept++;
-      parts.push(buf.subarray(cursor, m.valueStart), Buffer.from(value));
+      pieces.push(cursor, m.valueStart, value);
       cursor = m.valueEnd;
-      return;
+      continue;
     }
     // Removal (or a repeated key being set): cut the member and one adjacent comma.
-    const next = obj.members[idx + 1];
-    const cutFrom = kept === 0 ? m.start : commaBefore(buf, m.start);
-    const cutTo = kept === 0 && next ? next.start : m.valueEnd;
-    parts.push(buf.subarray(cursor, cutFrom));
-    cursor = cutTo;
-  });
-  const appended = Object.entries(edits)
-    .filter(([k, v]) => v !== undefined && !seen.has(k))
-    .map(([k, v]) => `${JSON.stringify(k)}:${v}`);
-  if (appended.length === 0) {
-    parts.push(buf.subarray(cursor));
-    return Buffer.concat(parts);
+    const next = members[idx + 1];
+    pieces.push(cursor, kept === 0 ? m.start : commaBefore(buf, m.start));
+    cursor = kept === 0 && next ? next.start : m.valueEnd;
   }
-  parts.push(buf.subarray(cursor, obj.close));
-  parts.push(Buffer.from((kept > 0 ? "," : "") + appended.join(",")));
-  parts.push(buf.subarray(obj.close));
-  return Buffer.concat(parts);
+  const appended: string[] = [];
+  for (const k in edits) {
+    const v = edits[k];
+    if (v !== undefined && !seen.has(k)) appended.push(`${JSON.stringify(k)}:${v}`);
+  }
+  if (appended.length === 0) {
+    pieces.push(cursor, buf.length);
+  } else {
+    pieces.push(
+      cursor,
+      obj.close,
+      (kept > 0 ? "," : "") + appended.join(","),
+      obj.close,
+      buf.length,
+    );
+  }
+  return splice(buf, pieces);
+}
+
+/** A run of `pieces`: two numbers are a range of the source to keep, a string is ASCII/UTF-8 text to insert. */
+type Piece = number | string;
+
+/**
+ * The bytes `pieces` describe, copied once into a buffer of the right size
+ * (subarrays and Buffer.concat cost more than the copying on entries of a few
+ * hundred bytes).
+ */
+function splice(buf: Buffer, pieces: Piece[]): Buffer {
+  let size = 0;
+  for (let i = 0; i < pieces.length; i++) {
+    const p = pieces[i]!;
+    if (typeof p === "string") size += Buffer.byteLength(p);
+    else size += (pieces[++i] as number) - p;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let i = 0; i < pieces.length; i++) {
+    const p = pieces[i]!;
+    if (typeof p === "string") at += out.write(p, at);
+    else at = copyRange(buf, p, pieces[++i] as number, out, at);
+  }
+  return out;
+}
+
+/** Copies buf[from, to) to out at `at`; short runs in JavaScript, where a native call costs more. */
+function copyRange(buf: Buffer, from: number, to: number, out: Buffer, at: number): number {
+  if (to - from > 256) return at + buf.copy(out, at, from, to);
+  for (let i = from; i < to; i++) out[at++] = buf[i]!;
+  return at;
 }
 
 function commaBefore(buf: Buffer, start: number): number {
