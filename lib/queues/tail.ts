@@ -37,23 +37,32 @@ function moveTailArgs(mode: MoveMode, items: TailItem[]): (string | number | Buf
 const sizeOf = (i: TailItem) => i.entry.length + (i.push?.length ?? 0);
 const bytesOf = (items: TailItem[]) => items.reduce((b, i) => b + i.entry.length, 0);
 
+function toItems(mode: MoveMode, entries: Buffer[]): TailItem[] {
+  return entries.map((entry) => ({ entry, push: mode === "requeue" ? forRequeue(entry) : null }));
+}
+
 /**
  * Moves `entries` (the list's oldest, oldest first) with one moveTail call
  * per BATCH_BYTES of them and what is pushed for them, one at a time so that
  * other clients wait at most one call. Stops at the first CHANGED reply
  * (nothing moved for that call).
  */
-export async function moveOldest(
+export function moveOldest(
   ctx: EngineContext,
   queue: string,
   mode: MoveMode,
   entries: Buffer[],
 ): Promise<Moved> {
+  return moveItems(ctx, queue, mode, toItems(mode, entries));
+}
+
+async function moveItems(
+  ctx: EngineContext,
+  queue: string,
+  mode: MoveMode,
+  items: TailItem[],
+): Promise<Moved> {
   const { dlq, work } = keysOf(ctx, queue);
-  const items = entries.map((entry) => ({
-    entry,
-    push: mode === "requeue" ? forRequeue(entry) : null,
-  }));
   let moved = 0;
   for (const chunk of byteChunks(items, sizeOf)) {
     // The script applies the same budget, so it takes the whole chunk unless the rules drift apart.
@@ -129,24 +138,62 @@ async function requeueStep(
   return { moved, stopped: stopped === 1, ends: endTimes(ends) };
 }
 
+/** The run of oldest entries only the full parser restores, with what is pushed for them. */
+interface ForeignRun {
+  items: TailItem[];
+  /** Every entry read was one (so the next step tries the parser again). */
+  all: boolean;
+}
+
+/** Reads up to `n` tail entries past the `skip` oldest and restores the run of foreign ones. */
+async function readForeignRun(
+  ctx: EngineContext,
+  queue: string,
+  skip: number,
+  n: number,
+): Promise<ForeignRun> {
+  const window = await readTail(ctx, keysOf(ctx, queue).dlq, skip, n);
+  let run = 0;
+  while (run < window.length && !restorableInRedis(window[run]!)) run++;
+  return { items: toItems("requeue", window.slice(0, run)), all: run > 0 && run === window.length };
+}
+
+/** What a drain carries from one step to the next. */
+interface DrainState {
+  /** The tail holds entries only the parser restores: requeueTail is not tried in vain. */
+  parser: boolean;
+  /** The window after the one being moved, read (and restored) while Redis moved it. */
+  ahead: Promise<ForeignRun> | null;
+}
+
 /**
- * Requeues the run of oldest entries that only the full parser restores (read
- * a budget at a time); `all` when every entry read was one, so that the next
- * step tries the parser again.
+ * Requeues the run of oldest entries that only the full parser restores, up
+ * to `n`, and asks for the next `next` entries before moving them. Both go
+ * to Redis back to back on one connection, the read first (it reads past the
+ * entries about to move), so the next window is restored in Node.js while
+ * Redis moves this one, instead of each side waiting for the other. The
+ * window read ahead is used only when this step moved all it sent; moveTail's
+ * check of the tail guards the rest.
  */
 async function parserStep(
   ctx: EngineContext,
   queue: string,
   n: number,
+  next: number,
+  state: DrainState,
 ): Promise<Step & { all: boolean }> {
-  const window = await readTail(ctx, keysOf(ctx, queue).dlq, 0, n);
-  let run = 0;
-  while (run < window.length && !restorableInRedis(window[run]!)) run++;
-  if (run === 0) return { moved: 0, ends: [], all: false };
-  const part = window.slice(0, run);
-  const { moved } = await moveOldest(ctx, queue, "requeue", part);
-  const ends = moved > 0 ? [part[0]!, part[moved - 1]!].map((raw) => failedAtOf(raw)) : [];
-  return { moved, ends, all: run === window.length };
+  const run = await (state.ahead ?? readForeignRun(ctx, queue, 0, n));
+  state.ahead = null;
+  const part = run.items.slice(0, n);
+  if (part.length === 0) return { moved: 0, ends: [], all: false };
+  const all = run.all || part.length < run.items.length;
+  const ahead = all && next > 0 ? readForeignRun(ctx, queue, part.length, next) : null;
+  // A read ahead that is dropped must not become an unhandled rejection.
+  ahead?.catch(() => undefined);
+  const { moved, changed } = await moveItems(ctx, queue, "requeue", part);
+  if (!changed && moved === part.length) state.ahead = ahead;
+  const ends = moved > 0 ? [part[0]!, part[moved - 1]!].map((i) => failedAtOf(i.entry)) : [];
+  return { moved, ends, all };
 }
 
 /**
@@ -160,16 +207,17 @@ async function drainStep(
   ctx: EngineContext,
   queue: string,
   mode: MoveMode,
-  n: number,
-  state: { parser: boolean },
+  sizes: { n: number; next: number },
+  state: DrainState,
 ): Promise<Step> {
+  const { n, next } = sizes;
   if (mode === "delete") return trimStep(ctx, queue, n);
   if (!state.parser) {
     const step = await requeueStep(ctx, queue, n);
     state.parser = step.stopped;
     if (step.moved > 0 || !state.parser) return step;
   }
-  const step = await parserStep(ctx, queue, n);
+  const step = await parserStep(ctx, queue, n, next, state);
   state.parser = step.all;
   return step;
 }
@@ -192,7 +240,8 @@ const DRAIN_STEP = 500;
 /**
  * Requeue all / delete all: moves the DLQ's entries from the oldest, as many as
  * it held when the drain started, so messages that fail again while it runs
- * are not drained a second time. One script call is in flight at a time.
+ * are not drained a second time. At most one script call moves entries at a
+ * time (for foreign entries, the read of the next window goes with it).
  */
 export async function drainDlq(
   ctx: EngineContext,
@@ -205,11 +254,13 @@ export async function drainDlq(
   const rate = options.ratePerSecond;
   const step = rate ? Math.max(1, Math.min(DRAIN_STEP, Math.floor(rate))) : DRAIN_STEP;
   const started = Date.now();
-  const state = { parser: false };
+  const state: DrainState = { parser: false, ahead: null };
   let moved = 0;
   let stalls = 0;
   while (moved < total && !options.signal?.aborted && stalls < 10) {
-    const done = await drainStep(ctx, queue, mode, Math.min(total - moved, step), state);
+    const n = Math.min(total - moved, step);
+    const sizes = { n, next: Math.min(total - moved - n, step) };
+    const done = await drainStep(ctx, queue, mode, sizes, state);
     await countStep(ctx, queue, done);
     moved += done.moved;
     stalls = done.moved === 0 ? stalls + 1 : 0;
