@@ -29,9 +29,24 @@ interface TailItem {
 
 /** Arguments of one moveTail call for `items`, the list's oldest, oldest first. */
 function moveTailArgs(mode: MoveMode, items: TailItem[]): (string | number | Buffer)[] {
+  const entries = items.map((i) => i.entry);
   // Oldest first, so LPUSH leaves the oldest nearest the consumers.
   const pushes = mode === "requeue" ? items.map((i) => i.push!) : [];
-  return [mode, items.length, BATCH_BYTES, ...items.map((i) => i.entry), ...pushes];
+  const sizes = [...entries, ...pushes].map((b) => b.length);
+  const args = [mode, BATCH_BYTES, msgpackSizes(sizes), Buffer.concat(entries)];
+  return mode === "requeue" ? [...args, Buffer.concat(pushes)] : args;
+}
+
+/** A MessagePack array of unsigned 32-bit integers (array 32, then uint 32 each). */
+function msgpackSizes(sizes: number[]): Buffer {
+  const out = Buffer.allocUnsafe(5 + 5 * sizes.length);
+  out[0] = 0xdd;
+  out.writeUInt32BE(sizes.length, 1);
+  sizes.forEach((n, i) => {
+    out[5 + 5 * i] = 0xce;
+    out.writeUInt32BE(n, 6 + 5 * i);
+  });
+  return out;
 }
 
 const sizeOf = (i: TailItem) => i.entry.length + (i.push?.length ?? 0);
