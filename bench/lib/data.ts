@@ -33,20 +33,47 @@ export function message(n: number, retryCount = 3): Buffer {
   return Buffer.from(JSON.stringify(payload(n, retryCount)));
 }
 
+/** Where the frames of a benchmark stack trace come from: a worker, its libraries, Node.js. */
+const STACK_FILES = [
+  "node_modules/@google-cloud/storage/build/src/file.js",
+  "node_modules/gaxios/build/src/gaxios.js",
+  "node_modules/retry-request/index.js",
+  "app/backend/services/gcs.js",
+  "app/backend/workers/document-worker.js",
+  "node_modules/pdf-parse/lib/pdf.js/v1.10.100/build/pdf.worker.js",
+  "node:internal/process/task_queues",
+  "node_modules/p-limit/index.js",
+];
+const STACK_FUNCTIONS = [
+  "File.download",
+  "Gaxios._request",
+  "retryRequest",
+  "makeRequest",
+  "fetchDocument",
+  "DocumentWorker.process",
+  "processTicksAndRejections",
+  "run",
+  "PDFDocument.parse",
+  "Parser.getObj",
+  "XRef.fetch",
+  "async Promise.all",
+];
+
 /**
  * A stack trace of `bytes` bytes, as Node.js prints one (the message, then
- * "    at fn (file:line:col)" frames): what a failure records, for the figures
- * that depend on its size (memory per dead letter, bytes moved per requeue).
+ * "    at fn (file:line:col)" frames from varied files, functions and lines):
+ * what a failure records, for the figures that depend on its size (memory
+ * per dead letter, bytes moved per requeue). Varied because Redrive deflates
+ * long stacks: frames repeating one file would compress far better than real ones.
  */
 export function stackTrace(bytes: number, message = "GCS download timed out after 30 s"): string {
-  const lines = [`TimeoutError: ${message}`];
-  let size = lines[0]!.length;
-  for (let i = 0; size < bytes; i++) {
-    const frame = `    at step${i} (/app/backend/workers/document-worker.js:${100 + i}:${7 + (i % 40)})`;
-    lines.push(frame);
-    size += frame.length + 1;
+  let text = `TimeoutError: ${message}`;
+  for (let i = 0; text.length < bytes; i++) {
+    const fn = STACK_FUNCTIONS[(i * 7) % STACK_FUNCTIONS.length];
+    const file = STACK_FILES[(i * 5) % STACK_FILES.length];
+    text += `\n    at ${fn} (/srv/${file}:${((i * 37) % 900) + 10}:${((i * 13) % 60) + 1})`;
   }
-  return lines.join("\n").slice(0, bytes);
+  return text.slice(0, bytes);
 }
 
 /**

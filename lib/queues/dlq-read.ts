@@ -5,7 +5,7 @@
 import { runScript } from "../redis/scripts";
 import { BATCH, keysOf, type EngineContext } from "./context";
 import { EngineError } from "./errors";
-import { hasIdentity, METADATA_OWNER, parseRetryCount, parseTimestamp } from "./message";
+import { hasIdentity, METADATA_OWNER, parseRetryCount, parseTimestamp, stackText } from "./message";
 import {
   EntryFields,
   entryFailedAt,
@@ -249,7 +249,7 @@ function toView(
     filename: str(f.json("filename")) ?? metadata?.filename ?? null,
     errorType: str(error.type) ?? metadata?.error_type ?? null,
     errorMessage: str(error.message) ?? str(errorValue) ?? metadata?.error_message ?? null,
-    errorStack: str(error.stack) ?? metadata?.error_stack ?? null,
+    errorStack: stackText(error.stack) ?? (metadata?.error_stack || null),
     retryCount: f.isObject ? entryRetryCount(f) : parseRetryCount(metadata?.retry_count),
     failedAt,
     originalQueue: str(f.json("original_queue")) ?? metadata?.original_queue ?? null,

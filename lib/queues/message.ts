@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
 import { editFields, findMember, parseTopLevel, rawValue, type ParsedObject } from "./rawJson";
 
 /**
@@ -142,7 +143,7 @@ export function toDlqEntry(buf: Buffer, stamp: DlqStamp): Buffer {
     obj.close === base.length - 1 &&
     (!rc || base.toString("latin1", rc.valueStart - RC_KEY.length, rc.valueStart) === RC_KEY);
   const members = [
-    `"error":${JSON.stringify({ type: stamp.error.type, message: stamp.error.message, ...(stamp.error.stack ? { stack: stamp.error.stack } : {}) })}`,
+    `"error":${JSON.stringify({ type: stamp.error.type, message: stamp.error.message, ...stackMember(stamp.error.stack) })}`,
     `"failed_at":${JSON.stringify(stamp.failedAt.toISOString())}`,
     `"original_queue":${JSON.stringify(stamp.originalQueue)}`,
     ...(rc ? [] : [`"retry_count":${stamp.retryCount}`]),
@@ -192,6 +193,54 @@ function undoRequeue(buf: Buffer): Buffer | null {
 }
 
 /**
+ * Stacks up to this size are kept as text in a DLQ entry's error block; a
+ * longer one as `{"deflate": "<base64 of its raw DEFLATE bytes>"}`. Stack
+ * traces repeat their paths line after line, so a 2 KB one takes a few
+ * hundred bytes, and a dead letter costs Redis about a third of a BullMQ
+ * failed job (README, "Benchmarks").
+ */
+export const STACK_TEXT_BYTES = 512;
+
+/**
+ * Stacks are kept up to this size (a stack is shown, not replayed), and a
+ * reader inflates no more than this, whatever another writer put there.
+ */
+export const STACK_INFLATED_BYTES = 64 * 1024;
+
+function stackMember(stack: string | undefined): { stack?: string | { deflate: string } } {
+  if (!stack) return {};
+  const bytes = Buffer.from(stack);
+  if (bytes.length <= STACK_TEXT_BYTES) return { stack };
+  // Kept up to what a reader inflates; a cut multi-byte character is left out.
+  const kept = bytes.subarray(0, STACK_INFLATED_BYTES).toString("utf8").replace(/\uFFFD$/, "");
+  return { stack: { deflate: deflateRawSync(kept).toString("base64") } };
+}
+
+/**
+ * The text of an error block's `stack`: itself when a string, inflated when
+ * `{"deflate": …}` (at most STACK_INFLATED_BYTES; the head of it when its
+ * base64 was cut), else null. Never throws on what another writer put there.
+ */
+export function stackText(value: unknown): string | null {
+  if (typeof value === "string") return value;
+  const deflated = (value as { deflate?: unknown } | null)?.deflate;
+  if (typeof deflated !== "string") return null;
+  const input = Buffer.from(deflated, "base64");
+  // A head of the input that inflates within the cap: halving keeps a bomb to a few tries.
+  for (let n = input.length; n > 0; n = Math.floor(n / 2)) {
+    try {
+      return inflateRawSync(input.subarray(0, n), {
+        finishFlush: constants.Z_SYNC_FLUSH,
+        maxOutputLength: STACK_INFLATED_BYTES,
+      }).toString("utf8");
+    } catch (e) {
+      if ((e as { code?: string }).code !== "ERR_BUFFER_TOO_LARGE") return null;
+    }
+  }
+  return null;
+}
+
+/**
  * The metadata hash fields written beside a DLQ entry (all strings), from the
  * message as it failed (`buf`) and the DLQ entry made of it. `dlq_entry_sha1`
  * names the entry the hash describes: two failures of one job and file share
@@ -213,7 +262,9 @@ export function metadataFields(
     filename: stringField(buf, obj, "filename") ?? "",
     error_type: stamp.error.type,
     error_message: stamp.error.message,
-    error_stack: stamp.error.stack ?? "",
+    // A JSON object's entry carries the stack (toDlqEntry): a copy here would
+    // double a dead letter's size and take the hash out of Redis's compact encoding.
+    error_stack: obj ? "" : (stamp.error.stack ?? ""),
     retry_count: String(stamp.retryCount),
     failed_at: stamp.failedAt.toISOString(),
     original_queue: stamp.originalQueue,

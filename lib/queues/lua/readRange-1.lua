@@ -47,7 +47,7 @@ local function cutStrings(t, caps)
       local most = caps[k] or stringMax
       if #v > most then t[k] = string.sub(v, 1, most) end
     elseif type(v) == "table" then
-      cutStrings(v, {})
+      cutStrings(v, caps[k .. "{}"] or {})
     end
   end
 end
@@ -68,7 +68,8 @@ local function redriveBlock(e, len)
   obj.error, obj.redrive_undo = nil, nil
   cutStrings(obj, {})
   if type(err) == "table" then
-    cutStrings(err, {message = messageMax, stack = stackMax})
+    -- A long stack is {"deflate": base64} (message.ts, stackMember): its text is the stack's.
+    cutStrings(err, {message = messageMax, stack = stackMax, ["stack{}"] = {deflate = stackMax}})
   elseif type(err) == "string" and #err > messageMax then
     err = string.sub(err, 1, messageMax)
   end
