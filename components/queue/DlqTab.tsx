@@ -90,6 +90,7 @@ export function DlqTab() {
       {isAdmin && (
         <BulkBar
           selected={selection.chosen.map((m) => ({ identity: m.identity, index: m.index }))}
+          total={data?.total ?? 0}
           onDone={selection.clear}
         />
       )}
@@ -100,6 +101,7 @@ export function DlqTab() {
         onToggle={selection.toggle}
         onToggleAll={selection.toggleAll}
         onOpen={setOpen}
+        total={data?.total ?? 0}
         stale={view.stale}
         empty={
           !data
@@ -120,7 +122,7 @@ export function DlqTab() {
           onChange={view.goTo}
         />
       )}
-      <MessageDrawer message={open} onClose={() => setOpen(null)} />
+      <MessageDrawer message={open} total={data?.total ?? 0} onClose={() => setOpen(null)} />
     </div>
   );
 }

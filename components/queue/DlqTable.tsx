@@ -5,10 +5,12 @@ import type { DlqMessage } from "@/lib/http/types";
 import { DataTable, type Column } from "../table/DataTable";
 import { fmtInt, isoTime } from "../format";
 import { useFmtTime } from "../time";
+import { Confirm, useConfirm } from "../Confirm";
 import { Button } from "../ui";
-import { GONE, useAction, useQueue } from "./context";
+import { GONE, stayOpenOnFailure, useAction, useQueue } from "./context";
 import { requeueOne } from "./data";
-import { fmtRelative, preview } from "./text";
+import { DeepMoveNote } from "./DeepMoveNote";
+import { deepMoveNote, fmtRelative, preview } from "./text";
 
 /** The most of an error message a row shows: lists carry up to 4 KB of it. */
 const MESSAGE_CHARS = 4096;
@@ -99,12 +101,14 @@ export function DlqTable(props: {
   onToggle: (key: string, m: DlqMessage) => void;
   onToggleAll: (on: boolean) => void;
   onOpen: (m: DlqMessage) => void;
+  /** The DLQ's length, for what a move from deep inside it costs. */
+  total: number;
   stale: boolean;
   empty: string;
 }) {
   const fmtTime = useFmtTime();
   const { queue, isAdmin } = useQueue();
-  const { busy, run } = useAction();
+  const { busy, requeue, dialog } = useRowRequeue(props.total);
   const cols = useMemo(() => columns(fmtTime), [fmtTime]);
   const keyOf = useMemo(
     () => new Map(props.messages.map((m, i) => [m, props.keys[i]!])),
@@ -127,45 +131,86 @@ export function DlqTable(props: {
             className="py-0.5"
             aria-label={`Requeue message ${m.index}`}
             disabled={busy}
-            onClick={() =>
-              void run(
-                () => requeueOne(queue, m),
-                () => `Message ${m.index} requeued to the work queue.`,
-                GONE,
-              )
-            }
+            onClick={() => requeue(m)}
           >
             Requeue
           </Button>
         )}
       </>
     ),
-    [onOpen, isAdmin, busy, run, queue],
+    [onOpen, isAdmin, busy, requeue],
   );
 
   return (
-    <DataTable
-      label={`Dead letters of ${queue}`}
-      scrollLabel="Dead letters, scrollable"
-      rows={props.messages}
-      rowKey={(m) => keyOf.get(m) ?? m.identity}
-      columns={cols}
-      empty={props.empty}
-      busy={props.stale}
-      selection={
-        isAdmin
-          ? {
-              selected: props.selected,
-              onToggle: props.onToggle,
-              onToggleAll: props.onToggleAll,
-              label: (m) => `Select message ${m.index}`,
-            }
-          : undefined
-      }
-      onOpen={onOpen}
-      actions={actions}
-      stackOnPhone
-      middle
-    />
+    <>
+      {dialog}
+      <DataTable
+        label={`Dead letters of ${queue}`}
+        scrollLabel="Dead letters, scrollable"
+        rows={props.messages}
+        rowKey={(m) => keyOf.get(m) ?? m.identity}
+        columns={cols}
+        empty={props.empty}
+        busy={props.stale}
+        selection={
+          isAdmin
+            ? {
+                selected: props.selected,
+                onToggle: props.onToggle,
+                onToggleAll: props.onToggleAll,
+                label: (m) => `Select message ${m.index}`,
+              }
+            : undefined
+        }
+        onOpen={onOpen}
+        actions={actions}
+        stackOnPhone
+        middle
+      />
+    </>
   );
+}
+
+/**
+ * A row's Requeue: at once, or, from deep inside a long DLQ where it stalls
+ * Redis, after a confirmation that says so.
+ */
+function useRowRequeue(total: number) {
+  const { queue } = useQueue();
+  const { busy, run } = useAction();
+  const confirm = useConfirm<DlqMessage>();
+  const go = useCallback(
+    async (m: DlqMessage) =>
+      stayOpenOnFailure(
+        await run(
+          () => requeueOne(queue, m),
+          () => `Message ${m.index} requeued to the work queue.`,
+          GONE,
+        ),
+      ),
+    [queue, run],
+  );
+  const requeue = useCallback(
+    (m: DlqMessage) => (deepMoveNote([m.index], total) ? confirm.ask(m) : void go(m)),
+    [total, confirm, go],
+  );
+  const dialog = (
+    <Confirm
+      target={confirm.target}
+      title="Requeue message"
+      confirmLabel="Requeue"
+      onConfirm={go}
+      onClose={confirm.close}
+    >
+      {(m) => (
+        <>
+          <p>
+            Requeue message {fmtInt(m.index)} to {queue}&apos;s work queue?
+          </p>
+          <DeepMoveNote note={deepMoveNote([m.index], total)} />
+        </>
+      )}
+    </Confirm>
+  );
+  return { busy, requeue, dialog };
 }

@@ -7,19 +7,28 @@ import { Confirm, useConfirm } from "../Confirm";
 import { Button, Dialog, ErrorNote } from "../ui";
 import { GONE, stayOpenOnFailure, useAction, useQueue } from "./context";
 import { deleteOne, requeueOne, useWholeMessage, type MoveMode } from "./data";
+import { DeepMoveNote } from "./DeepMoveNote";
 import { MessageDetails } from "./MessageDetails";
+import { deepMoveNote } from "./text";
 
 /**
  * One message as it was when opened: a snapshot, so that polling does not
  * swap the entry under the reader's eyes while the DLQ shifts.
  */
-export function MessageDrawer(props: { message: DlqMessage | null; onClose: () => void }) {
+export function MessageDrawer(props: {
+  message: DlqMessage | null;
+  /** The DLQ's length, for what a move from deep inside it costs. */
+  total: number;
+  onClose: () => void;
+}) {
   const m = props.message;
   const { queue, isAdmin } = useQueue();
   const { busy, run } = useAction();
   const [failure, setFailure] = useState<string | null>(null);
-  // Deleting cannot be undone: it is confirmed like every other delete.
-  const confirm = useConfirm<DlqMessage>();
+  // Deleting cannot be undone: it is confirmed like every other delete. A requeue is
+  // confirmed only from deep inside a long DLQ, where it stalls Redis.
+  const confirm = useConfirm<Move>();
+  const deep = (message: DlqMessage) => deepMoveNote([message.index], props.total);
 
   const close = () => {
     setFailure(null);
@@ -51,10 +60,20 @@ export function MessageDrawer(props: { message: DlqMessage | null; onClose: () =
       footer={
         m && isAdmin ? (
           <>
-            <Button tone="danger" disabled={busy} onClick={() => confirm.ask(m)}>
+            <Button
+              tone="danger"
+              disabled={busy}
+              onClick={() => confirm.ask({ mode: "delete", message: m })}
+            >
               Delete
             </Button>
-            <Button tone="primary" disabled={busy} onClick={() => void act("requeue", m)}>
+            <Button
+              tone="primary"
+              disabled={busy}
+              onClick={() =>
+                deep(m) ? confirm.ask({ mode: "requeue", message: m }) : void act("requeue", m)
+              }
+            >
               Requeue
             </Button>
           </>
@@ -67,21 +86,12 @@ export function MessageDrawer(props: { message: DlqMessage | null; onClose: () =
         </div>
       )}
       {m && <Whole m={m} />}
-      <Confirm
+      <MoveConfirm
         target={confirm.target}
-        title="Delete message"
-        confirmLabel="Delete"
-        danger
-        onConfirm={(message) => act("delete", message)}
+        total={props.total}
+        onConfirm={(t) => act(t.mode, t.message)}
         onClose={confirm.close}
-      >
-        {(message) => (
-          <p>
-            Delete message {fmtInt(message.index)} from {queue}&apos;s DLQ? It cannot be brought
-            back.
-          </p>
-        )}
-      </Confirm>
+      />
     </Dialog>
   );
 }
@@ -111,5 +121,41 @@ function Whole({ m }: { m: DlqMessage }) {
         m={whole}
       />
     </>
+  );
+}
+
+interface Move {
+  mode: MoveMode;
+  message: DlqMessage;
+}
+
+/** The drawer's confirmation: every delete, and a requeue from deep inside a long DLQ. */
+function MoveConfirm(props: {
+  target: Move | null;
+  total: number;
+  onConfirm: (t: Move) => Promise<string | null>;
+  onClose: () => void;
+}) {
+  const { queue } = useQueue();
+  return (
+    <Confirm
+      target={props.target}
+      title={(t) => (t.mode === "delete" ? "Delete message" : "Requeue message")}
+      confirmLabel={(t) => (t.mode === "delete" ? "Delete" : "Requeue")}
+      danger={(t) => t.mode === "delete"}
+      onConfirm={props.onConfirm}
+      onClose={props.onClose}
+    >
+      {({ mode, message }) => (
+        <>
+          <p>
+            {mode === "delete"
+              ? `Delete message ${fmtInt(message.index)} from ${queue}'s DLQ? It cannot be brought back.`
+              : `Requeue message ${fmtInt(message.index)} to ${queue}'s work queue?`}
+          </p>
+          <DeepMoveNote note={deepMoveNote([message.index], props.total)} />
+        </>
+      )}
+    </Confirm>
   );
 }

@@ -33,6 +33,33 @@ test.describe("as an admin", () => {
     expect(work[0]).not.toContain('"error"');
   });
 
+  test("should say what a requeue from deep inside a long DLQ costs Redis before it runs", async ({
+    page,
+    redis,
+  }) => {
+    const n = 120_000;
+    for (let from = 0; from < n; from += 10_000) {
+      const batch = Array.from(
+        { length: 10_000 },
+        (_, i) => `{"id":"d${from + i}","n":${from + i}}`,
+      );
+      await redis.lpush("document_dlq", ...batch);
+    }
+    await page.goto("/queues/document");
+    await page.getByLabel("Go to index").fill("60000");
+    await page.getByRole("button", { name: "Go", exact: true }).click();
+    await page.getByRole("button", { name: "Requeue message 60000" }).click();
+    const dialog = page.getByRole("dialog", { name: "Requeue message" });
+    await expect(dialog.getByRole("note")).toContainText("walk 60,000 entries");
+    expect(await redis.llen("document_queue")).toBe(0);
+    await dialog.getByRole("button", { name: "Requeue", exact: true }).click();
+    await expect(page.getByRole("status")).toContainText("Message 60000 requeued");
+    expect(await redis.lrange("document_queue", 0, -1)).toEqual([
+      `{"id":"d${n - 1 - 60_000}","n":${n - 1 - 60_000}}`,
+    ]);
+    expect(await redis.llen("document_dlq")).toBe(n - 1);
+  });
+
   test("should requeue a selection in one go", async ({ page, redis }) => {
     await fill(redis, 5);
     await page.goto("/queues/document");
