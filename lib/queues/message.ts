@@ -212,7 +212,10 @@ function stackMember(stack: string | undefined): { stack?: string | { deflate: s
   const bytes = Buffer.from(stack);
   if (bytes.length <= STACK_TEXT_BYTES) return { stack };
   // Kept up to what a reader inflates; a cut multi-byte character is left out.
-  const kept = bytes.subarray(0, STACK_INFLATED_BYTES).toString("utf8").replace(/\uFFFD$/, "");
+  const kept = bytes
+    .subarray(0, STACK_INFLATED_BYTES)
+    .toString("utf8")
+    .replace(/\uFFFD$/, "");
   return { stack: { deflate: deflateRawSync(kept).toString("base64") } };
 }
 
