@@ -195,9 +195,9 @@ function undoRequeue(buf: Buffer): Buffer | null {
 /**
  * Stacks up to this size are kept as text in a DLQ entry's error block; a
  * longer one as `{"deflate": "<base64 of its raw DEFLATE bytes>"}`. Stack
- * traces repeat their paths line after line, so a 2 KB one takes a few
- * hundred bytes, and a dead letter costs Redis about a third of a BullMQ
- * failed job (README, "Benchmarks").
+ * traces repeat their paths line after line, so a 2 KB one takes 500-800
+ * bytes, and a dead letter costs Redis less than half of a BullMQ failed job
+ * (README, "Benchmarks").
  */
 export const STACK_TEXT_BYTES = 512;
 
