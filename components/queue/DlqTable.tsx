@@ -190,9 +190,11 @@ function useRowRequeue(total: number) {
       ),
     [queue, run],
   );
+  const { ask } = confirm;
+  // Stable while the DLQ's length is: the rows' actions, and so the rows, are not redrawn by polls.
   const requeue = useCallback(
-    (m: DlqMessage) => (deepMoveNote([m.index], total) ? confirm.ask(m) : void go(m)),
-    [total, confirm, go],
+    (m: DlqMessage) => (deepMoveNote([m.index], total) ? ask(m) : void go(m)),
+    [total, ask, go],
   );
   const dialog = (
     <Confirm
