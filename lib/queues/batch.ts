@@ -97,39 +97,42 @@ function present(items: (Buffer | null)[]): Buffer[] {
   return (end < 0 ? items : items.slice(0, end)) as Buffer[];
 }
 
+/** Up to `count` (at most BATCH_ENTRIES) entries, the i-th at `indexAt(i)`, up to the first past the end. */
+async function readRun(
+  ctx: EngineContext,
+  key: string,
+  count: number,
+  indexAt: (i: number) => number,
+): Promise<Buffer[]> {
+  const n = Math.max(0, Math.min(count, BATCH_ENTRIES));
+  return present(
+    await readAt(
+      ctx,
+      key,
+      Array.from({ length: n }, (_, i) => indexAt(i)),
+    ),
+  );
+}
+
 /**
  * Up to `count` of a list's oldest entries (its tail), oldest first, after
  * skipping the `skip` oldest; fewer when the budget or the list ends first.
  */
-export async function readTail(
+export function readTail(
   ctx: EngineContext,
   key: string,
   skip: number,
   count: number,
 ): Promise<Buffer[]> {
-  const n = Math.max(0, Math.min(count, BATCH_ENTRIES));
-  return present(
-    await readAt(
-      ctx,
-      key,
-      Array.from({ length: n }, (_, i) => -(skip + i + 1)),
-    ),
-  );
+  return readRun(ctx, key, count, (i) => -(skip + i + 1));
 }
 
 /** Up to `count` entries from index `start` toward the tail; fewer when the budget or the list ends first. */
-export async function readFrom(
+export function readFrom(
   ctx: EngineContext,
   key: string,
   start: number,
   count: number,
 ): Promise<Buffer[]> {
-  const n = Math.max(0, Math.min(count, BATCH_ENTRIES));
-  return present(
-    await readAt(
-      ctx,
-      key,
-      Array.from({ length: n }, (_, i) => start + i),
-    ),
-  );
+  return readRun(ctx, key, count, (i) => start + i);
 }
