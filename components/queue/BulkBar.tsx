@@ -1,13 +1,16 @@
 "use client";
 
-import { Confirm, useConfirm } from "../Confirm";
 import { Button } from "../ui";
 import { stayOpenOnFailure, useAction, useQueue } from "./context";
 import { deleteSelected, requeueSelected, type MessageRef } from "./data";
-import { DeepMoveNote } from "./DeepMoveNote";
-import { deepMoveNote, plural } from "./text";
+import { MoveConfirm, useMoveConfirm } from "./MoveConfirm";
+import { plural } from "./text";
 
 export type Selected = MessageRef;
+
+const at = (selected: Selected[]) => selected.map((s) => s.index);
+const named = (selected: Selected[]) => plural(selected.length, "message");
+const TITLES = { delete: "Delete selected messages", requeue: "Requeue selected messages" };
 
 /** Requeue or delete the checked messages of the page (admin only; the caller decides). */
 export function BulkBar(props: {
@@ -19,14 +22,7 @@ export function BulkBar(props: {
   const { queue } = useQueue();
   const { busy, run } = useAction();
   const n = props.selected.length;
-  // Deleting cannot be undone: it is confirmed, with the count. Requeueing is confirmed
-  // only from deep inside a long DLQ, where it stalls Redis.
-  const confirm = useConfirm<{ mode: "requeue" | "delete"; selected: Selected[] }>();
-  const deep = (selected: Selected[]) =>
-    deepMoveNote(
-      selected.map((s) => s.index),
-      props.total,
-    );
+  const confirm = useMoveConfirm(props.total, at);
 
   const act = async (mode: "requeue" | "delete", selected: Selected[]) => {
     const outcome = await run(
@@ -48,42 +44,26 @@ export function BulkBar(props: {
       </span>
       <Button
         disabled={n === 0 || busy}
-        onClick={() =>
-          deep(props.selected)
-            ? confirm.ask({ mode: "requeue", selected: props.selected })
-            : void act("requeue", props.selected)
-        }
+        onClick={() => confirm.requeue(props.selected, (of) => void act("requeue", of))}
       >
         Requeue selected
       </Button>
       <Button
         disabled={n === 0 || busy}
-        onClick={() => confirm.ask({ mode: "delete", selected: props.selected })}
+        onClick={() => confirm.ask({ mode: "delete", of: props.selected })}
       >
         Delete selected
       </Button>
       {/* The dialog acts on the selection it was opened for, even if a poll changes the page. */}
-      <Confirm
+      <MoveConfirm
         target={confirm.target}
-        title={(t) =>
-          t.mode === "delete" ? "Delete selected messages" : "Requeue selected messages"
-        }
-        confirmLabel={(t) => (t.mode === "delete" ? "Delete" : "Requeue")}
-        danger={(t) => t.mode === "delete"}
-        onConfirm={(t) => act(t.mode, t.selected)}
+        total={props.total}
+        indices={at}
+        what={named}
+        titles={TITLES}
+        onConfirm={(t) => act(t.mode, t.of)}
         onClose={confirm.close}
-      >
-        {({ mode, selected }) => (
-          <>
-            <p>
-              {mode === "delete"
-                ? `Delete ${plural(selected.length, "message")} from ${queue}'s DLQ? This cannot be undone.`
-                : `Requeue ${plural(selected.length, "message")} to ${queue}'s work queue?`}
-            </p>
-            <DeepMoveNote note={deep(selected)} />
-          </>
-        )}
-      </Confirm>
+      />
     </div>
   );
 }

@@ -5,12 +5,11 @@ import type { DlqMessage } from "@/lib/http/types";
 import { DataTable, type Column } from "../table/DataTable";
 import { fmtInt, isoTime } from "../format";
 import { useFmtTime } from "../time";
-import { Confirm, useConfirm } from "../Confirm";
 import { Button } from "../ui";
 import { GONE, stayOpenOnFailure, useAction, useQueue } from "./context";
 import { requeueOne } from "./data";
-import { DeepMoveNote } from "./DeepMoveNote";
-import { deepMoveNote, fmtRelative, preview } from "./text";
+import { MoveConfirm, oneIndex, oneName, useMoveConfirm } from "./MoveConfirm";
+import { fmtRelative, preview } from "./text";
 
 /** The most of an error message a row shows: lists carry up to 4 KB of it. */
 const MESSAGE_CHARS = 4096;
@@ -178,7 +177,7 @@ export function DlqTable(props: {
 function useRowRequeue(total: number) {
   const { queue } = useQueue();
   const { busy, run } = useAction();
-  const confirm = useConfirm<DlqMessage>();
+  const confirm = useMoveConfirm<DlqMessage>(total, oneIndex);
   const go = useCallback(
     async (m: DlqMessage) =>
       stayOpenOnFailure(
@@ -190,29 +189,25 @@ function useRowRequeue(total: number) {
       ),
     [queue, run],
   );
-  const { ask } = confirm;
+  const { requeue: confirmed } = confirm;
   // Stable while the DLQ's length is: the rows' actions, and so the rows, are not redrawn by polls.
   const requeue = useCallback(
-    (m: DlqMessage) => (deepMoveNote([m.index], total) ? ask(m) : void go(m)),
-    [total, ask, go],
+    (m: DlqMessage) => confirmed(m, (of) => void go(of)),
+    [confirmed, go],
   );
   const dialog = (
-    <Confirm
+    <MoveConfirm
       target={confirm.target}
-      title="Requeue message"
-      confirmLabel="Requeue"
-      onConfirm={go}
+      total={total}
+      indices={oneIndex}
+      what={oneName}
+      titles={TITLES}
+      onConfirm={(t) => go(t.of)}
       onClose={confirm.close}
-    >
-      {(m) => (
-        <>
-          <p>
-            Requeue message {fmtInt(m.index)} to {queue}&apos;s work queue?
-          </p>
-          <DeepMoveNote note={deepMoveNote([m.index], total)} />
-        </>
-      )}
-    </Confirm>
+    />
   );
   return { busy, requeue, dialog };
 }
+
+/** A row only requeues (deleting is the drawer's and the selection's). */
+const TITLES = { delete: "Delete message", requeue: "Requeue message" };

@@ -3,13 +3,11 @@
 import { useState } from "react";
 import type { DlqMessage } from "@/lib/http/types";
 import { fmtBytes, fmtInt } from "../format";
-import { Confirm, useConfirm } from "../Confirm";
 import { Button, Dialog, ErrorNote } from "../ui";
 import { GONE, stayOpenOnFailure, useAction, useQueue } from "./context";
 import { deleteOne, requeueOne, useWholeMessage, type MoveMode } from "./data";
-import { DeepMoveNote } from "./DeepMoveNote";
 import { MessageDetails } from "./MessageDetails";
-import { deepMoveNote } from "./text";
+import { MoveConfirm, oneIndex, oneName, useMoveConfirm } from "./MoveConfirm";
 
 /**
  * One message as it was when opened: a snapshot, so that polling does not
@@ -25,10 +23,7 @@ export function MessageDrawer(props: {
   const { queue, isAdmin } = useQueue();
   const { busy, run } = useAction();
   const [failure, setFailure] = useState<string | null>(null);
-  // Deleting cannot be undone: it is confirmed like every other delete. A requeue is
-  // confirmed only from deep inside a long DLQ, where it stalls Redis.
-  const confirm = useConfirm<Move>();
-  const deep = (message: DlqMessage) => deepMoveNote([message.index], props.total);
+  const confirm = useMoveConfirm<DlqMessage>(props.total, oneIndex);
 
   const close = () => {
     setFailure(null);
@@ -63,16 +58,14 @@ export function MessageDrawer(props: {
             <Button
               tone="danger"
               disabled={busy}
-              onClick={() => confirm.ask({ mode: "delete", message: m })}
+              onClick={() => confirm.ask({ mode: "delete", of: m })}
             >
               Delete
             </Button>
             <Button
               tone="primary"
               disabled={busy}
-              onClick={() =>
-                deep(m) ? confirm.ask({ mode: "requeue", message: m }) : void act("requeue", m)
-              }
+              onClick={() => confirm.requeue(m, (of) => void act("requeue", of))}
             >
               Requeue
             </Button>
@@ -89,7 +82,10 @@ export function MessageDrawer(props: {
       <MoveConfirm
         target={confirm.target}
         total={props.total}
-        onConfirm={(t) => act(t.mode, t.message)}
+        indices={oneIndex}
+        what={oneName}
+        titles={TITLES}
+        onConfirm={(t) => act(t.mode, t.of)}
         onClose={confirm.close}
       />
     </Dialog>
@@ -124,38 +120,4 @@ function Whole({ m }: { m: DlqMessage }) {
   );
 }
 
-interface Move {
-  mode: MoveMode;
-  message: DlqMessage;
-}
-
-/** The drawer's confirmation: every delete, and a requeue from deep inside a long DLQ. */
-function MoveConfirm(props: {
-  target: Move | null;
-  total: number;
-  onConfirm: (t: Move) => Promise<string | null>;
-  onClose: () => void;
-}) {
-  const { queue } = useQueue();
-  return (
-    <Confirm
-      target={props.target}
-      title={(t) => (t.mode === "delete" ? "Delete message" : "Requeue message")}
-      confirmLabel={(t) => (t.mode === "delete" ? "Delete" : "Requeue")}
-      danger={(t) => t.mode === "delete"}
-      onConfirm={props.onConfirm}
-      onClose={props.onClose}
-    >
-      {({ mode, message }) => (
-        <>
-          <p>
-            {mode === "delete"
-              ? `Delete message ${fmtInt(message.index)} from ${queue}'s DLQ? It cannot be brought back.`
-              : `Requeue message ${fmtInt(message.index)} to ${queue}'s work queue?`}
-          </p>
-          <DeepMoveNote note={deepMoveNote([message.index], props.total)} />
-        </>
-      )}
-    </Confirm>
-  );
-}
+const TITLES = { delete: "Delete message", requeue: "Requeue message" };
