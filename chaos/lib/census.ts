@@ -1,0 +1,89 @@
+import type Redis from "ioredis";
+import type { QueueKeys } from "../../lib/queues/keys";
+
+/**
+ * Counts every message of a queue by job id, wherever it is (work list,
+ * processing list, retry set, DLQ), against the ids the producers recorded:
+ * what a fault lost, and what it duplicated.
+ */
+
+export interface Census {
+  /** Ids recorded by the producers. */
+  produced: number;
+  work: number;
+  processing: number;
+  retry: number;
+  dlq: number;
+  /** Recorded ids found nowhere. */
+  lost: number;
+  /** Copies beyond the first of any id. */
+  duplicated: number;
+  /** Entries whose job id the producers never recorded (or that have none). */
+  unknown: number;
+}
+
+/** The job id of a message or dead letter, or null when it is not JSON with one. */
+export function jobIdOf(raw: Buffer | string): string | null {
+  try {
+    const value = (JSON.parse(raw.toString()) as { job_id?: unknown }).job_id;
+    return typeof value === "string" ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+const PAGE = 10_000;
+
+async function* listEntries(redis: Redis, key: string): AsyncGenerator<Buffer> {
+  for (let at = 0; ; at += PAGE) {
+    const page = await redis.lrangeBuffer(key, at, at + PAGE - 1);
+    yield* page;
+    if (page.length < PAGE) return;
+  }
+}
+
+async function* setMembers(redis: Redis, key: string): AsyncGenerator<Buffer> {
+  for (let at = 0; ; at += PAGE) {
+    const page = await redis.zrangeBuffer(key, String(at), String(at + PAGE - 1));
+    yield* page;
+    if (page.length < PAGE) return;
+  }
+}
+
+export async function takeCensus(
+  redis: Redis,
+  keys: QueueKeys,
+  produced: Set<string>,
+): Promise<Census> {
+  const seen = new Map<string, number>();
+  const census: Census = {
+    produced: produced.size,
+    work: 0,
+    processing: 0,
+    retry: 0,
+    dlq: 0,
+    lost: 0,
+    duplicated: 0,
+    unknown: 0,
+  };
+  const places = [
+    ["work", listEntries(redis, keys.work)],
+    ["processing", listEntries(redis, keys.processing)],
+    ["retry", setMembers(redis, keys.retry)],
+    ["dlq", listEntries(redis, keys.dlq)],
+  ] as const;
+  for (const [place, entries] of places) {
+    for await (const raw of entries) {
+      census[place]++;
+      const id = jobIdOf(raw);
+      if (id === null || !produced.has(id)) census.unknown++;
+      else seen.set(id, (seen.get(id) ?? 0) + 1);
+    }
+  }
+  for (const id of produced) {
+    const n = seen.get(id) ?? 0;
+    if (n === 0) census.lost++;
+    else census.duplicated += n - 1;
+  }
+  return census;
+}

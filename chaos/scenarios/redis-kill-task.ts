@@ -1,0 +1,72 @@
+import { createTask, getTask } from "../../lib/tasks/redrive";
+import { takeCensus, type Census } from "../lib/census";
+import { loadDeadLetters, observe, QUEUE, sleep, waitUntil } from "../lib/fixture";
+import { startDurableRedis, type Fsync } from "../lib/redis";
+import { startWorker } from "../lib/worker";
+
+/**
+ * redis-server SIGKILLed and started again while the worker service runs a
+ * requeue-all task on Python-written dead letters: the task must finish by
+ * itself, and every job id must be in the work list exactly once.
+ */
+
+export interface TaskKillResult {
+  scenario: string;
+  fsync: Fsync;
+  census: Census;
+  /** How far the task had got when Redis was killed. */
+  movedAtKill: number;
+  /** From the restart to the task's "done". */
+  recoverSeconds: number;
+  taskState: string;
+}
+
+export async function redisKillDuringTask(
+  fsync: Fsync,
+  entries: number,
+  killAtFraction = 0.3,
+): Promise<TaskKillResult> {
+  const redis = await startDurableRedis(fsync);
+  const o = observe(redis.url);
+  const worker = startWorker({
+    REDIS_URL: redis.url,
+    QUEUES: QUEUE,
+    RETRY_WORKER_INTERVAL_SECONDS: "0.2",
+  });
+  try {
+    const produced = await loadDeadLetters(o, entries);
+    await worker.waitFor('"retry worker started"');
+    await createTask(o.engine.ctx, QUEUE, "requeue", 0, "chaos");
+    const movedAtKill = await waitUntil("the task to get going", async () => {
+      const t = await getTask(o.engine.ctx, QUEUE);
+      return t && t.moved >= entries * killAtFraction ? t.moved : undefined;
+    });
+    await redis.kill();
+    await sleep(500);
+    await redis.restart();
+    const restarted = Date.now();
+    const task = await waitUntil(
+      "the task to finish after the restart",
+      async () => {
+        const t = await getTask(o.engine.ctx, QUEUE);
+        return t && t.state !== "running" && t.state !== "pending" ? t : undefined;
+      },
+      120_000,
+    );
+    const recoverSeconds = (Date.now() - restarted) / 1000;
+    await worker.kill("SIGTERM");
+    const census = await takeCensus(o.redis, o.keys, produced);
+    return {
+      scenario: "redis SIGKILL during a requeue-all task",
+      fsync,
+      census,
+      movedAtKill,
+      recoverSeconds,
+      taskState: task.state,
+    };
+  } finally {
+    await worker.kill();
+    o.redis.disconnect();
+    await redis.stop();
+  }
+}
