@@ -34,21 +34,20 @@ export function jobIdOf(raw: Buffer | string): string | null {
 
 const PAGE = 10_000;
 
-async function* listEntries(redis: Redis, key: string): AsyncGenerator<Buffer> {
+/** Every value of a list or sorted set, read PAGE at a time by `range(start, stop)`. */
+async function* paged(range: (start: number, stop: number) => Promise<Buffer[]>) {
   for (let at = 0; ; at += PAGE) {
-    const page = await redis.lrangeBuffer(key, at, at + PAGE - 1);
+    const page = await range(at, at + PAGE - 1);
     yield* page;
     if (page.length < PAGE) return;
   }
 }
 
-async function* setMembers(redis: Redis, key: string): AsyncGenerator<Buffer> {
-  for (let at = 0; ; at += PAGE) {
-    const page = await redis.zrangeBuffer(key, String(at), String(at + PAGE - 1));
-    yield* page;
-    if (page.length < PAGE) return;
-  }
-}
+const listEntries = (redis: Redis, key: string) =>
+  paged((start, stop) => redis.lrangeBuffer(key, start, stop));
+
+const setMembers = (redis: Redis, key: string) =>
+  paged((start, stop) => redis.zrangeBuffer(key, String(start), String(stop)));
 
 export async function takeCensus(
   redis: Redis,
