@@ -80,14 +80,20 @@ export function defineScripts(redis: Redis, options: ScriptOptions = {}): void {
   for (const s of loadScripts()) {
     const lua = options.strictKeys ? `#!lua\n${s.lua}` : s.lua;
     redis.defineCommand(s.name, { lua, numberOfKeys: s.numberOfKeys });
-    if (s.numberOfKeys === undefined) variadic.add(s.name);
   }
 }
 
-const variadic = new Set<ScriptName>();
+/**
+ * Which scripts take their key count first, from the files themselves: a
+ * bundler may give a module two instances (the server's start-up hook and
+ * its routes), so nothing here may depend on defineScripts having run in this one.
+ */
+function isVariadic(name: ScriptName): boolean {
+  return loadScripts().some((s) => s.name === name && s.numberOfKeys === undefined);
+}
 
 function callArgs(name: ScriptName, keys: string[], args: ScriptArg[]): ScriptArg[] {
-  return variadic.has(name) ? [keys.length, ...keys, ...args] : [...keys, ...args];
+  return isVariadic(name) ? [keys.length, ...keys, ...args] : [...keys, ...args];
 }
 
 export type ScriptArg = string | Buffer | number;
