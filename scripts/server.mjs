@@ -61,6 +61,22 @@ async function main() {
       setTimeout(() => process.exit(0), 5_000).unref();
     });
   }
+  exitWithParent();
+}
+
+/**
+ * Started by `npm start` (scripts/start.mjs), this process must not outlive
+ * it: a start.mjs killed with SIGKILL (which it cannot forward) would leave
+ * the server holding the port, and the supervisor's restart would fail with
+ * EADDRINUSE or, worse, talk to the orphan. Linux has no portable "die with
+ * the parent" for Node, so the parent's pid is checked every second.
+ */
+function exitWithParent() {
+  const parent = Number(process.env.REDRIVE_PARENT_PID);
+  if (!Number.isInteger(parent) || parent <= 1) return;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(1);
+  }, 1_000).unref();
 }
 
 main().catch((error) => {

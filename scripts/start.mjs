@@ -35,7 +35,8 @@ function isMain() {
 if (isMain()) {
   const child = spawn(process.execPath, [SERVER, ...process.argv.slice(2)], {
     stdio: "inherit",
-    env: serverEnv(),
+    // The server exits when this process is gone (see exitWithParent in server.mjs).
+    env: { ...serverEnv(), REDRIVE_PARENT_PID: String(process.pid) },
   });
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

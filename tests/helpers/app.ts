@@ -5,6 +5,7 @@ import { hashPassword } from "@/lib/auth/users";
 import { defineScripts } from "@/lib/redis/scripts";
 import { freePort, startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embedded-redis";
 import { logIn, waitForHealth } from "@/scripts/http-client";
+import { killOnExit } from "@/scripts/processes";
 
 /**
  * The production build (`next build`, run by npm test before vitest) served by
@@ -26,6 +27,10 @@ export interface AppFixture {
   call(path: string, init?: RequestInit & { cookie?: string }): Promise<Response>;
   stopRedis(): Promise<void>;
   startRedis(): Promise<void>;
+  /** SIGKILLs the dashboard server (a crash mid-request), waiting until it is gone. */
+  killServer(): Promise<void>;
+  /** Starts the dashboard server again on the same port, against the same Redis. */
+  restartServer(): Promise<void>;
   /** Everything the server wrote to stdout and stderr so far. */
   output(): string;
   /** The server's JSON log lines whose msg is `msg`, oldest first. */
@@ -45,12 +50,9 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
   const fixture = {} as AppFixture;
   let child: ChildProcess;
   let output = "";
-  beforeAll(async () => {
-    fixture.server = await startEmbeddedRedis();
-    await options.beforeStart?.(fixture.server);
-    const port = await freePort();
-    fixture.url = `http://127.0.0.1:${port}`;
-    const hash = await hashPassword(PASSWORD);
+  let hash = "";
+  const spawnServer = async () => {
+    const port = new URL(fixture.url).port;
     child = spawn(process.execPath, ["scripts/start.mjs", "-p", String(port), "-H", "127.0.0.1"], {
       env: {
         ...process.env,
@@ -65,7 +67,11 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
         ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group: killServer kills npm start's launcher and the server it runs.
+      detached: true,
     });
+    const undo = killOnExit(child);
+    child.once("exit", undo);
     child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
     await waitForHealth(
@@ -74,6 +80,14 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
       // Redis is up: the first answer must already be 200.
       { firstAnswerOk: true },
     );
+  };
+  beforeAll(async () => {
+    fixture.server = await startEmbeddedRedis();
+    await options.beforeStart?.(fixture.server);
+    const port = await freePort();
+    fixture.url = `http://127.0.0.1:${port}`;
+    hash = await hashPassword(PASSWORD);
+    await spawnServer();
     fixture.redis = new Redis(fixture.server.url, { maxRetriesPerRequest: 1 });
     defineScripts(fixture.redis);
   }, 90_000);
@@ -83,7 +97,7 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
   });
 
   afterAll(async () => {
-    child?.kill("SIGTERM");
+    if (child?.exitCode === null) process.kill(-child.pid!, "SIGTERM");
     fixture.redis?.disconnect();
     await fixture.server?.stop();
     // A test that only looks at Redis after a call would not see the call's 500 RESPONSE_SHAPE.
@@ -109,6 +123,13 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
       headers: { ...base, ...(headers as Record<string, string>) },
     });
   };
+
+  fixture.killServer = async () => {
+    const gone = new Promise((resolve) => child.once("exit", resolve));
+    process.kill(-child.pid!, "SIGKILL");
+    await gone;
+  };
+  fixture.restartServer = spawnServer;
 
   fixture.output = () => output;
   fixture.logged = (msg) =>
