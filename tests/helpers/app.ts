@@ -27,8 +27,11 @@ export interface AppFixture {
   call(path: string, init?: RequestInit & { cookie?: string }): Promise<Response>;
   stopRedis(): Promise<void>;
   startRedis(): Promise<void>;
-  /** SIGKILLs the dashboard server (a crash mid-request), waiting until it is gone. */
-  killServer(): Promise<void>;
+  /**
+   * SIGKILLs the dashboard (a crash mid-request), waiting until it is gone:
+   * npm start's launcher and the server it runs, or only the launcher.
+   */
+  killServer(which?: "all" | "launcher"): Promise<void>;
   /** Starts the dashboard server again on the same port, against the same Redis. */
   restartServer(): Promise<void>;
   /** Everything the server wrote to stdout and stderr so far. */
@@ -124,9 +127,10 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
     });
   };
 
-  fixture.killServer = async () => {
+  fixture.killServer = async (which = "all") => {
     const gone = new Promise((resolve) => child.once("exit", resolve));
-    process.kill(-child.pid!, "SIGKILL");
+    if (which === "all") process.kill(-child.pid!, "SIGKILL");
+    else child.kill("SIGKILL");
     await gone;
   };
   fixture.restartServer = spawnServer;
