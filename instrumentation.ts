@@ -5,7 +5,8 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { exitOnServerProblems } = await import("./lib/http/startup");
+    const { exitOnServerProblems, logRedisSafety } = await import("./lib/http/startup");
     exitOnServerProblems();
+    logRedisSafety();
   }
 }

@@ -81,6 +81,27 @@ export function pollDelay(interval: number): number {
   return Math.min(OUTAGE_POLL_MAX_MS, Math.max(interval, (Date.now() - outageSince) / 2));
 }
 
+/**
+ * A poll's refreshInterval for a read worth at most one request per `minMs`
+ * (0: the dashboard's interval). The callback is the same object until the
+ * interval changes: SWR restarts its timer whenever the option changes, so a
+ * new one on every render (every other poll re-renders the page) would
+ * postpone the poll for ever.
+ */
+export function usePollInterval<D = unknown>(
+  minMs = 0,
+  fastMs?: (data: D | undefined) => number | null,
+): (data?: D) => number {
+  const { interval } = useDashboard();
+  return useCallback(
+    (data?: D) => {
+      if (interval === 0) return 0;
+      return pollDelay(fastMs?.(data) ?? Math.max(interval, minMs));
+    },
+    [interval, minMs, fastMs],
+  );
+}
+
 export function DashboardProvider(props: {
   viewer: Viewer;
   queues: string[];

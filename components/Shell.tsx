@@ -5,7 +5,7 @@ import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { useState, type ReactNode } from "react";
 import { useDashboard, useRefreshAll } from "./DashboardProvider";
-import { endAllSessions } from "./data";
+import { endAllSessions, useRedisSafety } from "./data";
 import { fmtClock } from "./format";
 import { setTimeZone, useTimeZone } from "./time";
 import { Button, Segmented } from "./ui";
@@ -71,9 +71,31 @@ export function Shell(props: { children: ReactNode }) {
           itself.
         </div>
       )}
+      <RedisWarnings />
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">
         {props.children}
       </main>
+    </div>
+  );
+}
+
+/** What makes the queue Redis lose or refuse messages: shown on every page until it is fixed. */
+function RedisWarnings() {
+  const { data } = useRedisSafety();
+  if (!data || data.warnings.length === 0) return null;
+  return (
+    <div
+      role="alert"
+      aria-label="Redis warnings"
+      className="border-b border-red-300 bg-red-50 px-4 py-2 text-sm text-red-950 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
+    >
+      <ul className="mx-auto max-w-7xl space-y-1">
+        {data.warnings.map((w) => (
+          <li key={w.code} data-code={w.code}>
+            {w.message}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

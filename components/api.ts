@@ -56,20 +56,44 @@ export function getJson<T>(path: string, maxAgeMs = 0): Promise<T> {
   return send<T>(path, { headers: { accept: "application/json", "cache-control": cacheControl } });
 }
 
-export function postJson<T>(path: string, body: unknown = {}): Promise<T> {
-  return send<T>(path, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
+/**
+ * A change. It carries an Idempotency-Key, one per action, and is sent again
+ * with the same key when no answer came (the dashboard server restarting,
+ * say): the server answers a repeat with the first outcome, so a retry never
+ * moves a message twice.
+ */
+async function mutate<T>(method: "POST" | "DELETE", path: string, body: unknown): Promise<T> {
+  const init: RequestInit = {
+    method,
+    headers: { "content-type": "application/json", "idempotency-key": newIdempotencyKey() },
     body: JSON.stringify(body),
-  });
+  };
+  for (const wait of RESEND_AFTER_MS) {
+    try {
+      return await send<T>(path, init);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 0)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+  return send<T>(path, init);
+}
+
+/** Waits before each resend of a change whose answer never came: about 15 s in all. */
+const RESEND_AFTER_MS = [1_000, 2_000, 4_000, 8_000];
+
+/** 128 random bits as hex: getRandomValues works on plain http too, where randomUUID does not. */
+function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export function postJson<T>(path: string, body: unknown = {}): Promise<T> {
+  return mutate<T>("POST", path, body);
 }
 
 export function deleteJson<T>(path: string, body: unknown = {}): Promise<T> {
-  return send<T>(path, {
-    method: "DELETE",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
+  return mutate<T>("DELETE", path, body);
 }
 
 /** `path` with the defined params as its query string (URLSearchParams encodes them). */

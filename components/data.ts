@@ -1,8 +1,11 @@
-/** The shell's side of the session API (the login session, not a page's data). */
+/** The shell's side of the API: the login session, and the queue Redis' safety (not a page's data). */
 "use client";
 
+import useSWR from "swr";
 import type { OkResponse } from "@/lib/http/types";
+import type { RedisSafety } from "@/lib/redis/safety";
 import { postJson } from "./api";
+import { usePollInterval } from "./DashboardProvider";
 
 export const SESSION_ACTIVITY_PATH = "/api/session/activity";
 export const SESSION_END_ALL_PATH = "/api/session/end-all";
@@ -15,4 +18,16 @@ export function reportActivity(): Promise<OkResponse> {
 /** Ends every session of this user, on every browser. */
 export function endAllSessions(): Promise<OkResponse> {
   return postJson<OkResponse>(SESSION_END_ALL_PATH);
+}
+
+export const REDIS_SAFETY_PATH = "/api/admin/redis";
+
+/** Policy and persistence change rarely; memory filling up is worth a look every 15 s. */
+const SAFETY_MIN_POLL_MS = 15_000;
+
+/** What makes the queue Redis unsafe for queues, for the banner on every page. */
+export function useRedisSafety() {
+  return useSWR<RedisSafety>(REDIS_SAFETY_PATH, {
+    refreshInterval: usePollInterval(SAFETY_MIN_POLL_MS),
+  });
 }

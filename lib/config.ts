@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseTrustPolicy, TrustPolicyError } from "./client-address.mjs";
+import { parseWorkerRoles, type WorkerRoles } from "./worker-roles";
 
 /**
  * The one place that reads the environment. Names and defaults are the Python
@@ -115,6 +116,8 @@ const baseSchema = z.object({
 
   RETRY_WORKER_INTERVAL_SECONDS: num(0.05, 3600).default(10),
   PROCESSING_LEASE_SECONDS: num(1, 86_400).default(60),
+  // What this worker instance does (lib/worker-roles.ts): all, or e.g. recover,purge,sample,tasks.
+  REDRIVE_WORKER_ROLES: z.string().optional(),
 
   CACHE_ENABLED: bool.default(true),
   CACHE_DEFAULT_TTL: int(1, 31_536_000).default(300),
@@ -210,6 +213,8 @@ export type Config = Omit<z.infer<typeof baseSchema>, "QUEUES"> & {
   queueKeys: Record<string, QueueKeyNames>;
   /** Alert thresholds per queue after the ALERT_*_<Q> overrides. */
   alerts: Record<string, AlertThresholds>;
+  /** REDRIVE_WORKER_ROLES, parsed against QUEUES. */
+  workerRoles: WorkerRoles;
 };
 
 export class ConfigError extends Error {
@@ -324,8 +329,10 @@ export function loadConfig(env: Env = process.env): Config {
     env,
     problems,
   );
+  const roles = parseWorkerRoles(parsed.data.REDRIVE_WORKER_ROLES, parsed.data.QUEUES);
+  problems.push(...roles.problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...parsed.data, queueKeys, alerts };
+  return { ...parsed.data, queueKeys, alerts, workerRoles: roles.roles };
 }
 
 let cached: Config | undefined;

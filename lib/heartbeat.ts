@@ -25,6 +25,8 @@ export interface Heartbeat {
   startedAt: number;
   lastRunAt: number;
   intervalSeconds: number;
+  /** REDRIVE_WORKER_ROLES as lib/worker-roles.ts describes them (absent from older versions). */
+  roles?: string;
   lastRun: RunReport;
 }
 

@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   logLine("info", "retry worker started", {
     instance: service.instanceId,
     queues: config.QUEUES,
+    roles: service.roles,
     intervalSeconds: config.RETRY_WORKER_INTERVAL_SECONDS,
   });
   const shutdown = (signal: string) => {

@@ -10,7 +10,7 @@ import {
   type OverviewResponse,
 } from "@/lib/metrics/types";
 import { apiPath } from "../api";
-import { pollDelay, useDashboard } from "../DashboardProvider";
+import { usePollInterval } from "../DashboardProvider";
 
 export const OVERVIEW_PATH = "/api/admin/overview";
 export const INSIGHTS_PATH = "/api/admin/insights";
@@ -28,17 +28,14 @@ export function useOverview() {
 }
 
 export function useInsights() {
-  const { interval } = useDashboard();
   return useSWR<InsightsResponse>(INSIGHTS_PATH, {
-    refreshInterval: () => pollDelay(interval === 0 ? 0 : Math.max(interval, INSIGHTS_MIN_POLL_MS)),
+    refreshInterval: usePollInterval(INSIGHTS_MIN_POLL_MS),
   });
 }
 
 /** Sampled history over `window`; a point arrives every step of it, so no need to ask more often. */
 export function useMetrics(window: HistoryWindow) {
-  const { interval } = useDashboard();
   return useSWR<HistoryResponse>(metricsPath(window), {
-    refreshInterval: () =>
-      pollDelay(interval === 0 ? 0 : Math.max(interval, WINDOW_STEP_SECONDS[window] * 1000)),
+    refreshInterval: usePollInterval(WINDOW_STEP_SECONDS[window] * 1000),
   });
 }

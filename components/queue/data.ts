@@ -20,7 +20,7 @@ import type {
   TaskState,
 } from "@/lib/http/types";
 import { apiPath, postJson, queuePath } from "../api";
-import { pollDelay, useDashboard } from "../DashboardProvider";
+import { usePollInterval } from "../DashboardProvider";
 
 export { PURGE_DAYS_MAX, REDRIVE_RATE_MAX } from "@/lib/http/types";
 
@@ -90,10 +90,8 @@ export function useWholeMessage(queue: string, m: DlqMessage) {
 }
 
 export function useErrorGroups(queue: string) {
-  const { interval } = useDashboard();
   return useSWR<ErrorGroupsResponse>(errorGroupsPath(queue), {
-    refreshInterval: () =>
-      pollDelay(interval > 0 ? Math.max(interval, ERROR_GROUPS_MIN_POLL_MS) : 0),
+    refreshInterval: usePollInterval(ERROR_GROUPS_MIN_POLL_MS),
   });
 }
 
@@ -109,10 +107,14 @@ export function useRetries(queue: string, offset: number) {
  * second (unless refreshing is paused) so that the bar moves.
  */
 export function useTask(queue: string) {
-  const { interval } = useDashboard();
   return useSWR<TaskResponse>(tasksPath(queue), {
-    refreshInterval: (data) => pollDelay(interval > 0 && isActive(data?.task) ? 1000 : interval),
+    refreshInterval: usePollInterval(0, taskPollMs),
   });
+}
+
+/** An active task is polled every second so that its bar moves; otherwise at the dashboard's pace. */
+function taskPollMs(data: TaskResponse | undefined): number | null {
+  return isActive(data?.task) ? 1000 : null;
 }
 
 /** The queue's last review mark (null when never reviewed). */

@@ -1,6 +1,7 @@
 import "server-only";
 import type Redis from "ioredis";
 import type { Config } from "../config";
+import { parseInfo } from "../redis/safety";
 import { isRedriveKey } from "../queues/keys";
 import { readCounters } from "./counters";
 import { NAMESPACE_NAMES, NAMESPACES, namespaceOf, OTHER, type Namespace } from "./namespaces";
@@ -33,15 +34,6 @@ interface InfoSample {
   misses: number;
   evicted: number;
   expired: number;
-}
-
-export function parseInfo(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split("\r\n")) {
-    const i = line.indexOf(":");
-    if (i > 0 && !line.startsWith("#")) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
 }
 
 function keyspaceOf(info: Record<string, string>) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { EngineError, type EngineErrorCode } from "../queues/errors";
 import { UnknownQueueError } from "../queues/keys";
-import { isRedisUnavailable } from "../redis/errors";
+import { isRedisUnavailable, writeRefusalOf, WRITE_REFUSAL_MESSAGES } from "../redis/errors";
 import type { ErrorBody } from "./types";
 
 export { isRedisUnavailable };
@@ -59,12 +59,27 @@ function known(error: unknown): HttpError | null {
   if (isRedisUnavailable(error)) {
     return new HttpError(503, "REDIS_UNAVAILABLE", "Redis is not reachable; retry in a moment");
   }
+  const refusal = writeRefusalOf(error);
+  if (refusal) return new HttpError(503, refusal, WRITE_REFUSAL_MESSAGES[refusal]);
   return null;
 }
 
 /** The status a thrown value will answer with, without logging it (an audit needs it first). */
 export function errorStatus(error: unknown): number {
   return known(error)?.status ?? 500;
+}
+
+/** The JSON envelope a thrown value answers with (INTERNAL for an unexpected one), without logging it. */
+export function errorEnvelope(error: unknown): ErrorBody {
+  const mapped = known(error);
+  return mapped
+    ? { error: { code: mapped.code, message: mapped.message } }
+    : {
+        error: {
+          code: "INTERNAL",
+          message: "Something went wrong; the server log has the details",
+        },
+      };
 }
 
 /** Maps any thrown value to a response; unknown errors are logged, never shown. */

@@ -1,10 +1,15 @@
 import "server-only";
 import { workerStatus } from "../health";
+import { readRedisSafety } from "../redis/safety";
 import type { RouteResult } from "./route";
 import type { HealthResponse } from "./types";
 import type { Services } from "./services";
 
-/** What /api/health answers: 200 with the worker's status, 503 when Redis does not answer. */
+/**
+ * What /api/health answers: 200 with the worker's status and the codes of what
+ * makes this Redis unsafe for queues (eviction policy, memory full, failing
+ * persistence; messages only behind a login), 503 when Redis does not answer.
+ */
 export async function healthReport({
   redis,
   config,
@@ -12,9 +17,14 @@ export async function healthReport({
 }: Services): Promise<RouteResult<HealthResponse>> {
   try {
     await redis.ping();
-    const worker = await workerStatus(engine.ctx);
+    const [worker, safety] = await Promise.all([workerStatus(engine.ctx), readRedisSafety(redis)]);
     return {
-      body: { status: "ok", redis: "up", worker: { ...worker, queues: config.QUEUES.length } },
+      body: {
+        status: "ok",
+        redis: "up",
+        redisWarnings: safety.warnings.map((w) => w.code),
+        worker: { ...worker, queues: config.QUEUES.length },
+      },
     };
   } catch {
     return { body: { status: "unavailable", redis: "down" }, status: 503 };

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AuditPageSchema, DeniedSummarySchema } from "../audit/schemas";
 import { CacheOverviewSchema } from "../cache/schemas";
 import { WorkerStatusSchema } from "../health-schemas";
+import { RedisSafetySchema, RedisWarningCodeSchema } from "../redis/safety";
 import {
   HistoryResponseSchema,
   InsightsResponseSchema,
@@ -141,6 +142,9 @@ export const AuditResponseSchema = AuditPageSchema;
 /** GET /api/admin/audit/denied. */
 export const DeniedResponseSchema = DeniedSummarySchema;
 
+/** GET /api/admin/redis: what makes the queue Redis unsafe, for the banner on every page. */
+export const RedisSafetyResponseSchema = RedisSafetySchema;
+
 /** GET /api/admin/overview, /api/admin/insights and /api/admin/metrics: the metrics' own shapes. */
 export { HistoryResponseSchema, InsightsResponseSchema, OverviewResponseSchema };
 
@@ -152,6 +156,9 @@ export const HealthResponseSchema = z.discriminatedUnion("status", [
   z.strictObject({
     status: z.literal("ok"),
     redis: z.literal("up"),
+    redisWarnings: z
+      .array(RedisWarningCodeSchema)
+      .describe("Empty when this Redis can keep queues safely; see GET /api/admin/redis."),
     worker: WorkerStatusSchema.extend({
       queues: count.describe("Configured queues."),
     }),

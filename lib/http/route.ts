@@ -7,6 +7,7 @@ import { logLine } from "../log";
 import { isQueue } from "../queues/keys";
 import { auditIdentities } from "../queues/redact";
 import { jsonBody } from "./body";
+import { runIdempotent } from "./idempotency";
 import { readCache } from "./read-cache";
 import { errorResponse, errorStatus, HttpError, toErrorResponse } from "./errors";
 import { clientIp, isSameOrigin } from "./request";
@@ -226,7 +227,24 @@ export function withAdmin<B>(
   action: Action,
   handler: Handler<BodyContext, B>,
 ): Handler<SessionContext, B> {
-  return withAudit(action, withSameOrigin(withAdminRole(withJsonBody(withInvalidation(handler)))));
+  return withAudit(
+    action,
+    withSameOrigin(withAdminRole(withJsonBody(withIdempotency(withInvalidation(handler))))),
+  );
+}
+
+/** A retry with the same Idempotency-Key gets the first answer instead of acting again (./idempotency.ts). */
+function withIdempotency<B>(handler: Handler<BodyContext, B>): Handler<BodyContext, B> {
+  return (request, ctx) =>
+    runIdempotent(
+      { redis: ctx.redis, user: ctx.user.name, request, body: ctx.body },
+      () => handler(request, ctx),
+      (body, status): RouteResult<B> => ({
+        body: body as B,
+        status,
+        audit: { detail: "replayed: the first answer of this Idempotency-Key" },
+      }),
+    );
 }
 
 /**

@@ -1,7 +1,11 @@
 import "server-only";
 import { exitOnStartupProblems } from "../auth/startup";
 import type { Config } from "../config";
+import { logLine } from "../log";
+import { SafetyWatch } from "../redis/safety";
 import { behindFront } from "./front.mjs";
+import { getConfig } from "../config";
+import { createRedis } from "../redis/connection";
 
 /**
  * The server's start-up check: the auth requirements, and in production the
@@ -16,4 +20,25 @@ export function exitOnServerProblems(): void {
         ]
       : [],
   );
+}
+
+/**
+ * One log line at start on whether the queue Redis can keep queues (eviction
+ * policy, memory, persistence); the pages show the same on every poll. Redis
+ * down at start says nothing here: the pages and /api/health say it.
+ *
+ * Its own short-lived connection, never the routes' services(): the start-up
+ * hook is bundled apart from the routes, so objects made here would carry
+ * other copies of the modules' classes (an EngineError the routes' error
+ * mapping would not recognise).
+ */
+export function logRedisSafety(): void {
+  const { REDIS_URL } = getConfig();
+  if (!REDIS_URL) return;
+  const redis = createRedis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  redis.on("error", () => undefined);
+  void new SafetyWatch(logLine, { process: "dashboard" })
+    .check(redis)
+    .catch(() => undefined)
+    .finally(() => redis.disconnect());
 }

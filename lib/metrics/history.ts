@@ -1,5 +1,5 @@
 import "server-only";
-import { parseInfo } from "../cache/inspect";
+import { parseInfo } from "../redis/safety";
 import { readCounters as readCacheCounters } from "../cache/counters";
 import { keysOf, nowSeconds, sleep, type EngineContext } from "../queues/context";
 import { execAll } from "../queues/pipeline";

@@ -1,5 +1,5 @@
 import "server-only";
-import { parseInfo } from "../cache/inspect";
+import { parseInfo } from "../redis/safety";
 import { workerStatus } from "../health";
 import { BATCH, nowSeconds, type EngineContext } from "../queues/context";
 import { getErrorGroups } from "../queues/errorGroups";

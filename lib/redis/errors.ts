@@ -12,3 +12,31 @@ export function isRedisUnavailable(error: unknown): boolean {
     )
   );
 }
+
+export type WriteRefusal = "REDIS_OOM" | "REDIS_MISCONF" | "REDIS_READONLY";
+
+/**
+ * Redis answered but refused to write: memory full under noeviction (OOM),
+ * persistence failing (MISCONF), or a replica (READONLY, e.g. just after a
+ * failover). Inside a script the reply carries the same words after a prefix.
+ */
+export function writeRefusalOf(error: unknown): WriteRefusal | null {
+  if (!(error instanceof Error) || error.name !== "ReplyError") return null;
+  const text = error.message;
+  if (text.startsWith("OOM ") || text.includes("OOM command not allowed")) return "REDIS_OOM";
+  if (text.startsWith("MISCONF ") || text.includes("MISCONF ")) return "REDIS_MISCONF";
+  if (text.startsWith("READONLY ") || text.includes("READONLY You can't write")) {
+    return "REDIS_READONLY";
+  }
+  return null;
+}
+
+/** What the admin is told for each refusal: why, and that nothing was lost. */
+export const WRITE_REFUSAL_MESSAGES: Record<WriteRefusal, string> = {
+  REDIS_OOM:
+    "Redis is at its memory limit and refuses writes (noeviction); no message was lost or half moved. Free memory or raise maxmemory, then retry.",
+  REDIS_MISCONF:
+    "Redis refuses writes because it cannot persist to disk (MISCONF); no message was lost or half moved. Check the Redis log and its disk, then retry.",
+  REDIS_READONLY:
+    "This Redis is a read-only replica (a failover may be under way); no message was lost or half moved. Retry in a moment.",
+};

@@ -11,12 +11,15 @@ import { VERSION } from "../version";
 import { readHeartbeats, type Heartbeat, type RunReport } from "../heartbeat";
 import { taskLoop } from "../tasks/redrive";
 import { metricsLoop } from "../metrics/history";
+import { SafetyWatch } from "../redis/safety";
+import { describeRoles } from "../worker-roles";
 
 /**
  * The retry worker service: every RETRY_WORKER_INTERVAL_SECONDS it
  * promotes due retries, returns abandoned messages, purges DLQ entries past the
- * retention and writes a heartbeat. Every step is a set of atomic Lua calls, so
- * any number of instances may run side by side.
+ * retention and writes a heartbeat; each step only for the queues its role
+ * names (REDRIVE_WORKER_ROLES, ../worker-roles.ts). Every step is a set of atomic Lua
+ * calls, so any number of instances may run side by side.
  */
 
 /** Heartbeats older than this are pruned from the hash. */
@@ -29,12 +32,14 @@ export class RetryWorkerService {
   private loop?: Promise<void>;
   private tasks?: Promise<void>;
   private metrics?: Promise<void>;
+  private readonly safety: SafetyWatch;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly log: typeof logLine = logLine,
   ) {
     this.startedAt = nowSeconds(ctx);
+    this.safety = new SafetyWatch(log, { instance: this.instanceId });
   }
 
   /** One pass over every queue; a failing queue does not stop the others. */
@@ -48,16 +53,23 @@ export class RetryWorkerService {
       durationMs: 0,
     };
     const signal = this.abort.signal;
+    const roles = this.ctx.config.workerRoles.queues;
     for (const queue of this.ctx.config.QUEUES) {
       if (signal.aborted) break;
       try {
-        report.promoted[queue] = await promoteDue(this.ctx, queue, signal);
-        report.recovered[queue] = await recoverAbandoned(this.ctx, queue);
-        report.purged[queue] = await purgeExpired(this.ctx, queue);
+        if (roles.promote.includes(queue)) {
+          report.promoted[queue] = await promoteDue(this.ctx, queue, signal);
+        }
+        if (roles.recover.includes(queue)) {
+          report.recovered[queue] = await recoverAbandoned(this.ctx, queue);
+        }
+        if (roles.purge.includes(queue)) report.purged[queue] = await purgeExpired(this.ctx, queue);
       } catch (error) {
         report.errors.push(`${queue}: ${String(error)}`);
       }
     }
+    // A Redis that evicts or refuses writes is said at start and on every change.
+    await this.safety.check(this.ctx.redis).catch(() => undefined);
     report.durationMs = Date.now() - started;
     await this.writeHeartbeat(report).catch((e: unknown) =>
       report.errors.push(`heartbeat: ${String(e)}`),
@@ -79,6 +91,7 @@ export class RetryWorkerService {
       startedAt: this.startedAt,
       lastRunAt: now,
       intervalSeconds: this.ctx.config.RETRY_WORKER_INTERVAL_SECONDS,
+      roles: this.roles,
       lastRun,
     };
     await this.ctx.redis.hset(WORKER_HEARTBEAT_KEY, this.instanceId, JSON.stringify(beat));
@@ -90,15 +103,23 @@ export class RetryWorkerService {
     }
   }
 
-  /** Runs until stop(); the first run starts at once. Redrive tasks and metrics sampling run beside. */
+  /** This instance's roles as the heartbeat and the log show them. */
+  get roles(): string {
+    return describeRoles(this.ctx.config.workerRoles, this.ctx.config.QUEUES);
+  }
+
+  /** Runs until stop(); the first run starts at once. Redrive tasks and metrics sampling run beside, when their roles are on. */
   start(): void {
-    this.tasks ??= taskLoop(this.ctx, this.instanceId, this.abort.signal);
-    this.metrics ??= metricsLoop(this.ctx, this.abort.signal, (error) =>
-      this.log("warn", "metrics sample failed", {
-        instance: this.instanceId,
-        error: String(error),
-      }),
-    );
+    const { tasks, sample } = this.ctx.config.workerRoles;
+    if (tasks) this.tasks ??= taskLoop(this.ctx, this.instanceId, this.abort.signal);
+    if (sample) {
+      this.metrics ??= metricsLoop(this.ctx, this.abort.signal, (error) =>
+        this.log("warn", "metrics sample failed", {
+          instance: this.instanceId,
+          error: String(error),
+        }),
+      );
+    }
     this.loop ??= (async () => {
       while (!this.abort.signal.aborted) {
         await this.runOnce();

@@ -56,4 +56,24 @@ test.describe("as an admin", () => {
     await expect(page.getByText(/Redis is unreachable/)).toBeHidden({ timeout: 20_000 });
     await expect(card).toContainText("0");
   });
+
+  test("should warn on every page while Redis can evict queues, and stop when it cannot", async ({
+    page,
+    redis,
+  }) => {
+    await redis.config("SET", "maxmemory-policy", "allkeys-lru");
+    try {
+      const banner = page.getByRole("alert", { name: "Redis warnings" });
+      for (const path of ["/", "/queues/document", "/cache", "/audit"]) {
+        await page.goto(path);
+        await expect(banner).toContainText("maxmemory-policy is allkeys-lru");
+        await expect(banner).toContainText("Set maxmemory-policy noeviction");
+      }
+      await page.getByLabel("Auto refresh").selectOption("2000");
+      await redis.config("SET", "maxmemory-policy", "noeviction");
+      await expect(banner).toBeHidden({ timeout: 25_000 });
+    } finally {
+      await redis.config("SET", "maxmemory-policy", "noeviction");
+    }
+  });
 });

@@ -1,7 +1,8 @@
 import Redis from "ioredis";
 import { describe, expect, it } from "vitest";
 import { clearCache } from "@/lib/cache/clear";
-import { inspectCache, parseInfo, serverStats } from "@/lib/cache/inspect";
+import { inspectCache, serverStats } from "@/lib/cache/inspect";
+import { parseInfo } from "@/lib/redis/safety";
 import { testConfig, useRedis } from "../helpers/redis";
 
 const r = useRedis({ REDIS_DLQ_DOCUMENT: "user:dlq" });

@@ -1,0 +1,150 @@
+import { z } from "zod";
+
+/**
+ * Whether the queue Redis can keep what Redrive stores, read from `INFO` alone
+ * (managed services often refuse CONFIG). Three things lose or refuse data
+ * without any error at the moment they are set up:
+ *
+ * - an eviction policy other than `noeviction`: `allkeys-*` may drop whole
+ *   work lists and DLQs when memory is full; `volatile-*` drops keys with a
+ *   TTL first, and the DLQ metadata hashes carry the retention TTL;
+ * - memory at `maxmemory` under `noeviction`: every write is refused (OOM),
+ *   so producers, requeues and the worker's promotions fail until memory is freed;
+ * - a failed AOF write or RDB save: Redis refuses writes (MISCONF) until
+ *   persistence works again, e.g. after a full disk.
+ *
+ * The dashboard shows these on every page, /api/health names them, and the
+ * worker logs them when it starts and whenever they change.
+ */
+
+export const RedisWarningCodeSchema = z.enum([
+  "EVICTION_POLICY",
+  "MEMORY_FULL",
+  "PERSISTENCE_FAILING",
+]);
+export type RedisWarningCode = z.infer<typeof RedisWarningCodeSchema>;
+
+export const RedisWarningSchema = z.strictObject({
+  code: RedisWarningCodeSchema,
+  message: z.string().describe("What Redis does to the queues, and what to change."),
+});
+export type RedisWarning = z.infer<typeof RedisWarningSchema>;
+
+export const RedisSafetySchema = z.strictObject({
+  evictionPolicy: z.string().describe("maxmemory-policy; only noeviction is safe for queues."),
+  usedMemory: z.number().nonnegative(),
+  maxMemory: z.number().nonnegative().describe("0: no limit."),
+  aofEnabled: z.boolean(),
+  warnings: z.array(RedisWarningSchema),
+});
+export type RedisSafety = z.infer<typeof RedisSafetySchema>;
+
+/** At this share of maxmemory a noeviction Redis is about to refuse writes. */
+const FULL_SHARE = 0.98;
+
+function mib(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MiB`;
+}
+
+function evictionWarning(policy: string): RedisWarning | null {
+  if (policy === "noeviction" || policy === "") return null;
+  const what = policy.startsWith("volatile-")
+    ? "the DLQ metadata hashes first (they carry the retention TTL), leaving entries nobody can explain"
+    : "any key, whole work lists and dead-letter queues included";
+  return {
+    code: "EVICTION_POLICY",
+    message: `Redis maxmemory-policy is ${policy}: when memory is full it evicts ${what}. Set maxmemory-policy noeviction on the queue Redis; a cache that needs eviction belongs on its own Redis.`,
+  };
+}
+
+function memoryWarning(policy: string, used: number, max: number): RedisWarning | null {
+  if (max <= 0 || policy !== "noeviction" || used < max * FULL_SHARE) return null;
+  return {
+    code: "MEMORY_FULL",
+    message: `Redis is at its memory limit (${mib(used)} of ${mib(max)}) with noeviction: it refuses writes, so producers, requeues and retry promotion fail until memory is freed or maxmemory is raised. Nothing already queued is lost.`,
+  };
+}
+
+function persistenceWarning(info: Record<string, string>): RedisWarning | null {
+  const aofFailed = info.aof_last_write_status === "err";
+  const rdbFailed = info.rdb_last_bgsave_status === "err";
+  if (!aofFailed && !rdbFailed) return null;
+  const which = aofFailed ? "its last AOF write" : "its last RDB snapshot";
+  return {
+    code: "PERSISTENCE_FAILING",
+    message: `Redis reports that ${which} failed (often a full disk): it refuses writes with MISCONF until persistence works again. Nothing already queued is lost; check the Redis log and its disk.`,
+  };
+}
+
+/** The report for one parsed `INFO` answer (the default sections hold memory and persistence). */
+export function safetyOf(info: Record<string, string>): RedisSafety {
+  const policy = info.maxmemory_policy ?? "";
+  const used = Number(info.used_memory) || 0;
+  const max = Number(info.maxmemory) || 0;
+  const warnings = [
+    evictionWarning(policy),
+    memoryWarning(policy, used, max),
+    persistenceWarning(info),
+  ].filter((w): w is RedisWarning => w !== null);
+  return {
+    evictionPolicy: policy,
+    usedMemory: used,
+    maxMemory: max,
+    aofEnabled: info.aof_enabled === "1",
+    warnings,
+  };
+}
+
+/** `INFO`'s text as a map; section headers and blank lines dropped. */
+export function parseInfo(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split("\r\n")) {
+    const i = line.indexOf(":");
+    if (i > 0 && !line.startsWith("#")) out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
+}
+
+/** What a client needs. Plain INFO (the default sections hold memory and persistence) works on every Redis version. */
+export interface InfoReader {
+  info(): Promise<string>;
+}
+
+export async function readRedisSafety(redis: InfoReader): Promise<RedisSafety> {
+  return safetyOf(parseInfo(await redis.info()));
+}
+
+type Log = (level: "info" | "warn", msg: string, fields: Record<string, unknown>) => void;
+
+/**
+ * Logs the safety report when a process starts and whenever the set of
+ * warnings changes (a policy set at runtime, memory filling up, a disk
+ * filling up), never once per poll.
+ */
+export class SafetyWatch {
+  private last: string | null = null;
+
+  constructor(
+    private readonly log: Log,
+    private readonly who: Record<string, unknown>,
+  ) {}
+
+  async check(redis: InfoReader): Promise<RedisSafety> {
+    const safety = await readRedisSafety(redis);
+    const key = safety.warnings.map((w) => w.code).join(",");
+    if (key !== this.last) {
+      const fields = {
+        ...this.who,
+        evictionPolicy: safety.evictionPolicy,
+        maxMemory: safety.maxMemory,
+      };
+      if (safety.warnings.length > 0) {
+        this.log("warn", "redis is unsafe for queues", { ...fields, warnings: safety.warnings });
+      } else {
+        this.log("info", "redis is safe for queues", fields);
+      }
+      this.last = key;
+    }
+    return safety;
+  }
+}
