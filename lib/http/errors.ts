@@ -56,6 +56,14 @@ function known(error: unknown): HttpError | null {
     const where = first?.path.length ? `${first.path.join(".")}: ` : "";
     return new HttpError(400, "INVALID", `${where}${first?.message ?? "invalid input"}`);
   }
+  if (error instanceof Error && error.message === "Command timed out") {
+    // Sent but unanswered: Redis may still run it when it catches up (a move included).
+    return new HttpError(
+      503,
+      "REDIS_TIMEOUT",
+      "Redis did not answer in time (stalled or overloaded); a change may still take effect when it catches up, so reload before trying again",
+    );
+  }
   if (isRedisUnavailable(error)) {
     return new HttpError(503, "REDIS_UNAVAILABLE", "Redis is not reachable; retry in a moment");
   }

@@ -8,7 +8,12 @@ import { createRedis } from "../redis/connection";
  * The process-wide Redis connection and engine of the dashboard, made on first
  * use. Commands fail fast while Redis is down (no offline queue), so a request
  * answers 503 at once instead of hanging; the client reconnects by itself.
+ * A Redis that is up but does not answer (stopped, swapping) fails each command
+ * after COMMAND_TIMEOUT_MS: every command Redrive sends is bounded to
+ * milliseconds of work, so only a stalled server takes that long.
  */
+export const COMMAND_TIMEOUT_MS = 3_000;
+
 export interface Services {
   redis: Redis;
   config: Config;
@@ -23,6 +28,7 @@ export function services(): Services {
     const redis = createRedis(config.REDIS_URL, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
+      commandTimeout: COMMAND_TIMEOUT_MS,
     });
     globalForServices.redriveServices = { redis, config, engine: new QueueEngine(redis, config) };
   }
