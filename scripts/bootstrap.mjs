@@ -11,7 +11,7 @@ import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const MODES = ["demo", "test", "bench"];
+const MODES = ["demo", "test", "bench", "chaos"];
 
 const mode = process.argv[2];
 if (!MODES.includes(mode)) {

@@ -14,6 +14,8 @@ export interface Census {
   processing: number;
   retry: number;
   dlq: number;
+  /** Deliveries the consumers recorded (a handler run each), duplicates included. */
+  delivered: number;
   /** Recorded ids found nowhere. */
   lost: number;
   /** Copies beyond the first of any id. */
@@ -49,18 +51,25 @@ const listEntries = (redis: Redis, key: string) =>
 const setMembers = (redis: Redis, key: string) =>
   paged((start, stop) => redis.zrangeBuffer(key, String(start), String(stop)));
 
+/**
+ * `delivered`: how many times the consumers' handler ran per id. An id is lost
+ * when it was neither delivered nor is anywhere; a second delivery, or a copy
+ * left in a key after a delivery, is a duplicate.
+ */
 export async function takeCensus(
   redis: Redis,
   keys: QueueKeys,
   produced: Set<string>,
+  delivered: Map<string, number> = new Map(),
 ): Promise<Census> {
-  const seen = new Map<string, number>();
+  const seen = new Map(delivered);
   const census: Census = {
     produced: produced.size,
     work: 0,
     processing: 0,
     retry: 0,
     dlq: 0,
+    delivered: [...delivered.values()].reduce((a, b) => a + b, 0),
     lost: 0,
     duplicated: 0,
     unknown: 0,

@@ -16,12 +16,13 @@ export interface Observer {
   keys: QueueKeys;
 }
 
-export function observe(url: string): Observer {
+/** `env`: settings beyond the queue (a short PROCESSING_LEASE_SECONDS, say), as the worker gets them. */
+export function observe(url: string, env: Record<string, string> = {}): Observer {
   // Commands wait for the reconnection (the scenarios kill Redis on purpose).
   const redis = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: () => 100 });
   redis.on("error", () => undefined);
   defineScripts(redis);
-  const config = loadConfig({ NODE_ENV: "test", REDIS_URL: url, QUEUES: QUEUE });
+  const config = loadConfig({ NODE_ENV: "test", REDIS_URL: url, QUEUES: QUEUE, ...env });
   return { redis, config, engine: new QueueEngine(redis, config), keys: queueKeys(config, QUEUE) };
 }
 
@@ -56,4 +57,20 @@ export async function waitUntil<T>(
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(50);
   }
+}
+
+/** Waits until the queue's retry set, work list and processing list are all empty. */
+export async function waitForDrain(o: Observer, timeoutMs = 60_000): Promise<void> {
+  await waitUntil(
+    "the queue to drain",
+    async () => {
+      const [retry, work, processing] = await Promise.all([
+        o.redis.zcard(o.keys.retry),
+        o.redis.llen(o.keys.work),
+        o.redis.llen(o.keys.processing),
+      ]);
+      return retry + work + processing === 0 ? true : undefined;
+    },
+    timeoutMs,
+  );
 }
