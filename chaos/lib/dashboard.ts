@@ -12,12 +12,16 @@ import { killOnExit } from "../../scripts/processes";
  */
 
 const ROOT = join(__dirname, "..", "..");
+/** The password of the dashboard's one user, `admin`. */
+export const DASHBOARD_PASSWORD = "chaos password";
 
 export interface Dashboard {
   url: string;
   /** Health answers since `watch()` began: [ms since then, status] (0: no answer), oldest first. */
   watch(): void;
   answers(): [number, number][];
+  /** What the server printed (its JSON log lines). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -34,7 +38,7 @@ async function dashboardEnv(
     QUEUES: queues,
     NEXTAUTH_URL: url,
     NEXTAUTH_SECRET: "chaos-secret-chaos-secret-chaos",
-    REDRIVE_USERS: `admin:admin:${await hashPassword("chaos password")}`,
+    REDRIVE_USERS: `admin:admin:${await hashPassword(DASHBOARD_PASSWORD)}`,
   };
 }
 
@@ -75,6 +79,7 @@ export async function startDashboard(redisUrl: string, queues: string): Promise<
     url,
     watch: () => (unwatch = watchHealth(url, answers)),
     answers: () => [...answers].sort((a, b) => a[0] - b[0]),
+    output: () => output,
     async stop() {
       unwatch();
       undo();

@@ -1,4 +1,9 @@
-/** Redis unreachable or not answering: ioredis' own error shapes. */
+/**
+ * Redis unreachable, not answering, or still loading its data after a
+ * restart: ioredis' own error shapes. Matched by code and message, not by
+ * class name: a production bundle renames classes (MaxRetriesPerRequestError
+ * arrives as "i").
+ */
 export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: string }).code;
@@ -6,7 +11,10 @@ export function isRedisUnavailable(error: unknown): boolean {
     code === "ECONNREFUSED" ||
     code === "ECONNRESET" ||
     code === "ETIMEDOUT" ||
+    code === "EPIPE" ||
     error.name === "MaxRetriesPerRequestError" ||
+    error.message.startsWith("Reached the max retries per request limit") ||
+    error.message.startsWith("LOADING ") ||
     /Connection is closed|Stream isn't writeable|connect ECONNREFUSED|Command timed out/.test(
       error.message,
     )

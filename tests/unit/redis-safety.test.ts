@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { writeRefusalOf } from "@/lib/redis/errors";
+import { isRedisUnavailable, writeRefusalOf } from "@/lib/redis/errors";
 import { safetyOf } from "@/lib/redis/safety";
 
 function codes(info: Record<string, string>): string[] {
@@ -54,5 +54,19 @@ describe("the queue Redis' safety from INFO", () => {
     ).toBe("REDIS_READONLY");
     expect(writeRefusalOf(new ReplyError("ERR unknown command"))).toBeNull();
     expect(writeRefusalOf(new Error("OOM command not allowed"))).toBeNull();
+  });
+});
+
+describe("isRedisUnavailable", () => {
+  it("should know ioredis' errors by message, whatever a bundler renamed their class to", () => {
+    class i extends Error {}
+    const retries = new i(
+      'Reached the max retries per request limit (which is 1). Refer to "maxRetriesPerRequest" option for details.',
+    );
+    expect(isRedisUnavailable(retries)).toBe(true);
+    expect(
+      isRedisUnavailable(new ReplyError("LOADING Redis is loading the dataset in memory")),
+    ).toBe(true);
+    expect(isRedisUnavailable(new ReplyError("ERR syntax error"))).toBe(false);
   });
 });
