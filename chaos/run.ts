@@ -1,7 +1,10 @@
 import { ensureProductionBuild } from "../scripts/production-build";
 import { Count, printTable } from "../bench/lib/table";
 import type { Census } from "./lib/census";
+import { clockSkew } from "./scenarios/clock-skew";
+import { consumerDeaths } from "./scenarios/consumer-deaths";
 import { redisFull } from "./scenarios/redis-full";
+import { redisKillDuringApiBurst } from "./scenarios/redis-kill-api";
 import { redisKillDuringTask } from "./scenarios/redis-kill-task";
 import { redisKillDuringTraffic } from "./scenarios/redis-kill-traffic";
 import { redisStall } from "./scenarios/redis-stall";
@@ -43,10 +46,36 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
     }
     return rows;
   },
+  "redis-kill-api": async () => {
+    const rows: Row[] = [];
+    for (const fsync of ["always", "everysec"] as const) {
+      const r = await redisKillDuringApiBurst(fsync);
+      const waited = r.inProgress > 0 ? `, ${r.inProgress} IN_PROGRESS waited out` : "";
+      const other = r.other.length > 0 ? `, other: ${r.other.join(" ")}` : "";
+      rows.push({
+        ...r,
+        shown: `${r.requeued} requeued, ${r.unavailable} × 503 resent${waited}${other}`,
+      });
+    }
+    return rows;
+  },
   "worker-kill": async () => [
     { ...(await workerKillDuringPromotion(100_000)), shown: "the other worker promoted the rest" },
     { ...(await workerKillDuringTask(TASK_ENTRIES)), shown: "task resumed after its 30 s lease" },
   ],
+  "consumer-deaths": async () => {
+    const r = await consumerDeaths(1000);
+    return [{ ...r, shown: `${r.deaths} deaths; ${r.recovered} returned by the worker` }];
+  },
+  "clock-skew": async () => {
+    const r = await clockSkew();
+    return [
+      {
+        ...r,
+        shown: `earliest ${r.maxEarlySeconds.toFixed(1)} s before due (skew ${r.skewSeconds} s); ${r.tooEarly} earlier`,
+      },
+    ];
+  },
   "redis-stall": async () => {
     const r = await redisStall();
     return [{ ...r, shown: `/api/health: ${r.shown}` }];
@@ -108,7 +137,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   const names = onlyOf(process.argv.slice(2));
   // The dashboard runs the production build (npm start); it throws when the build fails.
-  if (names.includes("redis-stall")) ensureProductionBuild("[chaos]");
+  if (names.includes("redis-stall") || names.includes("redis-kill-api")) {
+    ensureProductionBuild("[chaos]");
+  }
   const rows: Row[] = [];
   for (const name of names) {
     process.stdout.write(`[chaos] ${name} …\n`);

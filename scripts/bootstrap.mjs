@@ -139,6 +139,10 @@ function requirements() {
       available: () => isExecutable(chromium),
     });
   }
+  // The chaos suite shifts one worker's clock for real with libfaketime.
+  if (mode === "chaos") {
+    reqs.push({ pkg: "faketime", available: () => onPath("faketime") });
+  }
   return reqs;
 }
 

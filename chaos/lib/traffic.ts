@@ -34,6 +34,8 @@ export interface TrafficOptions {
   consumers?: number;
   /** Bytes of padding in each message (to fill memory sooner). */
   padBytes?: number;
+  /** Called with each delivered id, as its handler runs. */
+  onDelivery?: (id: string) => void;
 }
 
 function connect(url: string): Redis {
@@ -104,7 +106,9 @@ export function startTraffic(o: Observer, url: string, options: TrafficOptions =
       blockSeconds: 0.2,
       handler: async (m) => {
         const id = jobIdOf(m.raw);
-        if (id !== null) delivered.set(id, (delivered.get(id) ?? 0) + 1);
+        if (id === null) return;
+        delivered.set(id, (delivered.get(id) ?? 0) + 1);
+        options.onDelivery?.(id);
       },
     },
   );

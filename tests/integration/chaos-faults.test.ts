@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { consumerDeaths } from "@/chaos/scenarios/consumer-deaths";
 import { redisKillDuringTraffic } from "@/chaos/scenarios/redis-kill-traffic";
 import { workerKillDuringPromotion } from "@/chaos/scenarios/worker-kill";
 
@@ -18,5 +19,11 @@ describe("faults under traffic", () => {
   it("should promote every due retry once when one of two worker services is SIGKILLed mid-promotion", async () => {
     const r = await workerKillDuringPromotion(20_000);
     expect(r.census).toMatchObject({ work: 20_000, retry: 0, lost: 0, duplicated: 0 });
+  }, 120_000);
+
+  it("should return and deliver every message once when consumers die holding them, 100 times", async () => {
+    const r = await consumerDeaths(100);
+    expect(r.recovered).toBe(100);
+    expect(r.census).toMatchObject({ produced: 200, delivered: 200, lost: 0, duplicated: 0 });
   }, 120_000);
 });
