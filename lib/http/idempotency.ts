@@ -14,10 +14,12 @@ import { errorEnvelope, errorStatus, HttpError } from "./errors";
  * KEEP_SECONDS. A retry while the claim stands answers 409 IN_PROGRESS; after a
  * crash the claim expires and the retry runs again, which moves nothing
  * twice either: every move names its messages by identity, so a message the
- * first request already moved answers 409. A key is the caller's own (user,
- * method and path are part of it) and reusing one with another body is 422.
- * 5xx outcomes are not kept: Redis refused or failed, nothing happened, and a
- * retry should try again.
+ * first request already moved answers 409 or comes back as missing (a
+ * selection moves in atomic pages, so a crash can leave some pages moved). A
+ * key is the caller's own (user, method and path are part of it) and reusing
+ * one with another body is 422. 5xx outcomes are not kept, so that a retry
+ * tries again: Redis refused, failed or did not answer, and the same
+ * identity rule makes the second try safe.
  *
  * Keys: redrive:idempotency:<sha256 of user, method, path, key>, one string each.
  */
@@ -107,6 +109,19 @@ function replay<R extends Outcome>(
   return replayed(stored.body, status);
 }
 
+/** A stored value; one that is not ours (written by hand, another version) counts as a claim. */
+function parseStored(text: string, fp: string): Stored {
+  try {
+    const value = JSON.parse(text) as Partial<Stored>;
+    if (typeof value.fp === "string" && (value.state === "pending" || value.state === "done")) {
+      return value as Stored;
+    }
+  } catch {
+    // Falls through to the claim below.
+  }
+  return { fp, state: "pending" };
+}
+
 async function keep(redis: Redis, key: string, stored: Stored): Promise<void> {
   const text = JSON.stringify(stored);
   if (text.length > KEEP_MAX_BYTES) await redis.del(key);
@@ -133,7 +148,7 @@ export async function runIdempotent<R extends Outcome>(
     const text = await req.redis.get(key);
     // Expired between the two calls: this request runs as the first one would.
     if (text === null) return runIdempotent(req, run, replayed);
-    return replay(JSON.parse(text) as Stored, fp, replayed);
+    return replay(parseStored(text, fp), fp, replayed);
   }
   let result: R;
   try {

@@ -69,10 +69,14 @@ function persistenceWarning(info: Record<string, string>): RedisWarning | null {
   const aofFailed = info.aof_last_write_status === "err";
   const rdbFailed = info.rdb_last_bgsave_status === "err";
   if (!aofFailed && !rdbFailed) return null;
-  const which = aofFailed ? "its last AOF write" : "its last RDB snapshot";
+  // A failed AOF write always stops writes; a failed snapshot does while
+  // stop-writes-on-bgsave-error is on (Redis' default) and snapshots are configured.
+  const what = aofFailed
+    ? "its last AOF write failed (often a full disk): it refuses writes with MISCONF"
+    : "its last RDB snapshot failed (often a full disk): with Redis' default stop-writes-on-bgsave-error it refuses writes with MISCONF";
   return {
     code: "PERSISTENCE_FAILING",
-    message: `Redis reports that ${which} failed (often a full disk): it refuses writes with MISCONF until persistence works again. Nothing already queued is lost; check the Redis log and its disk.`,
+    message: `Redis reports that ${what} until persistence works again. Nothing already queued is lost; check the Redis log and its disk.`,
   };
 }
 
