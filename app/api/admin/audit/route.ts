@@ -6,12 +6,24 @@ import { shared } from "@/lib/http/shared-read";
 import { adminRead } from "@/lib/http/route";
 import { redactorFor } from "@/lib/queues/redact";
 
+const U64_MAX = 2n ** 64n - 1n;
+
+/**
+ * A stream entry id Redis accepts as an exclusive end: two 64-bit unsigned
+ * parts (twenty digits can still overflow one), and not 0-0, before which
+ * there is nothing.
+ */
+function isStreamId(id: string): boolean {
+  const match = /^(\d{1,20})-(\d{1,20})$/.exec(id);
+  if (!match) return false;
+  const ms = BigInt(match[1]!);
+  const seq = BigInt(match[2]!);
+  return ms <= U64_MAX && seq <= U64_MAX && (ms > 0n || seq > 0n);
+}
+
 const Query = z.object({
   limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).default(AUDIT_PAGE_SIZE),
-  before: z
-    .string()
-    .regex(/^\d{1,20}-\d{1,20}$/, { error: "before must be an audit entry id" })
-    .optional(),
+  before: z.string().refine(isStreamId, { error: "before must be an audit entry id" }).optional(),
 });
 
 export const GET = adminRead(
