@@ -4,6 +4,7 @@ import type { Census } from "./lib/census";
 import { clockSkew } from "./scenarios/clock-skew";
 import { consumerDeaths } from "./scenarios/consumer-deaths";
 import { redisFull } from "./scenarios/redis-full";
+import { redisMisconf } from "./scenarios/redis-misconf";
 import { redisKillDuringApiBurst } from "./scenarios/redis-kill-api";
 import { redisKillDuringTask } from "./scenarios/redis-kill-task";
 import { redisKillDuringTraffic } from "./scenarios/redis-kill-traffic";
@@ -86,6 +87,15 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
       {
         ...r,
         shown: `${r.refused} writes refused (OOM); banner ${r.shown}; requeue ${r.requeue}`,
+      },
+    ];
+  },
+  "redis-misconf": async () => {
+    const r = await redisMisconf();
+    return [
+      {
+        ...r,
+        shown: `${r.refused} writes refused (MISCONF); banner ${r.shown}; refused acks redelivered`,
       },
     ];
   },
