@@ -2,10 +2,9 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import Redis from "ioredis";
 import { takeCensus, type Census } from "../lib/census";
-import { observe, QUEUE, sleep, waitForDrain } from "../lib/fixture";
-import { startDurableRedis } from "../lib/redis";
+import { QUEUE, sleep, waitForDrain } from "../lib/fixture";
+import { withRig } from "../lib/rig";
 import { startTraffic } from "../lib/traffic";
-import { startWorker } from "../lib/worker";
 
 /**
  * Two worker services whose clocks are shifted for real (libfaketime, from
@@ -58,12 +57,9 @@ async function scheduleRetries(redis: Redis, key: string, n: number): Promise<Ma
 export async function clockSkew(n = 2000): Promise<ClockSkewResult> {
   const lib = libfaketime();
   if (!lib) throw new Error("libfaketime is missing: apt-get install -y faketime");
-  const redis = await startDurableRedis("always");
-  const o = observe(redis.url, ENV);
-  const skewed = (offset: string) =>
-    startWorker({ REDIS_URL: redis.url, ...ENV, LD_PRELOAD: lib, FAKETIME: offset });
-  const workers = [skewed(`+${SKEW}s`), skewed(`-${SKEW}s`)];
-  try {
+  return withRig({ fsync: "always", env: ENV }, async ({ redis, o, startWorker }) => {
+    const skewed = (offset: string) => startWorker({ LD_PRELOAD: lib, FAKETIME: offset });
+    const workers = [skewed(`+${SKEW}s`), skewed(`-${SKEW}s`)];
     await Promise.all(workers.map((w) => w.waitFor('"retry worker started"')));
     const received = new Map<string, number>();
     const consumers = startTraffic(o, redis.url, {
@@ -86,9 +82,5 @@ export async function clockSkew(n = 2000): Promise<ClockSkewResult> {
       tooEarly: early.filter((e) => e > SKEW + 1).length,
       recoverSeconds: (Date.now() - started) / 1000,
     };
-  } finally {
-    await Promise.all(workers.map((w) => w.kill()));
-    o.redis.disconnect();
-    await redis.stop();
-  }
+  });
 }

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import Redis from "ioredis";
 import { takeCensus, type Census } from "../lib/census";
-import { observe, QUEUE, sleep, waitForDrain } from "../lib/fixture";
-import { startDurableRedis } from "../lib/redis";
+import { QUEUE, sleep, waitForDrain } from "../lib/fixture";
+import { withRig } from "../lib/rig";
 import { startTraffic } from "../lib/traffic";
-import { startWorker, type WorkerProcess } from "../lib/worker";
+import type { WorkerProcess } from "../lib/worker";
 
 /**
  * A consumer that dies while it holds a message, again and again: each one
@@ -59,10 +59,8 @@ function recoveredBy(worker: WorkerProcess): number {
 }
 
 export async function consumerDeaths(deaths = 1000): Promise<ConsumerDeathsResult> {
-  const redis = await startDurableRedis("always");
-  const o = observe(redis.url, ENV);
-  const worker = startWorker({ REDIS_URL: redis.url, ...ENV });
-  try {
+  return withRig({ fsync: "always", env: ENV }, async ({ redis, o, startWorker }) => {
+    const worker = startWorker();
     const ids = Array.from({ length: deaths * 2 }, (_, i) => `c-${i}`);
     for (let i = 0; i < ids.length; i += 500) {
       await o.redis.lpush(
@@ -93,9 +91,5 @@ export async function consumerDeaths(deaths = 1000): Promise<ConsumerDeathsResul
       recovered: recoveredBy(worker),
       recoverSeconds,
     };
-  } finally {
-    await worker.kill();
-    o.redis.disconnect();
-    await redis.stop();
-  }
+  });
 }

@@ -1,10 +1,9 @@
 import { writeRefusalOf } from "../../lib/redis/errors";
 import { readRedisSafety } from "../../lib/redis/safety";
 import { takeCensus, type Census } from "../lib/census";
-import { loadDeadLetters, observe, QUEUE, waitForDrain, waitUntil } from "../lib/fixture";
-import { startDurableRedis } from "../lib/redis";
+import { loadDeadLetters, QUEUE, waitForDrain, waitUntil } from "../lib/fixture";
+import { withRig } from "../lib/rig";
 import { startTraffic } from "../lib/traffic";
-import { startWorker } from "../lib/worker";
 
 /**
  * Redis reaches maxmemory under noeviction while producers write and nobody
@@ -29,15 +28,9 @@ export interface RedisFullResult {
 const ENV = { QUEUES: QUEUE, RETRY_WORKER_INTERVAL_SECONDS: "0.1" };
 
 export async function redisFull(): Promise<RedisFullResult> {
-  const redis = await startDurableRedis("always", [
-    "--maxmemory",
-    "24mb",
-    "--maxmemory-policy",
-    "noeviction",
-  ]);
-  const o = observe(redis.url, ENV);
-  const worker = startWorker({ REDIS_URL: redis.url, ...ENV });
-  try {
+  const redisArgs = ["--maxmemory", "24mb", "--maxmemory-policy", "noeviction"];
+  return withRig({ fsync: "always", env: ENV, redisArgs }, async ({ redis, o, startWorker }) => {
+    const worker = startWorker();
     const dead = await loadDeadLetters(o, 100);
     await worker.waitFor('"retry worker started"');
     const filling = startTraffic(o, redis.url, { consumers: 0, padBytes: 2000, batch: 20 });
@@ -70,9 +63,5 @@ export async function redisFull(): Promise<RedisFullResult> {
       requeue,
       recoverSeconds,
     };
-  } finally {
-    await worker.kill();
-    o.redis.disconnect();
-    await redis.stop();
-  }
+  });
 }

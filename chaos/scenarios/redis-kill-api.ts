@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { logIn } from "../../scripts/http-client";
 import { takeCensus, type Census } from "../lib/census";
-import { DASHBOARD_PASSWORD, startDashboard } from "../lib/dashboard";
-import { loadDeadLetters, observe, QUEUE, sleep } from "../lib/fixture";
-import { startDurableRedis, type Fsync } from "../lib/redis";
+import { DASHBOARD_PASSWORD } from "../lib/dashboard";
+import { loadDeadLetters, QUEUE, sleep } from "../lib/fixture";
+import type { Fsync } from "../lib/redis";
+import { withRig } from "../lib/rig";
 
 /**
  * A burst of one-message requeues through the admin API (a script clicking
@@ -69,10 +70,9 @@ async function requeueOne(
 }
 
 export async function redisKillDuringApiBurst(fsync: Fsync, entries = 600): Promise<ApiKillResult> {
-  const redis = await startDurableRedis(fsync);
-  const o = observe(redis.url);
-  const dashboard = await startDashboard(redis.url, QUEUE);
-  try {
+  return withRig({ fsync, env: { QUEUES: QUEUE } }, async (rig) => {
+    const { redis, o } = rig;
+    const dashboard = await rig.startDashboard();
     const produced = await loadDeadLetters(o, entries);
     const page = [] as { index: number; identity: string }[];
     for (let at = 0; at < entries; at += 200)
@@ -103,9 +103,5 @@ export async function redisKillDuringApiBurst(fsync: Fsync, entries = 600): Prom
       recoverSeconds:
         burst.backAt && restartedAt ? Math.max(0, burst.backAt - restartedAt) / 1000 : 0,
     };
-  } finally {
-    await dashboard.stop();
-    o.redis.disconnect();
-    await redis.stop();
-  }
+  });
 }

@@ -1,8 +1,8 @@
 import { createTask, getTask } from "../../lib/tasks/redrive";
 import { takeCensus, type Census } from "../lib/census";
-import { loadDeadLetters, observe, QUEUE, sleep, waitUntil } from "../lib/fixture";
-import { startDurableRedis, type Fsync } from "../lib/redis";
-import { startWorker } from "../lib/worker";
+import { loadDeadLetters, QUEUE, sleep, waitUntil } from "../lib/fixture";
+import type { Fsync } from "../lib/redis";
+import { withRig } from "../lib/rig";
 
 /**
  * redis-server SIGKILLed and started again while the worker service runs a
@@ -26,14 +26,9 @@ export async function redisKillDuringTask(
   entries: number,
   killAtFraction = 0.3,
 ): Promise<TaskKillResult> {
-  const redis = await startDurableRedis(fsync);
-  const o = observe(redis.url);
-  const worker = startWorker({
-    REDIS_URL: redis.url,
-    QUEUES: QUEUE,
-    RETRY_WORKER_INTERVAL_SECONDS: "0.2",
-  });
-  try {
+  const env = { QUEUES: QUEUE, RETRY_WORKER_INTERVAL_SECONDS: "0.2" };
+  return withRig({ fsync, env }, async ({ redis, o, startWorker }) => {
+    const worker = startWorker();
     const produced = await loadDeadLetters(o, entries);
     await worker.waitFor('"retry worker started"');
     await createTask(o.engine.ctx, QUEUE, "requeue", 0, "chaos");
@@ -64,9 +59,5 @@ export async function redisKillDuringTask(
       recoverSeconds,
       taskState: task.state,
     };
-  } finally {
-    await worker.kill();
-    o.redis.disconnect();
-    await redis.stop();
-  }
+  });
 }

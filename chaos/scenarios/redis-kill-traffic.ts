@@ -1,8 +1,8 @@
 import { takeCensus, type Census } from "../lib/census";
-import { observe, QUEUE, sleep, waitForDrain, waitUntil } from "../lib/fixture";
-import { startDurableRedis, type Fsync } from "../lib/redis";
+import { QUEUE, sleep, waitForDrain, waitUntil } from "../lib/fixture";
+import type { Fsync } from "../lib/redis";
+import { withRig } from "../lib/rig";
 import { startTraffic, type Traffic } from "../lib/traffic";
-import { startWorker } from "../lib/worker";
 
 /**
  * redis-server SIGKILLed and started again under steady traffic: producers
@@ -27,10 +27,8 @@ export async function redisKillDuringTraffic(
   fsync: Fsync,
   runMs = 3000,
 ): Promise<TrafficKillResult> {
-  const redis = await startDurableRedis(fsync);
-  const o = observe(redis.url, ENV);
-  const worker = startWorker({ REDIS_URL: redis.url, ...ENV });
-  try {
+  return withRig({ fsync, env: ENV }, async ({ redis, o, startWorker }) => {
+    const worker = startWorker();
     await worker.waitFor('"retry worker started"');
     const traffic = startTraffic(o, redis.url);
     const started = Date.now();
@@ -54,11 +52,7 @@ export async function redisKillDuringTraffic(
       writesLastSecond,
       recoverSeconds,
     };
-  } finally {
-    await worker.kill();
-    o.redis.disconnect();
-    await redis.stop();
-  }
+  });
 }
 
 function deliveries(traffic: Traffic): number {

@@ -1,9 +1,7 @@
 import { takeCensus, type Census } from "../lib/census";
-import { startDashboard } from "../lib/dashboard";
-import { observe, QUEUE, sleep, waitForDrain } from "../lib/fixture";
-import { startDurableRedis } from "../lib/redis";
+import { QUEUE, sleep, waitForDrain } from "../lib/fixture";
+import { withRig } from "../lib/rig";
 import { startTraffic } from "../lib/traffic";
-import { startWorker } from "../lib/worker";
 import { firstDelivery } from "./redis-kill-traffic";
 
 /**
@@ -39,11 +37,10 @@ function describeHealth(answers: [number, number][], stallMs: number): string {
 }
 
 export async function redisStall(): Promise<StallResult> {
-  const redis = await startDurableRedis("always");
-  const o = observe(redis.url, ENV);
-  const worker = startWorker({ REDIS_URL: redis.url, ...ENV });
-  const dashboard = await startDashboard(redis.url, QUEUE);
-  try {
+  return withRig({ fsync: "always", env: ENV }, async (rig) => {
+    const { redis, o } = rig;
+    const worker = rig.startWorker();
+    const dashboard = await rig.startDashboard();
     await worker.waitFor('"retry worker started"');
     const traffic = startTraffic(o, redis.url);
     await sleep(2_000);
@@ -65,10 +62,5 @@ export async function redisStall(): Promise<StallResult> {
       shown: describeHealth(dashboard.answers(), STALL_MS),
       recoverSeconds,
     };
-  } finally {
-    await dashboard.stop();
-    await worker.kill();
-    o.redis.disconnect();
-    await redis.stop();
-  }
+  });
 }

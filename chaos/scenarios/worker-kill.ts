@@ -1,9 +1,9 @@
 import { loadDueRetries } from "../../bench/lib/data";
 import { createTask, getTask } from "../../lib/tasks/redrive";
 import { jobIdOf, takeCensus, type Census } from "../lib/census";
-import { loadDeadLetters, observe, QUEUE, sleep, waitUntil } from "../lib/fixture";
-import { startDurableRedis } from "../lib/redis";
-import { startWorker, type WorkerProcess } from "../lib/worker";
+import { loadDeadLetters, QUEUE, sleep, waitUntil, type Observer } from "../lib/fixture";
+import { withRig } from "../lib/rig";
+import type { WorkerProcess } from "../lib/worker";
 
 /**
  * Two worker service processes; one is SIGKILLed mid-work. During promotion
@@ -21,20 +21,32 @@ export interface WorkerKillResult {
 
 const ENV = { QUEUES: QUEUE, RETRY_WORKER_INTERVAL_SECONDS: "0.1" };
 
-function twoWorkers(url: string): WorkerProcess[] {
-  return [startWorker({ REDIS_URL: url, ...ENV }), startWorker({ REDIS_URL: url, ...ENV })];
-}
-
 /** The instance id's pid (host:pid:random) of the worker that holds the task. */
 function ownerPid(owner: string): number {
   return Number(owner.split(":").at(-2));
 }
 
+/** SIGKILLs `victim`, waits until the surviving worker has done `what`, and counts every id. */
+async function afterKill(
+  o: Observer,
+  victim: WorkerProcess,
+  produced: Set<string>,
+  what: string,
+  done: () => Promise<boolean>,
+  timeoutMs?: number,
+): Promise<Pick<WorkerKillResult, "census" | "recoverSeconds">> {
+  await victim.kill("SIGKILL");
+  const killed = Date.now();
+  await waitUntil(what, async () => ((await done()) ? true : undefined), timeoutMs);
+  return {
+    census: await takeCensus(o.redis, o.keys, produced),
+    recoverSeconds: (Date.now() - killed) / 1000,
+  };
+}
+
 export async function workerKillDuringTask(entries: number): Promise<WorkerKillResult> {
-  const redis = await startDurableRedis("always");
-  const o = observe(redis.url, ENV);
-  const workers = twoWorkers(redis.url);
-  try {
+  return withRig({ fsync: "always", env: ENV }, async ({ o, startWorker }) => {
+    const workers = [startWorker(), startWorker()];
     const produced = await loadDeadLetters(o, entries);
     await Promise.all(workers.map((w) => w.waitFor('"retry worker started"')));
     await createTask(o.engine.ctx, QUEUE, "requeue", 0, "chaos");
@@ -43,53 +55,35 @@ export async function workerKillDuringTask(entries: number): Promise<WorkerKillR
       return t && t.moved >= entries * 0.3 ? t.owner : undefined;
     });
     const victim = workers.find((w) => w.child.pid === ownerPid(owner))!;
-    await victim.kill("SIGKILL");
-    const killed = Date.now();
-    await waitUntil(
+    const counted = await afterKill(
+      o,
+      victim,
+      produced,
       "the other worker to finish the task",
-      async () => ((await getTask(o.engine.ctx, QUEUE))?.state === "done" ? true : undefined),
+      async () => (await getTask(o.engine.ctx, QUEUE))?.state === "done",
       120_000,
     );
-    return {
-      scenario: "worker SIGKILL mid-task (2 workers)",
-      fsync: "always",
-      census: await takeCensus(o.redis, o.keys, produced),
-      recoverSeconds: (Date.now() - killed) / 1000,
-    };
-  } finally {
-    await Promise.all(workers.map((w) => w.kill()));
-    o.redis.disconnect();
-    await redis.stop();
-  }
+    return { scenario: "worker SIGKILL mid-task (2 workers)", fsync: "always", ...counted };
+  });
 }
 
 export async function workerKillDuringPromotion(retries: number): Promise<WorkerKillResult> {
-  const redis = await startDurableRedis("always");
-  const o = observe(redis.url, ENV);
-  let workers: WorkerProcess[] = [];
-  try {
+  return withRig({ fsync: "always", env: ENV }, async ({ o, startWorker }) => {
     await loadDueRetries(o.redis, o.keys.retry, retries);
     const members = await o.redis.zrangeBuffer(o.keys.retry, "0", "-1");
     const produced = new Set(members.map((m) => jobIdOf(m)!));
-    workers = twoWorkers(redis.url);
+    const workers = [startWorker(), startWorker()];
     await waitUntil("promotion to start", async () =>
       (await o.redis.llen(o.keys.work)) > 0 ? true : undefined,
     );
     await sleep(Math.random() * 50);
-    await workers[0]!.kill("SIGKILL");
-    const killed = Date.now();
-    await waitUntil("the other worker to promote the rest", async () =>
-      (await o.redis.zcard(o.keys.retry)) === 0 ? true : undefined,
+    const counted = await afterKill(
+      o,
+      workers[0]!,
+      produced,
+      "the other worker to promote the rest",
+      async () => (await o.redis.zcard(o.keys.retry)) === 0,
     );
-    return {
-      scenario: "worker SIGKILL mid-promotion (2 workers)",
-      fsync: "always",
-      census: await takeCensus(o.redis, o.keys, produced),
-      recoverSeconds: (Date.now() - killed) / 1000,
-    };
-  } finally {
-    await Promise.all(workers.map((w) => w.kill()));
-    o.redis.disconnect();
-    await redis.stop();
-  }
+    return { scenario: "worker SIGKILL mid-promotion (2 workers)", fsync: "always", ...counted };
+  });
 }
