@@ -44,6 +44,7 @@ const KEY_ARGS: Record<string, number[] | "all"> = {
   RPUSH: [1],
   TIME: [],
   TTL: [1],
+  TYPE: [1],
   XADD: [1],
   XTRIM: [1],
   ZADD: [1],

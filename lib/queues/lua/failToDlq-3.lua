@@ -14,6 +14,12 @@
   hashes to another Cluster slot than the queue's lists, so the caller writes
   it on its own just before this call (see processor.ts).
 ]]
+-- Refused before any write: a push that failed after the removal would lose
+-- the message (a script's writes are not undone).
+local kind = redis.call("TYPE", KEYS[3])["ok"]
+if kind ~= "list" and kind ~= "none" then
+  return redis.error_reply("WRONGTYPE " .. KEYS[3] .. " holds a " .. kind .. ", not a list")
+end
 if redis.call("LREM", KEYS[1], -1, ARGV[1]) == 0 then return -3 end
 redis.call("LPUSH", KEYS[3], ARGV[3])
 redis.call("HDEL", KEYS[2], ARGV[2])

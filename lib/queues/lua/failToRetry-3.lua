@@ -14,6 +14,12 @@
   merge the two, losing one): nothing moves, the caller makes it unique.
 ]]
 if redis.call("ZSCORE", KEYS[3], ARGV[4]) then return -4 end
+-- Refused before any write: a push that failed after the removal would lose
+-- the message (a script's writes are not undone).
+local kind = redis.call("TYPE", KEYS[3])["ok"]
+if kind ~= "zset" and kind ~= "none" then
+  return redis.error_reply("WRONGTYPE " .. KEYS[3] .. " holds a " .. kind .. ", not a zset")
+end
 if redis.call("LREM", KEYS[1], -1, ARGV[1]) == 0 then return -3 end
 redis.call("ZADD", KEYS[3], ARGV[3], ARGV[4])
 redis.call("HDEL", KEYS[2], ARGV[2])

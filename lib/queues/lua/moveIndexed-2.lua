@@ -27,6 +27,12 @@ local src, dst = KEYS[1], KEYS[2]
 local requeue = ARGV[1] == "requeue"
 local tomb = ARGV[2]
 local budget = tonumber(ARGV[3])
+-- Refused before any write: a push that failed after the removal would lose
+-- the message (a script's writes are not undone).
+local kind = redis.call("TYPE", dst)["ok"]
+if requeue and kind ~= "list" and kind ~= "none" then
+  return redis.error_reply("WRONGTYPE " .. dst .. " holds a " .. kind .. ", not a list")
+end
 local len = redis.call("LLEN", src)
 local result, pushes = {}, {}
 local hits, lowest, highest, read = 0, len, -1, 0

@@ -43,7 +43,8 @@ for i = 1, take do
   if redis.call("LINDEX", src, -i) ~= sub(ARGV[4], at, stop - 1) then return -2 end
   at = stop
 end
-redis.call("LTRIM", src, 0, -take - 1)
+-- The push first: should it fail (the work key of another type), the script
+-- stops with the entries still in the DLQ (a script's writes are not undone).
 if requeue then
   local pushes, pushed = {}, ARGV[5]
   at = 1
@@ -54,4 +55,5 @@ if requeue then
   end
   redis.call("LPUSH", dst, unpack(pushes))
 end
+redis.call("LTRIM", src, 0, -take - 1)
 return take

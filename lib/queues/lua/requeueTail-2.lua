@@ -81,7 +81,9 @@ while #out < n and bytes < budget do
 end
 local moved = #out
 if moved > 0 then
-  redis.call("LTRIM", KEYS[1], 0, -moved - 1)
+  -- The push first: should it fail (the work key of another type), the
+  -- entries are still in the DLQ (a script's writes are not undone).
   redis.call("LPUSH", KEYS[2], unpack(out))
+  redis.call("LTRIM", KEYS[1], 0, -moved - 1)
 end
 return {moved, stopped, bytes, read, failedAt(first), failedAt(last)}
