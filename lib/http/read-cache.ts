@@ -24,6 +24,8 @@ export interface SharedAnswer {
   json: string;
   /** When it was read from Redis, epoch ms. */
   at: number;
+  /** A costly read: given for this long to every read that accepts a kept answer at all. */
+  keepMs: number;
 }
 
 interface Entry {
@@ -37,7 +39,7 @@ export interface ReadCacheLimits {
 }
 
 /** What a read answered: its body, and whether others may be given it (a 200). */
-export type Loaded = { body: unknown; shareable: boolean };
+export type Loaded = { body: unknown; shareable: boolean; keepMs?: number };
 
 export class ReadCache {
   private readonly entries = new Map<string, Entry>();
@@ -59,8 +61,10 @@ export class ReadCache {
     now = Date.now(),
   ): Promise<{ answer: SharedAnswer | null; hit: boolean }> {
     const entry = this.entries.get(key);
-    if (entry?.answer && now - entry.answer.at <= maxAgeMs)
-      return { answer: entry.answer, hit: true };
+    const kept = entry?.answer;
+    if (kept && now - kept.at <= (maxAgeMs > 0 ? Math.max(maxAgeMs, kept.keepMs) : 0)) {
+      return { answer: kept, hit: true };
+    }
     if (entry?.pending) {
       const shared = await entry.pending;
       if (shared) return { answer: shared, hit: true };
@@ -71,7 +75,9 @@ export class ReadCache {
   private async start(key: string, load: () => Promise<Loaded>, now: number) {
     const generation = this.generation;
     const pending = load().then((l) =>
-      l.shareable ? { body: l.body, json: JSON.stringify(l.body), at: now } : null,
+      l.shareable
+        ? { body: l.body, json: JSON.stringify(l.body), at: now, keepMs: l.keepMs ?? 0 }
+        : null,
     );
     const entry: Entry = { ...this.entries.get(key), pending };
     this.entries.set(key, entry);

@@ -1,4 +1,5 @@
 import "server-only";
+import { readCost } from "../queues/read";
 import { redactorFor } from "../queues/redact";
 import { readCache } from "./read-cache";
 import type { Handler, RouteResult, SessionContext } from "./route";
@@ -8,6 +9,14 @@ import type { Handler, RouteResult, SessionContext } from "./route";
  * entries) is computed for the dashboards that poll it, at most.
  */
 export const HEAVY_READ_MS = 30_000;
+
+/**
+ * A read that made Redis copy this many bytes of entries (a page holding a
+ * 50 MB dead letter, cut to its head and tail for the list, still costs Redis
+ * a copy of all of it) is a heavy read too: its answer is kept HEAVY_READ_MS
+ * for polls, so that a page left open does not stall Redis on every poll.
+ */
+export const HEAVY_READ_BYTES = 8 * 1024 * 1024;
 
 /** The oldest answer any request may ask for: a page left open must not read an hour-old DLQ. */
 const MAX_AGE_CAP_MS = 60_000;
@@ -42,8 +51,10 @@ export function shared<C extends SessionContext, B>(
     const maxAge = accepted > 0 ? Math.max(accepted, options.heavyMs ?? 0) : 0;
     let own: RouteResult<B> | undefined;
     const { answer, hit } = await readCache.read(keyOf(request, ctx), maxAge, async () => {
-      own = await handler(request, ctx);
-      return { body: own.body, shareable: (own.status ?? 200) === 200 };
+      const cost = { bytes: 0 };
+      own = await readCost.run(cost, () => handler(request, ctx));
+      const keepMs = cost.bytes >= HEAVY_READ_BYTES ? HEAVY_READ_MS : 0;
+      return { body: own.body, shareable: (own.status ?? 200) === 200, keepMs };
     });
     if (!answer) return own!;
     return {

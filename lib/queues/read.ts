@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type Redis from "ioredis";
 import { runScript } from "../redis/scripts";
 import {
@@ -130,11 +131,20 @@ export function readRangeArgs(
   ];
 }
 
+/**
+ * Bytes of entries a piece of work made Redis read (cut or not: cutting costs
+ * Redis a copy of the whole entry), for whoever runs it inside `readCost.run`:
+ * the dashboard keeps answers that cost much longer (shared-read.ts).
+ */
+export const readCost = new AsyncLocalStorage<{ bytes: number }>();
+
 /** The entries of one readRange script reply (`from`: the start it was called with, ≥ 0). */
 export function entriesOf(reply: unknown, from: number, budget?: ReadBudget): ReadEntry[] {
   const [, , items, scores] = reply as Reply;
+  const cost = readCost.getStore();
   return items.map((item, i) => {
     const e = toEntry(item, from + i);
+    if (cost) cost.bytes += e.bytes;
     if (scores.length > 0) e.score = Number(scores[i]!.toString());
     if (budget) {
       budget.returned += e.whole ? e.bytes : e.head.length + e.tail.length + (e.block?.length ?? 0);

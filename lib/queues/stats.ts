@@ -6,20 +6,54 @@ import {
   entriesOf,
   entryFailedAt,
   entryMetadataKey,
+  readCost,
+  readRange,
   readRangeArgs,
   type ReadEntry,
 } from "./read";
 import { execAll } from "./pipeline";
 import type { QueueStats } from "./types";
 
-const PER_QUEUE = 7;
+/**
+ * A DLQ's oldest entry is read on every poll of every viewer (the overview,
+ * the metrics), cut when large; but cutting costs Redis a copy of the whole
+ * entry, several milliseconds per megabyte inside a script. When the oldest
+ * entry was large, its failure time is kept for OLDEST_KEEP_MS and the entry
+ * is read again sooner only when the DLQ got shorter (its tail may have gone:
+ * a requeue, a purge). An entry that stays the oldest while others come and
+ * go at the same pace is shown with a failure time at most that old.
+ */
+export const LARGE_OLDEST_BYTES = 1024 * 1024;
+const OLDEST_KEEP_MS = 30_000;
 
-/** Every configured queue's figures in one round trip (one pipeline). */
+interface OldestMemo {
+  at: number;
+  length: number;
+  failedAt: number | null;
+}
+
+/** Per connection (per Redis), per DLQ key. */
+const largeOldest = new WeakMap<object, Map<string, OldestMemo>>();
+
+function memosOf(ctx: EngineContext): Map<string, OldestMemo> {
+  let memos = largeOldest.get(ctx.redis);
+  if (!memos) largeOldest.set(ctx.redis, (memos = new Map()));
+  return memos;
+}
+
+const PER_QUEUE = 6;
+
+/** Every configured queue's figures in one round trip (one pipeline; two when an oldest entry is re-read). */
 export async function getStats(ctx: EngineContext): Promise<QueueStats[]> {
   const now = nowSeconds(ctx);
   const queues = ctx.config.QUEUES;
+  const memos = memosOf(ctx);
+  const kept = queues.map((q) => {
+    const m = memos.get(keysOf(ctx, q).dlq);
+    return m && Date.now() - m.at < OLDEST_KEEP_MS ? m : null;
+  });
   const pipeline = ctx.redis.pipeline();
-  for (const q of queues) {
+  queues.forEach((q, i) => {
     const k = keysOf(ctx, q);
     pipeline
       .llen(k.work)
@@ -28,16 +62,22 @@ export async function getStats(ctx: EngineContext): Promise<QueueStats[]> {
       .zcount(k.retry, "-inf", now)
       .zrange(k.retry, "0", "0", "WITHSCORES")
       .llen(k.dlq);
-    // The oldest entry, cut when large: this runs on every poll of every viewer.
-    pipeScript(pipeline, "readRange", [k.dlq], readRangeArgs(-1, 1), true);
+    if (!kept[i]) pipeScript(pipeline, "readRange", [k.dlq], readRangeArgs(-1, 1), true);
+  });
+  // The overview stays live: its oldest-entry reads are bounded by the memo, not by a kept answer.
+  const replies = await readCost.exit(() => execAll(pipeline));
+  const figures: unknown[][] = [];
+  const oldest: (ReadEntry | null | undefined)[] = [];
+  for (let at = 0, i = 0; i < queues.length; i++) {
+    figures.push(replies.slice(at, at + PER_QUEUE));
+    at += PER_QUEUE;
+    oldest.push(
+      kept[i] ? undefined : (readCost.exit(() => entriesOf(replies[at++], 0))[0] ?? null),
+    );
   }
-  const replies = await execAll(pipeline);
-  const oldestTimes = await oldestFailedAt(
-    ctx,
-    queues.map((_, i) => entriesOf(replies[i * PER_QUEUE + 6], 0)[0] ?? null),
-  );
+  const oldestTimes = await oldestTimesOf(ctx, queues, kept, figures, oldest);
   return queues.map((queue, i) => {
-    const r = replies.slice(i * PER_QUEUE, (i + 1) * PER_QUEUE);
+    const r = figures[i]!;
     const next = r[4] as string[];
     const oldestAt = oldestTimes[i] ?? null;
     return {
@@ -52,6 +92,41 @@ export async function getStats(ctx: EngineContext): Promise<QueueStats[]> {
       oldestDlqAgeSeconds: oldestAt === null ? null : Math.max(0, now - oldestAt),
     };
   });
+}
+
+/**
+ * The failure time of each DLQ's oldest entry: read now (`oldest[i]`), or
+ * kept from an earlier read of a large one, unless the DLQ got shorter since,
+ * when it is read again. Large ones read are kept; others forgotten.
+ */
+async function oldestTimesOf(
+  ctx: EngineContext,
+  queues: string[],
+  kept: (OldestMemo | null)[],
+  figures: unknown[][],
+  oldest: (ReadEntry | null | undefined)[],
+): Promise<(number | null)[]> {
+  const memos = memosOf(ctx);
+  const lengths = figures.map((r) => Number(r[5]));
+  for (let i = 0; i < queues.length; i++) {
+    const memo = kept[i];
+    if (!memo) continue;
+    if (lengths[i]! < memo.length) {
+      const dlq = keysOf(ctx, queues[i]!).dlq;
+      const { entries } = await readCost.exit(() => readRange(ctx.redis, dlq, -1, 1));
+      oldest[i] = entries[0] ?? null;
+    } else memo.length = lengths[i]!;
+  }
+  const read = oldest.map((e) => e ?? null);
+  const times = await oldestFailedAt(ctx, read);
+  oldest.forEach((e, i) => {
+    const dlq = keysOf(ctx, queues[i]!).dlq;
+    if (e === undefined) times[i] = kept[i]!.failedAt;
+    else if (e && e.bytes >= LARGE_OLDEST_BYTES) {
+      memos.set(dlq, { at: Date.now(), length: lengths[i]!, failedAt: times[i] ?? null });
+    } else memos.delete(dlq);
+  });
+  return times;
 }
 
 /**

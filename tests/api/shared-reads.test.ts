@@ -47,6 +47,31 @@ describe("reads shared between dashboards", () => {
     expect(await calls("llen")).toBe(before + 2);
   });
 
+  it("should keep a page that made Redis copy a large entry for polls well past their interval, and read it again when asked fresh", async () => {
+    // 9 MB: cutting it for the list still costs Redis a copy of all of it.
+    const large = `{"id":"large","blob":"${"x".repeat(9 * 1024 * 1024)}"}`;
+    await app.redis.lpush("document_dlq", large);
+    const cookie = await app.login("admin");
+    await page(cookie, FRESH);
+    const before = await calls("llen");
+    await new Promise((r) => setTimeout(r, 2_100));
+    const polled = await page(cookie, { "cache-control": "max-age=1" });
+    expect(Number(polled.age)).toBeGreaterThanOrEqual(2);
+    expect(await calls("llen")).toBe(before);
+    await page(cookie, FRESH);
+    expect(await calls("llen")).toBe(before + 1);
+  });
+
+  it("should not keep a page of small entries past the poll interval", async () => {
+    await app.redis.lpush("document_dlq", entry("s"));
+    const cookie = await app.login("admin");
+    await page(cookie, FRESH);
+    const before = await calls("llen");
+    await new Promise((r) => setTimeout(r, 2_100));
+    await page(cookie, { "cache-control": "max-age=1" });
+    expect(await calls("llen")).toBe(before + 1);
+  });
+
   it("should show a requeue to the admin who made it on the next poll", async () => {
     await app.redis.lpush("document_dlq", entry("keep"), entry("go"));
     const admin = await app.login("admin");

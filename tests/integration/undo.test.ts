@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { forRequeue, toDlqEntry } from "@/lib/queues/message";
 import { BATCH_BYTES } from "@/lib/queues/batch";
+import { LARGE_MOVE_BYTES } from "@/lib/queues/tail";
 import { runScript } from "@/lib/redis/scripts";
 import { useRedis } from "../helpers/redis";
 
@@ -62,7 +63,7 @@ describe("redrive_undo", () => {
       r.redis,
       "requeueTail",
       ["document_dlq", "document_queue"],
-      [10, BATCH_BYTES],
+      [10, BATCH_BYTES, LARGE_MOVE_BYTES],
     )) as number[];
     expect([moved, stopped]).toEqual([0, 1]);
     await r.engine.requeueAll("document");

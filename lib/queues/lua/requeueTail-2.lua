@@ -10,7 +10,9 @@
   KEYS[2] work LIST
   ARGV[1] how many tail entries to look at, at most 1000
   ARGV[2] byte budget: entries are taken oldest first while their bytes stay
-          within it; the first one is taken whatever its size
+          within it; the first one is taken whatever its size, up to ARGV[3]
+  ARGV[3] an entry larger than this is a stop: restoring it here would copy
+          it twice more (see tail.ts, moveLarge)
 
   Returns {moved, stopped, their bytes, bytes read, failed_at of the oldest
   moved, of the newest moved}: stopped is 1 when it met an entry it leaves to the caller (a
@@ -60,7 +62,7 @@ local function failedAt(s)
   return f and match(s, '^([^"]*)"', f + 13) or false
 end
 
-local n, budget = tonumber(ARGV[1]), tonumber(ARGV[2])
+local n, budget, large = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local out = {}
 local bytes, read, stopped = 0, 0, 0
 local first, last
@@ -69,6 +71,11 @@ while #out < n and bytes < budget do
   if not e then break end
   read = read + #e
   if #out > 0 and bytes + #e > budget then break end
+  -- A large one is moved by the caller without a script (tail.ts, moveLarge).
+  if #e > large then
+    stopped = 1
+    break
+  end
   local restored = restore(e)
   if not restored then
     stopped = 1
