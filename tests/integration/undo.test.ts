@@ -71,4 +71,38 @@ describe("redrive_undo", () => {
       '{"id":1,"retry_count":0,"x":"y"}',
     ]);
   });
+
+  it("should leave a trailer that is not one or three numbers to the parser", async () => {
+    // "[6,3]" stopped requeue all with a Lua error, "[6,,]" was spliced although the parser
+    // keeps the entry whole (it is not JSON): both are foreign entries, never Redrive's.
+    const forged = [
+      '{"a":1,"error":"x","redrive_undo":[6,3]}',
+      '{"a":1,"error":"x","redrive_undo":[6,,]}',
+      '{"a":1,"error":"x","redrive_undo":[6,,,]}',
+      '{"a":1,"error":"x","redrive_undo":[]}',
+    ].map((e) => Buffer.from(e));
+    await r.redis.lpush("document_dlq", ...forged);
+    expect(await r.engine.requeueAll("document")).toMatchObject({ moved: forged.length });
+    const got = (await r.redis.lrangeBuffer("document_queue", 0, -1)).reverse();
+    expect(got.map(String)).toEqual(forged.map((e) => forRequeue(e).toString()));
+  });
+
+  it("should restore in Redis what the parser restores, for random trailers", async () => {
+    // {"retry_count":N,"error":…}: the block starts at 16 (0-based), N's value spans 15-16.
+    const piece = fc.oneof(fc.constantFrom(",", "15", "16", "17"), fc.nat(40).map(String));
+    const trailer = fc.array(piece, { maxLength: 6 }).map((p) => `16${p.join("")}`);
+    await fc.assert(
+      fc.asyncProperty(fc.array(trailer, { minLength: 1, maxLength: 10 }), async (trailers) => {
+        await r.redis.del("document_dlq", "document_queue");
+        const entries = trailers.map((t, i) =>
+          Buffer.from(`{"retry_count":${i % 10},"error":"x","redrive_undo":[${t}]}`),
+        );
+        await r.redis.lpush("document_dlq", ...entries);
+        expect(await r.engine.requeueAll("document")).toMatchObject({ moved: entries.length });
+        const got = (await r.redis.lrangeBuffer("document_queue", 0, -1)).reverse();
+        expect(got.map(String)).toEqual(entries.map((e) => forRequeue(e).toString()));
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
