@@ -8,7 +8,7 @@ import * as producer from "./producer";
 import * as purge from "./purge";
 import * as retry from "./retry";
 import { getStats } from "./stats";
-import * as tail from "./tail";
+import * as drain from "./drain";
 
 /**
  * The queue engine: the producer's, the worker's and an admin's operations
@@ -73,11 +73,11 @@ export class QueueEngine {
   deleteMany(queue: string, targets: move.Target[]) {
     return this.moveMany(queue, targets, "delete");
   }
-  requeueAll(queue: string, options?: tail.DrainOptions) {
-    return tail.drainDlq(this.ctx, queue, "requeue", options);
+  requeueAll(queue: string, options?: drain.DrainOptions) {
+    return drain.drainDlq(this.ctx, queue, "requeue", options);
   }
-  deleteAll(queue: string, options?: tail.DrainOptions) {
-    return tail.drainDlq(this.ctx, queue, "delete", options);
+  deleteAll(queue: string, options?: drain.DrainOptions) {
+    return drain.drainDlq(this.ctx, queue, "delete", options);
   }
   purgeExpired(queue: string) {
     return purge.purgeExpired(this.ctx, queue);

@@ -4,7 +4,7 @@ import { runScript } from "../redis/scripts";
 import { keysOf, nowSeconds, sleep, type EngineContext } from "../queues/context";
 import { checkLuaReply } from "../queues/errors";
 import type { MoveMode } from "../queues/dlq-move";
-import { drainDlq } from "../queues/tail";
+import { drainDlq } from "../queues/drain";
 import { TaskStateSchema, type RedriveTaskSchema } from "./schemas";
 
 /**

@@ -6,7 +6,7 @@ import { groupId, moveErrorGroup } from "@/lib/queues/errorGroups";
 import { forRequeue, identityOf, sha1 } from "@/lib/queues/message";
 import { purgeOlderThan } from "@/lib/queues/purge";
 import { promoteDue } from "@/lib/queues/retry";
-import { drainDlq } from "@/lib/queues/tail";
+import { drainDlq } from "@/lib/queues/drain";
 import { recoverAbandoned } from "@/lib/worker/processor";
 import { useRedis } from "../helpers/redis";
 

@@ -5,7 +5,7 @@ import Redis from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { EngineContext } from "@/lib/queues/context";
 import { purgeOlderThan } from "@/lib/queues/purge";
-import { drainDlq } from "@/lib/queues/tail";
+import { drainDlq } from "@/lib/queues/drain";
 import { moveErrorGroup } from "@/lib/queues/errorGroups";
 import { groupId } from "@/lib/queues/errorGroups";
 import { moveMany } from "@/lib/queues/dlq-move";

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { BatchReport } from "@/lib/queues/batch";
 import { forRequeue } from "@/lib/queues/message";
-import { drainDlq } from "@/lib/queues/tail";
+import { drainDlq } from "@/lib/queues/drain";
 import { useRedis } from "../helpers/redis";
 
 /**
  * Requeue all on foreign entries reads the next window while the current one
- * moves (tail.ts, parserStep). The window read ahead may be stale by the time
+ * moves (drain.ts, parserStep). The window read ahead may be stale by the time
  * it moves: another client removes entries from the tail, or pushes new
  * failures at the head. Nothing may be lost, moved twice or moved unrestored.
  */
@@ -35,9 +35,11 @@ describe("requeue all reading ahead", () => {
     const ctx = { ...r.engine.ctx, onBatch: (b: BatchReport) => ops.push(b.op) };
     const result = await drainDlq(ctx, "document", "requeue");
     expect(result.moved).toBe(1500);
-    // requeueTail stops at the first foreign entry; then windows of 500, each move's reply
-    // coming back after the read of the window after it.
-    expect(ops.join(" ")).toBe("requeueTail readAt readAt moveTail readAt moveTail moveTail");
+    // requeueTail stops at the first foreign entry (and so does the one queued behind it); then
+    // windows of 500, each move's reply coming back after the read of the window after it.
+    expect(ops.join(" ")).toBe(
+      "requeueTail requeueTail readAt readAt moveTail readAt moveTail moveTail",
+    );
     const requeued = await r.redis.lrangeBuffer(WORK, 0, -1);
     expect(requeued.reverse()).toEqual(entries.map(forRequeue));
   });

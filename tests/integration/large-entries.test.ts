@@ -4,7 +4,8 @@ import { BATCH_BYTES } from "@/lib/queues/batch";
 import { forRequeue, sha1 } from "@/lib/queues/message";
 import { readCost, readRange } from "@/lib/queues/read";
 import { LARGE_OLDEST_BYTES } from "@/lib/queues/stats";
-import { drainDlq, LARGE_MOVE_BYTES, moveOldest } from "@/lib/queues/tail";
+import { drainDlq } from "@/lib/queues/drain";
+import { LARGE_MOVE_BYTES, moveOldest } from "@/lib/queues/tail";
 import { writeRefusalOf } from "@/lib/redis/errors";
 import { useRedis } from "../helpers/redis";
 

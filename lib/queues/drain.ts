@@ -1,0 +1,261 @@
+import { runScript } from "../redis/scripts";
+import { BATCH_BYTES, readTail, reportBatch } from "./batch";
+import { countResolved } from "./counters";
+import { keysOf, nowSeconds, sleep, type EngineContext } from "./context";
+import { failedAtOf, parseTimestamp, restorableInRedis } from "./message";
+import type { MoveMode } from "./dlq-move";
+import { LARGE_MOVE_BYTES, moveItems, toItems, type TailItem } from "./tail";
+
+/**
+ * Requeue all and delete all: the DLQ is moved from its oldest end in steps
+ * of at most DRAIN_STEP entries and BATCH_BYTES. Deleting, and requeueing
+ * entries Redrive wrote, run inside Redis (trimTail, requeueTail); a run of
+ * entries only the full JSON parser restores is read, restored in Node.js and
+ * moved with moveTail (tail.ts), which checks the tail first.
+ */
+
+export interface DrainOptions {
+  /** Stop after this many (defaults to the DLQ's length when the drain starts). */
+  limit?: number;
+  /** Messages per second; unlimited when absent. */
+  ratePerSecond?: number;
+  signal?: AbortSignal;
+  onProgress?: (moved: number, total: number) => void;
+}
+
+export interface DrainResult {
+  moved: number;
+  total: number;
+  cancelled: boolean;
+}
+
+/** One step of a drain: how many moved, and the failure times of the oldest and newest of them. */
+interface Step {
+  moved: number;
+  ends: (number | null)[];
+}
+
+type EndsReply = [number, ...unknown[]];
+
+function endTimes(values: unknown[]): (number | null)[] {
+  return values.map((v) => (typeof v === "string" ? parseTimestamp(v) : null));
+}
+
+/** Deletes up to `n` of the oldest entries inside Redis (no bytes cross the network). */
+async function trimStep(ctx: EngineContext, queue: string, n: number): Promise<Step> {
+  const { dlq } = keysOf(ctx, queue);
+  const [moved, bytes, read, ...ends] = (await runScript(
+    ctx.redis,
+    "trimTail",
+    [dlq],
+    [n, BATCH_BYTES],
+  )) as EndsReply;
+  reportBatch(ctx, "trimTail", moved, Number(bytes), Number(read));
+  return { moved, ends: endTimes(ends) };
+}
+
+/** Requeues up to `n` of the oldest entries Redrive wrote inside Redis; `stopped` at an entry it leaves. */
+async function requeueStep(ctx: EngineContext, queue: string, n: number): Promise<InRedisStep> {
+  const { dlq, work } = keysOf(ctx, queue);
+  const [moved, stopped, bytes, read, ...ends] = (await runScript(
+    ctx.redis,
+    "requeueTail",
+    [dlq, work],
+    [n, BATCH_BYTES, LARGE_MOVE_BYTES],
+  )) as EndsReply;
+  reportBatch(ctx, "requeueTail", moved, Number(bytes), Number(read));
+  return { moved, stopped: stopped === 1, ends: endTimes(ends) };
+}
+
+/** The run of oldest entries only the full parser restores, with what is pushed for them. */
+interface ForeignRun {
+  items: TailItem[];
+  /** Every entry read was one (so the next step tries the parser again). */
+  all: boolean;
+}
+
+/** Reads up to `n` tail entries past the `skip` oldest and restores the run of foreign ones. */
+async function readForeignRun(
+  ctx: EngineContext,
+  queue: string,
+  skip: number,
+  n: number,
+): Promise<ForeignRun> {
+  const window = await readTail(ctx, keysOf(ctx, queue).dlq, skip, n);
+  let run = 0;
+  while (run < window.length && !restoredInRedis(window[run]!)) run++;
+  return { items: toItems("requeue", window.slice(0, run)), all: run > 0 && run === window.length };
+}
+
+/** Whether requeueTail restores the entry: large ones move without a script (moveLarge). */
+const restoredInRedis = (e: Buffer) => e.length <= LARGE_MOVE_BYTES && restorableInRedis(e);
+
+/** What a drain carries from one step to the next. */
+interface DrainState {
+  /** The tail holds entries only the parser restores: requeueTail is not tried in vain. */
+  parser: boolean;
+  /** The window after the one being moved, read (and restored) while Redis moved it. */
+  ahead: Promise<ForeignRun> | null;
+  /** Whether a requeueTail call may be sent before the one before it has answered. */
+  pipelined: boolean;
+  /** The requeueTail call sent behind the one being awaited, and how many it asked for. */
+  queued: { n: number; reply: Promise<InRedisStep> } | null;
+}
+
+type InRedisStep = Step & { stopped: boolean };
+
+/**
+ * Requeues the run of oldest entries that only the full parser restores, up
+ * to `n`, and asks for the next `next` entries before moving them. Both go
+ * to Redis back to back on one connection, the read first (it reads past the
+ * entries about to move), so the next window is restored in Node.js while
+ * Redis moves this one, instead of each side waiting for the other. The
+ * window read ahead is used only when this step moved all it sent; moveTail's
+ * check of the tail guards the rest.
+ */
+async function parserStep(
+  ctx: EngineContext,
+  queue: string,
+  n: number,
+  next: number,
+  state: DrainState,
+): Promise<Step & { all: boolean }> {
+  const run = await (state.ahead ?? readForeignRun(ctx, queue, 0, n));
+  state.ahead = null;
+  const part = run.items.slice(0, n);
+  if (part.length === 0) return { moved: 0, ends: [], all: false };
+  const all = run.all || part.length < run.items.length;
+  const ahead = all && next > 0 ? readForeignRun(ctx, queue, part.length, next) : null;
+  // A read ahead that is dropped must not become an unhandled rejection.
+  ahead?.catch(() => undefined);
+  const { moved, changed } = await moveItems(ctx, queue, "requeue", part);
+  if (!changed && moved === part.length) state.ahead = ahead;
+  const ends = moved > 0 ? [part[0]!, part[moved - 1]!].map((i) => failedAtOf(i.entry)) : [];
+  return { moved, ends, all };
+}
+
+/**
+ * The requeueTail call for this step, with the next one sent behind it
+ * before this one answers: Redis runs the queued call as soon as this one
+ * ends instead of idling for a round trip and a counter write (about a fifth
+ * of a drain's time on entries Redrive wrote, measured). Both are atomic and
+ * read the tail as they find it, so the queued one moves what the first left
+ * or, past an entry it leaves, nothing; this one's stop also settles it.
+ */
+async function inRedisStep(
+  ctx: EngineContext,
+  queue: string,
+  sizes: { n: number; next: number },
+  state: DrainState,
+): Promise<InRedisStep> {
+  const current = state.queued?.reply ?? requeueStep(ctx, queue, sizes.n);
+  const next = state.pipelined && sizes.next > 0 ? sizes.next : 0;
+  state.queued = next > 0 ? { n: next, reply: requeueStep(ctx, queue, next) } : null;
+  // Should this step throw, the queued one must not become an unhandled rejection.
+  state.queued?.reply.catch(() => undefined);
+  const step = await current;
+  if (!step.stopped) return step;
+  const after = await settleQueued(state);
+  return { moved: step.moved + after.moved, ends: [...step.ends, ...after.ends], stopped: true };
+}
+
+/** Waits for the queued requeueTail call, if one was sent, and forgets it. */
+async function settleQueued(state: DrainState): Promise<Step> {
+  const queued = state.queued;
+  state.queued = null;
+  return queued ? await queued.reply : { moved: 0, ends: [] };
+}
+
+/**
+ * One step of a drain: up to `n` of the oldest entries. Deleting, and
+ * requeueing entries Redrive wrote, happen inside Redis (trimTail,
+ * requeueTail). A run of entries only the full parser can restore is read and
+ * moved with moveTail; while the tail holds such entries, `parser` stays on so
+ * that requeueTail is not tried in vain.
+ */
+async function drainStep(
+  ctx: EngineContext,
+  queue: string,
+  mode: MoveMode,
+  sizes: { n: number; next: number },
+  state: DrainState,
+): Promise<Step> {
+  const { n, next } = sizes;
+  if (mode === "delete") return trimStep(ctx, queue, n);
+  if (!state.parser) {
+    const step = await inRedisStep(ctx, queue, sizes, state);
+    state.parser = step.stopped;
+    if (step.moved > 0 || !state.parser) return step;
+  }
+  const step = await parserStep(ctx, queue, n, next, state);
+  state.parser = step.all;
+  return step;
+}
+
+/**
+ * Counts a step's entries as resolved, their mean time in the DLQ estimated
+ * from the two ends of the step (entries arrive in failure order). Not
+ * counted when neither end is dated.
+ */
+async function countStep(ctx: EngineContext, queue: string, step: Step): Promise<void> {
+  const times = step.ends.filter((t): t is number => t !== null);
+  if (step.moved === 0 || times.length === 0) return;
+  const wait = nowSeconds(ctx) - times.reduce((a, b) => a + b, 0) / times.length;
+  await countResolved(ctx, queue, step.moved, step.moved * wait).catch(() => undefined);
+}
+
+/**
+ * Entries per script call in drains: other clients wait at most for the call
+ * running and the one queued behind it (about 1 ms each on small entries).
+ */
+const DRAIN_STEP = 500;
+
+/**
+ * Requeue all / delete all: moves the DLQ's entries from the oldest, as many as
+ * it held when the drain started, so messages that fail again while it runs
+ * are not drained a second time. One script call moves entries at a time; the
+ * next one waits behind it in Redis (for foreign entries, the read of the next
+ * window goes with it), except in a drain held to a rate, which sends a call
+ * only when the rate allows it.
+ */
+export async function drainDlq(
+  ctx: EngineContext,
+  queue: string,
+  mode: MoveMode,
+  options: DrainOptions = {},
+): Promise<DrainResult> {
+  const { dlq } = keysOf(ctx, queue);
+  const total = options.limit ?? (await ctx.redis.llen(dlq));
+  const rate = options.ratePerSecond;
+  const step = rate ? Math.max(1, Math.min(DRAIN_STEP, Math.floor(rate))) : DRAIN_STEP;
+  const started = Date.now();
+  const state: DrainState = { parser: false, ahead: null, pipelined: !rate, queued: null };
+  let moved = 0;
+  let stalls = 0;
+  // Counter writes are not awaited step by step: the next call goes out at once (countStep never throws).
+  let counted = Promise.resolve();
+  try {
+    while (moved < total && !options.signal?.aborted && stalls < 10) {
+      // A queued call's count was fixed when it was sent, within what was left then.
+      const n = state.queued?.n ?? Math.min(total - moved, step);
+      const sizes = { n, next: Math.min(total - moved - n, step) };
+      const done = await drainStep(ctx, queue, mode, sizes, state);
+      counted = countStep(ctx, queue, done);
+      moved += done.moved;
+      stalls = done.moved === 0 ? stalls + 1 : 0;
+      if (done.moved === 0 && (await ctx.redis.llen(dlq)) === 0) break;
+      options.onProgress?.(moved, total);
+      if (rate) await sleep(started + (moved / rate) * 1000 - Date.now(), options.signal);
+    }
+  } finally {
+    // A call already sent runs whatever happens here: what it moved is counted.
+    const last = await settleQueued(state).catch(() => ({ moved: 0, ends: [] }));
+    if (last.moved > 0) {
+      counted = countStep(ctx, queue, last);
+      moved += last.moved;
+      options.onProgress?.(moved, total);
+    }
+    await counted;
+  }
+  return { moved, total, cancelled: options.signal?.aborted ?? false };
+}
