@@ -177,19 +177,32 @@ async function drainStep(
   ctx: EngineContext,
   queue: string,
   mode: MoveMode,
-  sizes: { n: number; next: number },
+  left: Left,
   state: DrainState,
 ): Promise<Step> {
-  const { n, next } = sizes;
-  if (mode === "delete") return trimStep(ctx, queue, n);
+  if (mode === "delete") return trimStep(ctx, queue, Math.min(left.count, left.step));
   if (!state.parser) {
-    const step = await inRedisStep(ctx, queue, sizes, state);
+    const inRedis = sizesFor(left, Math.min(left.step, IN_REDIS_STEP), state.queued?.n);
+    const step = await inRedisStep(ctx, queue, inRedis, state);
     state.parser = step.stopped;
     if (step.moved > 0 || !state.parser) return step;
   }
+  const { n, next } = sizesFor(left, left.step);
   const step = await parserStep(ctx, queue, n, next, state);
   state.parser = step.all;
   return step;
+}
+
+/** How many entries a drain may still move, and the most one step takes. */
+interface Left {
+  count: number;
+  step: number;
+}
+
+/** This step's count (a queued call's was fixed when it was sent) and the next one's. */
+function sizesFor(left: Left, step: number, queued?: number): { n: number; next: number } {
+  const n = queued ?? Math.min(left.count, step);
+  return { n, next: Math.min(left.count - n, step) };
 }
 
 /**
@@ -204,11 +217,15 @@ async function countStep(ctx: EngineContext, queue: string, step: Step): Promise
   await countResolved(ctx, queue, step.moved, step.moved * wait).catch(() => undefined);
 }
 
-/**
- * Entries per script call in drains: other clients wait at most for the call
- * running and the one queued behind it (about 1 ms each on small entries).
- */
+/** Entries per script call in drains (a window of foreign entries, a delete). */
 const DRAIN_STEP = 500;
+
+/**
+ * Entries per requeueTail call: other clients wait at most for the call
+ * running and the one queued behind it, about 1 ms each on small entries
+ * (500 a call made PINGs wait twice as long for 5 % more throughput).
+ */
+const IN_REDIS_STEP = 250;
 
 /**
  * Requeue all / delete all: moves the DLQ's entries from the oldest, as many as
@@ -236,10 +253,7 @@ export async function drainDlq(
   let counted = Promise.resolve();
   try {
     while (moved < total && !options.signal?.aborted && stalls < 10) {
-      // A queued call's count was fixed when it was sent, within what was left then.
-      const n = state.queued?.n ?? Math.min(total - moved, step);
-      const sizes = { n, next: Math.min(total - moved - n, step) };
-      const done = await drainStep(ctx, queue, mode, sizes, state);
+      const done = await drainStep(ctx, queue, mode, { count: total - moved, step }, state);
       counted = countStep(ctx, queue, done);
       moved += done.moved;
       stalls = done.moved === 0 ? stalls + 1 : 0;
