@@ -70,7 +70,7 @@ export async function run(args: string[]): Promise<Summary> {
     scale: o.scale,
     runs: o.runs,
     scenarios: o.only,
-    pingMonitor: "second ioredis client in a worker thread, next PING 1 ms after each reply",
+    pingMonitor: "second ioredis client in a process of its own, next PING 1 ms after each reply",
   };
   console.log(
     `Redrive engine benchmark — node ${process.version}, ${cpus().length} CPUs, ` +
@@ -79,6 +79,7 @@ export async function run(args: string[]): Promise<Summary> {
   );
 
   const b = await startBenchServer(QUEUE);
+  console.log(`Priority: ${b.priority}.`);
   try {
     const targets: Target[] = [];
     const results: Record<string, unknown> = { idlePing: await idlePing(b) };
@@ -91,7 +92,7 @@ export async function run(args: string[]): Promise<Summary> {
     return summarize(
       "engine",
       started,
-      { ...environment, redis: b.redisVersion },
+      { ...environment, redis: b.redisVersion, priority: b.priority },
       results,
       targets,
     );

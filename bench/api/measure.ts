@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type Redis from "ioredis";
 import { load, type Autocannon, type LoadRun } from "../lib/autocannon";
+import { openLoop } from "../lib/open-loop";
 import { cpuMs, memoryMb } from "../lib/process";
 import { cpuSplit } from "../lib/server";
 import { Count, type Cell } from "../lib/table";
@@ -43,7 +44,10 @@ export interface Runner {
   measureS: number;
 }
 
-/** A warm-up, then the measured run: closed loops, or with `rate` a fixed arrival rate (req/s). */
+/**
+ * A warm-up, then the measured run: closed loops (autocannon), or with `rate`
+ * an open loop at that many evenly spaced requests per second (open-loop.ts).
+ */
 export async function measure(
   r: Runner,
   sys: System,
@@ -52,11 +56,21 @@ export async function measure(
   path: string,
   rate?: number,
 ): Promise<Measured> {
-  await load(r.autocannon, url + path, CONNECTIONS, r.warmupS, sys.headers, rate);
+  const loadFor = (seconds: number) =>
+    rate === undefined
+      ? load(r.autocannon, url + path, CONNECTIONS, seconds, sys.headers)
+      : openLoop({
+          url: url + path,
+          rate,
+          seconds,
+          connections: CONNECTIONS,
+          headers: sys.headers,
+        });
+  await loadFor(r.warmupS);
   const stopSplit = await cpuSplit(sys.redis);
   const cpu0 = cpuMs(sys.pid);
   const t0 = performance.now();
-  const run = await load(r.autocannon, url + path, CONNECTIONS, r.measureS, sys.headers, rate);
+  const run = await loadFor(r.measureS);
   const wallMs = performance.now() - t0;
   const cpu1 = cpuMs(sys.pid);
   const split = await stopSplit();

@@ -104,8 +104,8 @@ export type Repeated<R extends Row = Row> = R & { runs: number[]; minRate: numbe
 
 /**
  * Runs `fn` `runs` times on fresh data and reports the run with the median
- * rate, with the minimum rate beside it and the worst PING and longest command
- * over all runs (never the best).
+ * rate, with the minimum rate beside it and the worst PING, longest command
+ * and longest wait of Redis for a CPU over all runs (never the best).
  */
 export async function repeated<R extends Row>(
   fn: () => Promise<R>,
@@ -122,6 +122,7 @@ export async function repeated<R extends Row>(
     cpu: {
       ...mid.cpu,
       longestCommandMs: Math.max(...rows.map((r) => r.cpu.longestCommandMs)),
+      redisWaitMs: Math.max(...rows.map((r) => r.cpu.redisWaitMs)),
     },
     note: mid.note ? `median of ${runs}; ${mid.note}` : `median of ${runs}`,
     runs: rows.map((r) => r.rate),

@@ -1,12 +1,12 @@
-// PING monitor, run in a worker thread so that it has an event loop of its own:
-// a benchmark's JavaScript work on the main thread must not show up as Redis
-// latency. It sends the next PING 1 ms after the previous reply and keeps every
-// sample of the current window; the main thread opens and closes windows.
-import { parentPort, workerData } from "node:worker_threads";
+// PING monitor, run as a process of its own so that it has an event loop and
+// a scheduling priority of its own: a benchmark's JavaScript work must not
+// show up as Redis latency. It sends the next PING 1 ms after the previous
+// reply and keeps every sample of the current window; the benchmark opens and
+// closes windows over IPC. The Redis URL is its first argument.
 import Redis from "ioredis";
 
 const INTERVAL_MS = 1;
-const redis = new Redis(workerData.url, { maxRetriesPerRequest: 1 });
+const redis = new Redis(process.argv[2], { maxRetriesPerRequest: 1 });
 let samples = [];
 let running = true;
 let inFlight = Promise.resolve();
@@ -45,22 +45,28 @@ async function loop() {
   }
 }
 
-parentPort.on("message", (msg) => {
+function close() {
+  running = false;
+  void inFlight.then(() => {
+    redis.disconnect();
+    if (process.connected) process.disconnect();
+  });
+}
+
+process.on("message", (msg) => {
   if (msg === "begin") {
     samples = [];
-    parentPort.postMessage({ type: "begun" });
+    process.send({ type: "begun" });
   } else if (msg === "end") {
     // A PING held up by the phase's last command still belongs to the phase.
-    void inFlight.then(() => parentPort.postMessage({ type: "stats", stats: stats() }));
+    void inFlight.then(() => process.send({ type: "stats", stats: stats() }));
   } else if (msg === "close") {
-    running = false;
-    void inFlight.then(() => {
-      redis.disconnect();
-      parentPort.close();
-    });
+    close();
   }
 });
+// The benchmark died: nothing would ever close this process.
+process.on("disconnect", close);
 
 await redis.ping();
-parentPort.postMessage({ type: "ready" });
+process.send({ type: "ready" });
 void loop();
