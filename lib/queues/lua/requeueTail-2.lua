@@ -41,10 +41,9 @@ local function undoOf(s, len)
 end
 
 -- Positions are searched from where they must be (plain find with an init
--- offset), and the restored copy is made with one substring and one
--- concatenation: each Lua string made costs about a microsecond per 200
--- bytes here, which is most of a requeue's cost per entry (README,
--- "Benchmarks").
+-- offset), and no substring is made that the restored copy does not need:
+-- every Lua string is a copy, hashed and interned (about 0.4 µs for 200 bytes
+-- measured here, against about 3.7 µs of Redis time per requeued entry).
 local function restore(s)
   local first = byte(s, 1)
   if first ~= 123 then
