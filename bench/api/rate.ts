@@ -1,3 +1,4 @@
+import { median } from "../lib/check";
 import { target } from "../lib/summary";
 import { printTable } from "../lib/table";
 import { cells, HEADER, measure, runJson, type Measured, type Runner } from "./measure";
@@ -41,8 +42,6 @@ async function closedLoop(s: Systems): Promise<{ redrive: number; bullBoard: num
 
 /** Rounds of the fixed-rate pair, Redrive then bull-board in each: the median p99 of each is judged. */
 const ROUNDS = 3;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The medians over the rounds, printed: p50 and p99 of each system. */
 function printMedians(ours: Measured[], peer: Measured[]) {
