@@ -11,10 +11,9 @@ import type { MoveMode } from "./dlq-move";
  * of foreign entries of requeue all (drain.ts) and the retention purge
  * (purge.ts). Every call reads and moves at most BATCH_BYTES of entries (an
  * entry larger than that alone) and says how far it got; the loops here call
- * again. A moveTail call
- * first checks that the tail still holds exactly the entries read, so a
- * concurrent change (a single requeue, another purge) makes the call a no-op,
- * never a wrong move.
+ * again. A moveTail call first checks that the tail still holds exactly the
+ * entries read, so a concurrent change (a single requeue, another purge)
+ * makes the call a no-op, never a wrong move.
  */
 
 export interface Moved {
