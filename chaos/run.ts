@@ -41,9 +41,11 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   },
   "redis-kill-task": async () => {
     const rows: Row[] = [];
-    for (const fsync of ["always", "everysec"] as const) {
-      const r = await redisKillDuringTask(fsync, TASK_ENTRIES);
-      rows.push({ ...r, shown: `task ${r.taskState}; ${r.movedAtKill} moved at the kill` });
+    for (const writer of ["python", "redrive"] as const) {
+      for (const fsync of ["always", "everysec"] as const) {
+        const r = await redisKillDuringTask(fsync, TASK_ENTRIES, 0.3, writer);
+        rows.push({ ...r, shown: `task ${r.taskState}; ${r.movedAtKill} moved at the kill` });
+      }
     }
     return rows;
   },
