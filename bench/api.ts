@@ -42,7 +42,7 @@ import { printTable } from "./lib/table";
  * `npm run bench -- api [--seconds S] [--warmup S] [--scale F] [--watch-seconds S]
  *   [--queue-tab dlq|errors|retries] [--only page,stats,growth,watch,rate]`:
  * Redrive's admin API as it runs in production (`next build` + `next start`,
- * logged in, every request through proxy.ts and the handler's session check)
+ * logged in, every request through the handler's session check)
  * against bull-board (@bull-board/express + BullMQAdapter over BullMQ, served
  * by express in a process of its own), each on a redis-server of its own,
  * loaded by autocannon with 10 connections from this process:

@@ -206,7 +206,7 @@ export async function diagnostics(s: Systems): Promise<Record<string, unknown>> 
     await measure(
       runner,
       { ...s.redrive, headers: {} },
-      "GET /api/admin/dlq/stats without cookie (401 from proxy.ts, no JWT)",
+      "GET /api/admin/dlq/stats without cookie (401 from the route's session check, no JWT)",
       s.appUrl,
       "/api/admin/dlq/stats",
     ),
