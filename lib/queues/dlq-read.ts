@@ -230,7 +230,8 @@ function toView(
   metadata: Record<string, string> | null,
 ): DlqMessage {
   const str = (v: unknown) => (typeof v === "string" ? v : null);
-  const payload: unknown = e.whole && f.parsed ? JSON.parse(e.whole.toString("utf8")) : null;
+  const raw = (e.whole ?? e.head).toString("utf8");
+  const payload: unknown = e.whole && f.parsed ? JSON.parse(raw) : null;
   const errorValue = f.json("error");
   const error = (errorValue && typeof errorValue === "object" ? errorValue : {}) as Record<
     string,
@@ -241,7 +242,7 @@ function toView(
   return {
     index: e.index,
     identity: entryIdentity(e, f),
-    raw: (e.whole ?? e.head).toString("utf8"),
+    raw,
     bytes: e.bytes,
     isJson: f.isObject,
     payload,
