@@ -17,6 +17,8 @@ export const DASHBOARD_PASSWORD = "chaos password";
 
 export interface Dashboard {
   url: string;
+  /** Its process group (npm start and the server it runs). */
+  pid: number;
   /** Health answers since `watch()` began: [ms since then, status] (0: no answer), oldest first. */
   watch(): void;
   answers(): [number, number][];
@@ -77,6 +79,7 @@ export async function startDashboard(redisUrl: string, queues: string): Promise<
   let unwatch = () => undefined as void;
   return {
     url,
+    pid: child.pid!,
     watch: () => (unwatch = watchHealth(url, answers)),
     answers: () => [...answers].sort((a, b) => a[0] - b[0]),
     output: () => output,
