@@ -62,7 +62,7 @@ export function front(next, options) {
     const nonce = randomBytes(16).toString("base64");
     setSecurityHeaders(res, nonce, options.https);
     const refused = pathProblem(req) ?? bodyProblem(req);
-    if (refused) return refuse(res, refused);
+    if (refused) return refuse(req, res, refused);
     trustForwarding(req, options.trust);
     // Next reads the nonce for its scripts from the request's policy header.
     req.headers["content-security-policy"] = pagePolicy(nonce, options.https);
@@ -135,14 +135,31 @@ function bodyProblem(req) {
 }
 
 /**
+ * The most of a refused body that is read and dropped so that the connection
+ * stays open (see refuse).
+ */
+export const LINGER_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Answers a refused request at once, before its body is read. A client is
+ * usually still sending that body: were the socket closed now, its unread
+ * bytes would make the kernel reset the connection, and a reset discards the
+ * answer the client has not read yet, so the sender of a body a little over
+ * the limit would see a broken connection instead of this 413. So a body
+ * declared up to LINGER_MAX_BYTES is read and dropped by Node.js once this
+ * answer is sent (what it does with any body a handler left unread), and the
+ * connection stays usable; a larger or unsized one closes the connection
+ * after the answer, as reading it would cost more than the refusal saves.
+ * @param {IncomingMessage} req
  * @param {ServerResponse} res
  * @param {Refusal} refusal
  */
-function refuse(res, [status, code, message]) {
+function refuse(req, res, [status, code, message]) {
   res.statusCode = status;
   res.setHeader("content-type", "application/json");
-  // The unread body is not drained: the connection closes after the answer.
-  res.setHeader("connection", "close");
+  const declared = Number(req.headers["content-length"] ?? NaN);
+  const linger = status === 413 && declared <= LINGER_MAX_BYTES;
+  if (!linger) res.setHeader("connection", "close");
   res.end(JSON.stringify({ error: { code, message } }));
 }
 
