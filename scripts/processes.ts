@@ -24,9 +24,22 @@ export async function stopGroup(child: ChildProcess, graceMs = 5000): Promise<vo
   clearTimeout(timer);
 }
 
-/** SIGKILLs the child's group when this process exits, however it ends; returns the undo. */
+/** The children killOnExit still covers. */
+const covered = new Set<ChildProcess>();
+
+/**
+ * SIGKILLs the child's group when this process exits, however it ends;
+ * returns the undo. One exit listener covers every child, so that a run that
+ * starts many (the chaos suite) adds no listener per child.
+ */
 export function killOnExit(child: ChildProcess): () => void {
-  const kill = () => signalGroup(child, "SIGKILL");
-  process.once("exit", kill);
-  return () => process.removeListener("exit", kill);
+  if (!process.listeners("exit").includes(killCovered)) {
+    process.on("exit", killCovered);
+  }
+  covered.add(child);
+  return () => void covered.delete(child);
+}
+
+function killCovered(): void {
+  for (const child of covered) signalGroup(child, "SIGKILL");
 }
