@@ -23,6 +23,7 @@ function stats() {
     worstMs: quantile(sorted, 1),
     p99Ms: quantile(sorted, 0.99),
     p50Ms: quantile(sorted, 0.5),
+    over10Ms: samples.filter((ms) => ms >= 10).length,
   };
 }
 

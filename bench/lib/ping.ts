@@ -8,6 +8,8 @@ export interface PingStats {
   worstMs: number;
   p99Ms: number;
   p50Ms: number;
+  /** PINGs that took 10 ms or longer. */
+  over10Ms: number;
 }
 
 type WorkerReply = { type: "ready" } | { type: "begun" } | { type: "stats"; stats: PingStats };

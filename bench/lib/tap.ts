@@ -33,7 +33,7 @@ export interface Tappable {
 }
 
 /** sha1 → name of the scripts an ioredis client defined (defineCommand keeps them in scriptsSet). */
-function scriptNames(client: Tappable): Map<string, string> {
+export function scriptNames(client: Tappable): Map<string, string> {
   const set = (client as { scriptsSet?: Record<string, { sha?: string }> }).scriptsSet ?? {};
   return new Map(Object.entries(set).flatMap(([name, s]) => (s.sha ? [[s.sha, name]] : [])));
 }

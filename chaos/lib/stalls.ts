@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync } from "node:fs";
 import Redis from "ioredis";
+import { PingMonitor } from "../../bench/lib/ping";
+import { memoryMb, processTree } from "../../bench/lib/process";
 
 /**
  * What other clients of Redis feel while Redrive works, measured two ways: a
- * client that sends PING back to back (the longest answer is the longest
+ * client that sends PING every millisecond (the longest answer is the longest
  * stall a producer or consumer saw), and Redis's own SLOWLOG of every command
  * that ran 10 ms or longer, by script name.
  */
@@ -24,7 +25,11 @@ export interface Stalls {
 
 const SLOW_US = 10_000;
 
-/** Starts a PING prober and empties the SLOWLOG; `stop()` says what both saw. */
+/**
+ * Starts the benchmarks' PING monitor (a process of its own at a raised
+ * priority, bench/lib/ping.ts) and empties the SLOWLOG; `stop()` says what
+ * both saw. `scripts`: sha1 → name, as the SLOWLOG names EVALSHA calls.
+ */
 export async function watchStalls(
   url: string,
   scripts: Map<string, string>,
@@ -33,29 +38,16 @@ export async function watchStalls(
   await admin.config("SET", "slowlog-log-slower-than", String(SLOW_US));
   await admin.config("SET", "slowlog-max-len", "10000");
   await admin.slowlog("RESET");
-  const probe = new Redis(url);
-  let running = true;
-  let pingMaxMs = 0;
-  let pingsOver10 = 0;
-  const pinging = (async () => {
-    while (running) {
-      const t = performance.now();
-      await probe.ping();
-      const ms = performance.now() - t;
-      pingMaxMs = Math.max(pingMaxMs, ms);
-      if (ms >= 10) pingsOver10++;
-      await new Promise((r) => setTimeout(r, 2));
-    }
-  })();
+  const monitor = await PingMonitor.start(url);
+  await monitor.begin();
   return {
     async stop() {
-      running = false;
-      await pinging;
-      probe.disconnect();
+      const ping = await monitor.end();
+      await monitor.close();
       const log = (await admin.slowlog("GET", 10_000)) as [number, number, number, Buffer[]][];
       await admin.config("SET", "slowlog-log-slower-than", "10000");
       admin.disconnect();
-      return { pingMaxMs, pingsOver10, ...summarise(log, scripts) };
+      return { pingMaxMs: ping.worstMs, pingsOver10: ping.over10Ms, ...summarise(log, scripts) };
     },
   };
 }
@@ -87,31 +79,26 @@ function summarise(log: [number, number, number, Buffer[]][], scripts: Map<strin
   return { slowCommands: log.length, slowMaxMs, slowest: slowest || "none", byName: durations };
 }
 
-/** The resident memory of a process group (a detached child and its children), bytes. */
-export function groupRss(pgid: number): number {
-  let bytes = 0;
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
+/** The resident memory of a process and every process below it, bytes. */
+function treeRss(root: number): number {
+  return processTree(root).reduce((bytes, pid) => {
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) !== pgid) continue;
-      bytes += Number(fields[21]) * 4096;
+      const mb = memoryMb(pid).rssMb; // NaN for a process exiting meanwhile
+      return Number.isFinite(mb) ? bytes + mb * 1024 * 1024 : bytes;
     } catch {
-      // gone meanwhile
+      return bytes; // gone meanwhile
     }
-  }
-  return bytes;
+  }, 0);
 }
 
-/** Samples a process group's memory every 100 ms; `stop()` gives the peak, bytes. */
-export function watchRss(pgid: number): { stop(): number } {
-  let peak = groupRss(pgid);
-  const timer = setInterval(() => (peak = Math.max(peak, groupRss(pgid))), 100);
+/** Samples the memory of a process and its children every 100 ms; `stop()` gives the peak, bytes. */
+export function watchRss(root: number): { stop(): number } {
+  let peak = treeRss(root);
+  const timer = setInterval(() => (peak = Math.max(peak, treeRss(root))), 100);
   return {
     stop() {
       clearInterval(timer);
-      return Math.max(peak, groupRss(pgid));
+      return Math.max(peak, treeRss(root));
     },
   };
 }

@@ -1,7 +1,5 @@
-import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { dlqStamp, deadLetters } from "../../bench/lib/data";
+import { scriptNames } from "../../bench/lib/tap";
 import { metadataFields, metadataKeyOf, toDlqEntry } from "../../lib/queues/message";
 import { createTask, getTask } from "../../lib/tasks/redrive";
 import { logIn } from "../../scripts/http-client";
@@ -36,19 +34,6 @@ export interface HugeEntriesResult {
   census: Census;
   recoverSeconds: number;
   steps: HugeStep[];
-}
-
-/** The scripts' names by sha1, as EVALSHA names them in the SLOWLOG. */
-function scriptNames(): Map<string, string> {
-  const dir = join(__dirname, "..", "..", "lib", "queues", "lua");
-  const names = new Map<string, string>();
-  for (const file of readdirSync(dir)) {
-    const sha = createHash("sha1")
-      .update(readFileSync(join(dir, file), "utf8"))
-      .digest("hex");
-    names.set(sha, file.replace(/-(\d+|n)\.lua$/, ""));
-  }
-  return names;
 }
 
 interface Letter {
@@ -118,9 +103,10 @@ async function measure(
   step: string,
   pids: { dashboard: number; worker: number },
   url: string,
+  scripts: Map<string, string>,
   run: () => Promise<void>,
 ): Promise<HugeStep> {
-  const stalls = await watchStalls(url, scriptNames());
+  const stalls = await watchStalls(url, scripts);
   const dashboard = watchRss(pids.dashboard);
   const worker = watchRss(pids.worker);
   const started = Date.now();
@@ -203,7 +189,10 @@ export async function hugeEntries(small = 1_000_000): Promise<HugeEntriesResult>
     await worker.waitFor('"retry worker started"');
     const cookie = await logIn(dashboard.url, "admin", DASHBOARD_PASSWORD);
     const pids = { dashboard: dashboard.pid, worker: worker.child.pid! };
-    const step = (name: string, run: () => Promise<void>) => measure(name, pids, redis.url, run);
+    // The observer defined every script: its sha1s name the SLOWLOG's EVALSHA calls.
+    const scripts = scriptNames(o.redis);
+    const step = (name: string, run: () => Promise<void>) =>
+      measure(name, pids, redis.url, scripts, run);
     let recoverSeconds = 0;
     const steps = [
       await step("pages polled", () => pollPages(dashboard.url, cookie, small)),

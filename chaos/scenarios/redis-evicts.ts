@@ -1,7 +1,7 @@
 import type Redis from "ioredis";
 import { loadDlq } from "../../bench/lib/data";
 import { retentionSeconds } from "../../lib/queues/producer";
-import { readRedisSafety } from "../../lib/redis/safety";
+import { parseInfo, readRedisSafety } from "../../lib/redis/safety";
 import { takeCensus, type Census } from "../lib/census";
 import { QUEUE, sleep, waitUntil } from "../lib/fixture";
 import { withRig } from "../lib/rig";
@@ -53,8 +53,7 @@ async function countHashes(redis: Redis): Promise<number> {
 }
 
 async function evictedKeys(redis: Redis): Promise<number> {
-  const match = /evicted_keys:(\d+)/.exec(await redis.info("stats"));
-  return Number(match?.[1] ?? 0);
+  return Number(parseInfo(await redis.info("stats")).evicted_keys ?? 0);
 }
 
 export async function redisEvicts(policy: EvictingPolicy): Promise<RedisEvictsResult> {
