@@ -95,7 +95,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const { url, config, log } = options;
   const redis = createRedis(url);
   const engine = new QueueEngine(redis, config);
-  const cache = RedisCache.connect(url, config);
+  // The cache's own Redis when CACHE_REDIS_URL names one, as in production.
+  const cache = RedisCache.connect(config.CACHE_REDIS_URL ?? url, config);
   await cache.ready();
   const queues = config.QUEUES;
   const traffic = new Traffic(queues);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseTrustPolicy, TrustPolicyError } from "./client-address.mjs";
+import { redisSettingsProblems, redisSettingsShape } from "./redis-settings";
 import { parseWorkerRoles, type WorkerRoles } from "./worker-roles";
 
 /**
@@ -42,10 +43,6 @@ function num(min: number, max: number) {
         .max(max, { error: `expected a number between ${min} and ${max}` }),
     );
 }
-
-const redisUrl = z
-  .string()
-  .regex(/^rediss?:\/\/\S+$/, { error: "expected a redis:// or rediss:// URL" });
 
 const queueList = z
   .string()
@@ -104,7 +101,7 @@ const redactPaths = nameList.transform((paths, ctx) => {
 
 const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  REDIS_URL: redisUrl.optional(),
+  ...redisSettingsShape,
   REDIS_SERVER_BIN: z.string().min(1).default("redis-server"),
   QUEUES: queueList.default(["document", "audio", "video", "graph"]),
 
@@ -317,7 +314,7 @@ export function loadConfig(env: Env = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
   const parsed = baseSchema.safeParse(cleaned);
   if (!parsed.success) throw new ConfigError(issuesToProblems(parsed.error, env));
-  const problems: string[] = [];
+  const problems = redisSettingsProblems(parsed.data);
   const queueKeys = resolveQueueKeys(parsed.data.QUEUES, env, problems);
   const alerts = resolveAlerts(
     parsed.data.QUEUES,

@@ -1,6 +1,7 @@
 import "server-only";
 import Redis from "ioredis";
 import type { Config } from "../config";
+import { tlsOptionsFor } from "../redis-settings";
 import { isRedriveKey } from "../queues/keys";
 import { decodeValue, encodeValue } from "./codec";
 import { Counters } from "./counters";
@@ -64,11 +65,15 @@ export class RedisCache {
    * made in one tick share one write (auto-pipelining).
    */
   static connect(url: string, config: Config, options: RedisCacheOptions = {}): RedisCache {
+    const tls = tlsOptionsFor(url, config);
     const redis = new Redis(url, {
+      ...(tls ? { tls } : {}),
       enableOfflineQueue: false,
       enableAutoPipelining: true,
       maxRetriesPerRequest: 0,
       retryStrategy: (times) => Math.min(100 * times, 1_000),
+      // The least-privilege user (lib/redis-acl.ts) is not granted CLIENT SETINFO.
+      disableClientInfo: true,
     });
     redis.on("error", () => {
       // Counted by the guard on each failed call; nothing else to do here.

@@ -3,6 +3,7 @@ import type Redis from "ioredis";
 import { getConfig, type Config } from "../config";
 import { QueueEngine } from "../queues/engine";
 import { createRedis } from "../redis/connection";
+import { cacheRedisUrl } from "../redis-settings";
 
 /**
  * The process-wide Redis connection and engine of the dashboard, made on first
@@ -16,6 +17,8 @@ export const COMMAND_TIMEOUT_MS = 3_000;
 
 export interface Services {
   redis: Redis;
+  /** The cache's Redis (CACHE_REDIS_URL): the queues' connection itself when that is not set. */
+  cacheRedis: Redis;
   config: Config;
   engine: QueueEngine;
 }
@@ -25,12 +28,17 @@ const globalForServices = globalThis as unknown as { redriveServices?: Services 
 export function services(): Services {
   if (!globalForServices.redriveServices) {
     const config = getConfig();
-    const redis = createRedis(config.REDIS_URL, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      commandTimeout: COMMAND_TIMEOUT_MS,
-    });
-    globalForServices.redriveServices = { redis, config, engine: new QueueEngine(redis, config) };
+    const connect = (url: string | undefined) =>
+      createRedis(url, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        commandTimeout: COMMAND_TIMEOUT_MS,
+      });
+    const redis = connect(config.REDIS_URL);
+    const cacheUrl = cacheRedisUrl(config);
+    const cacheRedis = cacheUrl === config.REDIS_URL ? redis : connect(cacheUrl);
+    const engine = new QueueEngine(redis, config);
+    globalForServices.redriveServices = { redis, cacheRedis, config, engine };
   }
   return globalForServices.redriveServices;
 }
@@ -42,18 +50,25 @@ export function services(): Services {
  */
 export async function connected(timeoutMs = 2_000): Promise<Services> {
   const s = services();
-  const status = s.redis.status;
-  if (status === "wait" || status === "connecting" || status === "connect") {
-    if (status === "wait") void s.redis.connect().catch(() => undefined);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      function done() {
-        clearTimeout(timer);
-        s.redis.off("ready", done);
-        resolve();
-      }
-      s.redis.once("ready", done);
-    });
-  }
+  await Promise.all(
+    s.cacheRedis === s.redis
+      ? [ready(s.redis, timeoutMs)]
+      : [ready(s.redis, timeoutMs), ready(s.cacheRedis, timeoutMs)],
+  );
   return s;
+}
+
+async function ready(redis: Redis, timeoutMs: number): Promise<void> {
+  const status = redis.status;
+  if (status !== "wait" && status !== "connecting" && status !== "connect") return;
+  if (status === "wait") void redis.connect().catch(() => undefined);
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    function done() {
+      clearTimeout(timer);
+      redis.off("ready", done);
+      resolve();
+    }
+    redis.once("ready", done);
+  });
 }

@@ -39,7 +39,7 @@ export interface StoredSample {
   t: number;
   /** queue -> [work, processing, retry, dlq, failed, dlq_in, resolved, resolved_wait] */
   q: Record<string, number[]>;
-  /** Redis keyspace [hits, misses] since it started. */
+  /** The cache Redis's keyspace [hits, misses] since it started (CACHE_REDIS_URL, else the queues'). */
   ks: [number, number];
   /** Redrive cache [hits, misses] over every namespace (redrive:cache:stats). */
   c: [number, number];
@@ -54,12 +54,18 @@ export async function takeSample(ctx: EngineContext): Promise<StoredSample> {
     const k = keysOf(ctx, queue);
     pipeline.llen(k.work).llen(k.processing).zcard(k.retry).llen(k.dlq);
   }
-  pipeline.info("stats").info("memory");
-  const values = await execAll(pipeline);
-  const [counters, cache] = await Promise.all([readCounters(ctx), readCacheCounters(ctx.redis)]);
+  pipeline.info("memory");
+  // Hit rates are the cache's: its own Redis when CACHE_REDIS_URL names one.
+  const cacheRedis = ctx.cacheRedis ?? ctx.redis;
+  const [values, statsText, counters, cache] = await Promise.all([
+    execAll(pipeline),
+    cacheRedis.info("stats"),
+    readCounters(ctx),
+    readCacheCounters(cacheRedis),
+  ]);
   const n = ctx.config.QUEUES.length * 4;
-  const stats = parseInfo(values[n] as string);
-  const memory = parseInfo(values[n + 1] as string);
+  const stats = parseInfo(statsText);
+  const memory = parseInfo(values[n] as string);
   const q: StoredSample["q"] = {};
   ctx.config.QUEUES.forEach((queue, i) => {
     const c = counters[queue]!;

@@ -35,7 +35,9 @@ export const QueuePointSchema = z.strictObject({
 export const HistoryPointSchema = z.strictObject({
   t: z.number().describe("Epoch seconds."),
   queues: z.record(z.string(), QueuePointSchema).describe("Per queue name."),
-  hitRate: ratio.describe("Redis keyspace hits / (hits + misses) since the previous point."),
+  hitRate: ratio.describe(
+    "The cache Redis's keyspace hits / (hits + misses) since the previous point (CACHE_REDIS_URL, else REDIS_URL).",
+  ),
   cacheHitRate: ratio.describe(
     "Redrive cache's own hits / (hits + misses) since the previous point.",
   ),

@@ -17,6 +17,8 @@ export interface BatchReport {
 /** What every engine function needs: a connection and the validated config. */
 export interface EngineContext {
   redis: Redis;
+  /** The cache's Redis when CACHE_REDIS_URL names another server; `redis` otherwise. */
+  cacheRedis?: Redis;
   config: Config;
   /** Injectable clock (epoch seconds) so that tests can stand at a boundary. */
   now?: () => number;

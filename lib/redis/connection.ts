@@ -1,22 +1,33 @@
 import "server-only";
 import Redis, { type RedisOptions } from "ioredis";
-import { getConfig } from "../config";
+import { getConfig, type Config } from "../config";
 import { defineScripts } from "./scripts";
+import { tlsOptionsFor } from "../redis-settings";
 
 /**
  * The one connection factory. Every client gets Redrive's Lua commands, so a
- * caller never has to remember to load them.
+ * caller never has to remember to load them, and a rediss:// URL gets the
+ * configured CA and client certificate (lib/redis-settings.ts).
  */
-export function createRedis(url?: string, options: RedisOptions = {}): Redis {
-  const target = url ?? getConfig().REDIS_URL;
+export function createRedis(
+  url?: string,
+  options: RedisOptions = {},
+  config: Config = getConfig(),
+): Redis {
+  const target = url ?? config.REDIS_URL;
   if (!target) {
     throw new Error("REDIS_URL is not set: point it at Redis, or start the demo (npm run demo)");
   }
+  const tls = tlsOptionsFor(target, config);
   const redis = new Redis(target, {
     // Fail fast instead of queueing commands forever while Redis is down.
     maxRetriesPerRequest: 2,
     connectTimeout: 5_000,
     retryStrategy: (times) => Math.min(50 * 2 ** times, 2_000),
+    // No CLIENT SETINFO on connect: the least-privilege user (lib/redis-acl.ts)
+    // is not granted it, and each refusal would be an ACL LOG entry.
+    disableClientInfo: true,
+    ...(tls ? { tls } : {}),
     ...options,
   });
   defineScripts(redis);

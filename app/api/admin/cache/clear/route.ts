@@ -17,7 +17,7 @@ export const DELETE = adminMutation(
         `Unknown cache namespace ${JSON.stringify(namespace.slice(0, 100))}`,
       );
     }
-    const deleted = await clearCache(ctx.redis, ctx.config, namespace);
+    const deleted = await clearCache(ctx.cacheRedis, ctx.config, namespace);
     const count = Object.values(deleted).reduce((a, b) => a + b, 0);
     return { body: { deleted, count }, audit: { count, detail: namespace ?? "all namespaces" } };
   },

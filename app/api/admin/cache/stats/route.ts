@@ -6,6 +6,6 @@ import { adminRead } from "@/lib/http/route";
 export const GET = adminRead(
   CacheStatsResponseSchema,
   shared(async (_request, ctx) => ({
-    body: await inspectCache(ctx.redis, ctx.config),
+    body: await inspectCache(ctx.cacheRedis, ctx.config),
   })),
 );

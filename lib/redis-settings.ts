@@ -1,0 +1,88 @@
+import { readFileSync } from "node:fs";
+import type { ConnectionOptions } from "node:tls";
+import { z } from "zod";
+
+/**
+ * How Redrive reaches Redis beyond the URL: TLS material for `rediss://`
+ * URLs, and a second Redis for the cache. Part of the one configuration
+ * (lib/config.ts spreads these in); the README's "Production Redis" section
+ * documents each variable.
+ */
+
+export const redisUrl = z
+  .string()
+  .regex(/^rediss?:\/\/\S+$/, { error: "expected a redis:// or rediss:// URL" });
+
+const filePath = z.string().min(1);
+
+export const redisSettingsShape = {
+  REDIS_URL: redisUrl.optional(),
+  /** The cache's Redis when it is not the queues' (REDIS_URL otherwise). */
+  CACHE_REDIS_URL: redisUrl.optional(),
+  /** PEM file of the certificate authorities a rediss:// server's certificate must chain to. */
+  REDIS_TLS_CA_FILE: filePath.optional(),
+  /** PEM client certificate and its key, for servers that ask for one (tls-auth-clients). */
+  REDIS_TLS_CERT_FILE: filePath.optional(),
+  REDIS_TLS_KEY_FILE: filePath.optional(),
+};
+
+type RedisSettings = z.infer<z.ZodObject<typeof redisSettingsShape>>;
+
+/** What the schema cannot say of one variable alone. */
+export function redisSettingsProblems(s: RedisSettings): string[] {
+  const problems: string[] = [];
+  if (Boolean(s.REDIS_TLS_CERT_FILE) !== Boolean(s.REDIS_TLS_KEY_FILE)) {
+    problems.push(
+      "REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE: set both (a client certificate and its key) or neither",
+    );
+  }
+  const tlsFiles = s.REDIS_TLS_CA_FILE || s.REDIS_TLS_CERT_FILE;
+  const urls = [s.REDIS_URL, s.CACHE_REDIS_URL].filter((u): u is string => Boolean(u));
+  if (tlsFiles && urls.length > 0 && !urls.some((u) => u.startsWith("rediss://"))) {
+    problems.push(
+      "REDIS_TLS_*: TLS files are set but no Redis URL uses TLS; write rediss:// to connect with TLS",
+    );
+  }
+  return problems;
+}
+
+/** The queues' Redis and the cache's, which are one server unless CACHE_REDIS_URL says otherwise. */
+export function cacheRedisUrl(s: Pick<RedisSettings, "REDIS_URL" | "CACHE_REDIS_URL">) {
+  return s.CACHE_REDIS_URL ?? s.REDIS_URL;
+}
+
+export class RedisTlsFileError extends Error {
+  constructor(name: string, path: string, cause: unknown) {
+    const why = (cause as { code?: string }).code ?? String(cause);
+    super(`${name}: cannot read ${JSON.stringify(path)} (${why})`);
+    this.name = "RedisTlsFileError";
+  }
+}
+
+function readPem(name: string, path: string | undefined): Buffer | undefined {
+  if (!path) return undefined;
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new RedisTlsFileError(name, path, error);
+  }
+}
+
+/**
+ * The TLS options for a URL: none for redis://; for rediss://, the CA and the
+ * client certificate from the files named in the configuration (the system's
+ * CAs when no CA file is set). The server's name is always verified.
+ */
+export function tlsOptionsFor(
+  url: string,
+  s: Pick<RedisSettings, "REDIS_TLS_CA_FILE" | "REDIS_TLS_CERT_FILE" | "REDIS_TLS_KEY_FILE">,
+): ConnectionOptions | undefined {
+  if (!url.startsWith("rediss://")) return undefined;
+  const options: ConnectionOptions = {};
+  const ca = readPem("REDIS_TLS_CA_FILE", s.REDIS_TLS_CA_FILE);
+  const cert = readPem("REDIS_TLS_CERT_FILE", s.REDIS_TLS_CERT_FILE);
+  const key = readPem("REDIS_TLS_KEY_FILE", s.REDIS_TLS_KEY_FILE);
+  if (ca) options.ca = ca;
+  if (cert && key) Object.assign(options, { cert, key });
+  return options;
+}
