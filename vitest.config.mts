@@ -14,13 +14,36 @@ export default defineConfig({
     },
   },
   test: {
-    include: [
-      "tests/unit/**/*.test.ts",
-      "tests/integration/**/*.test.ts",
-      "tests/api/**/*.test.ts",
-    ],
     testTimeout: 30000,
     hookTimeout: 30000,
     pool: "forks",
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "default-user",
+          include: [
+            "tests/unit/**/*.test.ts",
+            "tests/integration/**/*.test.ts",
+            "tests/api/**/*.test.ts",
+          ],
+        },
+      },
+      {
+        // The API suite and the engine's moving suites again, with the dashboard and the
+        // engine logged in as the README's least-privilege Redis user (tests/helpers/acl.ts);
+        // the fuzz test runs as that user in both.
+        extends: true,
+        test: {
+          name: "least-privilege",
+          include: [
+            "tests/api/**/*.test.ts",
+            "tests/integration/{dlq-move,drain-queued,foreign-requeue,large-entries,retry,tasks}.test.ts",
+          ],
+          exclude: ["tests/api/fuzz.test.ts"],
+          env: { REDRIVE_TEST_ACL: "1" },
+        },
+      },
+    ],
   },
 });

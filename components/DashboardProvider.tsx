@@ -166,9 +166,17 @@ function swrOptions(
     onError: (error: unknown) => {
       if (!(error instanceof ApiError && error.isOutage)) return;
       outageSince ??= Date.now();
-      setOutage(error.message);
+      setOutage(outageText(error));
     },
   };
+}
+
+/** Codes of a Redis that does not answer at all; the others are answers that refuse (OOM, NOPERM, ...). */
+const UNREACHABLE = new Set(["REDIS_UNAVAILABLE", "REDIS_TIMEOUT", "NETWORK", "HTTP"]);
+
+/** The banner's sentence: Redis unreachable, or what Redis refused and why. */
+function outageText(error: ApiError): string {
+  return UNREACHABLE.has(error.code) ? `Redis is unreachable (${error.message}).` : error.message;
 }
 
 /** Revalidates every SWR key on the page with fresh reads (the "refresh now" button, and after a mutation). */

@@ -67,8 +67,7 @@ export function Shell(props: { children: ReactNode }) {
           role="alert"
           className="border-b border-amber-300 bg-amber-50 px-4 py-2 text-center text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
         >
-          Redis is unreachable ({outage}). Showing the last data received; this page recovers by
-          itself.
+          {outage} Showing the last data received; this page recovers by itself once Redis answers.
         </div>
       )}
       <RedisWarnings />

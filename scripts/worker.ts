@@ -4,13 +4,18 @@
  */
 import { ConfigError, getConfig } from "../lib/config";
 import { createRedis } from "../lib/redis/connection";
+import { parseInfo, versionWarning } from "../lib/redis/safety";
+import { cacheRedisUrl } from "../lib/redis-settings";
 import { logLine } from "../lib/log";
 import { RetryWorkerService } from "../lib/worker/service";
 
 async function main(): Promise<void> {
   const config = getConfig();
   const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  const service = new RetryWorkerService({ redis, config });
+  const cacheUrl = cacheRedisUrl(config);
+  // The metrics sample reads the cache's counters where the cache lives.
+  const cacheRedis = cacheUrl === config.REDIS_URL ? redis : createRedis(cacheUrl);
+  const service = new RetryWorkerService({ redis, cacheRedis, config });
   logLine("info", "retry worker started", {
     instance: service.instanceId,
     queues: config.QUEUES,
@@ -21,6 +26,7 @@ async function main(): Promise<void> {
     logLine("info", "retry worker stopping", { instance: service.instanceId, signal });
     void service.stop().then(() => {
       redis.disconnect();
+      cacheRedis.disconnect();
       logLine("info", "retry worker stopped", { instance: service.instanceId });
       process.exit(0);
     });
@@ -28,6 +34,16 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
   service.start();
+  exitIfRedisTooOld(redis).catch(() => undefined);
+}
+
+/** A Redis without LMOVE would fail every move: say why once and stop, rather than log failures forever. */
+async function exitIfRedisTooOld(redis: { info(section: "server"): Promise<string> }) {
+  const version = parseInfo(await redis.info("server")).redis_version ?? "";
+  const warning = versionWarning(version);
+  if (!warning) return;
+  logLine("error", "retry worker cannot run on this redis", { version, reason: warning.message });
+  process.exit(1);
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,7 @@ import "server-only";
 import type Redis from "ioredis";
 import type { Config } from "../config";
 import { parseInfo } from "../redis/safety";
+import { permissionDenialOf } from "../redis/errors";
 import { isRedriveKey } from "../queues/keys";
 import { readCounters } from "./counters";
 import { NAMESPACE_NAMES, NAMESPACES, namespaceOf, OTHER, type Namespace } from "./namespaces";
@@ -157,20 +158,25 @@ async function takeSample(redis: Redis, config: Config): Promise<KeySample> {
       redis,
       chunk.filter((k) => measurable(config, k)),
     );
-    bytes.push(...chunk.map((k) => (measurable(config, k) ? measured.shift()! : null)));
+    bytes.push(...chunk.map((k) => (measurable(config, k) ? (measured.shift() ?? null) : null)));
     timedOut = Date.now() > deadline && bytes.length < keys.length;
   }
   // Keys whose memory was not measured in time are left out of the sample.
   return { at, keys: keys.slice(0, bytes.length), bytes, dbsize, timedOut };
 }
 
-async function memoryOf(redis: Redis, keys: string[]): Promise<number[]> {
+async function memoryOf(redis: Redis, keys: string[]): Promise<(number | null)[]> {
   if (keys.length === 0) return [];
   const pipeline = redis.pipeline();
   for (const k of keys) pipeline.memory("USAGE", k);
   const results = (await pipeline.exec()) ?? [];
-  // A key that expired between SCAN and MEMORY USAGE answers null: 0 bytes.
-  return results.map(([, v]) => Number(v ?? 0));
+  // A key that expired between SCAN and MEMORY USAGE answers null: 0 bytes. A
+  // user that may not run MEMORY USAGE gets counts without sizes (null: unknown).
+  return results.map(([error, v]) => {
+    if (error && permissionDenialOf(error)) return null;
+    if (error) throw error;
+    return Number(v ?? 0);
+  });
 }
 
 const sampling = new WeakMap<Redis, { last?: KeySample; running?: Promise<KeySample> }>();

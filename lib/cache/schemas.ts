@@ -47,7 +47,7 @@ export const NamespaceStatsSchema = z.strictObject({
     .number()
     .nullable()
     .describe(
-      "null for the keys outside every namespace and Redrive's own: their memory is not read, since a least-privilege Redis user may not read them.",
+      "null for the keys outside every namespace and Redrive's own (their memory is not read, since a least-privilege Redis user may not read them), and for every row when the Redis user may not run MEMORY USAGE.",
     ),
   hits: z.number().describe("Shared counters (redrive:cache:stats) since they were created."),
   misses: z.number(),

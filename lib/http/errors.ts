@@ -1,7 +1,12 @@
 import { z } from "zod";
 import { EngineError, type EngineErrorCode } from "../queues/errors";
 import { UnknownQueueError } from "../queues/keys";
-import { isRedisUnavailable, writeRefusalOf, WRITE_REFUSAL_MESSAGES } from "../redis/errors";
+import {
+  isRedisUnavailable,
+  permissionDenialOf,
+  writeRefusalOf,
+  WRITE_REFUSAL_MESSAGES,
+} from "../redis/errors";
 import type { ErrorBody } from "./types";
 
 export { isRedisUnavailable };
@@ -69,6 +74,8 @@ function known(error: unknown): HttpError | null {
   }
   const refusal = writeRefusalOf(error);
   if (refusal) return new HttpError(503, refusal, WRITE_REFUSAL_MESSAGES[refusal]);
+  const denial = permissionDenialOf(error);
+  if (denial) return new HttpError(503, "REDIS_NO_PERMISSION", denial);
   return null;
 }
 

@@ -48,3 +48,44 @@ export const WRITE_REFUSAL_MESSAGES: Record<WriteRefusal, string> = {
   REDIS_READONLY:
     "This Redis is a read-only replica (a failover may be under way); no message was lost or half moved. Retry in a moment.",
 };
+
+/**
+ * A refusal by the Redis user's ACL rules, as the admin should read it ("the
+ * Redis user may not run MEMORY USAGE"), or null for any other error. Redis
+ * words it differently by version and inside scripts; all carry NOPERM or
+ * "The user executing the script can't".
+ */
+export function permissionDenialOf(error: unknown): string | null {
+  if (!(error instanceof Error) || error.name !== "ReplyError") return null;
+  const text = error.message;
+  const inScript = text.includes("The user executing the script can't");
+  if (!text.startsWith("NOPERM") && !inScript) return null;
+  const fix =
+    "Grant it in the user's ACL rules (the README's “Least-privilege Redis user” lists what Redrive needs).";
+  if (inScript) {
+    const what = text.includes("access") ? "touch a key" : "run a command";
+    return `The Redis user may not ${what} that one of Redrive's Lua scripts uses. ${fix}`;
+  }
+  const command = commandIn(text) ?? commandOf(error);
+  if (/\bkeys?\b/.test(text)) {
+    return `The Redis user may not access a key that ${command} uses (its ACL key patterns exclude it). ${fix}`;
+  }
+  return `The Redis user may not run ${command}. ${fix}`;
+}
+
+/** The command an ACL refusal names, e.g. 'memory|usage' -> MEMORY USAGE. */
+function commandIn(text: string): string | null {
+  const open = text.indexOf("'");
+  const close = open >= 0 ? text.indexOf("'", open + 1) : -1;
+  if (close <= open + 1 || close - open > 64) return null;
+  return text
+    .slice(open + 1, close)
+    .replace("|", " ")
+    .toUpperCase();
+}
+
+/** The command ioredis sent, which its ReplyError carries. */
+function commandOf(error: Error): string {
+  const name = (error as { command?: { name?: unknown } }).command?.name;
+  return typeof name === "string" ? name.toUpperCase() : "a command";
+}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { permissionDenialOf } from "./errors";
 
 /**
  * Whether the queue Redis can keep what Redrive stores, read from `INFO` alone
@@ -21,6 +22,8 @@ export const RedisWarningCodeSchema = z.enum([
   "EVICTION_POLICY",
   "MEMORY_FULL",
   "PERSISTENCE_FAILING",
+  "REDIS_VERSION",
+  "INFO_DENIED",
 ]);
 export type RedisWarningCode = z.infer<typeof RedisWarningCodeSchema>;
 
@@ -31,6 +34,11 @@ export const RedisWarningSchema = z.strictObject({
 export type RedisWarning = z.infer<typeof RedisWarningSchema>;
 
 export const RedisSafetySchema = z.strictObject({
+  version: z
+    .string()
+    .describe(
+      "redis_version from INFO (Valkey reports the Redis version it is compatible with); empty if INFO does not say.",
+    ),
   evictionPolicy: z.string().describe("maxmemory-policy; only noeviction is safe for queues."),
   usedMemory: z.number().nonnegative(),
   maxMemory: z.number().nonnegative().describe("0: no limit."),
@@ -80,17 +88,35 @@ function persistenceWarning(info: Record<string, string>): RedisWarning | null {
   };
 }
 
+/** The oldest Redis Redrive runs on: LMOVE and BLMOVE, which every move uses, came in 6.2. */
+export const MIN_REDIS_VERSION = [6, 2] as const;
+
+/** The warning for a Redis older than MIN_REDIS_VERSION, or null (also when INFO does not say). */
+export function versionWarning(version: string): RedisWarning | null {
+  const [major, minor] = version.split(".").map(Number);
+  if (major === undefined || minor === undefined || Number.isNaN(major + minor)) return null;
+  const [wantMajor, wantMinor] = MIN_REDIS_VERSION;
+  if (major > wantMajor || (major === wantMajor && minor >= wantMinor)) return null;
+  return {
+    code: "REDIS_VERSION",
+    message: `Redis ${version} is older than ${wantMajor}.${wantMinor}, the oldest Redrive runs on: moves use LMOVE and BLMOVE, which it lacks, so they fail. Upgrade Redis (or use Valkey 7.2 or later).`,
+  };
+}
+
 /** The report for one parsed `INFO` answer (the default sections hold memory and persistence). */
 export function safetyOf(info: Record<string, string>): RedisSafety {
   const policy = info.maxmemory_policy ?? "";
   const used = Number(info.used_memory) || 0;
   const max = Number(info.maxmemory) || 0;
+  const version = info.redis_version ?? "";
   const warnings = [
+    versionWarning(version),
     evictionWarning(policy),
     memoryWarning(policy, used, max),
     persistenceWarning(info),
   ].filter((w): w is RedisWarning => w !== null);
   return {
+    version,
     evictionPolicy: policy,
     usedMemory: used,
     maxMemory: max,
@@ -115,7 +141,32 @@ export interface InfoReader {
 }
 
 export async function readRedisSafety(redis: InfoReader): Promise<RedisSafety> {
-  return safetyOf(parseInfo(await redis.info()));
+  let text: string;
+  try {
+    text = await redis.info();
+  } catch (error) {
+    const denial = permissionDenialOf(error);
+    if (!denial) throw error;
+    return unknownSafety(denial);
+  }
+  return safetyOf(parseInfo(text));
+}
+
+/** What a user that may not run INFO gets: every figure unknown, and why. */
+function unknownSafety(denial: string): RedisSafety {
+  return {
+    version: "",
+    evictionPolicy: "unknown",
+    usedMemory: 0,
+    maxMemory: 0,
+    aofEnabled: false,
+    warnings: [
+      {
+        code: "INFO_DENIED",
+        message: `${denial} Without INFO, Redrive cannot check the eviction policy, memory or persistence of the queue Redis.`,
+      },
+    ],
+  };
 }
 
 type Log = (level: "info" | "warn", msg: string, fields: Record<string, unknown>) => void;

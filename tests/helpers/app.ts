@@ -6,6 +6,7 @@ import { defineScripts } from "@/lib/redis/scripts";
 import { freePort, startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embedded-redis";
 import { logIn, waitForHealth } from "@/scripts/http-client";
 import { killOnExit } from "@/scripts/processes";
+import { ACL_MODE, aclDenials, createAclUser } from "./acl";
 
 /**
  * The production build (`next build`, run by npm test before vitest) served by
@@ -54,6 +55,13 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
   let child: ChildProcess;
   let output = "";
   let hash = "";
+  // Under REDRIVE_TEST_ACL the dashboard logs in as the least-privilege user (./acl.ts).
+  let redisUrl = "";
+  const prepareRedis = async () => {
+    await options.beforeStart?.(fixture.server);
+    const acl = ACL_MODE && !options.redisUrl ? await createAclUser(fixture.server, env) : null;
+    redisUrl = options.redisUrl?.(fixture.server) ?? acl ?? fixture.server.url;
+  };
   const spawnServer = async () => {
     const port = new URL(fixture.url).port;
     child = spawn(process.execPath, ["scripts/start.mjs", "-p", String(port), "-H", "127.0.0.1"], {
@@ -61,7 +69,7 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
         ...process.env,
         NODE_ENV: "production",
         NEXT_TELEMETRY_DISABLED: "1",
-        REDIS_URL: options.redisUrl?.(fixture.server) ?? fixture.server.url,
+        REDIS_URL: redisUrl,
         NEXTAUTH_URL: fixture.url,
         NEXTAUTH_SECRET: "test-secret-test-secret-test-secret",
         REDRIVE_USERS: `admin:admin:${hash},viewer:viewer:${hash}`,
@@ -86,7 +94,7 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
   };
   beforeAll(async () => {
     fixture.server = await startEmbeddedRedis();
-    await options.beforeStart?.(fixture.server);
+    await prepareRedis();
     const port = await freePort();
     fixture.url = `http://127.0.0.1:${port}`;
     hash = await hashPassword(PASSWORD);
@@ -100,6 +108,8 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
   });
 
   afterAll(async () => {
+    const denials =
+      ACL_MODE && fixture.redis?.status === "ready" ? await aclDenials(fixture.redis) : [];
     if (child?.exitCode === null) process.kill(-child.pid!, "SIGTERM");
     fixture.redis?.disconnect();
     await fixture.server?.stop();
@@ -107,6 +117,7 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
     if (options.shapeMismatches !== "expected") {
       expect(output.split("\n").filter((l) => l.includes(SHAPE_MISMATCH))).toEqual([]);
     }
+    expect(denials, "commands or keys the least-privilege user was refused").toEqual([]);
   });
 
   fixture.login = (user) => logIn(fixture.url, user, PASSWORD);
@@ -147,6 +158,8 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
   };
   fixture.startRedis = async () => {
     fixture.server = await startEmbeddedRedis("redis-server", [], fixture.server.port);
+    // Users live in the server's memory: a restarted one needs them again.
+    if (ACL_MODE) await prepareRedis();
   };
   return fixture;
 }

@@ -1,9 +1,16 @@
 import Redis from "ioredis";
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { loadConfig, type Config } from "@/lib/config";
 import { QueueEngine } from "@/lib/queues/engine";
 import { defineScripts } from "@/lib/redis/scripts";
 import { startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embedded-redis";
+import { ACL_MODE, aclDenials, createAclUser } from "./acl";
+
+function aclClient(url: string): Redis {
+  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  defineScripts(client);
+  return client;
+}
 
 /** A real redis-server per test file, emptied before each test. */
 export interface RedisFixture {
@@ -32,15 +39,23 @@ export function useRedis(env: Record<string, string> = {}): RedisFixture {
       return client;
     };
     fixture.redis = fixture.connect();
-    fixture.engine = new QueueEngine(fixture.redis, fixture.config, () => fixture.clock.now);
+    // Under REDRIVE_TEST_ACL the engine runs as the least-privilege user (./acl.ts).
+    const engineRedis = ACL_MODE
+      ? aclClient(await createAclUser(fixture.server, env))
+      : fixture.redis;
+    fixture.engine = new QueueEngine(engineRedis, fixture.config, () => fixture.clock.now);
   });
   beforeEach(async () => {
     fixture.clock.now = 1_800_000_000;
     await fixture.redis.flushall();
   });
   afterAll(async () => {
+    const denials =
+      ACL_MODE && fixture.redis?.status === "ready" ? await aclDenials(fixture.redis) : [];
     fixture.redis?.disconnect();
+    if (fixture.engine?.ctx.redis !== fixture.redis) fixture.engine?.ctx.redis.disconnect();
     await fixture.server?.stop();
+    expect(denials, "commands or keys the least-privilege user was refused").toEqual([]);
   });
   return fixture;
 }

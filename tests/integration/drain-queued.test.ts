@@ -53,7 +53,7 @@ describe("requeue all with a call queued behind the current one", () => {
     let sent = 0;
     let answered = 0;
     const outstanding: number[] = [];
-    const client = r.redis as unknown as { sendCommand(c: { name: string }): unknown };
+    const client = r.engine.ctx.redis as unknown as { sendCommand(c: { name: string }): unknown };
     const send = client.sendCommand.bind(client);
     client.sendCommand = (c) => {
       if (c.name === "evalsha" || c.name === "eval") outstanding.push(sent++ - answered);

@@ -11,6 +11,18 @@ class ReplyError extends Error {
 }
 
 describe("the queue Redis' safety from INFO", () => {
+  it("should warn of a Redis older than 6.2 and of no version Redrive runs on", () => {
+    const version = (v: string) => codes({ redis_version: v, maxmemory_policy: "noeviction" });
+    expect(version("6.0.16")).toEqual(["REDIS_VERSION"]);
+    expect(version("5.0.14")).toEqual(["REDIS_VERSION"]);
+    for (const ok of ["6.2.0", "6.2.14", "7.0.15", "7.2.4", "8.0.0", "10.1.2"]) {
+      expect(version(ok)).toEqual([]);
+    }
+    // A version INFO does not give cannot be judged: no warning rather than a false one.
+    expect(version("")).toEqual([]);
+    expect(safetyOf({ redis_version: "6.0.16" }).warnings[0]?.message).toContain("LMOVE");
+  });
+
   it("should call only noeviction safe", () => {
     expect(codes({ maxmemory_policy: "noeviction", maxmemory: "0", used_memory: "1000" })).toEqual(
       [],

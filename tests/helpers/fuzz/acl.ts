@@ -1,29 +1,15 @@
+import { loadConfig } from "@/lib/config";
+import { aclSetUserArgs, redriveKeyPatterns } from "@/lib/redis-acl";
+
 /**
- * The least-privilege Redis user the fuzzed server runs as (the ACL the
- * README recommends): Redrive's own keys and nothing else.
+ * The least-privilege Redis user the fuzzed server runs as: exactly the user
+ * the README prints (lib/redis-acl.ts), for the default configuration.
  */
 
-export const QUEUES = ["document", "audio", "video", "graph"];
+const config = loadConfig({ NODE_ENV: "test" });
+export const QUEUES = config.QUEUES;
 export const ACL_PASSWORD = "fuzz-password-fuzz-password";
-/** Every key Redrive's default configuration touches, and nothing else. */
-export const ACL_KEYS = [
-  ...QUEUES.flatMap((q) => [
-    `${q}_queue`,
-    `${q}_queue:processing`,
-    `${q}_queue:processing:leases`,
-    `${q}_retry`,
-    `${q}_dlq`,
-  ]),
-  "dlq:metadata:*",
-  "redrive:*",
-  "user:*",
-  "job:status:*",
-  "doc:summary:*",
-  "vector:search:*",
-  "graph:*",
-  "users:*",
-];
-// INFO is @dangerous, and both ioredis' ready check and the cache page need it.
-export const ACL_RULES = ["reset", "on", `>${ACL_PASSWORD}`, "resetchannels"]
-  .concat(ACL_KEYS.map((k) => `~${k}`))
-  .concat(["+@all", "-@dangerous", "+info"]);
+/** Every key pattern Redrive's default configuration is granted, and nothing else. */
+export const ACL_KEYS = redriveKeyPatterns(config);
+/** ACL SETUSER's arguments after the user name. */
+export const ACL_RULES = aclSetUserArgs(config, "fuzz", ACL_PASSWORD).slice(1);
