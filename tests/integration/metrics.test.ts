@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { recordSample, readHistory, takeSample, TIERS } from "@/lib/metrics/history";
 import { buildInsights, buildOverview } from "@/lib/metrics/overview";
 import { markReviewed } from "@/lib/metrics/review";
+import Redis from "ioredis";
+import { CACHE_STATS_KEY } from "@/lib/cache/counters";
+import { startEmbeddedRedis } from "@/scripts/embedded-redis";
 import { useRedis } from "../helpers/redis";
 
 const r = useRedis({
@@ -27,6 +30,22 @@ describe("metrics history", () => {
     expect(await recordSample(r.engine.ctx, await takeSample(r.engine.ctx))).toBe(1);
     expect(await r.redis.llen(TIERS["1h"].key)).toBe(2);
     expect(await r.redis.llen(TIERS["7d"].key)).toBe(1);
+  });
+
+  it("should take hit counts from the cache's Redis when CACHE_REDIS_URL names another", async () => {
+    const other = await startEmbeddedRedis();
+    const cacheRedis = new Redis(other.url, { maxRetriesPerRequest: 1 });
+    try {
+      await cacheRedis.get("user:miss");
+      await cacheRedis.hincrby(CACHE_STATS_KEY, "user:hits", 7);
+      await r.redis.hincrby(CACHE_STATS_KEY, "user:hits", 1000);
+      const sample = await takeSample({ ...r.engine.ctx, cacheRedis });
+      expect(sample.c).toEqual([7, 0]);
+      expect(sample.ks[1]).toBe(1);
+    } finally {
+      cacheRedis.disconnect();
+      await other.stop();
+    }
   });
 
   it("should turn counters into rates per minute and lengths into depths", async () => {
