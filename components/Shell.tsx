@@ -7,7 +7,7 @@ import { useState, type ReactNode } from "react";
 import { useDashboard, useRefreshAll } from "./DashboardProvider";
 import { endAllSessions, useRedisSafety } from "./data";
 import { fmtClock } from "./format";
-import { setTimeZone, useTimeZone } from "./time";
+import { setTimeZone, Time, useTimeZone } from "./time";
 import { Button, Segmented } from "./ui";
 import { useActivity } from "./useActivity";
 
@@ -53,6 +53,7 @@ export function Shell(props: { children: ReactNode }) {
             <NavLink href="/audit">Audit</NavLink>
           </nav>
           <div className="ml-auto flex flex-wrap items-center gap-3 text-sm">
+            <RedisMaster />
             <RefreshControl />
             <ZoneToggle />
             <span className="hidden text-zinc-600 sm:inline dark:text-zinc-400">
@@ -75,6 +76,29 @@ export function Shell(props: { children: ReactNode }) {
         {props.children}
       </main>
     </div>
+  );
+}
+
+/** Through Sentinel: which server is the master, and since when (a failover moves it). */
+function RedisMaster() {
+  const { data } = useRedisSafety();
+  const t = data?.topology;
+  if (!t || t.mode !== "sentinel" || !t.master) return null;
+  const before = t.previous ? `; before it ${t.previous}` : "";
+  return (
+    <span
+      data-testid="redis-master"
+      className="text-zinc-600 dark:text-zinc-400"
+      title={`Sentinel master${before}`}
+    >
+      master {t.master}
+      {t.since !== null && (
+        <>
+          {" "}
+          since <Time at={t.since} />
+        </>
+      )}
+    </span>
   );
 }
 

@@ -3,7 +3,7 @@
 
 import useSWR from "swr";
 import type { OkResponse } from "@/lib/http/types";
-import type { RedisSafety } from "@/lib/redis/safety";
+import type { RedisStatus } from "@/lib/http/responses";
 import { postJson } from "./api";
 import { usePollInterval } from "./DashboardProvider";
 
@@ -25,9 +25,9 @@ export const REDIS_SAFETY_PATH = "/api/admin/redis";
 /** Policy and persistence change rarely; memory filling up is worth a look every 15 s. */
 const SAFETY_MIN_POLL_MS = 15_000;
 
-/** What makes the queue Redis unsafe for queues, for the banner on every page. */
+/** What makes the queue Redis unsafe for queues, for the banner on every page, and where its master is. */
 export function useRedisSafety() {
-  return useSWR<RedisSafety>(REDIS_SAFETY_PATH, {
+  return useSWR<RedisStatus>(REDIS_SAFETY_PATH, {
     refreshInterval: usePollInterval(SAFETY_MIN_POLL_MS),
   });
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { RedisOptions } from "ioredis";
 import type { ConnectionOptions } from "node:tls";
 import { z } from "zod";
 
@@ -15,6 +16,29 @@ export const redisUrl = z
 
 const filePath = z.string().min(1);
 
+const HOST_PORT = /^([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):(\d{1,5})$/;
+
+/** REDIS_SENTINELS: comma-separated host:port ([v6]:port for IPv6). */
+const sentinelList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(",")
+      .map((e) => e.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(z.string().regex(HOST_PORT, { error: "expected host:port entries, comma-separated" }))
+      .min(1, { error: "expected at least one sentinel" }),
+  )
+  .transform((entries) =>
+    entries.map((e) => {
+      const at = e.lastIndexOf(":");
+      return { host: e.slice(0, at).replace(/^\[|\]$/g, ""), port: Number(e.slice(at + 1)) };
+    }),
+  );
+
 export const redisSettingsShape = {
   REDIS_URL: redisUrl.optional(),
   /** The cache's Redis when it is not the queues' (REDIS_URL otherwise). */
@@ -24,6 +48,11 @@ export const redisSettingsShape = {
   /** PEM client certificate and its key, for servers that ask for one (tls-auth-clients). */
   REDIS_TLS_CERT_FILE: filePath.optional(),
   REDIS_TLS_KEY_FILE: filePath.optional(),
+  /** Sentinels to ask for the master; REDIS_URL then gives only credentials, database and TLS. */
+  REDIS_SENTINELS: sentinelList.optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).max(200).default("mymaster"),
+  REDIS_SENTINEL_USERNAME: z.string().min(1).optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
 };
 
 type RedisSettings = z.infer<z.ZodObject<typeof redisSettingsShape>>;
@@ -85,4 +114,24 @@ export function tlsOptionsFor(
   if (ca) options.ca = ca;
   if (cert && key) Object.assign(options, { cert, key });
   return options;
+}
+
+/** What ioredis needs to find the master through Sentinel; null when REDIS_SENTINELS is unset. */
+export function sentinelOptions(s: RedisSettings): RedisOptions | null {
+  if (!s.REDIS_SENTINELS) return null;
+  const url = s.REDIS_URL ? new URL(s.REDIS_URL) : null;
+  const tls = s.REDIS_URL ? tlsOptionsFor(s.REDIS_URL, s) : undefined;
+  const db = url ? Number(url.pathname.slice(1) || "0") : 0;
+  return {
+    sentinels: s.REDIS_SENTINELS,
+    name: s.REDIS_SENTINEL_NAME,
+    sentinelUsername: s.REDIS_SENTINEL_USERNAME,
+    sentinelPassword: s.REDIS_SENTINEL_PASSWORD,
+    username: url?.username ? decodeURIComponent(url.username) : undefined,
+    password: url?.password ? decodeURIComponent(url.password) : undefined,
+    db: Number.isInteger(db) ? db : 0,
+    // Sentinels announce a failover on +switch-master: reconnect then, not at the next error.
+    failoverDetector: true,
+    ...(tls ? { tls, enableTLSForSentinelMode: true, sentinelTLS: tls } : {}),
+  };
 }

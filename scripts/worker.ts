@@ -5,6 +5,7 @@
 import { ConfigError, getConfig } from "../lib/config";
 import { createRedis } from "../lib/redis/connection";
 import { parseInfo, versionWarning } from "../lib/redis/safety";
+import { recordMasterChanges } from "../lib/redis/topology";
 import { cacheRedisUrl } from "../lib/redis-settings";
 import { logLine } from "../lib/log";
 import { RetryWorkerService } from "../lib/worker/service";
@@ -12,6 +13,7 @@ import { RetryWorkerService } from "../lib/worker/service";
 async function main(): Promise<void> {
   const config = getConfig();
   const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  recordMasterChanges(redis, config);
   const cacheUrl = cacheRedisUrl(config);
   // The metrics sample reads the cache's counters where the cache lives.
   const cacheRedis = cacheUrl === config.REDIS_URL ? redis : createRedis(cacheUrl);

@@ -3,6 +3,7 @@ import { AuditPageSchema, DeniedSummarySchema } from "../audit/schemas";
 import { CacheOverviewSchema } from "../cache/schemas";
 import { WorkerStatusSchema } from "../health-schemas";
 import { RedisSafetySchema, RedisWarningCodeSchema } from "../redis/safety";
+import { TopologySchema } from "../redis/topology";
 import {
   HistoryResponseSchema,
   InsightsResponseSchema,
@@ -143,7 +144,10 @@ export const AuditResponseSchema = AuditPageSchema;
 export const DeniedResponseSchema = DeniedSummarySchema;
 
 /** GET /api/admin/redis: what makes the queue Redis unsafe, for the banner on every page. */
-export const RedisSafetyResponseSchema = RedisSafetySchema;
+export const RedisSafetyResponseSchema = RedisSafetySchema.extend({
+  topology: TopologySchema.describe("Where the master is, and since when (Sentinel)."),
+});
+export type RedisStatus = z.infer<typeof RedisSafetyResponseSchema>;
 
 /** GET /api/admin/overview, /api/admin/insights and /api/admin/metrics: the metrics' own shapes. */
 export { HistoryResponseSchema, InsightsResponseSchema, OverviewResponseSchema };

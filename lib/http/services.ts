@@ -4,6 +4,7 @@ import { getConfig, type Config } from "../config";
 import { QueueEngine } from "../queues/engine";
 import { createRedis } from "../redis/connection";
 import { cacheRedisUrl } from "../redis-settings";
+import { recordMasterChanges } from "../redis/topology";
 
 /**
  * The process-wide Redis connection and engine of the dashboard, made on first
@@ -35,6 +36,7 @@ export function services(): Services {
         commandTimeout: COMMAND_TIMEOUT_MS,
       });
     const redis = connect(config.REDIS_URL);
+    recordMasterChanges(redis, config);
     const cacheUrl = cacheRedisUrl(config);
     const cacheRedis = cacheUrl === config.REDIS_URL ? redis : connect(cacheUrl);
     const engine = new QueueEngine(redis, config);

@@ -33,8 +33,8 @@ export function exitOnServerProblems(): void {
  * mapping would not recognise).
  */
 export function logRedisSafety(): void {
-  const { REDIS_URL } = getConfig();
-  if (!REDIS_URL) return;
+  const { REDIS_URL, REDIS_SENTINELS } = getConfig();
+  if (!REDIS_URL && !REDIS_SENTINELS) return;
   const redis = createRedis(REDIS_URL, { maxRetriesPerRequest: 1 });
   redis.on("error", () => undefined);
   void new SafetyWatch(logLine, { process: "dashboard" })

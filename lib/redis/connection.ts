@@ -2,7 +2,7 @@ import "server-only";
 import Redis, { type RedisOptions } from "ioredis";
 import { getConfig, type Config } from "../config";
 import { defineScripts } from "./scripts";
-import { tlsOptionsFor } from "../redis-settings";
+import { sentinelOptions, tlsOptionsFor } from "../redis-settings";
 
 /**
  * The one connection factory. Every client gets Redrive's Lua commands, so a
@@ -15,11 +15,7 @@ export function createRedis(
   config: Config = getConfig(),
 ): Redis {
   const target = url ?? config.REDIS_URL;
-  if (!target) {
-    throw new Error("REDIS_URL is not set: point it at Redis, or start the demo (npm run demo)");
-  }
-  const tls = tlsOptionsFor(target, config);
-  const redis = new Redis(target, {
+  const base: RedisOptions = {
     // Fail fast instead of queueing commands forever while Redis is down.
     maxRetriesPerRequest: 2,
     connectTimeout: 5_000,
@@ -27,9 +23,21 @@ export function createRedis(
     // No CLIENT SETINFO on connect: the least-privilege user (lib/redis-acl.ts)
     // is not granted it, and each refusal would be an ACL LOG entry.
     disableClientInfo: true,
-    ...(tls ? { tls } : {}),
-    ...options,
-  });
+  };
+  // The queue Redis through Sentinel: the configured URL names credentials, not a host.
+  const sentinel = target === config.REDIS_URL ? sentinelOptions(config) : null;
+  if (sentinel) {
+    const redis = new Redis({ ...base, ...sentinel, ...options });
+    return withScripts(redis);
+  }
+  if (!target) {
+    throw new Error("REDIS_URL is not set: point it at Redis, or start the demo (npm run demo)");
+  }
+  const tls = tlsOptionsFor(target, config);
+  return withScripts(new Redis(target, { ...base, ...(tls ? { tls } : {}), ...options }));
+}
+
+function withScripts(redis: Redis): Redis {
   defineScripts(redis);
   redis.on("error", reportOnce);
   return redis;

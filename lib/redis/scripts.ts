@@ -37,6 +37,7 @@ export const SCRIPT_NAMES = [
   "readAt",
   "appendAudit",
   "countDenial",
+  "noteMaster",
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

@@ -1,0 +1,69 @@
+import type Redis from "ioredis";
+import { z } from "zod";
+import type { Config } from "../config";
+import { runScript } from "./scripts";
+
+/**
+ * Which server is the queue Redis's master, and since when. Through Sentinel
+ * the master moves on a failover and every client follows it by itself; the
+ * dashboard shows where it is and when it last moved, so an admin reading a
+ * surprising page knows a failover happened. Each process records the master
+ * it reached when its connection becomes ready (noteMaster-1.lua); a change
+ * is stored with Redis's own time in `redrive:topology`.
+ */
+export const TOPOLOGY_KEY = "redrive:topology";
+
+export const TopologySchema = z.strictObject({
+  mode: z.enum(["standalone", "sentinel"]),
+  master: z
+    .string()
+    .describe("host:port of the master as the dashboard reached it; empty while unknown."),
+  since: z
+    .number()
+    .nullable()
+    .describe("When Redrive first saw this master, epoch seconds (Sentinel only)."),
+  previous: z.string().nullable().describe("The master before it; null if none was recorded."),
+});
+export type Topology = z.infer<typeof TopologySchema>;
+
+/** The address the client is connected to, as host:port; "" while disconnected. */
+export function connectedAddress(redis: Redis): string {
+  const stream = (redis as unknown as { stream?: { remoteAddress?: string; remotePort?: number } })
+    .stream;
+  if (!stream?.remoteAddress || !stream.remotePort) return "";
+  const host = stream.remoteAddress.includes(":")
+    ? `[${stream.remoteAddress}]`
+    : stream.remoteAddress;
+  return `${host}:${stream.remotePort}`;
+}
+
+function modeOf(config: Config): Topology["mode"] {
+  return config.REDIS_SENTINELS ? "sentinel" : "standalone";
+}
+
+/** Records the master on every (re)connection of a Sentinel client; a no-op otherwise. */
+export function recordMasterChanges(redis: Redis, config: Config): void {
+  if (modeOf(config) !== "sentinel") return;
+  const note = () => {
+    const address = connectedAddress(redis);
+    if (address)
+      void runScript(redis, "noteMaster", [TOPOLOGY_KEY], [address]).catch(() => undefined);
+  };
+  redis.on("ready", note);
+  if (redis.status === "ready") note();
+}
+
+/** Where the master is now and when it last changed. */
+export async function readTopology(redis: Redis, config: Config): Promise<Topology> {
+  const master = connectedAddress(redis);
+  if (modeOf(config) === "standalone")
+    return { mode: "standalone", master, since: null, previous: null };
+  const [stored, since, previous] = await redis.hmget(TOPOLOGY_KEY, "master", "since", "previous");
+  return {
+    mode: "sentinel",
+    master,
+    // Another process may have seen a newer master first; ours is what this dashboard reads.
+    since: stored === master && since ? Number(since) : null,
+    previous: stored === master && previous ? previous : null,
+  };
+}

@@ -1,0 +1,127 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Redis from "ioredis";
+import { freePort, startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embedded-redis";
+import { killOnExit } from "@/scripts/processes";
+
+/**
+ * A Sentinel set on loopback: one master, one replica and three sentinels
+ * (quorum 2) watching them, failing over one second after the master stops
+ * answering. Sentinels rewrite their config files, so each gets its own in a
+ * temporary directory.
+ */
+export const MASTER_NAME = "mymaster";
+
+export interface SentinelSet {
+  master: EmbeddedRedis;
+  replica: EmbeddedRedis;
+  sentinels: { port: number; process: ChildProcess }[];
+  /** REDIS_SENTINELS's value. */
+  sentinelList: string;
+  /** The master's port as the sentinels report it now. */
+  currentMasterPort(): Promise<number>;
+  /** Waits until the sentinels report a master other than `port`. */
+  waitForNewMaster(port: number, timeoutMs?: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function startSentinel(dir: string, masterPort: number, i: number) {
+  const port = await freePort();
+  const file = join(dir, `sentinel-${i}.conf`);
+  writeFileSync(
+    file,
+    [
+      `port ${port}`,
+      "bind 127.0.0.1",
+      `dir ${dir}`,
+      `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${masterPort} 2`,
+      `sentinel down-after-milliseconds ${MASTER_NAME} 1000`,
+      `sentinel failover-timeout ${MASTER_NAME} 5000`,
+      "",
+    ].join("\n"),
+  );
+  const child = spawn("redis-server", [file, "--sentinel"], {
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  killOnExit(child);
+  await new Promise<void>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`sentinel did not start:\n${out}`)), 10_000);
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("+monitor master")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  child.stdout!.resume();
+  return { port, process: child };
+}
+
+async function askSentinel(port: number): Promise<number> {
+  const s = new Redis(port, "127.0.0.1", { maxRetriesPerRequest: 1 });
+  try {
+    const reply = (await s.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME)) as string[];
+    return Number(reply[1]);
+  } finally {
+    s.disconnect();
+  }
+}
+
+async function linkUp(port: number, timeoutMs = 20_000): Promise<void> {
+  const client = new Redis(port, "127.0.0.1", { maxRetriesPerRequest: 1 });
+  try {
+    const until = Date.now() + timeoutMs;
+    while (!(await client.info("replication")).includes("master_link_status:up")) {
+      if (Date.now() > until) throw new Error("the replica did not sync in time");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    client.disconnect();
+  }
+}
+
+export async function startSentinelSet(): Promise<SentinelSet> {
+  const dir = mkdtempSync(join(tmpdir(), "redrive-sentinel-"));
+  // No 5 s wait for more replicas before the first (diskless) sync.
+  const master = await startEmbeddedRedis("redis-server", ["--repl-diskless-sync-delay", "0"]);
+  const replica = await startEmbeddedRedis("redis-server", [
+    "--replicaof",
+    "127.0.0.1",
+    String(master.port),
+  ]);
+  // A failover to a replica that never synced would lose everything: wait for its link.
+  await linkUp(replica.port);
+  const sentinels: SentinelSet["sentinels"] = [];
+  for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(dir, master.port, i));
+  const set: SentinelSet = {
+    master,
+    replica,
+    sentinels,
+    sentinelList: sentinels.map((s) => `127.0.0.1:${s.port}`).join(","),
+    currentMasterPort: () => askSentinel(sentinels[0]!.port),
+    async waitForNewMaster(port, timeoutMs = 30_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const now = await set.currentMasterPort().catch(() => port);
+        if (now !== port) return now;
+        if (Date.now() > until) throw new Error("no failover in time");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async stop() {
+      for (const s of sentinels) s.process.kill("SIGKILL");
+      await Promise.all([master.stop(), replica.stop()]);
+    },
+  };
+  return set;
+}
+
+/** Waits until the replica has everything the master wrote (its offset caught up). */
+export async function waitForReplica(master: Redis): Promise<void> {
+  await master.call("WAIT", "1", "5000");
+}
