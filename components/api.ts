@@ -37,6 +37,7 @@ async function send<T>(path: string, init: RequestInit): Promise<T> {
   } catch {
     throw new ApiError(0, "NETWORK", "The dashboard server cannot be reached");
   }
+  noteReplication(response);
   if (response.status === 401) {
     // The session ended: a full load of the login page (not a client navigation: the
     // dashboard's state belongs to the old session), coming back here afterwards.
@@ -44,6 +45,28 @@ async function send<T>(path: string, init: RequestInit): Promise<T> {
     window.location.href = `/login?callbackUrl=${encodeURIComponent(window.location.pathname)}`;
   }
   return parse<T>(response);
+}
+
+/** What the last change's answer said of its replicas, until takeReplicationWarning reads it. */
+let replicationWarning: string | null = null;
+
+/**
+ * A change the replicas did not confirm in time (REDIS_WAIT_REPLICAS): it is
+ * made on the Redis master, but a failover now would undo it.
+ */
+function noteReplication(response: Response): void {
+  const header = response.headers.get("redrive-replication");
+  if (!header) return;
+  const acked = /acked=(\d+)/.exec(header)?.[1] ?? "?";
+  const wanted = /wanted=(\d+)/.exec(header)?.[1] ?? "?";
+  replicationWarning = `Done on the Redis master, but only ${acked} of ${wanted} replicas confirmed it in time: a failover now could undo it. Check the DLQ again in a minute.`;
+}
+
+/** The warning of the last change, once (the status line shows it beside the success). */
+export function takeReplicationWarning(): string | null {
+  const warning = replicationWarning;
+  replicationWarning = null;
+  return warning;
 }
 
 /**

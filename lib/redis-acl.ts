@@ -78,6 +78,8 @@ export const REDRIVE_COMMANDS = [
   "xrevrange",
   // Redis' clock inside scripts (lease and retry times).
   "time",
+  // Replicas' confirmation of an admin's change (REDIS_WAIT_REPLICAS).
+  "wait",
 ] as const;
 
 /** The key patterns: every queue's keys, the metadata hashes, Redrive's own keys, the cache namespaces. */

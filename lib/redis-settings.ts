@@ -16,6 +16,19 @@ export const redisUrl = z
 
 const filePath = z.string().min(1);
 
+function intString(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, { error: `expected a whole number between ${min} and ${max}` })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min)
+        .max(max, { error: `expected at most ${max}` }),
+    );
+}
+
 const HOST_PORT = /^([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):(\d{1,5})$/;
 
 /** REDIS_SENTINELS: comma-separated host:port ([v6]:port for IPv6). */
@@ -53,6 +66,10 @@ export const redisSettingsShape = {
   REDIS_SENTINEL_NAME: z.string().min(1).max(200).default("mymaster"),
   REDIS_SENTINEL_USERNAME: z.string().min(1).optional(),
   REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  /** Replicas that must confirm an admin's change before it is reported done (WAIT); 0: none. */
+  REDIS_WAIT_REPLICAS: intString(0, 16).default(0),
+  /** How long to wait for them; kept under the dashboard's 3 s command timeout. */
+  REDIS_WAIT_TIMEOUT_MS: intString(1, 2_000).default(1_000),
 };
 
 type RedisSettings = z.infer<z.ZodObject<typeof redisSettingsShape>>;

@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useCallback, useContext, useState } from "react";
-import { ApiError } from "../api";
+import { ApiError, takeReplicationWarning } from "../api";
 import { useRefreshAll } from "../DashboardProvider";
 
 /** What every part of the queue page shares: the queue, the role, and the status line. */
@@ -71,7 +71,9 @@ export function useAction() {
       setBusy(true);
       try {
         const result = await call();
-        notify("success", success(result));
+        const unconfirmed = takeReplicationWarning();
+        if (unconfirmed) notify("error", `${success(result)} ${unconfirmed}`);
+        else notify("success", success(result));
         return { ok: true, result };
       } catch (error) {
         const message = describeError(error, conflict);

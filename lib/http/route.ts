@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { appendAudit, auditOptions, type AuditRecord } from "../audit/audit";
 import { requestUser, type SessionUser } from "../auth/session";
 import { touchSession } from "../auth/sessions";
+import { withReplicas } from "./replication";
 import { logLine } from "../log";
 import { isQueue } from "../queues/keys";
 import { auditIdentities } from "../queues/redact";
@@ -50,6 +51,8 @@ export interface RouteResult<B = unknown> {
   json?: string;
   /** A shared answer's age, sent as the `Age` header. */
   ageSeconds?: number;
+  /** More response headers (Redrive-Replication, ./replication.ts). */
+  headers?: Record<string, string>;
 }
 
 export type AuditExtra = Partial<Pick<AuditRecord, "queue" | "identities" | "count" | "detail">>;
@@ -102,7 +105,9 @@ export function route<S extends ResponseSchema>(
       if (ctx.config.REDRIVE_CHECK_RESPONSES && status >= 200 && status < 300) {
         return checkedResponse(schema, request, result, status);
       }
-      if (result.json === undefined) return Response.json(result.body, { status });
+      if (result.json === undefined) {
+        return Response.json(result.body, { status, headers: result.headers });
+      }
       const headers = { "content-type": "application/json", age: String(result.ageSeconds ?? 0) };
       return new Response(result.json, { status, headers });
     } catch (error) {
@@ -172,7 +177,10 @@ function checkedResponse(
   const text = result.json ?? JSON.stringify(result.body);
   const mismatch = shapeMismatch(schema, JSON.parse(text));
   if (!mismatch) {
-    const headers: Record<string, string> = { "content-type": "application/json" };
+    const headers: Record<string, string> = {
+      ...result.headers,
+      "content-type": "application/json",
+    };
     if (result.json !== undefined) headers.age = String(result.ageSeconds ?? 0);
     return new Response(text, { status, headers });
   }
@@ -229,7 +237,9 @@ export function withAdmin<B>(
 ): Handler<SessionContext, B> {
   return withAudit(
     action,
-    withSameOrigin(withAdminRole(withJsonBody(withIdempotency(withInvalidation(handler))))),
+    withSameOrigin(
+      withAdminRole(withJsonBody(withIdempotency(withInvalidation(withReplicas(handler))))),
+    ),
   );
 }
 

@@ -1,0 +1,41 @@
+import "server-only";
+import { logLine } from "../log";
+import type { BaseContext, Handler, RouteResult } from "./route";
+
+/**
+ * With REDIS_WAIT_REPLICAS set, an admin's change is reported done only once
+ * that many replicas confirmed it (`WAIT`): a failover right after the answer
+ * would otherwise promote a replica without it, and the requeue the admin was
+ * told about would be undone. WAIT covers every write this connection made so
+ * far, the change's included. When the replicas do not confirm in
+ * REDIS_WAIT_TIMEOUT_MS, the change stays made (on the master) and the answer
+ * says so in the `Redrive-Replication` header, which the dashboard shows
+ * instead of a plain success; the audit record says so too.
+ */
+export const REPLICATION_HEADER = "redrive-replication";
+
+export function withReplicas<C extends BaseContext, B>(handler: Handler<C, B>): Handler<C, B> {
+  return async (request, ctx) => {
+    const result = await handler(request, ctx);
+    const wanted = ctx.config.REDIS_WAIT_REPLICAS;
+    if (wanted === 0 || (result.status ?? 200) >= 300) return result;
+    const acked = Number(await ctx.redis.wait(wanted, ctx.config.REDIS_WAIT_TIMEOUT_MS));
+    if (acked >= wanted) return result;
+    return unconfirmed(result, acked, wanted, ctx.config.REDIS_WAIT_TIMEOUT_MS);
+  };
+}
+
+function unconfirmed<B>(
+  result: RouteResult<B>,
+  acked: number,
+  wanted: number,
+  timeoutMs: number,
+): RouteResult<B> {
+  const note = `${acked} of ${wanted} replicas confirmed it within ${timeoutMs} ms`;
+  logLine("warn", "change not confirmed by replicas", { acked, wanted, timeoutMs });
+  return {
+    ...result,
+    headers: { ...result.headers, [REPLICATION_HEADER]: `acked=${acked}; wanted=${wanted}` },
+    audit: { ...result.audit, detail: [result.audit?.detail, note].filter(Boolean).join("; ") },
+  };
+}
