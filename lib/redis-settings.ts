@@ -66,8 +66,8 @@ export const redisSettingsShape = {
   REDIS_SENTINEL_NAME: z.string().min(1).max(200).default("mymaster"),
   REDIS_SENTINEL_USERNAME: z.string().min(1).optional(),
   REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
-  /** Replicas that must confirm an admin's change before it is reported done (WAIT); 0: none. */
-  REDIS_WAIT_REPLICAS: intString(0, 16).default(0),
+  /** Replicas that must confirm an admin's change before it is reported done (WAIT); see waitReplicas. */
+  REDIS_WAIT_REPLICAS: intString(0, 16).optional(),
   /** How long to wait for them; kept under the dashboard's 3 s command timeout. */
   REDIS_WAIT_TIMEOUT_MS: intString(1, 2_000).default(1_000),
 };
@@ -151,4 +151,14 @@ export function sentinelOptions(s: RedisSettings): RedisOptions | null {
     failoverDetector: true,
     ...(tls ? { tls, enableTLSForSentinelMode: true, sentinelTLS: tls } : {}),
   };
+}
+
+/**
+ * How many replicas must confirm an admin's change: REDIS_WAIT_REPLICAS, else
+ * 1 through Sentinel (which always has a replica to fail over to: without the
+ * wait, a failover undid about one in three requeues an admin was told were
+ * done, in tests/api/sentinel-failover.test.ts), else 0.
+ */
+export function waitReplicas(s: Pick<RedisSettings, "REDIS_WAIT_REPLICAS" | "REDIS_SENTINELS">) {
+  return s.REDIS_WAIT_REPLICAS ?? (s.REDIS_SENTINELS ? 1 : 0);
 }

@@ -1,5 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /**
  * A throwaway redis-server for the demo and the tests: loopback only, no
@@ -67,7 +70,12 @@ async function startOnce(
   fixedPort?: number,
 ): Promise<EmbeddedRedis> {
   const port = fixedPort ?? (await freePort());
+  // Its own empty directory: a replica writes the RDB it syncs to dump.rdb there, and
+  // redis-server loads a dump.rdb it finds at start, so a shared directory (the
+  // repository) would hand one run's data to the next. A caller's --dir comes later and wins.
+  const dir = mkdtempSync(join(tmpdir(), "redrive-redis-"));
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+  args.push("--dir", dir);
   // Its own process group: a Ctrl-C meant for the parent must not kill Redis
   // before the parent has closed its connections; the parent stops it instead.
   const child = spawn(bin, [...args, ...extraArgs], {
@@ -88,6 +96,8 @@ async function startOnce(
       process.removeListener("exit", killChild);
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
+      // Only the directory made here: a caller's own --dir is the caller's.
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

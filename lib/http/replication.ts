@@ -1,9 +1,10 @@
 import "server-only";
 import { logLine } from "../log";
+import { waitReplicas } from "../redis-settings";
 import type { BaseContext, Handler, RouteResult } from "./route";
 
 /**
- * With REDIS_WAIT_REPLICAS set, an admin's change is reported done only once
+ * With REDIS_WAIT_REPLICAS set (1 by default through Sentinel), an admin's change is reported done only once
  * that many replicas confirmed it (`WAIT`): a failover right after the answer
  * would otherwise promote a replica without it, and the requeue the admin was
  * told about would be undone. WAIT covers every write this connection made so
@@ -17,7 +18,7 @@ export const REPLICATION_HEADER = "redrive-replication";
 export function withReplicas<C extends BaseContext, B>(handler: Handler<C, B>): Handler<C, B> {
   return async (request, ctx) => {
     const result = await handler(request, ctx);
-    const wanted = ctx.config.REDIS_WAIT_REPLICAS;
+    const wanted = waitReplicas(ctx.config);
     if (wanted === 0 || (result.status ?? 200) >= 300) return result;
     const acked = Number(await ctx.redis.wait(wanted, ctx.config.REDIS_WAIT_TIMEOUT_MS));
     if (acked >= wanted) return result;

@@ -22,6 +22,10 @@ export interface SentinelSet {
   sentinelList: string;
   /** The master's port as the sentinels report it now. */
   currentMasterPort(): Promise<number>;
+  /** The redis-server process listening on `port` (the master or the replica). */
+  processOn(port: number): ChildProcess | undefined;
+  /** Waits until the other server is a synced replica of the master on `port`. */
+  waitForReplicaOf(port: number): Promise<void>;
   /** Waits until the sentinels report a master other than `port`. */
   waitForNewMaster(port: number, timeoutMs?: number): Promise<number>;
   stop(): Promise<void>;
@@ -104,6 +108,8 @@ export async function startSentinelSet(): Promise<SentinelSet> {
     sentinels,
     sentinelList: sentinels.map((s) => `127.0.0.1:${s.port}`).join(","),
     currentMasterPort: () => askSentinel(sentinels[0]!.port),
+    processOn: (port) => [master, replica].find((r) => r.port === port)?.process,
+    waitForReplicaOf: (port) => linkUp(port === master.port ? replica.port : master.port),
     async waitForNewMaster(port, timeoutMs = 30_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
