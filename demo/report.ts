@@ -1,4 +1,4 @@
-import { CACHE_STATS_KEY } from "../lib/cache/counters";
+import { cacheStatsKey } from "../lib/cache/counters";
 import type { QueueEngine } from "../lib/queues/engine";
 import type { Tally } from "./tally";
 
@@ -20,7 +20,7 @@ export class Reporter {
 
   /** Sums of every namespace's hits and misses so far. */
   private async cacheCounters(): Promise<[number, number]> {
-    const all = await this.engine.ctx.redis.hgetall(CACHE_STATS_KEY);
+    const all = await this.engine.ctx.redis.hgetall(cacheStatsKey(this.engine.ctx.config));
     let hits = 0;
     let misses = 0;
     for (const [field, value] of Object.entries(all)) {

@@ -1,6 +1,6 @@
 import "server-only";
 import type { EngineContext } from "./queues/context";
-import { WORKER_HEARTBEAT_KEY } from "./queues/keys";
+import { workerHeartbeatKey } from "./queues/keys";
 
 /**
  * The record each retry worker instance leaves in Redis after every run. The
@@ -32,7 +32,7 @@ export interface Heartbeat {
 
 /** Every worker instance's last heartbeat (bounded: one entry per live instance). */
 export async function readHeartbeats(ctx: EngineContext): Promise<Heartbeat[]> {
-  const [, flat] = await ctx.redis.hscan(WORKER_HEARTBEAT_KEY, "0", "COUNT", 1000);
+  const [, flat] = await ctx.redis.hscan(workerHeartbeatKey(ctx.config), "0", "COUNT", 1000);
   const beats: Heartbeat[] = [];
   for (let i = 1; i < flat.length; i += 2) {
     try {

@@ -89,7 +89,7 @@ export function redriveKeyPatterns(config: Config): string[] {
     return [k.work, k.processing, k.leases, k.retry, k.dlq];
   });
   const cache = Object.values(NAMESPACES).map((n) => `${n.prefix}*`);
-  return [...queues, "dlq:metadata:*", "redrive:*", ...cache];
+  return [...queues, "dlq:metadata:*", `${config.REDRIVE_KEY_PREFIX}:*`, ...cache];
 }
 
 /**

@@ -66,6 +66,16 @@ export const redisSettingsShape = {
   REDIS_SENTINEL_NAME: z.string().min(1).max(200).default("mymaster"),
   REDIS_SENTINEL_USERNAME: z.string().min(1).optional(),
   REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  /**
+   * The first part of every key Redrive keeps for itself (history, counters, tasks, audit,
+   * sessions...), so that two deployments can share one Redis: `staging` gives `staging:audit`.
+   */
+  REDRIVE_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.{}-]{1,64}$/, {
+      error: "expected up to 64 letters, digits and _ . { } - (no colon: Redrive adds it)",
+    })
+    .default("redrive"),
   /** Replicas that must confirm an admin's change before it is reported done (WAIT); see waitReplicas. */
   REDIS_WAIT_REPLICAS: intString(0, 16).optional(),
   /** How long to wait for them; kept under the dashboard's 3 s command timeout. */

@@ -111,7 +111,7 @@ async function enabledStats(
       .filter((n) => n.hits + n.misses > 0)
       .map((n) => [n.namespace, { hits: n.hits, misses: n.misses, hitRate: n.hitRate }]),
   );
-  const counters = await readCounters(inspector);
+  const counters = await readCounters(inspector, { REDRIVE_KEY_PREFIX: "redrive" });
   const counted = Object.values(counters).reduce((s, c) => s + c.hits + c.misses, 0);
   // Every read is counted once as a hit or a miss, except reads that joined another's lookup.
   check(counted <= reads, `counters saw ${counted} lookups for ${reads} reads`);

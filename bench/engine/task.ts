@@ -44,7 +44,7 @@ type TaskRow = Row & { tap: TapStats; rateAsked: number; claimMs: number };
 async function fresh(b: BenchServer, n: number): Promise<number> {
   const { dlq, work } = keysOf(b.engine.ctx, QUEUE);
   const t0 = performance.now();
-  await restore(b.redis, ASIDE, dlq, [work, taskKey(QUEUE)]);
+  await restore(b.redis, ASIDE, dlq, [work, taskKey(b.config, QUEUE)]);
   check((await b.redis.llen(dlq)) === n, `the DLQ holds ${n} entries again`);
   return performance.now() - t0;
 }
@@ -67,7 +67,7 @@ async function runToEnd(b: BenchServer, watcher: IORedis, rate: number) {
   await createTask(b.engine.ctx, QUEUE, "requeue", rate, "bench");
   let claimMs = NaN;
   for (;;) {
-    const [state, moved] = await watcher.hmget(taskKey(QUEUE), "state", "moved");
+    const [state, moved] = await watcher.hmget(taskKey(b.config, QUEUE), "state", "moved");
     if (state !== "pending" && Number.isNaN(claimMs)) claimMs = performance.now() - t0;
     if (state === "done" || state === "failed" || state === "cancelled") {
       return { state, moved: Number(moved), claimMs };

@@ -1,5 +1,7 @@
 import type Redis from "ioredis";
-import { DENIED_KEY_PREFIX } from "../../lib/audit/denied";
+import { deniedMinuteKey } from "../../lib/audit/denied";
+
+const DEFAULT_PREFIX = { REDRIVE_KEY_PREFIX: "redrive" };
 import { prng } from "./load";
 
 /**
@@ -88,13 +90,19 @@ export function deniedRows(rows: number, now = Date.now()): DeniedSeedRow[] {
 export async function fillDenied(redis: Redis, rows: DeniedSeedRow[]): Promise<void> {
   let cursor = "0";
   do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${DENIED_KEY_PREFIX}*`, "COUNT", 1000);
+    const [next, keys] = await redis.scan(
+      cursor,
+      "MATCH",
+      deniedMinuteKey(DEFAULT_PREFIX, 0).replace(/0$/, "*"),
+      "COUNT",
+      1000,
+    );
     if (keys.length > 0) await redis.unlink(...keys);
     cursor = next;
   } while (cursor !== "0");
   const pipeline = redis.pipeline();
   for (const r of rows) {
-    const key = `${DENIED_KEY_PREFIX}${r.minute}`;
+    const key = deniedMinuteKey(DEFAULT_PREFIX, r.minute);
     pipeline.hset(key, JSON.stringify([r.user, r.action]), r.count);
     pipeline.expire(key, 2 * 86_400);
   }

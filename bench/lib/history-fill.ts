@@ -1,5 +1,6 @@
-import { recordSample, TIERS, type StoredSample } from "../../lib/metrics/history";
-import { METRICS_COUNTERS_KEY } from "../../lib/queues/counters";
+import { recordSample, type StoredSample } from "../../lib/metrics/history";
+import { WINDOW_STEP_SECONDS } from "../../lib/metrics/types";
+import { metricsCountersKey } from "../../lib/queues/counters";
 import type { EngineContext } from "../../lib/queues/context";
 
 /**
@@ -9,7 +10,7 @@ import type { EngineContext } from "../../lib/queues/context";
  * growing evenly to its final size, work and retry lengths and the cache's
  * counters moving as under steady traffic.
  */
-const STEP = TIERS["1h"].stepSeconds;
+const STEP = WINDOW_STEP_SECONDS["1h"];
 
 function wave(t: number, period: number, phase: number): number {
   return Math.sin((2 * Math.PI * t) / period + phase);
@@ -69,7 +70,7 @@ export async function fillHistory(
       [`${queue}:failed`, v[4]!],
       [`${queue}:dlq_in`, v[5]!],
     ]);
-    await ctx.redis.hset(METRICS_COUNTERS_KEY, Object.fromEntries(counters));
+    await ctx.redis.hset(metricsCountersKey(ctx.config), Object.fromEntries(counters));
   }
   return written;
 }

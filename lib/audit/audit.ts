@@ -2,7 +2,8 @@ import type Redis from "ioredis";
 import { z } from "zod";
 import type { Config } from "../config";
 import { logLine } from "../log";
-import { DENIALS_KEY, recordDenial } from "./denied";
+import { denialsKey, recordDenial } from "./denied";
+import { ownKey, type KeyPrefix } from "../own-keys";
 import { runScript } from "../redis/scripts";
 import { AuditResultSchema } from "./schemas";
 import type { AuditEntry, AuditOptions, AuditPage, AuditRecord } from "./types";
@@ -22,8 +23,8 @@ import type { AuditEntry, AuditOptions, AuditPage, AuditRecord } from "./types";
  * An entry the stream refuses (Redis down, a key of the wrong type) waits in a
  * bounded in-process buffer and is written before the next entry that is.
  */
-export const AUDIT_KEY = "redrive:audit";
-export { DENIALS_KEY };
+export const auditKey = (c: KeyPrefix) => ownKey(c, "audit");
+export { denialsKey };
 export type { AuditEntry, AuditOptions, AuditPage, AuditRecord } from "./types";
 /** Identities listed in one entry; beyond that the count says how many. */
 const IDENTITIES_MAX = 100;
@@ -31,6 +32,7 @@ const IDENTITIES_MAX = 100;
 export const PENDING_MAX = 1_000;
 
 export const DEFAULT_AUDIT_OPTIONS: AuditOptions = {
+  REDRIVE_KEY_PREFIX: "redrive",
   maxEntries: 100_000,
   retentionDays: 90,
   deniedRetentionDays: 7,
@@ -38,6 +40,7 @@ export const DEFAULT_AUDIT_OPTIONS: AuditOptions = {
 
 export function auditOptions(config: Config): AuditOptions {
   return {
+    REDRIVE_KEY_PREFIX: config.REDRIVE_KEY_PREFIX,
     maxEntries: config.AUDIT_MAX_ENTRIES,
     retentionDays: config.AUDIT_RETENTION_DAYS,
     deniedRetentionDays: config.AUDIT_DENIED_RETENTION_DAYS,
@@ -87,7 +90,7 @@ export async function appendAudit(
     const ids = (await runScript(
       redis,
       "appendAudit",
-      [AUDIT_KEY],
+      [auditKey(options)],
       [options.maxEntries, options.retentionDays * 86_400_000, ...batch.map((p) => p.json)],
     )) as string[];
     return ids.at(-1) ?? "";
@@ -109,10 +112,17 @@ export async function appendAudit(
  * Newest first, admin actions and the kept denials together; `before` is an
  * exclusive stream id from the previous page.
  */
-export async function readAudit(redis: Redis, limit: number, before?: string): Promise<AuditPage> {
+export async function readAudit(
+  redis: Redis,
+  limit: number,
+  before?: string,
+  config: KeyPrefix = DEFAULT_AUDIT_OPTIONS,
+): Promise<AuditPage> {
   const end = before ? `(${before}` : "+";
   const [actions, denials] = await Promise.all(
-    [AUDIT_KEY, DENIALS_KEY].map((key) => redis.xrevrange(key, end, "-", "COUNT", limit + 1)),
+    [auditKey(config), denialsKey(config)].map((key) =>
+      redis.xrevrange(key, end, "-", "COUNT", limit + 1),
+    ),
   );
   const rows = [...actions!, ...denials!].sort((a, b) => compareIds(b[0], a[0]));
   let n = Math.min(limit, rows.length);

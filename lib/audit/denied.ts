@@ -8,6 +8,7 @@ import {
   type DeniedSummary,
 } from "./types";
 import { runScript } from "../redis/scripts";
+import { ownKey, type KeyPrefix } from "../own-keys";
 
 /**
  * Denied mutations (a viewer's 403s, an admin's cross-site attempts), kept
@@ -24,8 +25,10 @@ import { runScript } from "../redis/scripts";
  *
  * Requests without a session never get here: they cannot write to Redis.
  */
-export const DENIED_KEY_PREFIX = "redrive:audit:denied:";
-export const DENIALS_KEY = "redrive:audit:denials";
+/** One hash per minute: `<prefix>:audit:denied:<epoch-minute>`. */
+export const deniedMinuteKey = (c: KeyPrefix, minute: number) =>
+  ownKey(c, `audit:denied:${minute}`);
+export const denialsKey = (c: KeyPrefix) => ownKey(c, "audit:denials");
 export const DENIED_FIELDS_MAX = 1_000;
 export const DENIED_OVERFLOW_FIELD = "overflow";
 export const DENIED_SAMPLES = 3;
@@ -54,14 +57,14 @@ export async function recordDenial(
     const [count, overflow] = (await runScript(
       redis,
       "countDenial",
-      [`${DENIED_KEY_PREFIX}${minute}`],
+      [deniedMinuteKey(options, minute)],
       [JSON.stringify([record.user, record.action]), DENIED_FIELDS_MAX, retentionSeconds],
     )) as [number, number];
     if (overflow || count > DENIED_SAMPLES) return "";
     const ids = (await runScript(
       redis,
       "appendAudit",
-      [DENIALS_KEY],
+      [denialsKey(options)],
       [SAMPLES_MAX, retentionSeconds * 1000, JSON.stringify({ ...record, at: now / 1000 })],
     )) as string[];
     return ids[0] ?? "";
@@ -80,6 +83,7 @@ export async function readDenied(
   redis: Redis,
   minutes: number,
   now = Date.now(),
+  config: KeyPrefix = { REDRIVE_KEY_PREFIX: "redrive" },
 ): Promise<DeniedSummary> {
   const span = Math.max(1, Math.min(DENIED_MINUTES_MAX, Math.floor(minutes)));
   const last = Math.floor(now / MINUTE_MS);
@@ -87,7 +91,7 @@ export async function readDenied(
   for (let start = 0; start < span && rows.length <= DENIED_ROWS_MAX; start += 60) {
     const batch = Array.from({ length: Math.min(60, span - start) }, (_, i) => last - start - i);
     const pipeline = redis.pipeline();
-    for (const m of batch) pipeline.hgetall(`${DENIED_KEY_PREFIX}${m}`);
+    for (const m of batch) pipeline.hgetall(deniedMinuteKey(config, m));
     const replies = (await pipeline.exec()) ?? [];
     batch.forEach((m, i) => {
       const [error, hash] = replies[i] ?? [];

@@ -24,6 +24,8 @@ export type DeniedRow = z.infer<typeof DeniedRowSchema>;
 export type DeniedSummary = z.infer<typeof DeniedSummarySchema>;
 
 export interface AuditOptions {
+  /** REDRIVE_KEY_PREFIX: the streams and hashes are `<prefix>:audit...`. */
+  REDRIVE_KEY_PREFIX: string;
   maxEntries: number;
   retentionDays: number;
   deniedRetentionDays: number;

@@ -176,7 +176,7 @@ export function authOptions(deps: AuthDeps): NextAuthOptions {
     ],
     events: {
       async signOut({ token }) {
-        if (token?.sid) await endSession(await deps.redis(), token.sid);
+        if (token?.sid) await endSession(await deps.redis(), config, token.sid);
       },
     },
     callbacks: callbacks(deps, config),

@@ -4,6 +4,7 @@ import type Redis from "ioredis";
 import type { Config } from "../config";
 import { runScript } from "../redis/scripts";
 import type { Role } from "./users";
+import { ownKey, type KeyPrefix } from "../own-keys";
 
 /**
  * Server-side session records: what makes a signed session cookie end on time
@@ -20,11 +21,13 @@ import type { Role } from "./users";
  * - "Sign out everywhere" marks every session of a user that began before now
  *   as ended.
  *
- *   redrive:session:<sid>        HASH user, loginAt, lastActive, display, ended (expires with the session)
- *   redrive:session:revoked:<u>  STRING epoch ms: sessions of <u> from before it are over
+ *   <prefix>:session:<sid>        HASH user, loginAt, lastActive, display, ended (expires with the session)
+ *   <prefix>:session:revoked:<u>  STRING epoch ms: sessions of <u> from before it are over
+ *
+ * (<prefix>: REDRIVE_KEY_PREFIX, `redrive` by default.)
  */
-const SESSION = "redrive:session:";
-const REVOKED = "redrive:session:revoked:";
+const sessionKey = (c: KeyPrefix, sid: string) => ownKey(c, `session:${sid}`);
+const revokedKey = (c: KeyPrefix, user: string) => ownKey(c, `session:revoked:${user}`);
 
 export interface SessionClaims {
   name: string;
@@ -73,7 +76,7 @@ async function writeRecord(
   session: { name: string; loginAt: number; display: boolean },
   now: number,
 ): Promise<void> {
-  const key = SESSION + sid;
+  const key = sessionKey(config, sid);
   await redis
     .multi()
     .hset(key, {
@@ -106,8 +109,8 @@ export async function readSession(
     return { valid: false, reason: "expired" };
   }
   const [record, revoked] = await Promise.all([
-    redis.hmget(SESSION + claims.sid, "user", "lastActive", "ended"),
-    redis.get(REVOKED + claims.name),
+    redis.hmget(sessionKey(config, claims.sid), "user", "lastActive", "ended"),
+    redis.get(revokedKey(config, claims.name)),
   ]);
   const [user, lastActive, ended] = record;
   if (revoked !== null && Number(revoked) >= claims.loginAt)
@@ -124,13 +127,18 @@ export async function readSession(
 }
 
 /** Something the user did: the idle timeout starts again. */
-export async function touchSession(redis: Redis, sid: string, now = Date.now()): Promise<void> {
-  await runScript(redis, "updateSession", [SESSION + sid], ["lastActive", now]);
+export async function touchSession(
+  redis: Redis,
+  config: KeyPrefix,
+  sid: string,
+  now = Date.now(),
+): Promise<void> {
+  await runScript(redis, "updateSession", [sessionKey(config, sid)], ["lastActive", now]);
 }
 
 /** Ends one session (signing out): the record stays, marked, so that it is not made again. */
-export async function endSession(redis: Redis, sid: string): Promise<void> {
-  await runScript(redis, "updateSession", [SESSION + sid], ["ended", "1"]);
+export async function endSession(redis: Redis, config: KeyPrefix, sid: string): Promise<void> {
+  await runScript(redis, "updateSession", [sessionKey(config, sid)], ["ended", "1"]);
 }
 
 /** Ends every session of `user` that began before now, on every dashboard instance. */
@@ -141,5 +149,5 @@ export async function endAllSessions(
   now = Date.now(),
 ): Promise<void> {
   const longest = Math.max(sessionLifetimeMs(config, true), sessionLifetimeMs(config, false));
-  await redis.set(REVOKED + user, now, "PX", Math.ceil(longest));
+  await redis.set(revokedKey(config, user), now, "PX", Math.ceil(longest));
 }

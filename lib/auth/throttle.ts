@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import type Redis from "ioredis";
 import type { Config } from "../config";
 import { runScript } from "../redis/scripts";
+import { ownKey, type KeyPrefix } from "../own-keys";
 
 /**
  * Login throttling, counted in Redis (every dashboard instance sees the same
@@ -32,7 +33,8 @@ export interface LoginAttempt {
 export type LoginGate =
   { allowed: true; counted: string[]; cleared: string } | { allowed: false; retryAfter: number };
 
-const PREFIX = "redrive:{login}";
+/** Under REDRIVE_KEY_PREFIX; `{login}` keeps every counter of an attempt in one Cluster slot. */
+const prefixOf = (config: KeyPrefix) => ownKey(config, "{login}");
 
 function digest(...parts: string[]): string {
   return createHash("sha256").update(parts.join("\n")).digest("hex").slice(0, 32);
@@ -46,22 +48,26 @@ export function countersOf(
   const window = config.LOGIN_WINDOW_SECONDS;
   if (attempt.device) {
     return [
-      { key: `${PREFIX}:d:${digest(attempt.device)}`, limit: config.LOGIN_MAX_FAILURES, window },
+      {
+        key: `${prefixOf(config)}:d:${digest(attempt.device)}`,
+        limit: config.LOGIN_MAX_FAILURES,
+        window,
+      },
     ];
   }
   return [
     {
-      key: `${PREFIX}:cu:${digest(attempt.client, attempt.name)}`,
+      key: `${prefixOf(config)}:cu:${digest(attempt.client, attempt.name)}`,
       limit: config.LOGIN_MAX_FAILURES,
       window,
     },
     {
-      key: `${PREFIX}:c:${digest(attempt.client)}`,
+      key: `${prefixOf(config)}:c:${digest(attempt.client)}`,
       limit: config.LOGIN_MAX_FAILURES_PER_CLIENT,
       window,
     },
     {
-      key: `${PREFIX}:u:${digest(attempt.name)}`,
+      key: `${prefixOf(config)}:u:${digest(attempt.name)}`,
       limit: config.LOGIN_MAX_FAILURES_PER_USER,
       window: config.LOGIN_USER_WINDOW_SECONDS,
     },

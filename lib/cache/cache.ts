@@ -56,7 +56,11 @@ export class RedisCache {
     this.enabled = options.enabled ?? config.CACHE_ENABLED;
     this.compressAbove = options.compressAbove ?? config.CACHE_COMPRESS_THRESHOLD_BYTES;
     this.guard = new Guard(options.timeoutMs ?? config.CACHE_TIMEOUT_MS);
-    this.counters = new Counters(redis, options.statsFlushMs ?? config.CACHE_STATS_FLUSH_MS);
+    this.counters = new Counters(
+      redis,
+      options.statsFlushMs ?? config.CACHE_STATS_FLUSH_MS,
+      config,
+    );
   }
 
   /**

@@ -1,10 +1,11 @@
 import type Redis from "ioredis";
+import { ownKey, type KeyPrefix } from "../own-keys";
 
 /**
  * Hit and miss counts per namespace, shared by every process that uses the
  * cache. The protocol, small enough for any client to follow:
  *
- *   HASH redrive:cache:stats
+ *   HASH <prefix>:cache:stats (REDRIVE_KEY_PREFIX, `redrive` by default)
  *     field "<namespace>:hits"   HINCRBY by the hits seen since the last flush
  *     field "<namespace>:misses" HINCRBY by the misses seen since the last flush
  *
@@ -14,7 +15,7 @@ import type Redis from "ioredis";
  * memory and flushes with one pipeline per interval, so a read costs no extra
  * round trip.
  */
-export const CACHE_STATS_KEY = "redrive:cache:stats";
+export const cacheStatsKey = (c: KeyPrefix) => ownKey(c, "cache:stats");
 
 export type Outcome = "hits" | "misses";
 
@@ -23,10 +24,14 @@ export class Counters {
   private counts = new Map<string, Record<Outcome, number>>();
   private timer: NodeJS.Timeout | undefined;
 
+  private readonly key: string;
+
   constructor(
     private readonly redis: Redis,
     flushMs: number,
+    config: KeyPrefix,
   ) {
+    this.key = cacheStatsKey(config);
     this.timer = setInterval(() => void this.flush(), flushMs);
     this.timer.unref();
   }
@@ -47,8 +52,8 @@ export class Counters {
     this.counts = new Map();
     const pipeline = this.redis.pipeline();
     for (const [ns, c] of batch) {
-      if (c.hits) pipeline.hincrby(CACHE_STATS_KEY, `${ns}:hits`, c.hits);
-      if (c.misses) pipeline.hincrby(CACHE_STATS_KEY, `${ns}:misses`, c.misses);
+      if (c.hits) pipeline.hincrby(this.key, `${ns}:hits`, c.hits);
+      if (c.misses) pipeline.hincrby(this.key, `${ns}:misses`, c.misses);
     }
     try {
       const results = await pipeline.exec();
@@ -71,8 +76,9 @@ export class Counters {
 /** Reads the shared counters: namespace -> {hits, misses}. The hash is bounded (2 fields a namespace). */
 export async function readCounters(
   redis: Redis,
+  config: KeyPrefix,
 ): Promise<Record<string, { hits: number; misses: number }>> {
-  const [, flat] = await redis.hscan(CACHE_STATS_KEY, "0", "COUNT", 1000);
+  const [, flat] = await redis.hscan(cacheStatsKey(config), "0", "COUNT", 1000);
   const out: Record<string, { hits: number; misses: number }> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) {
     const field = flat[i]!;

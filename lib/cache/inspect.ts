@@ -258,7 +258,7 @@ export async function inspectCache(
 ): Promise<CacheOverview> {
   const [server, counters, taken] = await Promise.all([
     serverStats(redis),
-    readCounters(redis),
+    readCounters(redis, config),
     currentSample(redis, config, options.maxAgeSeconds ?? CACHE_SAMPLE.maxAgeSeconds),
   ]);
   const { keys: sample, bytes, dbsize } = taken;

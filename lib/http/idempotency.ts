@@ -2,6 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import type Redis from "ioredis";
 import { errorEnvelope, errorStatus, HttpError } from "./errors";
+import { ownKey, type KeyPrefix } from "../own-keys";
 
 /**
  * `Idempotency-Key` on admin mutations: a request sent again with the same key
@@ -41,10 +42,10 @@ interface Stored {
   body?: unknown;
 }
 
-function redisKey(user: string, request: Request, key: string): string {
+function redisKey(config: KeyPrefix, user: string, request: Request, key: string): string {
   const path = new URL(request.url).pathname;
   const hash = createHash("sha256").update(`${user}\n${request.method}\n${path}\n${key}`);
-  return `redrive:idempotency:${hash.digest("hex")}`;
+  return ownKey(config, `idempotency:${hash.digest("hex")}`);
 }
 
 function fingerprint(body: unknown): string {
@@ -76,6 +77,8 @@ export interface Outcome {
 /** Who asks what: the key is scoped to the user, the method and the path; the body is fingerprinted. */
 export interface IdempotentRequest {
   redis: Redis;
+  /** REDRIVE_KEY_PREFIX, under which the records are kept. */
+  config: KeyPrefix;
   user: string;
   request: Request;
   body: unknown;
@@ -140,7 +143,7 @@ export async function runIdempotent<R extends Outcome>(
 ): Promise<R> {
   const header = idempotencyKeyOf(req.request);
   if (header === null) return run();
-  const key = redisKey(req.user, req.request, header);
+  const key = redisKey(req.config, req.user, req.request, header);
   const fp = fingerprint(req.body);
   const claim: Stored = { fp, state: "pending" };
   const claimed = await req.redis.set(key, JSON.stringify(claim), "EX", PENDING_SECONDS, "NX");

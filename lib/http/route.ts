@@ -247,7 +247,7 @@ export function withAdmin<B>(
 function withIdempotency<B>(handler: Handler<BodyContext, B>): Handler<BodyContext, B> {
   return (request, ctx) =>
     runIdempotent(
-      { redis: ctx.redis, user: ctx.user.name, request, body: ctx.body },
+      { redis: ctx.redis, config: ctx.config, user: ctx.user.name, request, body: ctx.body },
       () => handler(request, ctx),
       (body, status): RouteResult<B> => ({
         body: body as B,
@@ -278,7 +278,7 @@ function withAdminRole<B>(handler: Handler<SessionContext, B>): Handler<SessionC
     if (ctx.user.role !== "admin")
       throw new HttpError(403, "FORBIDDEN", "Viewers cannot change anything");
     // A change is the user doing something: the idle timeout starts again.
-    await touchSession(ctx.redis, ctx.user.sid);
+    await touchSession(ctx.redis, ctx.config, ctx.user.sid);
     return handler(request, ctx);
   };
 }

@@ -7,6 +7,7 @@ import { runScript } from "../redis/scripts";
 import { readCounters } from "../queues/counters";
 import type { HistoryPoint, HistoryResponse, HistoryWindow, QueuePoint } from "./types";
 import { WINDOW_STEP_SECONDS } from "./types";
+import { ownKey, type KeyPrefix } from "../own-keys";
 
 /**
  * Metrics history: the worker service samples every METRICS_SAMPLE_SECONDS and
@@ -26,11 +27,18 @@ export interface Tier {
   keep: number;
 }
 
-export const TIERS: Record<HistoryWindow, Tier> = {
-  "1h": { key: "redrive:metrics:10s", stepSeconds: WINDOW_STEP_SECONDS["1h"], keep: 360 },
-  "24h": { key: "redrive:metrics:2m", stepSeconds: WINDOW_STEP_SECONDS["24h"], keep: 720 },
-  "7d": { key: "redrive:metrics:15m", stepSeconds: WINDOW_STEP_SECONDS["7d"], keep: 700 },
-};
+/** The three tiers, their keys under REDRIVE_KEY_PREFIX. */
+export function tiers(config: KeyPrefix): Record<HistoryWindow, Tier> {
+  return {
+    "1h": tier(config, "10s", "1h", 360),
+    "24h": tier(config, "2m", "24h", 720),
+    "7d": tier(config, "15m", "7d", 700),
+  };
+}
+
+function tier(config: KeyPrefix, name: string, window: HistoryWindow, keep: number): Tier {
+  return { key: ownKey(config, `metrics:${name}`), stepSeconds: WINDOW_STEP_SECONDS[window], keep };
+}
 
 const WINDOW_SECONDS: Record<HistoryWindow, number> = { "1h": 3600, "24h": 86_400, "7d": 604_800 };
 
@@ -61,7 +69,7 @@ export async function takeSample(ctx: EngineContext): Promise<StoredSample> {
     execAll(pipeline),
     cacheRedis.info("stats"),
     readCounters(ctx),
-    readCacheCounters(cacheRedis),
+    readCacheCounters(cacheRedis, ctx.config),
   ]);
   const n = ctx.config.QUEUES.length * 4;
   const stats = parseInfo(statsText);
@@ -88,7 +96,7 @@ export async function takeSample(ctx: EngineContext): Promise<StoredSample> {
 /** Appends a sample to every tier whose current bucket has none yet; returns the tiers written. */
 export async function recordSample(ctx: EngineContext, sample: StoredSample): Promise<number> {
   let written = 0;
-  for (const tier of Object.values(TIERS)) {
+  for (const tier of Object.values(tiers(ctx.config))) {
     const bucket = sample.t - (sample.t % tier.stepSeconds);
     // "t" first and set to the bucket: pushSample reads it from the head entry's text.
     const text = JSON.stringify({ ...sample, t: bucket });
@@ -104,7 +112,7 @@ export async function readHistory(
   ctx: EngineContext,
   window: HistoryWindow,
 ): Promise<HistoryResponse> {
-  const tier = TIERS[window];
+  const tier = tiers(ctx.config)[window];
   const raw = await ctx.redis.lrange(tier.key, 0, tier.keep - 1);
   const since = nowSeconds(ctx) - WINDOW_SECONDS[window];
   const samples = raw

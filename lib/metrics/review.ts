@@ -1,4 +1,5 @@
 import "server-only";
+import { ownKey, type KeyPrefix } from "../own-keys";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "../queues/context";
 import { EntryFields, entryFailedAt, READ_LIMITS, ReadBudget, readRange } from "../queues/read";
 import type { ReviewMark } from "./types";
@@ -7,7 +8,7 @@ import type { ReviewMark } from "./types";
  * The daily review: an admin marks a queue's DLQ as reviewed, and the overview
  * shows what failed since. HASH redrive:review, field <queue> -> {"at","by"}.
  */
-export const REVIEW_KEY = "redrive:review";
+export const reviewKey = (c: KeyPrefix) => ownKey(c, "review");
 
 export async function markReviewed(
   ctx: EngineContext,
@@ -15,14 +16,14 @@ export async function markReviewed(
   by: string,
 ): Promise<ReviewMark> {
   const mark = { at: Math.floor(nowSeconds(ctx)), by };
-  await ctx.redis.hset(REVIEW_KEY, queue, JSON.stringify(mark));
+  await ctx.redis.hset(reviewKey(ctx.config), queue, JSON.stringify(mark));
   return mark;
 }
 
 /** Every queue's last review (one HMGET of known fields). */
 export async function readReviews(ctx: EngineContext): Promise<Record<string, ReviewMark | null>> {
   const queues = ctx.config.QUEUES;
-  const values = await ctx.redis.hmget(REVIEW_KEY, ...queues);
+  const values = await ctx.redis.hmget(reviewKey(ctx.config), ...queues);
   return Object.fromEntries(queues.map((q, i) => [q, parseMark(values[i] ?? null)]));
 }
 

@@ -1,3 +1,4 @@
+import { ownKey, type KeyPrefix } from "../own-keys";
 import type { EngineContext } from "./context";
 
 /**
@@ -16,7 +17,7 @@ import type { EngineContext } from "./context";
  * DLQ's length for those (see lib/metrics/history.ts). The engine writes them,
  * so they live here and lib/metrics only reads them: imports go one way.
  */
-export const METRICS_COUNTERS_KEY = "redrive:metrics:counters";
+export const metricsCountersKey = (c: KeyPrefix) => ownKey(c, "metrics:counters");
 
 export const COUNTERS = ["failed", "dlq_in", "resolved", "resolved_wait"] as const;
 export type CounterName = (typeof COUNTERS)[number];
@@ -28,8 +29,10 @@ export async function countFailure(
   queue: string,
   deadLettered: boolean,
 ): Promise<void> {
-  const pipeline = ctx.redis.pipeline().hincrby(METRICS_COUNTERS_KEY, `${queue}:failed`, 1);
-  if (deadLettered) pipeline.hincrby(METRICS_COUNTERS_KEY, `${queue}:dlq_in`, 1);
+  const pipeline = ctx.redis
+    .pipeline()
+    .hincrby(metricsCountersKey(ctx.config), `${queue}:failed`, 1);
+  if (deadLettered) pipeline.hincrby(metricsCountersKey(ctx.config), `${queue}:dlq_in`, 1);
   await pipeline.exec();
 }
 
@@ -46,9 +49,9 @@ export async function countResolved(
   if (count <= 0) return;
   await ctx.redis
     .pipeline()
-    .hincrby(METRICS_COUNTERS_KEY, `${queue}:resolved`, count)
+    .hincrby(metricsCountersKey(ctx.config), `${queue}:resolved`, count)
     .hincrby(
-      METRICS_COUNTERS_KEY,
+      metricsCountersKey(ctx.config),
       `${queue}:resolved_wait`,
       Math.max(0, Math.round(totalWaitSeconds)),
     )
@@ -59,7 +62,7 @@ export async function countResolved(
 export async function readCounters(ctx: EngineContext): Promise<Record<string, QueueCounters>> {
   const queues = ctx.config.QUEUES;
   const fields = queues.flatMap((q) => COUNTERS.map((c) => `${q}:${c}`));
-  const values = await ctx.redis.hmget(METRICS_COUNTERS_KEY, ...fields);
+  const values = await ctx.redis.hmget(metricsCountersKey(ctx.config), ...fields);
   const out: Record<string, QueueCounters> = {};
   queues.forEach((q, i) => {
     const row = {} as QueueCounters;

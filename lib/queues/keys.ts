@@ -1,4 +1,5 @@
 import type { Config } from "../config";
+import { isOwnKey, ownKey, type KeyPrefix } from "../own-keys";
 
 /** Every key of one queue, built in one place (the key layout, docs/python-backend.md). */
 export interface QueueKeys {
@@ -30,7 +31,7 @@ export function isQueue(config: Config, queue: string): boolean {
   return Object.hasOwn(config.queueKeys, queue);
 }
 
-export const WORKER_HEARTBEAT_KEY = "redrive:worker:heartbeat";
+export const workerHeartbeatKey = (c: KeyPrefix) => ownKey(c, "worker:heartbeat");
 
 /**
  * Whether a key is one of Redrive's own (a queue's work, processing, lease,
@@ -38,7 +39,7 @@ export const WORKER_HEARTBEAT_KEY = "redrive:worker:heartbeat";
  * and pattern deletes must never touch these, whatever the pattern says.
  */
 export function isRedriveKey(config: Config, key: string): boolean {
-  if (key.startsWith("dlq:metadata:") || key.startsWith("redrive:")) return true;
+  if (key.startsWith("dlq:metadata:") || isOwnKey(config, key)) return true;
   return queueKeySet(config).has(key);
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { countFailure, METRICS_COUNTERS_KEY } from "./counters";
+import { countFailure, metricsCountersKey } from "./counters";
 import type { Config } from "../config";
 import { keysOf, nowSeconds, type EngineContext } from "./context";
 import {
@@ -85,8 +85,8 @@ export async function pushToDlq(
     .lpush(keysOf(ctx, queue).dlq, entry)
     .hset(metaKey, metadataFields(buf, stamp, entry))
     .expire(metaKey, retentionSeconds(ctx.config))
-    .hincrby(METRICS_COUNTERS_KEY, `${queue}:failed`, 1)
-    .hincrby(METRICS_COUNTERS_KEY, `${queue}:dlq_in`, 1)
+    .hincrby(metricsCountersKey(ctx.config), `${queue}:failed`, 1)
+    .hincrby(metricsCountersKey(ctx.config), `${queue}:dlq_in`, 1)
     .exec();
 }
 

@@ -1,6 +1,7 @@
 import type Redis from "ioredis";
 import { z } from "zod";
 import type { Config } from "../config";
+import { ownKey, type KeyPrefix } from "../own-keys";
 import { runScript } from "./scripts";
 
 /**
@@ -9,9 +10,9 @@ import { runScript } from "./scripts";
  * dashboard shows where it is and when it last moved, so an admin reading a
  * surprising page knows a failover happened. Each process records the master
  * it reached when its connection becomes ready (noteMaster-1.lua); a change
- * is stored with Redis's own time in `redrive:topology`.
+ * is stored with Redis's own time in `<prefix>:topology`.
  */
-export const TOPOLOGY_KEY = "redrive:topology";
+export const topologyKey = (c: KeyPrefix) => ownKey(c, "topology");
 
 export const TopologySchema = z.strictObject({
   mode: z.enum(["standalone", "sentinel"]),
@@ -47,7 +48,7 @@ export function recordMasterChanges(redis: Redis, config: Config): void {
   const note = () => {
     const address = connectedAddress(redis);
     if (address)
-      void runScript(redis, "noteMaster", [TOPOLOGY_KEY], [address]).catch(() => undefined);
+      void runScript(redis, "noteMaster", [topologyKey(config)], [address]).catch(() => undefined);
   };
   redis.on("ready", note);
   if (redis.status === "ready") note();
@@ -58,7 +59,12 @@ export async function readTopology(redis: Redis, config: Config): Promise<Topolo
   const master = connectedAddress(redis);
   if (modeOf(config) === "standalone")
     return { mode: "standalone", master, since: null, previous: null };
-  const [stored, since, previous] = await redis.hmget(TOPOLOGY_KEY, "master", "since", "previous");
+  const [stored, since, previous] = await redis.hmget(
+    topologyKey(config),
+    "master",
+    "since",
+    "previous",
+  );
   return {
     mode: "sentinel",
     master,

@@ -6,6 +6,7 @@ import { checkLuaReply } from "../queues/errors";
 import type { MoveMode } from "../queues/dlq-move";
 import { drainDlq } from "../queues/drain";
 import { TaskStateSchema, type RedriveTaskSchema } from "./schemas";
+import { ownKey, type KeyPrefix } from "../own-keys";
 
 /**
  * Redrive tasks: "requeue all" and "delete all" as long-running tasks, the way
@@ -21,8 +22,8 @@ export type RedriveTask = z.infer<typeof RedriveTaskSchema>;
 
 export const TASK_LEASE_SECONDS = 30;
 
-export function taskKey(queue: string): string {
-  return `redrive:task:${queue}`;
+export function taskKey(config: KeyPrefix, queue: string): string {
+  return ownKey(config, `task:${queue}`);
 }
 
 export async function createTask(
@@ -41,7 +42,7 @@ export async function createTask(
     Math.floor(nowSeconds(ctx)),
   ];
   checkLuaReply(
-    await runScript(ctx.redis, "createTask", [taskKey(queue), dlq], args),
+    await runScript(ctx.redis, "createTask", [taskKey(ctx.config, queue), dlq], args),
     "createTask",
   );
   return (await getTask(ctx, queue))!;
@@ -50,7 +51,7 @@ export async function createTask(
 /** The queue's current or last task (a small fixed hash), or null. */
 export async function getTask(ctx: EngineContext, queue: string): Promise<RedriveTask | null> {
   keysOf(ctx, queue); // unknown queues throw before any key is read
-  const h = await ctx.redis.hgetall(taskKey(queue));
+  const h = await ctx.redis.hgetall(taskKey(ctx.config, queue));
   if (!h.id) return null;
   return {
     id: h.id,
@@ -76,7 +77,13 @@ export async function cancelTask(ctx: EngineContext, queue: string): Promise<Red
   const next =
     task.state === "pending" ? "cancelled" : task.state === "running" ? "cancelling" : null;
   if (next)
-    await ctx.redis.hset(taskKey(queue), "state", next, "updatedAt", Math.floor(nowSeconds(ctx)));
+    await ctx.redis.hset(
+      taskKey(ctx.config, queue),
+      "state",
+      next,
+      "updatedAt",
+      Math.floor(nowSeconds(ctx)),
+    );
   return getTask(ctx, queue);
 }
 
@@ -89,7 +96,7 @@ async function progress(
   error = "",
 ) {
   const args = [owner, moved, Math.floor(nowSeconds(ctx)), TASK_LEASE_SECONDS, final, error];
-  return String(await runScript(ctx.redis, "progressTask", [taskKey(queue)], args));
+  return String(await runScript(ctx.redis, "progressTask", [taskKey(ctx.config, queue)], args));
 }
 
 /** Claims and runs one queue's task if there is one to run; returns whether it ran one. */
@@ -102,7 +109,7 @@ export async function runTask(
   const claimed = await runScript(
     ctx.redis,
     "claimTask",
-    [taskKey(queue)],
+    [taskKey(ctx.config, queue)],
     [owner, Math.floor(nowSeconds(ctx)), TASK_LEASE_SECONDS],
   );
   if (Number(claimed) !== 1) return false;

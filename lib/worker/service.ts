@@ -2,7 +2,7 @@ import "server-only";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { nowSeconds, sleep, type EngineContext } from "../queues/context";
-import { WORKER_HEARTBEAT_KEY } from "../queues/keys";
+import { workerHeartbeatKey } from "../queues/keys";
 import { promoteDue } from "../queues/retry";
 import { purgeExpired } from "../queues/purge";
 import { recoverAbandoned } from "./processor";
@@ -94,12 +94,19 @@ export class RetryWorkerService {
       roles: this.roles,
       lastRun,
     };
-    await this.ctx.redis.hset(WORKER_HEARTBEAT_KEY, this.instanceId, JSON.stringify(beat));
+    await this.ctx.redis.hset(
+      workerHeartbeatKey(this.ctx.config),
+      this.instanceId,
+      JSON.stringify(beat),
+    );
     const stale = (await readHeartbeats(this.ctx)).filter(
       (h) => now - h.lastRunAt > HEARTBEAT_PRUNE_SECONDS,
     );
     if (stale.length > 0) {
-      await this.ctx.redis.hdel(WORKER_HEARTBEAT_KEY, ...stale.map((h) => h.instanceId));
+      await this.ctx.redis.hdel(
+        workerHeartbeatKey(this.ctx.config),
+        ...stale.map((h) => h.instanceId),
+      );
     }
   }
 

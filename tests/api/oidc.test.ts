@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { AUDIT_KEY } from "@/lib/audit/audit";
+import { auditKey } from "@/lib/audit/audit";
 import { cookiesOf } from "@/scripts/http-client";
 import { useApp } from "../helpers/app";
 import { startOidcIssuer, type OidcUser } from "../helpers/oidc-issuer";
@@ -160,7 +160,11 @@ describe("single sign-on", () => {
       name: "admin",
     });
     expect((await purge(session!)).status).toBe(200);
-    const entries = await app.redis.xrevrange(AUDIT_KEY, "+", "-");
+    const entries = await app.redis.xrevrange(
+      auditKey({ REDRIVE_KEY_PREFIX: "redrive" }),
+      "+",
+      "-",
+    );
     const users = entries.map(([, fields]) => (JSON.parse(fields[1]!) as { user: string }).user);
     expect(users).toEqual(["ops@example.com"]);
   });

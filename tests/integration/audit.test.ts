@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   appendAudit,
-  AUDIT_KEY,
+  auditKey,
   DEFAULT_AUDIT_OPTIONS,
   pendingAuditEntries,
   readAudit,
   type AuditRecord,
 } from "@/lib/audit/audit";
 import {
-  DENIALS_KEY,
+  denialsKey,
   DENIED_FIELDS_MAX,
-  DENIED_KEY_PREFIX,
+  deniedMinuteKey,
   flushDeniedLog,
   readDenied,
   recordDenial,
@@ -66,7 +66,7 @@ describe("admin actions and denials", () => {
     for (let sent = 0; sent < total; sent += 5_000) {
       await Promise.all(Array.from({ length: 5_000 }, () => appendAudit(r.redis, denied("bob"))));
     }
-    const actions = await r.redis.xrange(AUDIT_KEY, "-", "+");
+    const actions = await r.redis.xrange(auditKey(r.config), "-", "+");
     expect(actions).toHaveLength(1);
     const page = await readAudit(r.redis, 50);
     expect(page.entries.filter((e) => e.user === "ada")).toMatchObject([
@@ -101,8 +101,8 @@ describe("admin actions and denials", () => {
     ]);
     expect((await readDenied(r.redis, 1, at)).rows).toHaveLength(3);
     // Kept in full: the first three of bob's requeues, his delete, eve's two.
-    expect(await r.redis.xlen(DENIALS_KEY)).toBe(6);
-    const ttl = await r.redis.ttl(`${DENIED_KEY_PREFIX}${minute}`);
+    expect(await r.redis.xlen(denialsKey(r.config))).toBe(6);
+    const ttl = await r.redis.ttl(deniedMinuteKey(r.config, minute));
     expect(ttl).toBeGreaterThan(7 * 86_400 - 10);
     expect(ttl).toBeLessThanOrEqual(7 * 86_400);
 
@@ -113,7 +113,7 @@ describe("admin actions and denials", () => {
         recordDenial(r.redis, denied(`user${i}`), DEFAULT_AUDIT_OPTIONS, next),
       ),
     );
-    expect(await r.redis.hlen(`${DENIED_KEY_PREFIX}${minute + 1}`)).toBe(DENIED_FIELDS_MAX + 1);
+    expect(await r.redis.hlen(deniedMinuteKey(r.config, minute + 1))).toBe(DENIED_FIELDS_MAX + 1);
     const rows = (await readDenied(r.redis, 1, next)).rows;
     expect(rows.find((row) => row.overflow)).toMatchObject({ user: "(other users)", count: 50 });
     expect(rows.reduce((sum, row) => sum + row.count, 0)).toBe(DENIED_FIELDS_MAX + 50);
@@ -143,9 +143,24 @@ describe("admin actions and denials", () => {
 describe("retention", () => {
   it("should drop admin entries older than the retention when one is appended", async () => {
     const now = Date.now();
-    await r.redis.xadd(AUDIT_KEY, `${now - 200 * DAY}-0`, "e", JSON.stringify(admin("old 200")));
-    await r.redis.xadd(AUDIT_KEY, `${now - 91 * DAY}-0`, "e", JSON.stringify(admin("old 91")));
-    await r.redis.xadd(AUDIT_KEY, `${now - 89 * DAY}-0`, "e", JSON.stringify(admin("kept 89")));
+    await r.redis.xadd(
+      auditKey(r.config),
+      `${now - 200 * DAY}-0`,
+      "e",
+      JSON.stringify(admin("old 200")),
+    );
+    await r.redis.xadd(
+      auditKey(r.config),
+      `${now - 91 * DAY}-0`,
+      "e",
+      JSON.stringify(admin("old 91")),
+    );
+    await r.redis.xadd(
+      auditKey(r.config),
+      `${now - 89 * DAY}-0`,
+      "e",
+      JSON.stringify(admin("kept 89")),
+    );
     await appendAudit(r.redis, admin("new"));
     const page = await readAudit(r.redis, 10);
     expect(page.entries.map((e) => e.action)).toEqual(["new", "kept 89"]);
@@ -157,7 +172,7 @@ describe("retention", () => {
   it("should keep the stream near its size bound", async () => {
     const options = { ...DEFAULT_AUDIT_OPTIONS, maxEntries: 100 };
     for (let i = 0; i < 1_000; i++) await appendAudit(r.redis, admin(`a${i}`), options);
-    const length = await r.redis.xlen(AUDIT_KEY);
+    const length = await r.redis.xlen(auditKey(r.config));
     expect(length).toBeGreaterThanOrEqual(100);
     expect(length).toBeLessThan(300);
   });
@@ -165,7 +180,7 @@ describe("retention", () => {
 
 describe("a stream write that fails", () => {
   it("should buffer the entry and write it, with its own time, before the next one", async () => {
-    await r.redis.set(AUDIT_KEY, "not a stream");
+    await r.redis.set(auditKey(r.config), "not a stream");
     const id = await appendAudit(r.redis, admin("requeue while broken"));
     expect(id).toBe("");
     expect(pendingAuditEntries()).toBe(1);
@@ -176,7 +191,7 @@ describe("a stream write that fails", () => {
     });
 
     await new Promise((resolve) => setTimeout(resolve, 20));
-    await r.redis.del(AUDIT_KEY);
+    await r.redis.del(auditKey(r.config));
     await appendAudit(r.redis, admin("requeue after"));
     expect(pendingAuditEntries()).toBe(0);
     const entries = (await readAudit(r.redis, 10)).entries;

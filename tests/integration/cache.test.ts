@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { RedisCache } from "@/lib/cache/cache";
-import { CACHE_STATS_KEY, readCounters } from "@/lib/cache/counters";
+import { cacheStatsKey, readCounters } from "@/lib/cache/counters";
 import { invalidate } from "@/lib/cache/invalidate";
 import { cacheKeys } from "@/lib/cache/namespaces";
 import { startEmbeddedRedis } from "@/scripts/embedded-redis";
@@ -297,18 +297,18 @@ describe("hit and miss counters", () => {
       { stdio: "inherit" },
     );
     expect(await new Promise((res) => child.on("exit", res))).toBe(0);
-    const counters = await readCounters(r.redis);
+    const counters = await readCounters(r.redis, r.config);
     expect(counters.user).toEqual({ hits: 6, misses: 3 });
     expect(counters.job_status).toEqual({ hits: 0, misses: 1 });
     expect(counters.other).toEqual({ hits: 0, misses: 1 });
-    expect(await r.redis.hget(CACHE_STATS_KEY, "user:hits")).toBe("6");
+    expect(await r.redis.hget(cacheStatsKey(r.config), "user:hits")).toBe("6");
   }, 30_000);
 
   it("should not spend a round trip per read on counting", async () => {
     const cache = await ready(makeCache());
     for (let i = 0; i < 100; i++) await cache.get("user:1");
-    expect(await r.redis.exists(CACHE_STATS_KEY)).toBe(0);
+    expect(await r.redis.exists(cacheStatsKey(r.config))).toBe(0);
     await cache.flushStats();
-    expect(await r.redis.hget(CACHE_STATS_KEY, "user:misses")).toBe("100");
+    expect(await r.redis.hget(cacheStatsKey(r.config), "user:misses")).toBe("100");
   });
 });

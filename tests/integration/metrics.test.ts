@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { recordSample, readHistory, takeSample, TIERS } from "@/lib/metrics/history";
+import { recordSample, readHistory, takeSample, tiers } from "@/lib/metrics/history";
 import { buildInsights, buildOverview } from "@/lib/metrics/overview";
 import { markReviewed } from "@/lib/metrics/review";
 import Redis from "ioredis";
-import { CACHE_STATS_KEY } from "@/lib/cache/counters";
+import { cacheStatsKey } from "@/lib/cache/counters";
 import { startEmbeddedRedis } from "@/scripts/embedded-redis";
 import { useRedis } from "../helpers/redis";
 
@@ -28,8 +28,8 @@ describe("metrics history", () => {
     r.clock.now += 10;
     // A new 10 s bucket, but still inside the 2 min and 15 min buckets.
     expect(await recordSample(r.engine.ctx, await takeSample(r.engine.ctx))).toBe(1);
-    expect(await r.redis.llen(TIERS["1h"].key)).toBe(2);
-    expect(await r.redis.llen(TIERS["7d"].key)).toBe(1);
+    expect(await r.redis.llen(tiers(r.config)["1h"].key)).toBe(2);
+    expect(await r.redis.llen(tiers(r.config)["7d"].key)).toBe(1);
   });
 
   it("should take hit counts from the cache's Redis when CACHE_REDIS_URL names another", async () => {
@@ -37,8 +37,8 @@ describe("metrics history", () => {
     const cacheRedis = new Redis(other.url, { maxRetriesPerRequest: 1 });
     try {
       await cacheRedis.get("user:miss");
-      await cacheRedis.hincrby(CACHE_STATS_KEY, "user:hits", 7);
-      await r.redis.hincrby(CACHE_STATS_KEY, "user:hits", 1000);
+      await cacheRedis.hincrby(cacheStatsKey(r.config), "user:hits", 7);
+      await r.redis.hincrby(cacheStatsKey(r.config), "user:hits", 1000);
       const sample = await takeSample({ ...r.engine.ctx, cacheRedis });
       expect(sample.c).toEqual([7, 0]);
       expect(sample.ks[1]).toBe(1);
@@ -81,7 +81,7 @@ describe("metrics history", () => {
     await sampleAndWait(3 * 3600);
     await sampleAndWait(0);
     const older = JSON.stringify({ t: r.clock.now - 5, q: { document: [1, 2] }, ks: [0, 0] });
-    await r.redis.lpush(TIERS["1h"].key, "garbage", older);
+    await r.redis.lpush(tiers(r.config)["1h"].key, "garbage", older);
     const hour = await readHistory(r.engine.ctx, "1h");
     expect(hour.points).toHaveLength(1);
     const day = await readHistory(r.engine.ctx, "24h");

@@ -64,7 +64,7 @@ describe("userOfCookies", () => {
   it("should end a signed-out session, and make again one whose record Redis lost", async () => {
     const out = await cookieFor("ana");
     const lost = await cookieFor("ana");
-    await endSession(r.redis, (await userOfCookies(out, r.redis))!.sid);
+    await endSession(r.redis, r.config, (await userOfCookies(out, r.redis))!.sid);
     const lostSid = (await userOfCookies(lost, r.redis))!.sid;
     await r.redis.del(`redrive:session:${lostSid}`);
     await sleep(150); // past the re-check interval
@@ -86,7 +86,7 @@ describe("userOfCookies", () => {
     for (let i = 0; i < 8; i++) {
       await sleep(500); // 4 s against an idle timeout of 3 s
       await userOfCookies(idle, r.redis); // polling
-      await touchSession(r.redis, activeSid);
+      await touchSession(r.redis, r.config, activeSid);
     }
     expect(await userOfCookies(idle, r.redis)).toBeNull();
     expect(await userOfCookies(active, r.redis)).toMatchObject({ name: "ana" });

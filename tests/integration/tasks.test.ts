@@ -44,7 +44,7 @@ describe("redrive tasks", () => {
     // A worker claimed it, moved 100 and died: its lease is in the past.
     await r.redis.ltrim("document_dlq", 0, -101);
     await r.redis.hset(
-      taskKey("document"),
+      taskKey(r.config, "document"),
       "state",
       "running",
       "owner",

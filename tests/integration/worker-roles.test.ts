@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadDueRetries } from "@/bench/lib/data";
 import { jobIdOf } from "@/chaos/lib/census";
 import { pythonPromoter } from "@/chaos/lib/python-promoter";
-import { WORKER_HEARTBEAT_KEY } from "@/lib/queues/keys";
+import { workerHeartbeatKey } from "@/lib/queues/keys";
 import { createTask, getTask } from "@/lib/tasks/redrive";
 import { RetryWorkerService } from "@/lib/worker/service";
 import { testConfig, useRedis } from "../helpers/redis";
@@ -88,7 +88,9 @@ describe("REDRIVE_WORKER_ROLES beside the Python backend's promoter", () => {
     await promoter.stop();
     expect((await getTask(r.engine.ctx, "document"))?.state).toBe("pending");
     expect(await r.redis.exists("redrive:metrics:10s")).toBe(0);
-    const beat = JSON.parse((await r.redis.hget(WORKER_HEARTBEAT_KEY, promoter.instanceId))!);
+    const beat = JSON.parse(
+      (await r.redis.hget(workerHeartbeatKey(r.config), promoter.instanceId))!,
+    );
     expect(beat.roles).toBe("promote");
 
     const other = worker("tasks,sample");

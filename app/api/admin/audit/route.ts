@@ -30,7 +30,7 @@ export const GET = adminRead(
   AuditResponseSchema,
   shared(async (request, ctx) => {
     const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-    const page = await readAudit(ctx.redis, query.limit, query.before);
+    const page = await readAudit(ctx.redis, query.limit, query.before, ctx.config);
     // A viewer gets the same identity tokens as in the DLQ list: `h:<sha1>` would check guesses.
     const redactor = redactorFor(ctx.config, ctx.user);
     if (!redactor) return { body: page };

@@ -3,7 +3,7 @@ import { OkResponseSchema } from "@/lib/http/responses";
 import { sessionAction } from "@/lib/http/route";
 
 /** The page reports that its user did something: the idle timeout starts again. */
-export const POST = sessionAction(OkResponseSchema, async (_request, { redis, user }) => {
-  await touchSession(redis, user.sid);
+export const POST = sessionAction(OkResponseSchema, async (_request, { redis, config, user }) => {
+  await touchSession(redis, config, user.sid);
   return { body: { ok: true as const } };
 });

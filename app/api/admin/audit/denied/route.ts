@@ -13,6 +13,6 @@ export const GET = adminRead(
   DeniedResponseSchema,
   shared(async (request, ctx) => {
     const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-    return { body: await readDenied(ctx.redis, query.minutes) };
+    return { body: await readDenied(ctx.redis, query.minutes, Date.now(), ctx.config) };
   }),
 );
