@@ -144,6 +144,17 @@ describe("a Sentinel failover under load", () => {
     expect(done.filter((id) => !requeued.has(id))).toEqual([]);
     expect(told.filter((t) => t.status !== 200 && t.status !== 409)).toEqual([]);
     expect(done.length).toBeGreaterThan(150);
+    // The dashboard says where the master went, and since when.
+    const status = await app.call("/api/admin/redis", { cookie });
+    const { topology } = (await status.json()) as {
+      topology: { mode: string; master: string; since: number | null; previous: string | null };
+    };
+    expect(topology).toMatchObject({
+      mode: "sentinel",
+      master: `127.0.0.1:${await set.currentMasterPort()}`,
+      previous: `127.0.0.1:${before}`,
+    });
+    expect(topology.since).toBeGreaterThan(0);
   }, 120_000);
 
   it("should finish a requeue-all task of 100 000 with every id once when the master is SIGKILLed", async () => {
