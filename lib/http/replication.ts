@@ -1,7 +1,20 @@
 import "server-only";
 import { logLine } from "../log";
 import { waitReplicas } from "../redis-settings";
-import type { BaseContext, Handler, RouteResult } from "./route";
+import type Redis from "ioredis";
+import type { Config } from "../config";
+
+/** What this layer needs of a route's context and result (./route.ts has the full types). */
+interface Context {
+  redis: Redis;
+  config: Config;
+}
+interface Result {
+  status?: number;
+  headers?: Record<string, string>;
+  audit?: { detail?: string };
+}
+type Handler<C, R> = (request: Request, ctx: C) => Promise<R>;
 
 /**
  * With REDIS_WAIT_REPLICAS set (1 by default through Sentinel), an admin's change is reported done only once
@@ -15,7 +28,9 @@ import type { BaseContext, Handler, RouteResult } from "./route";
  */
 export const REPLICATION_HEADER = "redrive-replication";
 
-export function withReplicas<C extends BaseContext, B>(handler: Handler<C, B>): Handler<C, B> {
+export function withReplicas<C extends Context, R extends Result>(
+  handler: Handler<C, R>,
+): Handler<C, R> {
   return async (request, ctx) => {
     const result = await handler(request, ctx);
     const wanted = waitReplicas(ctx.config);
@@ -26,12 +41,12 @@ export function withReplicas<C extends BaseContext, B>(handler: Handler<C, B>): 
   };
 }
 
-function unconfirmed<B>(
-  result: RouteResult<B>,
+function unconfirmed<R extends Result>(
+  result: R,
   acked: number,
   wanted: number,
   timeoutMs: number,
-): RouteResult<B> {
+): R {
   const note = `${acked} of ${wanted} replicas confirmed it within ${timeoutMs} ms`;
   logLine("warn", "change not confirmed by replicas", { acked, wanted, timeoutMs });
   return {
