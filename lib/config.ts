@@ -248,9 +248,16 @@ export function shownValue(name: string, value: string | undefined): string {
 }
 
 /** Per-queue key overrides, e.g. REDIS_DLQ_DOCUMENT=document_dlq (the Python backend's names). */
-function resolveQueueKeys(queues: string[], env: Env, problems: string[]) {
+function resolveQueueKeys(
+  queues: string[],
+  style: "plain" | "hashtag",
+  env: Env,
+  problems: string[],
+) {
   const keys: Record<string, QueueKeyNames> = {};
   for (const q of queues) {
+    // REDIS_KEY_STYLE=hashtag: one hash tag per queue, so a Cluster keeps a queue's keys in one slot.
+    const base = style === "hashtag" ? `{${q}}` : q;
     const suffix = envSuffix(q);
     const pick = (kind: string, fallback: string) => {
       const name = `REDIS_${kind}_${suffix}`;
@@ -264,9 +271,9 @@ function resolveQueueKeys(queues: string[], env: Env, problems: string[]) {
       return value;
     };
     keys[q] = {
-      work: pick("QUEUE", `${q}_queue`),
-      retry: pick("RETRY", `${q}_retry`),
-      dlq: pick("DLQ", `${q}_dlq`),
+      work: pick("QUEUE", `${base}_queue`),
+      retry: pick("RETRY", `${base}_retry`),
+      dlq: pick("DLQ", `${base}_dlq`),
     };
   }
   const all = Object.values(keys).flatMap((k) => [k.work, k.retry, k.dlq]);
@@ -315,7 +322,12 @@ export function loadConfig(env: Env = process.env): Config {
   const parsed = baseSchema.safeParse(cleaned);
   if (!parsed.success) throw new ConfigError(issuesToProblems(parsed.error, env));
   const problems = redisSettingsProblems(parsed.data);
-  const queueKeys = resolveQueueKeys(parsed.data.QUEUES, env, problems);
+  const queueKeys = resolveQueueKeys(
+    parsed.data.QUEUES,
+    parsed.data.REDIS_KEY_STYLE,
+    env,
+    problems,
+  );
   const alerts = resolveAlerts(
     parsed.data.QUEUES,
     {

@@ -67,6 +67,11 @@ export const redisSettingsShape = {
   REDIS_SENTINEL_USERNAME: z.string().min(1).optional(),
   REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
   /**
+   * The default queue key names: `plain` (`document_queue`, the Python backend's) or `hashtag`
+   * (`{document}_queue`, `{document}_retry`, `{document}_dlq`: one Redis Cluster slot per queue).
+   */
+  REDIS_KEY_STYLE: z.enum(["plain", "hashtag"]).default("plain"),
+  /**
    * The first part of every key Redrive keeps for itself (history, counters, tasks, audit,
    * sessions...), so that two deployments can share one Redis: `staging` gives `staging:audit`.
    */

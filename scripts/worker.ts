@@ -2,9 +2,10 @@
  * The retry worker service (`npm run worker`): the Python backend's retry_worker_service.
  * Needs REDIS_URL. SIGTERM or SIGINT lets the run in progress finish, then exits 0.
  */
-import { ConfigError, getConfig } from "../lib/config";
+import { ConfigError, getConfig, type Config } from "../lib/config";
 import { createRedis } from "../lib/redis/connection";
 import { parseInfo, versionWarning } from "../lib/redis/safety";
+import { clusterStartProblems } from "../lib/redis/slots";
 import { recordMasterChanges } from "../lib/redis/topology";
 import { cacheRedisUrl } from "../lib/redis-settings";
 import { logLine } from "../lib/log";
@@ -36,15 +37,20 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
   service.start();
-  exitIfRedisTooOld(redis).catch(() => undefined);
+  exitIfRedisUnfit(redis, config).catch(() => undefined);
 }
 
-/** A Redis without LMOVE would fail every move: say why once and stop, rather than log failures forever. */
-async function exitIfRedisTooOld(redis: { info(section: "server"): Promise<string> }) {
-  const version = parseInfo(await redis.info("server")).redis_version ?? "";
-  const warning = versionWarning(version);
-  if (!warning) return;
-  logLine("error", "retry worker cannot run on this redis", { version, reason: warning.message });
+/**
+ * A Redis without LMOVE, or a Cluster where a queue's keys span slots, would
+ * fail every move: say why once and stop, rather than log failures forever.
+ */
+async function exitIfRedisUnfit(redis: { info(): Promise<string> }, config: Config) {
+  const info = parseInfo(await redis.info());
+  const version = info.redis_version ?? "";
+  const problems = [versionWarning(version)?.message, ...clusterStartProblems(info, config)];
+  const reasons = problems.filter((p): p is string => Boolean(p));
+  if (reasons.length === 0) return;
+  logLine("error", "retry worker cannot run on this redis", { version, reasons });
   process.exit(1);
 }
 

@@ -2,7 +2,8 @@ import "server-only";
 import { exitOnStartupProblems } from "../auth/startup";
 import type { Config } from "../config";
 import { logLine } from "../log";
-import { SafetyWatch } from "../redis/safety";
+import { parseInfo, SafetyWatch } from "../redis/safety";
+import { clusterStartProblems } from "../redis/slots";
 import { behindFront } from "./front.mjs";
 import { getConfig } from "../config";
 import { createRedis } from "../redis/connection";
@@ -33,12 +34,21 @@ export function exitOnServerProblems(): void {
  * mapping would not recognise).
  */
 export function logRedisSafety(): void {
-  const { REDIS_URL, REDIS_SENTINELS } = getConfig();
-  if (!REDIS_URL && !REDIS_SENTINELS) return;
-  const redis = createRedis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const config = getConfig();
+  if (!config.REDIS_URL && !config.REDIS_SENTINELS) return;
+  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
   redis.on("error", () => undefined);
   void new SafetyWatch(logLine, { process: "dashboard" })
     .check(redis)
+    .then(() => exitOnClusterKeyProblems(redis, config))
     .catch(() => undefined)
     .finally(() => redis.disconnect());
+}
+
+/** On Redis Cluster, a queue whose keys span slots cannot be moved: stop with the names to use. */
+async function exitOnClusterKeyProblems(redis: { info(): Promise<string> }, config: Config) {
+  const problems = clusterStartProblems(parseInfo(await redis.info()), config);
+  if (problems.length === 0) return;
+  logLine("error", "dashboard cannot run on this redis", { reasons: problems });
+  process.exit(1);
 }

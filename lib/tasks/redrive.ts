@@ -6,7 +6,9 @@ import { checkLuaReply } from "../queues/errors";
 import type { MoveMode } from "../queues/dlq-move";
 import { drainDlq } from "../queues/drain";
 import { TaskStateSchema, type RedriveTaskSchema } from "./schemas";
-import { ownKey, type KeyPrefix } from "../own-keys";
+import { ownKey } from "../own-keys";
+import type { Config } from "../config";
+import { hashTagOf, queueKeys } from "../queues/keys";
 
 /**
  * Redrive tasks: "requeue all" and "delete all" as long-running tasks, the way
@@ -22,8 +24,14 @@ export type RedriveTask = z.infer<typeof RedriveTaskSchema>;
 
 export const TASK_LEASE_SECONDS = 30;
 
-export function taskKey(config: KeyPrefix, queue: string): string {
-  return ownKey(config, `task:${queue}`);
+/**
+ * The queue's task hash. createTask touches it with the DLQ in one script, so
+ * it carries the DLQ key's hash tag when that has one (`redrive:task:{document}`
+ * beside `{document}_dlq`): on Redis Cluster both are then in one slot.
+ */
+export function taskKey(config: Config, queue: string): string {
+  const tag = hashTagOf(queueKeys(config, queue).dlq);
+  return ownKey(config, `task:${tag === null ? queue : `{${tag}}`}`);
 }
 
 export async function createTask(

@@ -14,6 +14,9 @@ import { promoteDue } from "@/lib/queues/retry";
 import { defineScripts } from "@/lib/redis/scripts";
 import { PermanentError, processOne, recoverAbandoned } from "@/lib/worker/processor";
 import { startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embedded-redis";
+import { startWorker } from "@/chaos/lib/worker";
+import { clusterKeyProblems, keySlot } from "@/lib/redis/slots";
+import { createTask } from "@/lib/tasks/redrive";
 import { testConfig } from "../helpers/redis";
 
 /**
@@ -57,12 +60,11 @@ beforeAll(async () => {
   redis = new Redis(server.url, { maxRetriesPerRequest: 1 });
   defineScripts(redis, { strictKeys: true });
   await clusterReady(redis);
+  // REDIS_KEY_STYLE=hashtag names the queue's keys as K does.
   const config = testConfig({
     REDIS_URL: server.url,
     QUEUES: "document",
-    REDIS_QUEUE_DOCUMENT: K.work,
-    REDIS_RETRY_DOCUMENT: K.retry,
-    REDIS_DLQ_DOCUMENT: K.dlq,
+    REDIS_KEY_STYLE: "hashtag",
   });
   ctx = { redis, config, now: () => clock.now };
 });
@@ -142,5 +144,41 @@ describe("scripts on Redis Cluster", () => {
     expect(await purgeOlderThan(ctx, "document", 7 * 86_400)).toBe(1);
     expect(await redis.llen(K.dlq)).toBe(0);
     expect(await redis.llen(K.work)).toBe(4);
+  });
+});
+
+describe("hash slots and the start-up check", () => {
+  it("should compute the slot Redis computes when keys have tags, empty tags, braces and unicode", async () => {
+    const keys = ["{document}_queue", "a{b}c", "{}x", "x{}y{z}", "{{a}}", "é{ü}", "plain", "}{a}"];
+    for (let i = 0; i < 200; i++) keys.push(`k${i}:${"{".repeat(i % 3)}t${i % 7}}${i}`);
+    for (const key of keys) {
+      expect(keySlot(key), key).toBe(Number(await redis.call("CLUSTER", "KEYSLOT", key)));
+    }
+  });
+
+  it("should name the keys and the fix when a queue's keys span slots, and accept the hashtag style", () => {
+    const plain = clusterKeyProblems(testConfig({ QUEUES: "document,video" }));
+    expect(plain).toHaveLength(2);
+    expect(plain[0]).toContain("document_queue, document_queue:processing");
+    expect(plain[0]).toContain("REDIS_KEY_STYLE=hashtag");
+    expect(clusterKeyProblems(testConfig({ REDIS_KEY_STYLE: "hashtag" }))).toEqual([]);
+    // A prefix with its own tag puts the task hash in another slot than the DLQ.
+    const tagged = testConfig({ REDIS_KEY_STYLE: "hashtag", REDRIVE_KEY_PREFIX: "{staging}" });
+    expect(clusterKeyProblems(tagged)).toHaveLength(4);
+  });
+
+  it("should start a requeue-all task when the task hash shares the DLQ's slot", async () => {
+    await redis.lpush(K.dlq, '{"id":"a"}');
+    const task = await createTask(ctx, "document", "requeue", 0, "admin");
+    expect(task.total).toBe(1);
+    expect(await redis.exists("redrive:task:{document}")).toBe(1);
+  });
+
+  it("should stop the worker with the names to use when it starts on a Cluster with plain key names", async () => {
+    const worker = startWorker({ REDIS_URL: server.url, QUEUES: "document" });
+    const code = await new Promise<number | null>((res) => worker.child.once("exit", res));
+    expect(code).toBe(1);
+    expect(worker.output()).toContain("retry worker cannot run on this redis");
+    expect(worker.output()).toContain("REDIS_KEY_STYLE=hashtag");
   });
 });
