@@ -154,7 +154,7 @@ async function startSystems(o: Options, sz: Sizes, stops: (() => Promise<void>)[
     await fillHistory(b.engine.ctx, dlqs);
   }
 
-  const app = await startNextApp(b.url, QUEUES);
+  const app = await startNextApp(b.redriveEnv, QUEUES);
   stops.push(() => app.stop());
   const board = await startBullBoard(bullRedis.port, QUEUES);
   stops.push(() => board.stop());

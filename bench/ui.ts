@@ -104,7 +104,7 @@ export async function run(args: string[]): Promise<Summary> {
     printHeading(o, environment);
     const results: Record<string, unknown> = {};
     if (o.only.includes("overview")) results.data = await loadOverviewData(b, dlqSize(o));
-    const app = await startNextApp(b.url, QUEUES);
+    const app = await startNextApp(b.redriveEnv, QUEUES);
     stops.push(() => app.stop());
     const targets = await measureAll(o, { b, app, browser }, results);
     return summarize("ui", started, environment, results, targets);

@@ -38,7 +38,10 @@ const USER = "admin";
 const PASSWORD = "redrive-bench-password";
 
 /** `next start` on a free port, healthy and logged in. */
-export async function startNextApp(redisUrl: string, queues: string[]): Promise<NextApp> {
+export async function startNextApp(
+  redriveEnv: Record<string, string>,
+  queues: string[],
+): Promise<NextApp> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const hash = await hashPassword(PASSWORD);
@@ -52,7 +55,7 @@ export async function startNextApp(redisUrl: string, queues: string[]): Promise<
         ...process.env,
         NODE_ENV: "production",
         NEXT_TELEMETRY_DISABLED: "1",
-        REDIS_URL: redisUrl,
+        ...redriveEnv,
         QUEUES: queues.join(","),
         NEXTAUTH_URL: url,
         NEXTAUTH_SECRET,

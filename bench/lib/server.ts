@@ -2,8 +2,9 @@ import { performance } from "node:perf_hooks";
 import Redis from "ioredis";
 import { loadConfig, type Config } from "../../lib/config";
 import { QueueEngine } from "../../lib/queues/engine";
-import { defineScripts } from "../../lib/redis/scripts";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../scripts/embedded-redis";
+import { createRedis } from "../../lib/redis/connection";
+import { freePort, startEmbeddedRedis, type EmbeddedRedis } from "../../scripts/embedded-redis";
+import { makeCertificates, tlsEnv, tlsServerArgs } from "../../scripts/tls-certs";
 import { readFileSync } from "node:fs";
 import { PingMonitor } from "./ping";
 import { raisePriority, RAISED_NICE } from "./priority";
@@ -15,7 +16,10 @@ import { cpuMs } from "./process";
  */
 export interface BenchServer {
   server: EmbeddedRedis;
+  /** Plain TCP: the peers' and the PING monitor's way in. */
   url: string;
+  /** What a Redrive process needs to reach it: REDIS_URL, and with BENCH_REDIS_TLS=1 the TLS files. */
+  redriveEnv: Record<string, string>;
   host: string;
   port: number;
   redis: Redis;
@@ -32,18 +36,19 @@ export interface BenchServer {
 
 export async function startBenchServer(queues = "document"): Promise<BenchServer> {
   const bin = process.env.REDIS_SERVER_BIN || "redis-server";
-  const server = await startEmbeddedRedis(bin);
+  const { server, redriveEnv, transport } = await startServer(bin);
   const redisRaised = raisePriority(server.process.pid);
-  const redis = new Redis(server.url, { maxRetriesPerRequest: 1 });
-  defineScripts(redis);
-  const config = loadConfig({ NODE_ENV: "production", REDIS_URL: server.url, QUEUES: queues });
+  const config = loadConfig({ NODE_ENV: "production", QUEUES: queues, ...redriveEnv });
+  const redis = createRedis(undefined, { maxRetriesPerRequest: 1 }, config);
   const engine = new QueueEngine(redis, config);
   const ping = await PingMonitor.start(server.url);
   const info = await redis.info("server");
-  const redisVersion = /redis_version:(\S+)/.exec(info)?.[1] ?? "unknown";
+  const version = /redis_version:(\S+)/.exec(info)?.[1] ?? "unknown";
+  const redisVersion = transport ? `${version} (${transport})` : version;
   return {
     server,
     url: server.url,
+    redriveEnv,
     host: "127.0.0.1",
     port: server.port,
     redis,
@@ -64,6 +69,24 @@ export async function startBenchServer(queues = "document"): Promise<BenchServer
       await server.stop();
     },
   };
+}
+
+/**
+ * The server, plain or (BENCH_REDIS_TLS=1) also on a TLS port that asks for
+ * client certificates, made by openssl for this run: Redrive's own clients
+ * (the engine here, a dashboard started with redriveEnv) then go over TLS, so
+ * its cost shows in the figures; the peers and the PING monitor stay on plain TCP.
+ */
+async function startServer(bin: string) {
+  if (process.env.BENCH_REDIS_TLS !== "1") {
+    const server = await startEmbeddedRedis(bin);
+    return { server, redriveEnv: { REDIS_URL: server.url }, transport: null };
+  }
+  const { dir, files } = makeCertificates();
+  const tlsPort = await freePort();
+  const server = await startEmbeddedRedis(bin, tlsServerArgs(dir, files, tlsPort));
+  const redriveEnv = tlsEnv(`rediss://127.0.0.1:${tlsPort}`, files);
+  return { server, redriveEnv, transport: "Redrive's clients over TLS" };
 }
 
 /** Where a phase's time went, and how long Redis was held by one command. */

@@ -1,22 +1,16 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { freePort, startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embedded-redis";
+import {
+  makeCertificates,
+  tlsEnv as envFor,
+  tlsServerArgs,
+  type TlsFiles,
+} from "@/scripts/tls-certs";
 
 /**
  * A redis-server that also listens with TLS and asks clients for a
  * certificate, with a certificate authority, server and client certificates
  * made by openssl at test time (nothing committed, nothing that expires in CI).
  */
-export interface TlsFiles {
-  ca: string;
-  cert: string;
-  key: string;
-  /** A CA that signed nothing here: a server certificate never chains to it. */
-  otherCa: string;
-}
-
 export interface TlsRedis {
   /** Plain TCP, for the test's own set-up and checks. */
   server: EmbeddedRedis;
@@ -25,89 +19,14 @@ export interface TlsRedis {
   files: TlsFiles;
 }
 
-function openssl(dir: string, args: string[]): void {
-  execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
-}
-
-function authority(dir: string, name: string): void {
-  openssl(
-    dir,
-    ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"].concat([
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.crt`,
-      "-subj",
-      `/CN=${name}`,
-    ]),
-  );
-}
-
-/** A key and a certificate for `name`, signed by ca.crt; `san` is its subjectAltName. */
-function signed(dir: string, name: string, san: string): void {
-  openssl(
-    dir,
-    ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`].concat([
-      "-out",
-      `${name}.csr`,
-      "-subj",
-      `/CN=${name}`,
-    ]),
-  );
-  writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${san}\n`);
-  openssl(
-    dir,
-    ["x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key"].concat([
-      "-CAcreateserial",
-      "-days",
-      "2",
-      "-extfile",
-      `${name}.ext`,
-      "-out",
-      `${name}.crt`,
-    ]),
-  );
-}
-
-export function makeCertificates(): { dir: string; files: TlsFiles } {
-  const dir = mkdtempSync(join(tmpdir(), "redrive-tls-"));
-  authority(dir, "ca");
-  authority(dir, "other-ca");
-  signed(dir, "server", "IP:127.0.0.1,DNS:localhost");
-  signed(dir, "client", "DNS:redrive-client");
-  const files = {
-    ca: join(dir, "ca.crt"),
-    cert: join(dir, "client.crt"),
-    key: join(dir, "client.key"),
-    otherCa: join(dir, "other-ca.crt"),
-  };
-  return { dir, files };
-}
-
 export async function startTlsRedis(): Promise<TlsRedis> {
   const { dir, files } = makeCertificates();
   const tlsPort = await freePort();
-  const server = await startEmbeddedRedis("redis-server", [
-    "--tls-port",
-    String(tlsPort),
-    "--tls-cert-file",
-    join(dir, "server.crt"),
-    "--tls-key-file",
-    join(dir, "server.key"),
-    "--tls-ca-cert-file",
-    files.ca,
-    "--tls-auth-clients",
-    "yes",
-  ]);
+  const server = await startEmbeddedRedis("redis-server", tlsServerArgs(dir, files, tlsPort));
   return { server, tlsUrl: `rediss://127.0.0.1:${tlsPort}`, files };
 }
 
 /** The environment that points Redrive at the TLS port with the test's certificates. */
 export function tlsEnv(t: TlsRedis): Record<string, string> {
-  return {
-    REDIS_URL: t.tlsUrl,
-    REDIS_TLS_CA_FILE: t.files.ca,
-    REDIS_TLS_CERT_FILE: t.files.cert,
-    REDIS_TLS_KEY_FILE: t.files.key,
-  };
+  return envFor(t.tlsUrl, t.files);
 }
