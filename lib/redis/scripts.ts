@@ -38,6 +38,7 @@ export const SCRIPT_NAMES = [
   "appendAudit",
   "countDenial",
   "noteMaster",
+  "renameKeys",
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

@@ -41,6 +41,7 @@ const KEY_ARGS: Record<string, number[] | "all"> = {
   LREM: [1],
   LSET: [1],
   LTRIM: [1],
+  RENAME: [1, 2],
   RPUSH: [1],
   TIME: [],
   TTL: [1],
