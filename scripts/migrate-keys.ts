@@ -13,6 +13,7 @@ import { ConfigError, getConfig } from "../lib/config";
 import { workerStatus } from "../lib/health";
 import { applyRenames, renamePlan, type KeyStyle } from "../lib/queues/migrate-keys";
 import { createRedis } from "../lib/redis/connection";
+import { parseInfo } from "../lib/redis/safety";
 
 function parseArgs(argv: string[]): { to: KeyStyle; apply: boolean } | null {
   const at = argv.indexOf("--to");
@@ -39,6 +40,13 @@ async function main(): Promise<number> {
   }
   const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
   try {
+    if (parseInfo(await redis.info()).cluster_enabled === "1") {
+      // The old names are in different slots: the renames are for the standalone Redis before the move.
+      process.stderr.write(
+        "refused: this is a Redis Cluster node; migrate on the standalone Redis\n",
+      );
+      return 1;
+    }
     const worker = await workerStatus({ redis, config });
     if (worker.instances > 0) {
       process.stderr.write(

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -173,6 +174,24 @@ describe("hash slots and the start-up check", () => {
     expect(task.total).toBe(1);
     expect(await redis.exists("redrive:task:{document}")).toBe(1);
   });
+
+  it("should refuse to migrate key names on a Cluster node", () => {
+    const res = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--conditions=react-server",
+        "scripts/migrate-keys.ts",
+        "--to",
+        "hashtag",
+        "--apply",
+      ],
+      { env: { ...process.env, REDIS_URL: server.url, QUEUES: "document" }, encoding: "utf8" },
+    );
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain("migrate on the standalone Redis");
+  }, 30_000);
 
   it("should stop the worker with the names to use when it starts on a Cluster with plain key names", async () => {
     const worker = startWorker({ REDIS_URL: server.url, QUEUES: "document" });
