@@ -4,10 +4,11 @@ import type { ConnectionOptions } from "node:tls";
 import { z } from "zod";
 
 /**
- * How Redrive reaches Redis beyond the URL: TLS material for `rediss://`
- * URLs, and a second Redis for the cache. Part of the one configuration
- * (lib/config.ts spreads these in); the README's "Production Redis" section
- * documents each variable.
+ * How Redrive reaches and names things in Redis beyond the URL: TLS material
+ * for `rediss://` URLs, a second Redis for the cache, Sentinel, replicas'
+ * confirmation (WAIT), the queue key style and Redrive's own key prefix. Part
+ * of the one configuration (lib/config.ts spreads these in); the README's
+ * "Production Redis" section documents each variable.
  */
 
 export const redisUrl = z
