@@ -11,7 +11,7 @@
  */
 import { ConfigError, getConfig } from "../lib/config";
 import { workerStatus } from "../lib/health";
-import { applyRenames, renamePlan, type KeyStyle } from "../lib/queues/migrate-keys";
+import { applyRenames, renamePlan, type KeyStyle } from "../lib/migrate-keys";
 import { createRedis } from "../lib/redis/connection";
 import { parseInfo } from "../lib/redis/safety";
 

@@ -5,7 +5,7 @@
 import { ConfigError, getConfig, type Config } from "../lib/config";
 import { createRedis } from "../lib/redis/connection";
 import { parseInfo, versionWarning } from "../lib/redis/safety";
-import { clusterStartProblems } from "../lib/redis/slots";
+import { clusterStartProblems } from "../lib/cluster-keys";
 import { recordMasterChanges } from "../lib/redis/topology";
 import { cacheRedisUrl } from "../lib/redis-settings";
 import { logLine } from "../lib/log";

@@ -3,7 +3,7 @@ import { exitOnStartupProblems } from "../auth/startup";
 import type { Config } from "../config";
 import { logLine } from "../log";
 import { parseInfo, SafetyWatch } from "../redis/safety";
-import { clusterStartProblems } from "../redis/slots";
+import { clusterStartProblems } from "../cluster-keys";
 import { behindFront } from "./front.mjs";
 import { getConfig } from "../config";
 import { createRedis } from "../redis/connection";

@@ -8,7 +8,8 @@ import { drainDlq } from "../queues/drain";
 import { TaskStateSchema, type RedriveTaskSchema } from "./schemas";
 import { ownKey } from "../own-keys";
 import type { Config } from "../config";
-import { hashTagOf, queueKeys } from "../queues/keys";
+import { queueKeys } from "../queues/keys";
+import { hashTagOf } from "../redis/slots";
 
 /**
  * Redrive tasks: "requeue all" and "delete all" as long-running tasks, the way

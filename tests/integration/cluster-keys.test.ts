@@ -16,7 +16,8 @@ import { defineScripts } from "@/lib/redis/scripts";
 import { PermanentError, processOne, recoverAbandoned } from "@/lib/worker/processor";
 import { startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embedded-redis";
 import { startWorker } from "@/chaos/lib/worker";
-import { clusterKeyProblems, keySlot } from "@/lib/redis/slots";
+import { clusterKeyProblems } from "@/lib/cluster-keys";
+import { keySlot } from "@/lib/redis/slots";
 import { createTask } from "@/lib/tasks/redrive";
 import { testConfig } from "../helpers/redis";
 

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { QueueEngine } from "@/lib/queues/engine";
 import { workerHeartbeatKey } from "@/lib/queues/keys";
-import { applyRenames, renamePlan } from "@/lib/queues/migrate-keys";
+import { applyRenames, renamePlan } from "@/lib/migrate-keys";
 import { testConfig, useRedis } from "../helpers/redis";
 
 /**

@@ -1,9 +1,9 @@
-import type { Config } from "../config";
-import { loadConfig } from "../config";
-import { runScript } from "../redis/scripts";
-import { taskKey } from "../tasks/redrive";
-import type { EngineContext } from "./context";
-import { queueKeys } from "./keys";
+import type { Config } from "./config";
+import { loadConfig } from "./config";
+import { runScript } from "./redis/scripts";
+import { taskKey } from "./tasks/redrive";
+import type { EngineContext } from "./queues/context";
+import { queueKeys } from "./queues/keys";
 
 /**
  * Moving live keys from one REDIS_KEY_STYLE to the other (`document_dlq` to
