@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseTrustPolicy, TrustPolicyError } from "./client-address.mjs";
+import { bool, int, num } from "./env-schemas";
 import { redisSettingsProblems, redisSettingsShape } from "./redis-settings";
 import { parseWorkerRoles, type WorkerRoles } from "./worker-roles";
 
@@ -11,38 +12,6 @@ import { parseWorkerRoles, type WorkerRoles } from "./worker-roles";
 
 const QUEUE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 const KEY_NAME = /^[A-Za-z0-9_:.{}-]{1,128}$/;
-
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no"], {
-    error: "expected true or false",
-  })
-  .transform((v) => v === "true" || v === "1" || v === "yes");
-
-function int(min: number, max: number) {
-  return z
-    .string()
-    .regex(/^\d+$/, { error: `expected a whole number between ${min} and ${max}` })
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .min(min)
-        .max(max, { error: `expected at most ${max}` }),
-    );
-}
-
-function num(min: number, max: number) {
-  return z
-    .string()
-    .regex(/^\d+(\.\d+)?$/, { error: `expected a number between ${min} and ${max}` })
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .min(min)
-        .max(max, { error: `expected a number between ${min} and ${max}` }),
-    );
-}
 
 const queueList = z
   .string()

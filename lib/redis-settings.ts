@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { RedisOptions } from "ioredis";
 import type { ConnectionOptions } from "node:tls";
 import { z } from "zod";
+import { int } from "./env-schemas";
 
 /**
  * How Redrive reaches and names things in Redis beyond the URL: TLS material
@@ -16,19 +17,6 @@ export const redisUrl = z
   .regex(/^rediss?:\/\/\S+$/, { error: "expected a redis:// or rediss:// URL" });
 
 const filePath = z.string().min(1);
-
-function intString(min: number, max: number) {
-  return z
-    .string()
-    .regex(/^\d+$/, { error: `expected a whole number between ${min} and ${max}` })
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .min(min)
-        .max(max, { error: `expected at most ${max}` }),
-    );
-}
 
 const HOST_PORT = /^([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):(\d{1,5})$/;
 
@@ -83,9 +71,9 @@ export const redisSettingsShape = {
     })
     .default("redrive"),
   /** Replicas that must confirm an admin's change before it is reported done (WAIT); see waitReplicas. */
-  REDIS_WAIT_REPLICAS: intString(0, 16).optional(),
+  REDIS_WAIT_REPLICAS: int(0, 16).optional(),
   /** How long to wait for them; kept under the dashboard's 3 s command timeout. */
-  REDIS_WAIT_TIMEOUT_MS: intString(1, 2_000).default(1_000),
+  REDIS_WAIT_TIMEOUT_MS: int(1, 2_000).default(1_000),
 };
 
 type RedisSettings = z.infer<z.ZodObject<typeof redisSettingsShape>>;
