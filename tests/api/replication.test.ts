@@ -2,6 +2,7 @@ import Redis from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embedded-redis";
 import { useApp } from "../helpers/app";
+import { linkUp } from "../helpers/sentinel";
 
 /**
  * REDIS_WAIT_REPLICAS: a requeue is reported done once a replica confirmed
@@ -21,11 +22,7 @@ const app = useApp(
         String(server.port),
       ]);
       onReplica = new Redis(replica.port, "127.0.0.1", { maxRetriesPerRequest: 1 });
-      const until = Date.now() + 20_000;
-      while (!(await onReplica.info("replication")).includes("master_link_status:up")) {
-        if (Date.now() > until) throw new Error("the replica did not sync");
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await linkUp(replica.port);
     },
   },
 );

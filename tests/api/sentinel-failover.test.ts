@@ -6,6 +6,7 @@ import { createTask, getTask } from "@/lib/tasks/redrive";
 import { useApp } from "../helpers/app";
 import { testConfig } from "../helpers/redis";
 import { MASTER_NAME, startSentinelSet, type SentinelSet } from "../helpers/sentinel";
+import { until } from "../helpers/until";
 
 /**
  * A failover under load, through Sentinel: the dashboard and the worker
@@ -169,20 +170,21 @@ describe("a Sentinel failover under load", () => {
     try {
       await createTask(ctx, "document", "requeue", 0, "admin");
       const killedPort = await set.currentMasterPort();
-      while (((await getTask(ctx, "document"))?.moved ?? 0) < 20_000) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      const movedAtKill = (await getTask(ctx, "document"))!.moved;
+      const movedAtKill = await until(
+        async () => {
+          const moved = (await getTask(ctx, "document"))?.moved ?? 0;
+          return moved >= 20_000 && moved;
+        },
+        "20 000 moved",
+        60_000,
+        20,
+      );
       const killedAt = Date.now();
       set.processOn(killedPort)!.kill("SIGKILL");
       await set.waitForNewMaster(killedPort);
-      const deadline = Date.now() + 90_000;
-      let task = await getTask(ctx, "document").catch(() => null);
-      while (task?.state !== "done" && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 200));
-        task = await getTask(ctx, "document").catch(() => null);
-      }
-      expect(task?.state).toBe("done");
+      const done = async () => (await getTask(ctx, "document"))?.state === "done";
+      await until(done, "the task done after the failover", 90_000, 200);
+      expect((await getTask(ctx, "document"))?.state).toBe("done");
       const result = await census(100_000);
       const seconds = ((Date.now() - killedAt) / 1000).toFixed(1);
       console.log(

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import Redis from "ioredis";
 import { freePort, startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embedded-redis";
 import { killOnExit } from "@/scripts/processes";
+import { until } from "./until";
 
 /**
  * A Sentinel set on loopback: one master, one replica and three sentinels
@@ -76,14 +77,12 @@ async function askSentinel(port: number): Promise<number> {
   }
 }
 
-async function linkUp(port: number, timeoutMs = 20_000): Promise<void> {
+/** Waits until the replica on `port` has synced with its master (its link is up). */
+export async function linkUp(port: number, timeoutMs = 20_000): Promise<void> {
   const client = new Redis(port, "127.0.0.1", { maxRetriesPerRequest: 1 });
   try {
-    const until = Date.now() + timeoutMs;
-    while (!(await client.info("replication")).includes("master_link_status:up")) {
-      if (Date.now() > until) throw new Error("the replica did not sync in time");
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const synced = async () => (await client.info("replication")).includes("master_link_status:up");
+    await until(synced, "the replica's sync", timeoutMs);
   } finally {
     client.disconnect();
   }
@@ -111,13 +110,11 @@ export async function startSentinelSet(): Promise<SentinelSet> {
     processOn: (port) => [master, replica].find((r) => r.port === port)?.process,
     waitForReplicaOf: (port) => linkUp(port === master.port ? replica.port : master.port),
     async waitForNewMaster(port, timeoutMs = 30_000) {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const now = await set.currentMasterPort().catch(() => port);
-        if (now !== port) return now;
-        if (Date.now() > until) throw new Error("no failover in time");
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const moved = async () => {
+        const now = await set.currentMasterPort();
+        return now !== port && now;
+      };
+      return until(moved, "a failover", timeoutMs, 100);
     },
     async stop() {
       for (const s of sentinels) s.process.kill("SIGKILL");
@@ -125,9 +122,4 @@ export async function startSentinelSet(): Promise<SentinelSet> {
     },
   };
   return set;
-}
-
-/** Waits until the replica has everything the master wrote (its offset caught up). */
-export async function waitForReplica(master: Redis): Promise<void> {
-  await master.call("WAIT", "1", "5000");
 }

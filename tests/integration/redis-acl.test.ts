@@ -11,6 +11,7 @@ import { defineScripts } from "@/lib/redis/scripts";
 import { createTask } from "@/lib/tasks/redrive";
 import { createAclUser } from "../helpers/acl";
 import { testConfig, useRedis } from "../helpers/redis";
+import { until } from "../helpers/until";
 
 /**
  * The least-privilege Redis user (lib/redis-acl.ts, the README's line):
@@ -28,14 +29,6 @@ afterEach(async () => {
 /** The README's user without one of its rules, password "pw". */
 function narrowerUser(name: string, without: string): string[] {
   return aclSetUserArgs(r.config, name, "pw").filter((a) => a !== without);
-}
-
-async function poll(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error("condition not reached in time");
-    await new Promise((res) => setTimeout(res, 50));
-  }
 }
 
 describe("least-privilege Redis user", () => {
@@ -59,10 +52,10 @@ describe("least-privilege Redis user", () => {
       METRICS_SAMPLE_SECONDS: "1",
     });
     try {
-      await poll(async () => (await r.redis.llen("document_queue")) === 1);
-      await poll(async () => (await r.redis.llen("video_queue")) === 50);
-      await poll(async () => (await r.redis.llen("audio_queue")) === 1, 30_000);
-      await poll(async () => (await r.redis.llen("redrive:metrics:10s")) > 0);
+      await until(async () => (await r.redis.llen("document_queue")) === 1, "promotion");
+      await until(async () => (await r.redis.llen("video_queue")) === 50, "the task");
+      await until(async () => (await r.redis.llen("audio_queue")) === 1, "recovery", 30_000);
+      await until(async () => (await r.redis.llen("redrive:metrics:10s")) > 0, "a sample");
     } finally {
       await worker.kill("SIGTERM");
     }

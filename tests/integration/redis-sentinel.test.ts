@@ -6,6 +6,7 @@ import { createRedis } from "@/lib/redis/connection";
 import { readTopology, recordMasterChanges } from "@/lib/redis/topology";
 import { testConfig } from "../helpers/redis";
 import { MASTER_NAME, startSentinelSet, type SentinelSet } from "../helpers/sentinel";
+import { until } from "../helpers/until";
 
 /**
  * Through Sentinel: Redrive asks the sentinels for the master, follows a
@@ -23,16 +24,6 @@ afterAll(async () => {
   await set?.stop();
 });
 
-async function until<T>(probe: () => Promise<T | null>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => null);
-    if (value !== null) return value;
-    if (Date.now() > end) throw new Error("not reached in time");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe("Redis through Sentinel", () => {
   it("should follow a failover without a restart and record the new master", async () => {
     const redis = createRedis(undefined, { maxRetriesPerRequest: 1 }, config);
@@ -43,7 +34,7 @@ describe("Redis through Sentinel", () => {
       const first = await until(async () => {
         const t = await readTopology(redis, config);
         return t.since !== null ? t : null;
-      });
+      }, "the first master recorded");
       expect(first).toMatchObject({ mode: "sentinel", master: `127.0.0.1:${set.master.port}` });
 
       // Replication is asynchronous: what the replica has not received when it is
@@ -57,7 +48,7 @@ describe("Redis through Sentinel", () => {
       const moved = await until(async () => {
         const t = await readTopology(redis, config);
         return t.master === `127.0.0.1:${set.replica.port}` && t.since !== null ? t : null;
-      });
+      }, "the client following the new master");
       // Until Sentinel turns the old master into a replica, it still takes writes, and
       // they are lost when it resyncs: only a write on the new master counts here.
       await engine.enqueue("document", { job_id: "after" });

@@ -6,6 +6,7 @@ import { QueueEngine } from "@/lib/queues/engine";
 import { createRedis } from "@/lib/redis/connection";
 import { testConfig } from "../helpers/redis";
 import { startTlsRedis, tlsEnv, type TlsRedis } from "../helpers/tls";
+import { until } from "../helpers/until";
 
 /**
  * rediss:// with the CA and client certificate from REDIS_TLS_*: the engine,
@@ -100,11 +101,7 @@ describe("Redis over TLS", () => {
     await plain.zadd("audio_retry", String(Date.now() / 1000 - 5), '{"job_id":"tls"}');
     const worker = startWorker({ ...tlsEnv(t), RETRY_WORKER_INTERVAL_SECONDS: "0.2" });
     try {
-      const until = Date.now() + 20_000;
-      while ((await plain.llen("audio_queue")) === 0) {
-        if (Date.now() > until) throw new Error(`not promoted:\n${worker.output()}`);
-        await new Promise((res) => setTimeout(res, 50));
-      }
+      await until(async () => (await plain.llen("audio_queue")) > 0, "promotion over TLS", 20_000);
     } finally {
       await worker.kill("SIGTERM");
       await plain.flushall();
