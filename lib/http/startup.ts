@@ -38,9 +38,13 @@ export function logRedisSafety(): void {
   if (!config.REDIS_URL && !config.REDIS_SENTINELS) return;
   const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
   redis.on("error", () => undefined);
+  // One INFO answers both checks.
+  const answer = redis.info();
+  answer.catch(() => undefined);
+  const once = { info: () => answer };
   void new SafetyWatch(logLine, { process: "dashboard" })
-    .check(redis)
-    .then(() => exitOnClusterKeyProblems(redis, config))
+    .check(once)
+    .then(() => exitOnClusterKeyProblems(once, config))
     .catch(() => undefined)
     .finally(() => redis.disconnect());
 }
