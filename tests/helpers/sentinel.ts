@@ -67,6 +67,20 @@ async function startSentinel(dir: string, masterPort: number, i: number) {
   return { port, process: child };
 }
 
+/** Whether the sentinel on `port` lists a replica that it sees as up. */
+async function knowsReplica(port: number): Promise<boolean> {
+  const s = new Redis(port, "127.0.0.1", { maxRetriesPerRequest: 1 });
+  try {
+    const replicas = (await s.call("SENTINEL", "REPLICAS", MASTER_NAME)) as string[][];
+    return replicas.some((fields) => {
+      const flags = fields[fields.indexOf("flags") + 1] ?? "";
+      return flags === "slave";
+    });
+  } finally {
+    s.disconnect();
+  }
+}
+
 async function askSentinel(port: number): Promise<number> {
   const s = new Redis(port, "127.0.0.1", { maxRetriesPerRequest: 1 });
   try {
@@ -101,6 +115,10 @@ export async function startSentinelSet(): Promise<SentinelSet> {
   await linkUp(replica.port);
   const sentinels: SentinelSet["sentinels"] = [];
   for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(dir, master.port, i));
+  // Sentinels learn of replicas from the master's INFO, some time after they start: a
+  // SENTINEL FAILOVER before then answers NOGOODSLAVE.
+  for (const s of sentinels)
+    await until(() => knowsReplica(s.port), "the sentinels to see the replica");
   const set: SentinelSet = {
     master,
     replica,
