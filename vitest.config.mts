@@ -44,6 +44,19 @@ export default defineConfig({
           env: { REDRIVE_TEST_ACL: "1" },
         },
       },
+      {
+        // The engine, cache and API suites again on a local Redis Cluster (three masters,
+        // three replicas; tests/helpers/cluster-mode.ts), with the hash-tagged key names.
+        extends: true,
+        test: {
+          name: "cluster",
+          include: [
+            "tests/integration/{dlq-move,dlq-read,retry,tasks,processor,foreign-requeue,undo,metrics,cache,cache-inspect,drain-queued}.test.ts",
+            "tests/api/{dlq-api,admin-api}.test.ts",
+          ],
+          env: { REDRIVE_TEST_CLUSTER: "1" },
+        },
+      },
     ],
   },
 });

@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "../lib/redis/client";
 import type { EngineContext } from "../lib/queues/context";
 import { Processor, type Outcome, type TakenMessage } from "../lib/worker/processor";
 import { poisonOf, transientFailure } from "./failures";
@@ -20,7 +20,7 @@ export interface ConsumerDeps {
   ctx: EngineContext;
   traffic: Traffic;
   tally: Tally;
-  connect: () => Redis;
+  connect: () => RedisClient;
   queues: string[];
   /** Called with every settled message (the demo logs them with --verbose). */
   onOutcome: (queue: string, outcome: Outcome, message: TakenMessage, error?: unknown) => void;

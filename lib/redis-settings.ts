@@ -20,26 +20,29 @@ const filePath = z.string().min(1);
 
 const HOST_PORT = /^([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):(\d{1,5})$/;
 
-/** REDIS_SENTINELS: comma-separated host:port ([v6]:port for IPv6). */
-const sentinelList = z
-  .string()
-  .transform((s) =>
-    s
-      .split(",")
-      .map((e) => e.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z
-      .array(z.string().regex(HOST_PORT, { error: "expected host:port entries, comma-separated" }))
-      .min(1, { error: "expected at least one sentinel" }),
-  )
-  .transform((entries) =>
-    entries.map((e) => {
-      const at = e.lastIndexOf(":");
-      return { host: e.slice(0, at).replace(/^\[|\]$/g, ""), port: Number(e.slice(at + 1)) };
-    }),
-  );
+/** REDIS_SENTINELS and REDIS_CLUSTER_NODES: comma-separated host:port ([v6]:port for IPv6). */
+const hostPortList = (what: string) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((e) => e.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(
+          z.string().regex(HOST_PORT, { error: "expected host:port entries, comma-separated" }),
+        )
+        .min(1, { error: `expected at least one ${what}` }),
+    )
+    .transform((entries) =>
+      entries.map((e) => {
+        const at = e.lastIndexOf(":");
+        return { host: e.slice(0, at).replace(/^\[|\]$/g, ""), port: Number(e.slice(at + 1)) };
+      }),
+    );
 
 export const redisSettingsShape = {
   REDIS_URL: redisUrl.optional(),
@@ -51,10 +54,16 @@ export const redisSettingsShape = {
   REDIS_TLS_CERT_FILE: filePath.optional(),
   REDIS_TLS_KEY_FILE: filePath.optional(),
   /** Sentinels to ask for the master; REDIS_URL then gives only credentials, database and TLS. */
-  REDIS_SENTINELS: sentinelList.optional(),
+  REDIS_SENTINELS: hostPortList("sentinel").optional(),
   REDIS_SENTINEL_NAME: z.string().min(1).max(200).default("mymaster"),
   REDIS_SENTINEL_USERNAME: z.string().min(1).optional(),
   REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  /**
+   * Some nodes of a Redis Cluster (the client finds the rest): Redrive then connects to the
+   * Cluster, and REDIS_URL gives only credentials and TLS. Needs REDIS_KEY_STYLE=hashtag or
+   * key names with one {tag} per queue (lib/cluster-keys.ts checks at start-up).
+   */
+  REDIS_CLUSTER_NODES: hostPortList("node").optional(),
   /**
    * The default queue key names: `plain` (`document_queue`, the Python backend's) or `hashtag`
    * (`{document}_queue`, `{document}_retry`, `{document}_dlq`: one Redis Cluster slot per queue).
@@ -84,6 +93,11 @@ export function redisSettingsProblems(s: RedisSettings): string[] {
   if (Boolean(s.REDIS_TLS_CERT_FILE) !== Boolean(s.REDIS_TLS_KEY_FILE)) {
     problems.push(
       "REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE: set both (a client certificate and its key) or neither",
+    );
+  }
+  if (s.REDIS_CLUSTER_NODES && s.REDIS_SENTINELS) {
+    problems.push(
+      "REDIS_CLUSTER_NODES and REDIS_SENTINELS: set one (a Cluster, or a master Sentinel names)",
     );
   }
   const tlsFiles = s.REDIS_TLS_CA_FILE || s.REDIS_TLS_CERT_FILE;
@@ -137,20 +151,27 @@ export function tlsOptionsFor(
   return options;
 }
 
+/** The user, password and database REDIS_URL names, when it only gives credentials (Sentinel, Cluster). */
+function credentialsOf(s: RedisSettings): Pick<RedisOptions, "username" | "password" | "db"> {
+  const url = s.REDIS_URL ? new URL(s.REDIS_URL) : null;
+  const db = url ? Number(url.pathname.slice(1) || "0") : 0;
+  return {
+    username: url?.username ? decodeURIComponent(url.username) : undefined,
+    password: url?.password ? decodeURIComponent(url.password) : undefined,
+    db: Number.isInteger(db) ? db : 0,
+  };
+}
+
 /** What ioredis needs to find the master through Sentinel; null when REDIS_SENTINELS is unset. */
 export function sentinelOptions(s: RedisSettings): RedisOptions | null {
   if (!s.REDIS_SENTINELS) return null;
-  const url = s.REDIS_URL ? new URL(s.REDIS_URL) : null;
   const tls = s.REDIS_URL ? tlsOptionsFor(s.REDIS_URL, s) : undefined;
-  const db = url ? Number(url.pathname.slice(1) || "0") : 0;
   return {
     sentinels: s.REDIS_SENTINELS,
     name: s.REDIS_SENTINEL_NAME,
     sentinelUsername: s.REDIS_SENTINEL_USERNAME,
     sentinelPassword: s.REDIS_SENTINEL_PASSWORD,
-    username: url?.username ? decodeURIComponent(url.username) : undefined,
-    password: url?.password ? decodeURIComponent(url.password) : undefined,
-    db: Number.isInteger(db) ? db : 0,
+    ...credentialsOf(s),
     // Sentinels announce a failover on +switch-master: reconnect then, not at the next error.
     failoverDetector: true,
     ...(tls ? { tls, enableTLSForSentinelMode: true, sentinelTLS: tls } : {}),
@@ -158,11 +179,30 @@ export function sentinelOptions(s: RedisSettings): RedisOptions | null {
 }
 
 /**
+ * The Cluster's seed nodes and what every node connection needs (credentials,
+ * TLS); null when REDIS_CLUSTER_NODES is unset. A Cluster has one database.
+ */
+export function clusterSettings(
+  s: RedisSettings,
+): { nodes: { host: string; port: number }[]; redisOptions: RedisOptions } | null {
+  if (!s.REDIS_CLUSTER_NODES) return null;
+  const { username, password } = credentialsOf(s);
+  const tls = s.REDIS_URL ? tlsOptionsFor(s.REDIS_URL, s) : undefined;
+  return {
+    nodes: s.REDIS_CLUSTER_NODES,
+    redisOptions: { username, password, ...(tls ? { tls } : {}) },
+  };
+}
+
+/**
  * How many replicas must confirm an admin's change: REDIS_WAIT_REPLICAS, else
- * 1 through Sentinel (which always has a replica to fail over to: without the
+ * 1 through Sentinel or on a Cluster (where a replica takes over a failed
+ * master the same way), as Sentinel always has a replica to fail over to: without the
  * wait, a failover undid about one in three requeues an admin was told were
  * done, in tests/api/sentinel-failover.test.ts), else 0.
  */
-export function waitReplicas(s: Pick<RedisSettings, "REDIS_WAIT_REPLICAS" | "REDIS_SENTINELS">) {
-  return s.REDIS_WAIT_REPLICAS ?? (s.REDIS_SENTINELS ? 1 : 0);
+export function waitReplicas(
+  s: Pick<RedisSettings, "REDIS_WAIT_REPLICAS" | "REDIS_SENTINELS" | "REDIS_CLUSTER_NODES">,
+) {
+  return s.REDIS_WAIT_REPLICAS ?? (s.REDIS_SENTINELS || s.REDIS_CLUSTER_NODES ? 1 : 0);
 }

@@ -13,7 +13,7 @@ import { ConfigError, getConfig } from "../lib/config";
 import { workerStatus } from "../lib/health";
 import { applyRenames, renamePlan, type KeyStyle } from "../lib/migrate-keys";
 import { createRedis } from "../lib/redis/connection";
-import { parseInfo } from "../lib/redis/safety";
+import { readInfo } from "../lib/redis/info";
 
 function parseArgs(argv: string[]): { to: KeyStyle; apply: boolean } | null {
   const at = argv.indexOf("--to");
@@ -40,7 +40,7 @@ async function main(): Promise<number> {
   }
   const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
   try {
-    if (parseInfo(await redis.info()).cluster_enabled === "1") {
+    if ((await readInfo(redis)).cluster_enabled === "1") {
       // The old names are in different slots: the renames are for the standalone Redis before the move.
       process.stderr.write(
         "refused: this is a Redis Cluster node; migrate on the standalone Redis\n",

@@ -4,7 +4,9 @@
  */
 import { ConfigError, getConfig, type Config } from "../lib/config";
 import { createRedis } from "../lib/redis/connection";
-import { parseInfo, versionWarning } from "../lib/redis/safety";
+import type { RedisClient } from "../lib/redis/client";
+import { readInfo } from "../lib/redis/info";
+import { versionWarning } from "../lib/redis/safety";
 import { clusterStartProblems } from "../lib/cluster-keys";
 import { recordMasterChanges } from "../lib/redis/topology";
 import { cacheRedisUrl } from "../lib/redis-settings";
@@ -44,8 +46,8 @@ async function main(): Promise<void> {
  * A Redis without LMOVE, or a Cluster where a queue's keys span slots, would
  * fail every move: say why once and stop, rather than log failures forever.
  */
-async function exitIfRedisUnfit(redis: { info(): Promise<string> }, config: Config) {
-  const info = parseInfo(await redis.info());
+async function exitIfRedisUnfit(redis: RedisClient, config: Config) {
+  const info = await readInfo(redis);
   const version = info.redis_version ?? "";
   const problems = [versionWarning(version)?.message, ...clusterStartProblems(info, config)];
   const reasons = problems.filter((p): p is string => Boolean(p));

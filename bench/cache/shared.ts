@@ -1,5 +1,6 @@
 import Redis, { type RedisOptions } from "ioredis";
 import type { RedisCache } from "../../lib/cache/cache";
+import { oneServer } from "../../lib/redis/client";
 import type { Target } from "../lib/summary";
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -19,7 +20,7 @@ export async function ready(client: {
  * client setup whatever cache.ts chooses.
  */
 export function cacheClientOptions(cache: RedisCache) {
-  const o = cache.redis.options;
+  const o = oneServer(cache.redis).options;
   return {
     enableAutoPipelining: o.enableAutoPipelining,
     enableOfflineQueue: o.enableOfflineQueue,

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type Redis from "ioredis";
+import type { RedisClient } from "../../lib/redis/client";
 import { metadataFields, metadataKeyOf, toDlqEntry, type DlqStamp } from "../../lib/queues/message";
 import { pythonDeadLetters } from "./python-entries";
 
@@ -97,9 +97,9 @@ const CHUNKS_PER_TRIP = 16;
 
 /** Calls `add` for chunks 0..count-1, CHUNKS_PER_TRIP chunks per round trip. */
 async function pipelined(
-  redis: Redis,
+  redis: RedisClient,
   count: number,
-  add: (pipeline: ReturnType<Redis["pipeline"]>, i: number) => void,
+  add: (pipeline: ReturnType<RedisClient["pipeline"]>, i: number) => void,
 ): Promise<void> {
   for (let start = 0; start < count; start += CHUNKS_PER_TRIP) {
     const pipeline = redis.pipeline();
@@ -110,7 +110,7 @@ async function pipelined(
 }
 
 /** `n` due retries in `key`, due over the last hour (scores in epoch seconds, as the Python backend writes). */
-export async function loadDueRetries(redis: Redis, key: string, n: number): Promise<number> {
+export async function loadDueRetries(redis: RedisClient, key: string, n: number): Promise<number> {
   const now = Date.now() / 1000;
   let bytes = 0;
   await pipelined(redis, Math.ceil(n / CHUNK), (pipeline, c) => {
@@ -194,7 +194,7 @@ export function dlqEntry(writer: DlqWriter, n: number, queue: string, failedAt: 
  * writer gives it, EXPIRE = retention. Returns the mean entry size in bytes.
  */
 export async function loadDlq(
-  redis: Redis,
+  redis: RedisClient,
   queue: string,
   dlqKey: string,
   n: number,

@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import Redis from "ioredis";
 import { loadConfig, type Config } from "../../lib/config";
 import { QueueEngine } from "../../lib/queues/engine";
+import { oneServer } from "../../lib/redis/client";
 import { createRedis } from "../../lib/redis/connection";
 import { freePort, startEmbeddedRedis, type EmbeddedRedis } from "../../scripts/embedded-redis";
 import { makeCertificates, tlsEnv, tlsServerArgs } from "../../scripts/tls-certs";
@@ -39,7 +40,7 @@ export async function startBenchServer(queues = "document"): Promise<BenchServer
   const { server, redriveEnv, transport } = await startServer(bin);
   const redisRaised = raisePriority(server.process.pid);
   const config = loadConfig({ NODE_ENV: "production", QUEUES: queues, ...redriveEnv });
-  const redis = createRedis(undefined, { maxRetriesPerRequest: 1 }, config);
+  const redis = oneServer(createRedis(undefined, { maxRetriesPerRequest: 1 }, config));
   const engine = new QueueEngine(redis, config);
   const ping = await PingMonitor.start(server.url);
   const info = await redis.info("server");

@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "../../lib/redis/client";
 import type { QueueKeys } from "../../lib/queues/keys";
 
 /**
@@ -45,10 +45,10 @@ async function* paged(range: (start: number, stop: number) => Promise<Buffer[]>)
   }
 }
 
-const listEntries = (redis: Redis, key: string) =>
+const listEntries = (redis: RedisClient, key: string) =>
   paged((start, stop) => redis.lrangeBuffer(key, start, stop));
 
-const setMembers = (redis: Redis, key: string) =>
+const setMembers = (redis: RedisClient, key: string) =>
   paged((start, stop) => redis.zrangeBuffer(key, String(start), String(stop)));
 
 /**
@@ -57,7 +57,7 @@ const setMembers = (redis: Redis, key: string) =>
  * left in a key after a delivery, is a duplicate.
  */
 export async function takeCensus(
-  redis: Redis,
+  redis: RedisClient,
   keys: QueueKeys,
   produced: Set<string>,
   delivered: Map<string, number> = new Map(),

@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "../../lib/redis/client";
 
 /**
  * The Python backend's own retry worker as the quick-start guide has it: read
@@ -16,7 +16,11 @@ export interface PythonPromoter {
   runOnce(now: number): Promise<number>;
 }
 
-export function pythonPromoter(redis: Redis, retryKey: string, workKey: string): PythonPromoter {
+export function pythonPromoter(
+  redis: RedisClient,
+  retryKey: string,
+  workKey: string,
+): PythonPromoter {
   const ready = (now: number, limit = 100) =>
     redis.zrangebyscoreBuffer(retryKey, "-inf", now, "LIMIT", 0, limit);
   const push = async (members: Buffer[]) => {

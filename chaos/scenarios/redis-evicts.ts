@@ -1,7 +1,8 @@
 import type Redis from "ioredis";
 import { loadDlq } from "../../bench/lib/data";
 import { retentionSeconds } from "../../lib/queues/producer";
-import { parseInfo, readRedisSafety } from "../../lib/redis/safety";
+import { parseInfo } from "../../lib/redis/info";
+import { readRedisSafety } from "../../lib/redis/safety";
 import { takeCensus, type Census } from "../lib/census";
 import { QUEUE, sleep, waitUntil } from "../lib/fixture";
 import { withRig } from "../lib/rig";

@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/client";
 import { z } from "zod";
 import type { Config } from "../config";
 import { logLine } from "../log";
@@ -66,7 +66,7 @@ export function pendingAuditEntries(): number {
  * stream id, or "" when nothing was added to a stream.
  */
 export async function appendAudit(
-  redis: Redis,
+  redis: RedisClient,
   record: AuditRecord,
   options: AuditOptions = DEFAULT_AUDIT_OPTIONS,
 ): Promise<string> {
@@ -113,7 +113,7 @@ export async function appendAudit(
  * exclusive stream id from the previous page.
  */
 export async function readAudit(
-  redis: Redis,
+  redis: RedisClient,
   limit: number,
   before?: string,
   config: KeyPrefix = DEFAULT_AUDIT_OPTIONS,

@@ -1,4 +1,5 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/client";
+import { execEachKey } from "../redis/pipeline";
 import { logLine } from "../log";
 import {
   DENIED_MINUTES_MAX,
@@ -45,7 +46,7 @@ const MINUTE_MS = 60_000;
 
 /** Counts one denial (and keeps it in full if it is among the minute's first). Never rejects. */
 export async function recordDenial(
-  redis: Redis,
+  redis: RedisClient,
   record: AuditRecord,
   options: AuditOptions,
   now = Date.now(),
@@ -80,7 +81,7 @@ export type { DeniedRow, DeniedSummary } from "./types";
 
 /** The last `minutes` minutes' counts (this one included), newest minute first. */
 export async function readDenied(
-  redis: Redis,
+  redis: RedisClient,
   minutes: number,
   now = Date.now(),
   config: KeyPrefix = { REDRIVE_KEY_PREFIX: "redrive" },
@@ -90,12 +91,11 @@ export async function readDenied(
   const rows: DeniedRow[] = [];
   for (let start = 0; start < span && rows.length <= DENIED_ROWS_MAX; start += 60) {
     const batch = Array.from({ length: Math.min(60, span - start) }, (_, i) => last - start - i);
-    const pipeline = redis.pipeline();
-    for (const m of batch) pipeline.hgetall(deniedMinuteKey(config, m));
-    const replies = (await pipeline.exec()) ?? [];
+    // One key per minute, each in its own Cluster slot: grouped by slot there.
+    const keys = batch.map((m) => deniedMinuteKey(config, m));
+    const replies = await execEachKey(redis, keys, (p, key) => p.hgetall(key));
     batch.forEach((m, i) => {
-      const [error, hash] = replies[i] ?? [];
-      if (error) throw error;
+      const hash = replies[i];
       const minuteRows = Object.entries((hash ?? {}) as Record<string, string>).map(
         // HINCRBY writes them; a value that is not a number (by hand) counts as none.
         ([field, count]) => toRow(m, field, Number(count) || 0),

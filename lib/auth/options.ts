@@ -2,7 +2,7 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getConfig, type Config } from "../config";
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/client";
 import { isRedisUnavailable } from "../redis/errors";
 import { safeCallbackPath } from "./redirect";
 import { deviceOf } from "./device";
@@ -58,7 +58,7 @@ type HeaderRecord = Record<string, string | undefined>;
 /** What next-auth's callbacks need from the server around them. */
 export interface AuthDeps {
   /** The dashboard's Redis connection, once connected. */
-  redis(): Promise<Redis>;
+  redis(): Promise<RedisClient>;
   /** The client address of a request, from its headers (set by the front layer). */
   clientOf(headers: Headers): string;
 }

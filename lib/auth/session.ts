@@ -1,7 +1,7 @@
 import "server-only";
 import { decode, type JWT } from "next-auth/jwt";
 import { getConfig, type Config } from "../config";
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/client";
 import { isRedisUnavailable } from "../redis/errors";
 import { isOidcConfigured, oidcRoleNow } from "./oidc";
 import { readSession, sessionLifetimeMs, type SessionClaims } from "./sessions";
@@ -37,7 +37,7 @@ const remembered = new Map<string, { user: SessionUser; until: number; ends: num
 /** The logged-in user of a request, or null. */
 export function requestUser(
   request: { headers: Headers },
-  redis: Redis,
+  redis: RedisClient,
 ): Promise<SessionUser | null> {
   return userOfCookies(request.headers.get("cookie"), redis);
 }
@@ -50,7 +50,7 @@ export function requestUser(
  */
 export async function userOfCookies(
   header: string | null,
-  redis: Redis,
+  redis: RedisClient,
   options: { whileRedisDown?: boolean } = {},
 ): Promise<SessionUser | null> {
   const config = getConfig();
@@ -93,7 +93,7 @@ async function claimsOf(config: Config, token: string): Promise<SessionClaims | 
 
 /** The session's user as the configuration and Redis say now, or null when it has ended. */
 async function checkNow(
-  redis: Redis,
+  redis: RedisClient,
   config: Config,
   claims: SessionClaims,
   now: number,

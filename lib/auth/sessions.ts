@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/client";
 import type { Config } from "../config";
 import { runScript } from "../redis/scripts";
 import type { Role } from "./users";
@@ -53,7 +53,7 @@ function idleMs(config: Config, display: boolean): number {
 }
 
 export async function createSession(
-  redis: Redis,
+  redis: RedisClient,
   config: Config,
   who: { user: string; display: boolean },
   now = Date.now(),
@@ -70,7 +70,7 @@ export async function createSession(
 }
 
 async function writeRecord(
-  redis: Redis,
+  redis: RedisClient,
   config: Config,
   sid: string,
   session: { name: string; loginAt: number; display: boolean },
@@ -100,7 +100,7 @@ export type SessionState =
  * keeps its record, marked, until it would have expired anyway.
  */
 export async function readSession(
-  redis: Redis,
+  redis: RedisClient,
   config: Config,
   claims: SessionClaims,
   now = Date.now(),
@@ -128,7 +128,7 @@ export async function readSession(
 
 /** Something the user did: the idle timeout starts again. */
 export async function touchSession(
-  redis: Redis,
+  redis: RedisClient,
   config: KeyPrefix,
   sid: string,
   now = Date.now(),
@@ -137,13 +137,17 @@ export async function touchSession(
 }
 
 /** Ends one session (signing out): the record stays, marked, so that it is not made again. */
-export async function endSession(redis: Redis, config: KeyPrefix, sid: string): Promise<void> {
+export async function endSession(
+  redis: RedisClient,
+  config: KeyPrefix,
+  sid: string,
+): Promise<void> {
   await runScript(redis, "updateSession", [sessionKey(config, sid)], ["ended", "1"]);
 }
 
 /** Ends every session of `user` that began before now, on every dashboard instance. */
 export async function endAllSessions(
-  redis: Redis,
+  redis: RedisClient,
   config: Config,
   user: string,
   now = Date.now(),

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/client";
 import type { Config } from "../config";
 import { runScript } from "../redis/scripts";
 import { ownKey, type KeyPrefix } from "../own-keys";
@@ -76,7 +76,7 @@ export function countersOf(
 
 /** Counts the attempt, or refuses it with the seconds to wait. */
 export async function beginLogin(
-  redis: Redis,
+  redis: RedisClient,
   config: Config,
   attempt: LoginAttempt,
 ): Promise<LoginGate> {
@@ -98,7 +98,7 @@ export async function beginLogin(
  * this browser (or address) for this user are forgiven.
  */
 export async function loginSucceeded(
-  redis: Redis,
+  redis: RedisClient,
   gate: Extract<LoginGate, { allowed: true }>,
 ): Promise<void> {
   const multi = redis.multi();

@@ -1,7 +1,8 @@
 import "server-only";
-import Redis from "ioredis";
 import type { Config } from "../config";
-import { tlsOptionsFor } from "../redis-settings";
+import { masters, type RedisClient } from "../redis/client";
+import { createRedis } from "../redis/connection";
+import { mgetBuffers, unlinkKeys } from "../redis/keyspace";
 import { isRedriveKey } from "../queues/keys";
 import { decodeValue, encodeValue } from "./codec";
 import { Counters } from "./counters";
@@ -49,7 +50,7 @@ export class RedisCache {
   private ownsClient = false;
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     private readonly config: Config,
     options: RedisCacheOptions = {},
   ) {
@@ -69,16 +70,17 @@ export class RedisCache {
    * made in one tick share one write (auto-pipelining).
    */
   static connect(url: string, config: Config, options: RedisCacheOptions = {}): RedisCache {
-    const tls = tlsOptionsFor(url, config);
-    const redis = new Redis(url, {
-      ...(tls ? { tls } : {}),
-      enableOfflineQueue: false,
-      enableAutoPipelining: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: (times) => Math.min(100 * times, 1_000),
-      // The least-privilege user (lib/redis-acl.ts) is not granted CLIENT SETINFO.
-      disableClientInfo: true,
-    });
+    // createRedis: TLS from the configuration, and the Cluster when `url` is the queue Redis's on one.
+    const redis = createRedis(
+      url,
+      {
+        enableOfflineQueue: false,
+        enableAutoPipelining: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: (times) => Math.min(100 * times, 1_000),
+      },
+      config,
+    );
     redis.on("error", () => {
       // Counted by the guard on each failed call; nothing else to do here.
     });
@@ -133,7 +135,7 @@ export class RedisCache {
     const waiters = this.batchWaiters;
     this.batchKeys = [];
     this.batchWaiters = [];
-    void this.call(() => this.redis.mgetBuffer(...keys), null).then((bufs) => {
+    void this.call(() => mgetBuffers(this.redis, keys), null).then((bufs) => {
       for (let i = 0; i < waiters.length; i++) waiters[i]!(bufs?.[i] ?? null);
     });
   }
@@ -179,7 +181,7 @@ export class RedisCache {
         this.inflight.delete(k);
       }
     }
-    return this.call(() => this.redis.unlink(...safe), 0);
+    return this.call(() => unlinkKeys(this.redis, safe), 0);
   }
 
   /**
@@ -187,17 +189,20 @@ export class RedisCache {
    * (never KEYS). Redrive's own keys are skipped whatever the pattern.
    */
   async deletePattern(pattern: string): Promise<number> {
-    let cursor = "0";
     let deleted = 0;
-    do {
-      const step = await this.call(
-        () => this.redis.scan(cursor, "MATCH", pattern, "COUNT", SCAN_COUNT),
-        null,
-      );
-      if (!step) return deleted;
-      cursor = step[0];
-      deleted += await this.delete(...step[1]);
-    } while (cursor !== "0");
+    // On a Cluster, every master's keys in turn.
+    for (const node of masters(this.redis)) {
+      let cursor = "0";
+      do {
+        const step = await this.call(
+          () => node.scan(cursor, "MATCH", pattern, "COUNT", SCAN_COUNT),
+          null,
+        );
+        if (!step) return deleted;
+        cursor = step[0];
+        deleted += await this.delete(...step[1]);
+      } while (cursor !== "0");
+    }
     return deleted;
   }
 

@@ -1,7 +1,8 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/client";
 import type { Config } from "../config";
 import { isRedriveKey } from "../queues/keys";
+import { scanKeyspace, unlinkKeys } from "../redis/keyspace";
 import { NAMESPACE_NAMES, NAMESPACES, namespaceOf, type Namespace } from "./namespaces";
 
 /**
@@ -10,29 +11,21 @@ import { NAMESPACE_NAMES, NAMESPACES, namespaceOf, type Namespace } from "./name
  * Errors propagate: an admin must know when a clear did not happen.
  */
 export async function clearCache(
-  redis: Redis,
+  redis: RedisClient,
   config: Config,
   namespace?: Namespace,
 ): Promise<Record<string, number>> {
   const targets = namespace ? [namespace] : NAMESPACE_NAMES;
   const deleted: Record<string, number> = {};
   for (const ns of targets) {
-    deleted[ns] = 0;
-    let cursor = "0";
+    let count = 0;
     // SCAN pages of 1 000 and one UNLINK each: no call holds Redis for long, and
-    // UNLINK frees the memory in the background.
-    do {
-      const [next, keys] = await redis.scan(
-        cursor,
-        "MATCH",
-        `${NAMESPACES[ns].prefix}*`,
-        "COUNT",
-        1000,
-      );
-      cursor = next;
+    // UNLINK frees the memory in the background. On a Cluster, every master.
+    await scanKeyspace(redis, { match: `${NAMESPACES[ns].prefix}*`, count: 1000 }, async (keys) => {
       const safe = keys.filter((k) => namespaceOf(k) === ns && !isRedriveKey(config, k));
-      if (safe.length > 0) deleted[ns] += await redis.unlink(...safe);
-    } while (cursor !== "0");
+      if (safe.length > 0) count += await unlinkKeys(redis, safe);
+    });
+    deleted[ns] = count;
   }
   return deleted;
 }

@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/client";
 import { ownKey, type KeyPrefix } from "../own-keys";
 
 /**
@@ -27,7 +27,7 @@ export class Counters {
   private readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     flushMs: number,
     config: KeyPrefix,
   ) {
@@ -75,7 +75,7 @@ export class Counters {
 
 /** Reads the shared counters: namespace -> {hits, misses}. The hash is bounded (2 fields a namespace). */
 export async function readCounters(
-  redis: Redis,
+  redis: RedisClient,
   config: KeyPrefix,
 ): Promise<Record<string, { hits: number; misses: number }>> {
   const [, flat] = await redis.hscan(cacheStatsKey(config), "0", "COUNT", 1000);

@@ -1,7 +1,9 @@
 import "server-only";
 import type Redis from "ioredis";
+import { masters, type RedisClient } from "../redis/client";
+import { keyCount } from "../redis/keyspace";
 import type { Config } from "../config";
-import { parseInfo } from "../redis/safety";
+import { readInfo } from "../redis/info";
 import { permissionDenialOf } from "../redis/errors";
 import { isRedriveKey } from "../queues/keys";
 import { readCounters } from "./counters";
@@ -58,10 +60,10 @@ function keyspaceOf(info: Record<string, string>) {
  * would itself count as a keyspace hit or miss and skew the rate it measures.
  * Each dashboard instance so measures over the window since it last looked.
  */
-const samples = new WeakMap<Redis, { a: InfoSample | null; b: InfoSample | null }>();
+const samples = new WeakMap<RedisClient, { a: InfoSample | null; b: InfoSample | null }>();
 
 /** Picks the newest earlier sample at least MIN_WINDOW_S old, and rotates in `current`. */
-function windowBase(redis: Redis, current: InfoSample): InfoSample | null {
+function windowBase(redis: RedisClient, current: InfoSample): InfoSample | null {
   const slots = samples.get(redis) ?? { a: null, b: null };
   const usable = [slots.b, slots.a].find(
     (s) => s && current.t - s.t >= MIN_WINDOW_S && current.hits >= s.hits,
@@ -78,10 +80,10 @@ function rate(hits: number, misses: number): number | null {
 
 /** Server-wide figures from INFO; rates from the difference with an earlier sample. */
 export async function serverStats(
-  redis: Redis,
+  redis: RedisClient,
   now = Date.now() / 1000,
 ): Promise<ServerCacheStats> {
-  const info = parseInfo(await redis.info());
+  const info = await readInfo(redis);
   const num = (f: string) => Number(info[f] ?? 0);
   const current: InfoSample = {
     t: now,
@@ -137,55 +139,84 @@ function measurable(config: Config, key: string): boolean {
  * Up to CACHE_SAMPLE.keys distinct keys by SCAN, with the MEMORY USAGE of those
  * Redrive may read, until CACHE_SAMPLE.timeMs has passed.
  */
-async function takeSample(redis: Redis, config: Config): Promise<KeySample> {
+async function takeSample(redis: RedisClient, config: Config): Promise<KeySample> {
   const at = Date.now() / 1000;
   const deadline = Date.now() + CACHE_SAMPLE.timeMs;
-  const dbsize = await redis.dbsize();
+  const nodes = masters(redis);
+  const dbsize = await keyCount(redis);
+  const keys: string[] = [];
+  const bytes: (number | null)[] = [];
+  let timedOut = false;
+  for (const [i, node] of nodes.entries()) {
+    // Each master holds its share of the keys: each gives its share of the sample.
+    const quota = Math.ceil((CACHE_SAMPLE.keys - keys.length) / (nodes.length - i));
+    const part = await sampleNode(node, config, quota, deadline);
+    keys.push(...part.keys);
+    bytes.push(...part.bytes);
+    timedOut ||= part.timedOut;
+    if (timedOut) break;
+  }
+  return { at, keys, bytes, dbsize, timedOut };
+}
+
+/** One server's part of the sample: up to `quota` distinct keys and their sizes. */
+async function sampleNode(
+  node: Redis,
+  config: Config,
+  quota: number,
+  deadline: number,
+): Promise<Omit<KeySample, "at" | "dbsize">> {
   const seen = new Set<string>();
   let cursor = "0";
   let timedOut = false;
   do {
-    const [next, keys] = await redis.scan(cursor, "COUNT", CHUNK);
+    const [next, keys] = await node.scan(cursor, "COUNT", CHUNK);
     cursor = next;
-    for (const k of keys) if (seen.size < CACHE_SAMPLE.keys) seen.add(k);
+    for (const k of keys) if (seen.size < quota) seen.add(k);
     timedOut = Date.now() > deadline;
-  } while (cursor !== "0" && seen.size < CACHE_SAMPLE.keys && !timedOut);
+  } while (cursor !== "0" && seen.size < quota && !timedOut);
   const keys = [...seen];
   const bytes: (number | null)[] = [];
   for (let i = 0; i < keys.length && !timedOut; i += CHUNK) {
     const chunk = keys.slice(i, i + CHUNK);
     const measured = await memoryOf(
-      redis,
+      node,
       chunk.filter((k) => measurable(config, k)),
     );
     bytes.push(...chunk.map((k) => (measurable(config, k) ? (measured.shift() ?? null) : null)));
     timedOut = Date.now() > deadline && bytes.length < keys.length;
   }
   // Keys whose memory was not measured in time are left out of the sample.
-  return { at, keys: keys.slice(0, bytes.length), bytes, dbsize, timedOut };
+  return { keys: keys.slice(0, bytes.length), bytes, timedOut };
 }
 
-async function memoryOf(redis: Redis, keys: string[]): Promise<(number | null)[]> {
+/** MEMORY USAGE of keys the server `node` holds (it answers for its own keys only). */
+async function memoryOf(node: Redis, keys: string[]): Promise<(number | null)[]> {
   if (keys.length === 0) return [];
-  const pipeline = redis.pipeline();
+  const pipeline = node.pipeline();
   for (const k of keys) pipeline.memory("USAGE", k);
   const results = (await pipeline.exec()) ?? [];
   // A key that expired between SCAN and MEMORY USAGE answers null: 0 bytes. A
   // user that may not run MEMORY USAGE gets counts without sizes (null: unknown).
+  // A key whose slot moved to another master meanwhile (MOVED) is not measured.
   return results.map(([error, v]) => {
-    if (error && permissionDenialOf(error)) return null;
+    if (error && (permissionDenialOf(error) || error.message.startsWith("MOVED"))) return null;
     if (error) throw error;
     return Number(v ?? 0);
   });
 }
 
-const sampling = new WeakMap<Redis, { last?: KeySample; running?: Promise<KeySample> }>();
+const sampling = new WeakMap<RedisClient, { last?: KeySample; running?: Promise<KeySample> }>();
 
 /**
  * The last sample when it is fresh enough, else a new one; concurrent callers
  * share one run (single flight), so N open pages cost one sample per interval.
  */
-function currentSample(redis: Redis, config: Config, maxAgeSeconds: number): Promise<KeySample> {
+function currentSample(
+  redis: RedisClient,
+  config: Config,
+  maxAgeSeconds: number,
+): Promise<KeySample> {
   let state = sampling.get(redis);
   if (!state) sampling.set(redis, (state = {}));
   const s = state;
@@ -252,7 +283,7 @@ function namespaceRow(
  * and the shared hit/miss counters and INFO figures, read on every call.
  */
 export async function inspectCache(
-  redis: Redis,
+  redis: RedisClient,
   config: Config,
   options: { maxAgeSeconds?: number } = {},
 ): Promise<CacheOverview> {

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/client";
 import { errorEnvelope, errorStatus, HttpError } from "./errors";
 import { ownKey, type KeyPrefix } from "../own-keys";
 
@@ -76,7 +76,7 @@ export interface Outcome {
 
 /** Who asks what: the key is scoped to the user, the method and the path; the body is fingerprinted. */
 export interface IdempotentRequest {
-  redis: Redis;
+  redis: RedisClient;
   /** REDRIVE_KEY_PREFIX, under which the records are kept. */
   config: KeyPrefix;
   user: string;
@@ -125,7 +125,7 @@ function parseStored(text: string, fp: string): Stored {
   return { fp, state: "pending" };
 }
 
-async function keep(redis: Redis, key: string, stored: Stored): Promise<void> {
+async function keep(redis: RedisClient, key: string, stored: Stored): Promise<void> {
   const text = JSON.stringify(stored);
   if (text.length > KEEP_MAX_BYTES) await redis.del(key);
   else await redis.set(key, text, "EX", KEEP_SECONDS);

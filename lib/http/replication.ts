@@ -1,12 +1,12 @@
 import "server-only";
 import { logLine } from "../log";
 import { waitReplicas } from "../redis-settings";
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/client";
 import type { Config } from "../config";
 
 /** What this layer needs of a route's context and result (./route.ts has the full types). */
 interface Context {
-  redis: Redis;
+  redis: RedisClient;
   config: Config;
 }
 interface Result {

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/client";
 import { getConfig, type Config } from "../config";
 import { QueueEngine } from "../queues/engine";
 import { createRedis } from "../redis/connection";
@@ -17,9 +17,9 @@ import { recordMasterChanges } from "../redis/topology";
 export const COMMAND_TIMEOUT_MS = 3_000;
 
 export interface Services {
-  redis: Redis;
+  redis: RedisClient;
   /** The cache's Redis (CACHE_REDIS_URL): the queues' connection itself when that is not set. */
-  cacheRedis: Redis;
+  cacheRedis: RedisClient;
   config: Config;
   engine: QueueEngine;
 }
@@ -60,7 +60,7 @@ export async function connected(timeoutMs = 2_000): Promise<Services> {
   return s;
 }
 
-async function ready(redis: Redis, timeoutMs: number): Promise<void> {
+async function ready(redis: RedisClient, timeoutMs: number): Promise<void> {
   const status = redis.status;
   if (status !== "wait" && status !== "connecting" && status !== "connect") return;
   if (status === "wait") void redis.connect().catch(() => undefined);

@@ -2,7 +2,8 @@ import "server-only";
 import { exitOnStartupProblems } from "../auth/startup";
 import type { Config } from "../config";
 import { logLine } from "../log";
-import { parseInfo, SafetyWatch } from "../redis/safety";
+import { readMasterInfos } from "../redis/info";
+import { SafetyWatch } from "../redis/safety";
 import { clusterStartProblems } from "../cluster-keys";
 import { behindFront } from "./front.mjs";
 import { getConfig } from "../config";
@@ -35,23 +36,22 @@ export function exitOnServerProblems(): void {
  */
 export function logRedisSafety(): void {
   const config = getConfig();
-  if (!config.REDIS_URL && !config.REDIS_SENTINELS) return;
+  if (!config.REDIS_URL && !config.REDIS_SENTINELS && !config.REDIS_CLUSTER_NODES) return;
   const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
   redis.on("error", () => undefined);
-  // One INFO answers both checks.
-  const answer = redis.info();
-  answer.catch(() => undefined);
-  const once = { info: () => answer };
+  // One INFO (per master) answers both checks.
+  const read = readMasterInfos(redis);
+  read.catch(() => undefined);
   void new SafetyWatch(logLine, { process: "dashboard" })
-    .check(once)
-    .then(() => exitOnClusterKeyProblems(once, config))
+    .check(redis, read)
+    .then(async () => exitOnClusterKeyProblems((await read)[0] ?? {}, config))
     .catch(() => undefined)
     .finally(() => redis.disconnect());
 }
 
 /** On Redis Cluster, a queue whose keys span slots cannot be moved: stop with the names to use. */
-async function exitOnClusterKeyProblems(redis: { info(): Promise<string> }, config: Config) {
-  const problems = clusterStartProblems(parseInfo(await redis.info()), config);
+function exitOnClusterKeyProblems(info: Record<string, string>, config: Config) {
+  const problems = clusterStartProblems(info, config);
   if (problems.length === 0) return;
   logLine("error", "dashboard cannot run on this redis", { reasons: problems });
   process.exit(1);

@@ -1,8 +1,9 @@
 import "server-only";
-import { parseInfo } from "../redis/safety";
+import { readInfo } from "../redis/info";
 import { readCounters as readCacheCounters } from "../cache/counters";
 import { keysOf, nowSeconds, sleep, type EngineContext } from "../queues/context";
-import { execAll } from "../queues/pipeline";
+import { execBySlot } from "../redis/pipeline";
+import type { ChainableCommander } from "ioredis";
 import { runScript } from "../redis/scripts";
 import { readCounters } from "../queues/counters";
 import type { HistoryPoint, HistoryResponse, HistoryWindow, QueuePoint } from "./types";
@@ -57,28 +58,26 @@ export interface StoredSample {
 
 /** Reads what a sample holds: every queue's lengths and counters, cache counters, memory. */
 export async function takeSample(ctx: EngineContext): Promise<StoredSample> {
-  const pipeline = ctx.redis.pipeline();
-  for (const queue of ctx.config.QUEUES) {
+  const lengthsOf = ctx.config.QUEUES.map((queue) => {
     const k = keysOf(ctx, queue);
-    pipeline.llen(k.work).llen(k.processing).zcard(k.retry).llen(k.dlq);
-  }
-  pipeline.info("memory");
+    return {
+      key: k.dlq,
+      add: (p: ChainableCommander) => p.llen(k.work).llen(k.processing).zcard(k.retry).llen(k.dlq),
+    };
+  });
   // Hit rates are the cache's: its own Redis when CACHE_REDIS_URL names one.
   const cacheRedis = ctx.cacheRedis ?? ctx.redis;
-  const [values, statsText, counters, cache] = await Promise.all([
-    execAll(pipeline),
-    cacheRedis.info("stats"),
+  const [lengths, memory, stats, counters, cache] = await Promise.all([
+    execBySlot(ctx.redis, lengthsOf),
+    readInfo(ctx.redis, "memory"),
+    readInfo(cacheRedis, "stats"),
     readCounters(ctx),
     readCacheCounters(cacheRedis, ctx.config),
   ]);
-  const n = ctx.config.QUEUES.length * 4;
-  const stats = parseInfo(statsText);
-  const memory = parseInfo(values[n] as string);
   const q: StoredSample["q"] = {};
   ctx.config.QUEUES.forEach((queue, i) => {
     const c = counters[queue]!;
-    const lengths = values.slice(i * 4, i * 4 + 4) as number[];
-    q[queue] = [...lengths, c.failed, c.dlq_in, c.resolved, c.resolved_wait];
+    q[queue] = [...(lengths[i] as number[]), c.failed, c.dlq_in, c.resolved, c.resolved_wait];
   });
   const cacheTotals = Object.values(cache).reduce(
     (a, b) => [a[0] + b.hits, a[1] + b.misses] as [number, number],

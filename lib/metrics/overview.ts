@@ -1,5 +1,5 @@
 import "server-only";
-import { parseInfo } from "../redis/safety";
+import { readInfo } from "../redis/info";
 import { workerStatus } from "../health";
 import { BATCH, nowSeconds, type EngineContext } from "../queues/context";
 import { getErrorGroups } from "../queues/errorGroups";
@@ -22,9 +22,9 @@ export async function buildOverview(ctx: EngineContext): Promise<OverviewRespons
     readHistory(ctx, "1h"),
     readReviews(ctx),
     readCounters(ctx),
-    ctx.redis.info(),
+    readInfo(ctx.redis),
   ]);
-  const server = parseInfo(info);
+  const server = info;
   const queues = stats.map((s) => {
     const growth = growthPerHour(history.points, s.queue, s.dlq, nowSeconds(ctx));
     const c = counters[s.queue]!;

@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/client";
 import type { Config } from "../config";
 import { queueKeys, type QueueKeys } from "./keys";
 
@@ -16,9 +16,9 @@ export interface BatchReport {
 
 /** What every engine function needs: a connection and the validated config. */
 export interface EngineContext {
-  redis: Redis;
+  redis: RedisClient;
   /** The cache's Redis when CACHE_REDIS_URL names another server; `redis` otherwise. */
-  cacheRedis?: Redis;
+  cacheRedis?: RedisClient;
   config: Config;
   /** Injectable clock (epoch seconds) so that tests can stand at a boundary. */
   now?: () => number;

@@ -11,7 +11,8 @@ import { BATCH_BYTES, byteChunks, readAt, readFrom, BATCH_ENTRIES, reportBatch }
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
 import { EngineError } from "./errors";
 import { failedAtOf, forRequeue, hasIdentity, identityOf, metadataKeyOf, sha1 } from "./message";
-import { execAll } from "./pipeline";
+import { execBySlot } from "../redis/pipeline";
+import type { ChainableCommander } from "ioredis";
 import { parseTopLevel } from "./rawJson";
 
 export type MoveMode = "requeue" | "delete";
@@ -80,12 +81,14 @@ async function moveLocated(
  */
 async function deleteMetadata(ctx: EngineContext, moved: Located[]): Promise<void> {
   if (moved.length === 0) return;
-  const pipeline = ctx.redis.pipeline();
-  for (const m of moved) {
+  const batches = moved.map((m) => {
     const key = metadataKeyOf(m.raw, parseTopLevel(m.raw));
-    pipeScript(pipeline, "deleteMetadata", [key], [sha1(m.raw)]);
-  }
-  await execAll(pipeline);
+    return {
+      key,
+      add: (p: ChainableCommander) => pipeScript(p, "deleteMetadata", [key], [sha1(m.raw)]),
+    };
+  });
+  await execBySlot(ctx.redis, batches);
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + Math.max(0, b), 0);

@@ -2,6 +2,7 @@
  * Reads of a dead-letter queue: pages, a bounded search, one message by
  * position and identity, each entry joined with its metadata hash.
  */
+import { slotGroups } from "../redis/pipeline";
 import { runScript } from "../redis/scripts";
 import { BATCH, keysOf, type EngineContext } from "./context";
 import { EngineError } from "./errors";
@@ -73,15 +74,34 @@ async function viewsOf(
   if (entries.length === 0) return [];
   const fields = entries.map((e) => new EntryFields(e));
   const metaKeys = entries.map((e, i) => entryMetadataKey(e, fields[i]));
-  const hashes = (await runScript(ctx.redis, "readHashes", metaKeys, [
-    METADATA_FIELDS_MAX,
-    valueBytes,
-    READ_LIMITS.metadataBytes,
-    READ_LIMITS.blockStringBytes,
-  ])) as string[][];
+  const hashes = await readHashes(ctx, metaKeys, valueBytes);
   return entries.map((e, i) =>
     toView(e, fields[i]!, metaKeys[i]!, ownHash(e, pairsToRecord(hashes[i] ?? []))),
   );
+}
+
+/**
+ * The hashes' fields, one flat array per key, in one script call; on a
+ * Cluster one call per hash slot, sent together, each with its share of the
+ * page's byte budget so that the page stays as bounded as on one server.
+ */
+async function readHashes(
+  ctx: EngineContext,
+  keys: string[],
+  valueBytes: number,
+): Promise<string[][]> {
+  const groups = slotGroups(ctx.redis, keys);
+  const budget = Math.ceil(READ_LIMITS.metadataBytes / Math.max(1, groups.length));
+  const out: string[][] = new Array(keys.length);
+  await Promise.all(
+    groups.map(async (group) => {
+      const args = [METADATA_FIELDS_MAX, valueBytes, budget, READ_LIMITS.blockStringBytes];
+      const keysOfGroup = group.map((i) => keys[i]!);
+      const reply = (await runScript(ctx.redis, "readHashes", keysOfGroup, args)) as string[][];
+      group.forEach((i, k) => (out[i] = reply[k] ?? []));
+    }),
+  );
+  return out;
 }
 
 /** A metadata hash that names another entry (a newer failure of the same job and file) is not this one's. */

@@ -1,5 +1,5 @@
 import "server-only";
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/client";
 import type { Config } from "../config";
 import type { EngineContext } from "./context";
 import * as move from "./dlq-move";
@@ -18,7 +18,7 @@ import * as drain from "./drain";
 export class QueueEngine {
   readonly ctx: EngineContext;
 
-  constructor(redis: Redis, config: Config, now?: () => number) {
+  constructor(redis: RedisClient, config: Config, now?: () => number) {
     this.ctx = { redis, config, now };
   }
 

@@ -3,7 +3,7 @@ import { readFrom, BATCH_ENTRIES } from "./batch";
 import { BATCH, keysOf, type EngineContext } from "./context";
 import { moveMany, type MoveMode, type MoveResult, type Target } from "./dlq-move";
 import { identityOf, METADATA_OWNER, metadataKeyOf, sha1 } from "./message";
-import { execAll } from "./pipeline";
+import { execEachKey } from "../redis/pipeline";
 import { normalizeError } from "./normalize";
 import { findMember, parseTopLevel, rawValue } from "./rawJson";
 import {
@@ -103,11 +103,9 @@ async function withMetadata(
 ): Promise<EntryError[]> {
   const missing = inline.flatMap((e, i) => (e ? [] : [i]));
   if (missing.length > 0) {
-    const pipeline = ctx.redis.pipeline();
-    for (const i of missing) {
-      pipeline.hmget(keyOf(i), "error_type", "error_message", METADATA_OWNER);
-    }
-    const rows = (await execAll(pipeline)) as (string | null)[][];
+    const rows = (await execEachKey(ctx.redis, missing.map(keyOf), (p, key) =>
+      p.hmget(key, "error_type", "error_message", METADATA_OWNER),
+    )) as (string | null)[][];
     missing.forEach((i, k) => {
       const [type, message, owner] = rows[k]!;
       const none = fallback(i);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { countFailure, metricsCountersKey } from "./counters";
 import type { Config } from "../config";
 import { keysOf, nowSeconds, type EngineContext } from "./context";
+import { execBySlot } from "../redis/pipeline";
 import {
   metadataFields,
   metadataKeyOf,
@@ -80,14 +81,29 @@ export async function pushToDlq(
   };
   const entry = toDlqEntry(buf, stamp);
   const metaKey = metadataKeyOf(entry);
-  await ctx.redis
-    .multi()
-    .lpush(keysOf(ctx, queue).dlq, entry)
-    .hset(metaKey, metadataFields(buf, stamp, entry))
-    .expire(metaKey, retentionSeconds(ctx.config))
-    .hincrby(metricsCountersKey(ctx.config), `${queue}:failed`, 1)
-    .hincrby(metricsCountersKey(ctx.config), `${queue}:dlq_in`, 1)
-    .exec();
+  const counters = metricsCountersKey(ctx.config);
+  // One MULTI on one server; on a Cluster the entry, its metadata hash and the
+  // counters are in three slots, each written in its own (the entry carries its
+  // error itself, so a hash that is missing for a moment loses nothing).
+  await execBySlot(
+    ctx.redis,
+    [
+      { key: keysOf(ctx, queue).dlq, add: (m) => m.lpush(keysOf(ctx, queue).dlq, entry) },
+      {
+        key: metaKey,
+        add: (m) =>
+          m
+            .hset(metaKey, metadataFields(buf, stamp, entry))
+            .expire(metaKey, retentionSeconds(ctx.config)),
+      },
+      {
+        key: counters,
+        add: (m) =>
+          m.hincrby(counters, `${queue}:failed`, 1).hincrby(counters, `${queue}:dlq_in`, 1),
+      },
+    ],
+    true,
+  );
 }
 
 export function retentionSeconds(config: Config): number {

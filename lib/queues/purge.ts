@@ -2,7 +2,7 @@ import { readTail, BATCH_ENTRIES } from "./batch";
 import { BATCH_BYTES } from "./batch";
 import { keysOf, nowSeconds, type EngineContext } from "./context";
 import { failedAtOf, metadataKeyOf, parseTimestamp, sha1 } from "./message";
-import { execAll } from "./pipeline";
+import { execEachKey } from "../redis/pipeline";
 import { retentionSeconds } from "./producer";
 import { moveOldest, type Moved } from "./tail";
 
@@ -120,9 +120,10 @@ async function timestampsOf(ctx: EngineContext, page: Buffer[]): Promise<(number
   const times = page.map((raw) => failedAtOf(raw));
   const undated = times.flatMap((t, i) => (t === null ? [i] : []));
   if (undated.length === 0) return times;
-  const pipeline = ctx.redis.pipeline();
-  for (const i of undated) pipeline.hget(metadataKeyOf(page[i]!), "failed_at");
-  const values = (await execAll(pipeline)) as (string | null)[];
+  const keys = undated.map((i) => metadataKeyOf(page[i]!));
+  const values = (await execEachKey(ctx.redis, keys, (p, key) => p.hget(key, "failed_at"))) as (
+    string | null
+  )[];
   undated.forEach((i, k) => {
     const v = values[k];
     times[i] = v ? parseTimestamp(v) : null;

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/client";
 import { runScript } from "../redis/scripts";
 import {
   FIELDS,
@@ -160,7 +160,7 @@ export function entriesOf(reply: unknown, from: number, budget?: ReadBudget): Re
  * of at most READ_LIMITS.callReturnBytes each.
  */
 export async function readRange(
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   start: number,
   count: number,

@@ -11,7 +11,8 @@ import {
   readRangeArgs,
   type ReadEntry,
 } from "./read";
-import { execAll } from "./pipeline";
+import { execBySlot, execEachKey } from "../redis/pipeline";
+import type { ChainableCommander } from "ioredis";
 import type { QueueStats } from "./types";
 
 /**
@@ -52,29 +53,26 @@ export async function getStats(ctx: EngineContext): Promise<QueueStats[]> {
     const m = memos.get(keysOf(ctx, q).dlq);
     return m && Date.now() - m.at < OLDEST_KEEP_MS ? m : null;
   });
-  const pipeline = ctx.redis.pipeline();
-  queues.forEach((q, i) => {
+  const batches = queues.map((q, i) => {
     const k = keysOf(ctx, q);
-    pipeline
-      .llen(k.work)
-      .llen(k.processing)
-      .zcard(k.retry)
-      .zcount(k.retry, "-inf", now)
-      .zrange(k.retry, "0", "0", "WITHSCORES")
-      .llen(k.dlq);
-    if (!kept[i]) pipeScript(pipeline, "readRange", [k.dlq], readRangeArgs(-1, 1), true);
+    const add = (pipeline: ChainableCommander) => {
+      pipeline
+        .llen(k.work)
+        .llen(k.processing)
+        .zcard(k.retry)
+        .zcount(k.retry, "-inf", now)
+        .zrange(k.retry, "0", "0", "WITHSCORES")
+        .llen(k.dlq);
+      if (!kept[i]) pipeScript(pipeline, "readRange", [k.dlq], readRangeArgs(-1, 1), true);
+    };
+    return { key: k.dlq, add };
   });
   // The overview stays live: its oldest-entry reads are bounded by the memo, not by a kept answer.
-  const replies = await readCost.exit(() => execAll(pipeline));
-  const figures: unknown[][] = [];
-  const oldest: (ReadEntry | null | undefined)[] = [];
-  for (let at = 0, i = 0; i < queues.length; i++) {
-    figures.push(replies.slice(at, at + PER_QUEUE));
-    at += PER_QUEUE;
-    oldest.push(
-      kept[i] ? undefined : (readCost.exit(() => entriesOf(replies[at++], 0))[0] ?? null),
-    );
-  }
+  const replies = await readCost.exit(() => execBySlot(ctx.redis, batches));
+  const figures = replies.map((r) => r.slice(0, PER_QUEUE));
+  const oldest = replies.map((r, i) =>
+    kept[i] ? undefined : (readCost.exit(() => entriesOf(r[PER_QUEUE], 0))[0] ?? null),
+  );
   const oldestTimes = await oldestTimesOf(ctx, queues, kept, figures, oldest);
   return queues.map((queue, i) => {
     const r = figures[i]!;
@@ -143,9 +141,10 @@ async function oldestFailedAt(
   const times = fields.map((f) => (f ? entryFailedAt(f) : null));
   const lookups = oldest.flatMap((e, i) => (e && times[i] === null ? [i] : []));
   if (lookups.length === 0) return times;
-  const pipeline = ctx.redis.pipeline();
-  for (const i of lookups) pipeline.hget(entryMetadataKey(oldest[i]!, fields[i]!), "failed_at");
-  const values = (await execAll(pipeline)) as (string | null)[];
+  const keys = lookups.map((i) => entryMetadataKey(oldest[i]!, fields[i]!));
+  const values = (await execEachKey(ctx.redis, keys, (p, key) => p.hget(key, "failed_at"))) as (
+    string | null
+  )[];
   lookups.forEach((i, k) => (times[i] = values[k] ? parseTimestamp(values[k]) : null));
   return times;
 }

@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import { duplicateClient, type RedisClient } from "../redis/client";
 import { runScript } from "../redis/scripts";
 import { BATCH_BYTES, byteChunks, reportBatch } from "./batch";
 import { keysOf, type EngineContext } from "./context";
@@ -87,7 +87,7 @@ export const LARGE_MOVE_BYTES = 2 * BATCH_BYTES;
 
 async function moveLarge(
   ctx: EngineContext,
-  conn: Redis,
+  conn: RedisClient,
   queue: string,
   mode: MoveMode,
   item: TailItem,
@@ -114,7 +114,7 @@ async function moveLarge(
  * entry held here goes back to the DLQ's tail, where it was.
  */
 async function moveWatched(
-  conn: Redis,
+  conn: RedisClient,
   dlq: string,
   work: string,
   mode: MoveMode,
@@ -135,15 +135,15 @@ async function moveWatched(
 }
 
 /** A connection of its own for moveLarge, made when first needed, closed by `close`. */
-function ownConnection(ctx: EngineContext): { get(): Redis; close(): void } {
-  let conn: Redis | null = null;
+function ownConnection(ctx: EngineContext): { get(): RedisClient; close(): void } {
+  let conn: RedisClient | null = null;
   return {
     get() {
-      if (!conn) {
-        // Its commands wait for it to connect, whatever the shared one's options (the dashboard's refuses to queue).
-        conn = ctx.redis.duplicate({ enableOfflineQueue: true });
-        conn.on("error", () => undefined);
-      }
+      // Its commands wait for it to connect, whatever the shared one's options (the dashboard's refuses to queue).
+      conn ??= duplicateClient(ctx.redis, { enableOfflineQueue: true }).on(
+        "error",
+        () => undefined,
+      );
       return conn;
     },
     close: () => conn?.disconnect(),
@@ -166,7 +166,7 @@ export async function moveItems(
 
 async function moveChunks(
   ctx: EngineContext,
-  conn: () => Redis,
+  conn: () => RedisClient,
   queue: string,
   mode: MoveMode,
   items: TailItem[],

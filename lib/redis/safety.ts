@@ -1,5 +1,7 @@
 import { z } from "zod";
+import type { RedisClient } from "./client";
 import { permissionDenialOf } from "./errors";
+import { mergeInfo, readMasterInfos } from "./info";
 
 /**
  * Whether the queue Redis can keep what Redrive stores, read from `INFO` alone
@@ -125,31 +127,32 @@ export function safetyOf(info: Record<string, string>): RedisSafety {
   };
 }
 
-/** `INFO`'s text as a map; section headers and blank lines dropped. */
-export function parseInfo(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split("\r\n")) {
-    const i = line.indexOf(":");
-    if (i > 0 && !line.startsWith("#")) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
-}
-
-/** What a client needs. Plain INFO (the default sections hold memory and persistence) works on every Redis version. */
-export interface InfoReader {
-  info(): Promise<string>;
-}
-
-export async function readRedisSafety(redis: InfoReader): Promise<RedisSafety> {
-  let text: string;
+/**
+ * The report for the queue Redis, from plain INFO (the default sections hold
+ * memory and persistence; it works on every Redis version). On a Cluster,
+ * from every master: the figures summed (lib/redis/info.ts), and a warning
+ * any one master earns is shown, since a full or misconfigured shard loses or
+ * refuses the writes of its slots whatever the others hold.
+ */
+export async function readRedisSafety(
+  redis: RedisClient,
+  read: Promise<Record<string, string>[]> = readMasterInfos(redis),
+): Promise<RedisSafety> {
+  let infos: Record<string, string>[];
   try {
-    text = await redis.info();
+    infos = await read;
   } catch (error) {
     const denial = permissionDenialOf(error);
     if (!denial) throw error;
     return unknownSafety(denial);
   }
-  return safetyOf(parseInfo(text));
+  const whole = safetyOf(mergeInfo(infos));
+  if (infos.length <= 1) return whole;
+  const warnings = [...whole.warnings];
+  for (const w of infos.flatMap((i) => safetyOf(i).warnings)) {
+    if (!warnings.some((k) => k.code === w.code)) warnings.push(w);
+  }
+  return { ...whole, warnings };
 }
 
 /** What a user that may not run INFO gets: every figure unknown, and why. */
@@ -184,8 +187,9 @@ export class SafetyWatch {
     private readonly who: Record<string, unknown>,
   ) {}
 
-  async check(redis: InfoReader): Promise<RedisSafety> {
-    const safety = await readRedisSafety(redis);
+  /** `read`: the masters' INFO when the caller has asked for it already. */
+  async check(redis: RedisClient, read?: Promise<Record<string, string>[]>): Promise<RedisSafety> {
+    const safety = await readRedisSafety(redis, read);
     const key = safety.warnings.map((w) => w.code).join(",");
     if (key !== this.last) {
       const fields = {

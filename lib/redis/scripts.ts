@@ -1,7 +1,7 @@
 import "server-only";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import type Redis from "ioredis";
+import type { RedisClient } from "./client";
 import type { ChainableCommander } from "ioredis";
 
 /**
@@ -78,7 +78,7 @@ export interface ScriptOptions {
   strictKeys?: boolean;
 }
 
-export function defineScripts(redis: Redis, options: ScriptOptions = {}): void {
+export function defineScripts(redis: RedisClient, options: ScriptOptions = {}): void {
   for (const s of loadScripts()) {
     const lua = options.strictKeys ? `#!lua\n${s.lua}` : s.lua;
     redis.defineCommand(s.name, { lua, numberOfKeys: s.numberOfKeys });
@@ -108,7 +108,7 @@ type PipelineFn = (...args: ScriptArg[]) => ChainableCommander;
  * not necessarily UTF-8).
  */
 export function runScript(
-  redis: Redis,
+  redis: RedisClient,
   name: ScriptName,
   keys: string[],
   args: ScriptArg[],

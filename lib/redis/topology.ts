@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "./client";
 import { z } from "zod";
 import type { Config } from "../config";
 import { ownKey, type KeyPrefix } from "../own-keys";
@@ -28,7 +28,7 @@ export const TopologySchema = z.strictObject({
 export type Topology = z.infer<typeof TopologySchema>;
 
 /** The address the client is connected to, as host:port; "" while disconnected. */
-export function connectedAddress(redis: Redis): string {
+export function connectedAddress(redis: RedisClient): string {
   const stream = (redis as unknown as { stream?: { remoteAddress?: string; remotePort?: number } })
     .stream;
   if (!stream?.remoteAddress || !stream.remotePort) return "";
@@ -43,7 +43,7 @@ function modeOf(config: Config): Topology["mode"] {
 }
 
 /** Records the master on every (re)connection of a Sentinel client; a no-op otherwise. */
-export function recordMasterChanges(redis: Redis, config: Config): void {
+export function recordMasterChanges(redis: RedisClient, config: Config): void {
   if (modeOf(config) !== "sentinel") return;
   const note = () => {
     const address = connectedAddress(redis);
@@ -55,7 +55,7 @@ export function recordMasterChanges(redis: Redis, config: Config): void {
 }
 
 /** Where the master is now and when it last changed. */
-export async function readTopology(redis: Redis, config: Config): Promise<Topology> {
+export async function readTopology(redis: RedisClient, config: Config): Promise<Topology> {
   const master = connectedAddress(redis);
   if (modeOf(config) === "standalone")
     return { mode: "standalone", master, since: null, previous: null };

@@ -1,7 +1,7 @@
 import "server-only";
 import { countFailure } from "../queues/counters";
 import { randomUUID } from "node:crypto";
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/client";
 import { runScript } from "../redis/scripts";
 import { readTail, reportBatch } from "../queues/batch";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "../queues/context";
@@ -19,7 +19,7 @@ import {
   withRetryNonce,
 } from "../queues/message";
 import { backoffSeconds, retentionSeconds } from "../queues/producer";
-import { execAll } from "../queues/pipeline";
+import { execAll } from "../redis/pipeline";
 import { parseTopLevel } from "../queues/rawJson";
 import { logLine } from "../log";
 
@@ -59,7 +59,7 @@ export interface ProcessorOptions {
   queue: string;
   handler: Handler;
   /** A dedicated connection per slot is opened with this (BLMOVE blocks it). */
-  connect: () => Redis;
+  connect: () => RedisClient;
   concurrency?: number;
   /** How long one BLMOVE waits, so that stop() is prompt. */
   blockSeconds?: number;
@@ -69,7 +69,7 @@ export interface ProcessorOptions {
 export class Processor {
   private running = false;
   private loops: Promise<void>[] = [];
-  private readonly blockers: Redis[] = [];
+  private readonly blockers: RedisClient[] = [];
 
   constructor(
     private readonly ctx: EngineContext,
@@ -95,7 +95,7 @@ export class Processor {
     this.blockers.splice(0).forEach((b) => b.disconnect());
   }
 
-  private async loop(blocker: Redis): Promise<void> {
+  private async loop(blocker: RedisClient): Promise<void> {
     const { work, processing } = keysOf(this.ctx, this.options.queue);
     const block = this.options.blockSeconds ?? 1;
     while (this.running) {

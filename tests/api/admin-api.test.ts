@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { toDlqEntry } from "@/lib/queues/message";
 import { useApp } from "../helpers/app";
+import { qk, setMany } from "../helpers/cluster-mode";
 
 const app = useApp();
 const stamp = {
@@ -16,7 +17,7 @@ const post = (cookie: string, path: string, body: unknown) =>
 describe("bulk requeue and delete", () => {
   it("should requeue selected messages and report the missing ones", async () => {
     await app.redis.lpush(
-      "audio_dlq",
+      qk("audio_dlq"),
       entry('{"id":"1"}'),
       entry('{"id":"2"}'),
       entry('{"id":"3"}'),
@@ -29,12 +30,12 @@ describe("bulk requeue and delete", () => {
     const body = (await res.json()) as { moved: string[]; missing: string[] };
     expect(body.moved.sort()).toEqual(["id:1", "id:3"]);
     expect(body.missing).toEqual(["id:9"]);
-    expect(await app.redis.llen("audio_queue")).toBe(2);
+    expect(await app.redis.llen(qk("audio_queue"))).toBe(2);
   });
 
   it("should delete selected messages and one by index", async () => {
     await app.redis.lpush(
-      "audio_dlq",
+      qk("audio_dlq"),
       entry('{"id":"1"}'),
       entry('{"id":"2"}'),
       entry('{"id":"3"}'),
@@ -50,7 +51,7 @@ describe("bulk requeue and delete", () => {
     expect((await post(cookie, "/api/admin/dlq/audio/delete/0", { identity: "id:3" })).status).toBe(
       409,
     );
-    expect(await app.redis.llen("audio_dlq")).toBe(1);
+    expect(await app.redis.llen(qk("audio_dlq"))).toBe(1);
   });
 
   it("should refuse an empty or oversized selection", async () => {
@@ -66,7 +67,7 @@ describe("bulk requeue and delete", () => {
 describe("retries", () => {
   it("should list scheduled retries soonest first and retry one or all now", async () => {
     await app.redis.zadd(
-      "video_retry",
+      qk("video_retry"),
       "300",
       '{"id":"c","retry_count":2}',
       "100",
@@ -87,20 +88,20 @@ describe("retries", () => {
     expect(
       (await post(admin, "/api/admin/retry/video/now", { identity: "id:b", rank: 1 })).status,
     ).toBe(200);
-    expect(await app.redis.lrange("video_queue", 0, -1)).toEqual(['{"id":"b"}']);
+    expect(await app.redis.lrange(qk("video_queue"), 0, -1)).toEqual(['{"id":"b"}']);
     expect(
       (await post(admin, "/api/admin/retry/video/now", { identity: "id:b", rank: 1 })).status,
     ).toBe(409);
     const all = await post(admin, "/api/admin/retry/video/now", { all: true });
     expect(await all.json()).toEqual({ moved: 2 });
-    expect(await app.redis.zcard("video_retry")).toBe(0);
+    expect(await app.redis.zcard(qk("video_retry"))).toBe(0);
   });
 });
 
 describe("cache", () => {
   it("should show the cache and clear one namespace or all, never queue keys", async () => {
-    await app.redis.mset("user:1", "{}", "user:2", "{}", "graph:j:x", "{}");
-    await app.redis.lpush("graph_dlq", "keep");
+    await setMany(app.redis, ["user:1", "user:2", "graph:j:x"], "{}");
+    await app.redis.lpush(qk("graph_dlq"), "keep");
     const viewer = await app.login("viewer");
     const stats = (await (await app.call("/api/admin/cache/stats", { cookie: viewer })).json()) as {
       namespaces: { namespace: string; estimatedKeys: number }[];
@@ -125,13 +126,13 @@ describe("cache", () => {
       body: "{}",
     });
     expect(((await all.json()) as { count: number }).count).toBe(2);
-    expect(await app.redis.lrange("graph_dlq", 0, -1)).toEqual(["keep"]);
+    expect(await app.redis.lrange(qk("graph_dlq"), 0, -1)).toEqual(["keep"]);
   });
 });
 
 describe("audit", () => {
   it("should list mutations newest first, with denials, and page with a cursor", async () => {
-    await app.redis.lpush("audio_dlq", entry('{"id":"1"}'));
+    await app.redis.lpush(qk("audio_dlq"), entry('{"id":"1"}'));
     const admin = await app.login("admin");
     const viewer = await app.login("viewer");
     await post(viewer, "/api/admin/dlq/audio/requeue/0", { identity: "id:1" });
@@ -153,11 +154,11 @@ describe("purge", () => {
     const day = 86_400_000;
     const at = (ms: number) =>
       toDlqEntry(Buffer.from(`{"id":"${ms}"}`), { ...stamp, failedAt: new Date(Date.now() - ms) });
-    await app.redis.lpush("graph_dlq", at(5 * day), at(3 * day), at(1 * day));
+    await app.redis.lpush(qk("graph_dlq"), at(5 * day), at(3 * day), at(1 * day));
     const cookie = await app.login("admin");
     const res = await post(cookie, "/api/admin/dlq/graph/purge", { olderThanDays: 2 });
     expect(await res.json()).toEqual({ purged: 2 });
-    expect(await app.redis.llen("graph_dlq")).toBe(1);
+    expect(await app.redis.llen(qk("graph_dlq"))).toBe(1);
     expect((await post(cookie, "/api/admin/dlq/graph/purge", { olderThanDays: -1 })).status).toBe(
       400,
     );
@@ -172,7 +173,7 @@ describe("error groups", () => {
         error: { type: "TimeoutError", message },
       });
     await app.redis.lpush(
-      "audio_dlq",
+      qk("audio_dlq"),
       fail(1, "read timed out after 30 s"),
       fail(2, "read timed out after 31 s"),
       fail(3, "unsupported codec opus"),
@@ -191,7 +192,7 @@ describe("error groups", () => {
       await post(cookie, "/api/admin/errors/audio/requeue", { group: res.groups[0]!.id })
     ).json()) as { moved: string[] };
     expect(moved.moved.sort()).toEqual(["id:1", "id:2"]);
-    expect(await app.redis.llen("audio_dlq")).toBe(2);
+    expect(await app.redis.llen(qk("audio_dlq"))).toBe(2);
     expect((await post(cookie, "/api/admin/errors/audio/delete", { group: "nope" })).status).toBe(
       400,
     );
@@ -200,7 +201,7 @@ describe("error groups", () => {
 
 describe("redrive tasks", () => {
   it("should create a requeue-all task (202), refuse a second one (409) and cancel it", async () => {
-    await app.redis.lpush("document_dlq", entry('{"id":"1"}'), entry('{"id":"2"}'));
+    await app.redis.lpush(qk("document_dlq"), entry('{"id":"1"}'), entry('{"id":"2"}'));
     const cookie = await app.login("admin");
     const created = await post(cookie, "/api/admin/dlq/document/tasks", {
       kind: "requeue",
@@ -230,7 +231,7 @@ describe("redrive tasks", () => {
 
 describe("overview, insights, metrics and review", () => {
   it("should serve the overview and the metrics history, and refuse an unknown window", async () => {
-    await app.redis.lpush("video_dlq", entry('{"id":"v"}'));
+    await app.redis.lpush(qk("video_dlq"), entry('{"id":"v"}'));
     await app.redis.lpush(
       "redrive:metrics:10s",
       JSON.stringify({
@@ -260,7 +261,7 @@ describe("overview, insights, metrics and review", () => {
     expect(res.status).toBe(200);
     await new Promise((r) => setTimeout(r, 1100));
     await app.redis.lpush(
-      "graph_dlq",
+      qk("graph_dlq"),
       toDlqEntry(Buffer.from('{"id":"g"}'), { ...stamp, failedAt: new Date() }),
     );
     const insights = (await (await app.call("/api/admin/insights", { cookie })).json()) as {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { toDlqEntry } from "@/lib/queues/message";
 import { postCredentials } from "@/scripts/http-client";
 import { useApp } from "../helpers/app";
+import { allKeys, qk } from "../helpers/cluster-mode";
 
 const app = useApp();
 
@@ -31,7 +32,7 @@ describe("GET /api/admin/dlq/stats", () => {
   });
 
   it("should give every queue's counts and the worker status to a viewer", async () => {
-    await app.redis.lpush("document_dlq", entry('{"id":"a"}'));
+    await app.redis.lpush(qk("document_dlq"), entry('{"id":"a"}'));
     const res = await app.call("/api/admin/dlq/stats", { cookie: await app.login("viewer") });
     expect(res.status).toBe(200);
     const body = (await res.json()) as {
@@ -51,7 +52,7 @@ describe("GET /api/admin/dlq/stats", () => {
 describe("GET /api/admin/dlq/{queue}", () => {
   it("should page newest first and show foreign entries", async () => {
     await app.redis.lpush(
-      "audio_dlq",
+      qk("audio_dlq"),
       entry('{"id":"old"}'),
       "<script>alert(1)</script>",
       Buffer.from([0xff, 0xfe]),
@@ -70,7 +71,7 @@ describe("GET /api/admin/dlq/{queue}", () => {
 
   it("should filter by substring and say how far it looked", async () => {
     await app.redis.lpush(
-      "audio_dlq",
+      qk("audio_dlq"),
       ...Array.from({ length: 30 }, (_, i) =>
         entry(`{"id":"m${i}","kind":"${i % 10 === 0 ? "needle" : "hay"}"}`),
       ),
@@ -98,8 +99,8 @@ describe("GET /api/admin/dlq/{queue}", () => {
   it("should answer 404 for names that are not configured queues and touch no key", async () => {
     const cookie = await app.login("admin");
     await app.redis.set("user:1", "secret");
-    const before = (await app.redis.keys("*")).sort();
-    for (const name of ["..%2F", "*", "user:1", "document_dlq", "x".repeat(10_000), "%00"]) {
+    const before = (await allKeys(app.redis)).sort();
+    for (const name of ["..%2F", "*", "user:1", qk("document_dlq"), "x".repeat(10_000), "%00"]) {
       for (const [path, method] of [
         [`/api/admin/dlq/${name}`, "GET"],
         [`/api/admin/dlq/${name}/requeue/0`, "POST"],
@@ -112,14 +113,18 @@ describe("GET /api/admin/dlq/{queue}", () => {
         expect([404, 414, 431], `${method} ${path.slice(0, 60)}`).toContain(res.status);
       }
     }
-    const after = (await app.redis.keys("*")).filter((k) => k !== "redrive:audit").sort();
+    const after = (await allKeys(app.redis)).filter((k) => k !== "redrive:audit").sort();
     expect(after).toEqual(before);
   });
 });
 
 describe("POST /api/admin/dlq/{queue}/requeue/{index}", () => {
   it("should requeue the message the admin saw and audit it", async () => {
-    await app.redis.lpush("document_dlq", entry('{"id":"a","retry_count":3}'), entry('{"id":"b"}'));
+    await app.redis.lpush(
+      qk("document_dlq"),
+      entry('{"id":"a","retry_count":3}'),
+      entry('{"id":"b"}'),
+    );
     const cookie = await app.login("admin");
     const res = await app.call("/api/admin/dlq/document/requeue/1", {
       cookie,
@@ -127,7 +132,9 @@ describe("POST /api/admin/dlq/{queue}/requeue/{index}", () => {
       body: JSON.stringify({ identity: "id:a" }),
     });
     expect(res.status).toBe(200);
-    expect(await app.redis.lrange("document_queue", 0, -1)).toEqual(['{"id":"a","retry_count":0}']);
+    expect(await app.redis.lrange(qk("document_queue"), 0, -1)).toEqual([
+      '{"id":"a","retry_count":0}',
+    ]);
     const audit = await app.redis.xrevrange("redrive:audit", "+", "-", "COUNT", 1);
     expect(JSON.parse(audit[0]![1][1]!)).toMatchObject({
       user: "admin",
@@ -139,7 +146,7 @@ describe("POST /api/admin/dlq/{queue}/requeue/{index}", () => {
   });
 
   it("should answer 409 when the message is gone", async () => {
-    await app.redis.lpush("document_dlq", entry('{"id":"b"}'));
+    await app.redis.lpush(qk("document_dlq"), entry('{"id":"b"}'));
     const res = await app.call("/api/admin/dlq/document/requeue/0", {
       cookie: await app.login("admin"),
       method: "POST",
@@ -147,11 +154,11 @@ describe("POST /api/admin/dlq/{queue}/requeue/{index}", () => {
     });
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("CONFLICT");
-    expect(await app.redis.llen("document_dlq")).toBe(1);
+    expect(await app.redis.llen(qk("document_dlq"))).toBe(1);
   });
 
   it("should refuse a viewer, a cross-site request and a body that is not JSON", async () => {
-    await app.redis.lpush("document_dlq", entry('{"id":"a"}'));
+    await app.redis.lpush(qk("document_dlq"), entry('{"id":"a"}'));
     const body = JSON.stringify({ identity: "id:a" });
     const viewer = await app.call("/api/admin/dlq/document/requeue/0", {
       cookie: await app.login("viewer"),
@@ -180,7 +187,7 @@ describe("POST /api/admin/dlq/{queue}/requeue/{index}", () => {
       body,
     });
     expect(badIndex.status).toBe(400);
-    expect(await app.redis.llen("document_dlq")).toBe(1);
+    expect(await app.redis.llen(qk("document_dlq"))).toBe(1);
   });
 });
 
@@ -221,7 +228,7 @@ describe("Redis outage", () => {
 describe("large entries", () => {
   it("should cut a large entry in lists and serve it whole by index and identity", async () => {
     const big = entry(JSON.stringify({ id: "big", blob: "x".repeat(300_000) }));
-    await app.redis.lpush("document_dlq", big, entry('{"id":"small"}'));
+    await app.redis.lpush(qk("document_dlq"), big, entry('{"id":"small"}'));
     const cookie = await app.login("viewer");
     const page = (await (await app.call("/api/admin/dlq/document", { cookie })).json()) as {
       messages: {
@@ -238,7 +245,7 @@ describe("large entries", () => {
     expect(cut!.raw.length).toBe(64 * 1024);
     expect(cut!.bytes).toBe(big.length);
     // Served whole even after it moved (a newer entry arrived in front of it).
-    await app.redis.lpush("document_dlq", entry('{"id":"newer"}'));
+    await app.redis.lpush(qk("document_dlq"), entry('{"id":"newer"}'));
     const res = await app.call("/api/admin/dlq/document/message/0?identity=id%3Abig", { cookie });
     expect(res.status).toBe(200);
     const whole = (await res.json()) as {
@@ -257,7 +264,7 @@ describe("large entries", () => {
       ...stamp,
       error: { type: "E", message: "m".repeat(10_000), stack: "at x\n".repeat(50_000) },
     });
-    await app.redis.lpush("audio_dlq", withStack);
+    await app.redis.lpush(qk("audio_dlq"), withStack);
     const cookie = await app.login("viewer");
     const page = (await (await app.call("/api/admin/dlq/audio", { cookie })).json()) as {
       messages: {
@@ -275,9 +282,9 @@ describe("large entries", () => {
 
   it("should answer 413 for one message above 16 MB and cut a large scheduled retry", async () => {
     const huge = JSON.stringify({ id: "huge", blob: "x".repeat(17 * 1024 * 1024) });
-    await app.redis.lpush("video_dlq", huge);
+    await app.redis.lpush(qk("video_dlq"), huge);
     await app.redis.zadd(
-      "video_retry",
+      qk("video_retry"),
       1,
       JSON.stringify({ id: "r", blob: "y".repeat(2_000_000) }),
     );

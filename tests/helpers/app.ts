@@ -7,6 +7,9 @@ import { freePort, startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embe
 import { logIn, waitForHealth } from "@/scripts/http-client";
 import { killOnExit } from "@/scripts/processes";
 import { ACL_MODE, aclDenials, createAclUser } from "./acl";
+import { startLocalCluster, type LocalCluster } from "./cluster";
+import { CLUSTER_MODE, clusterClient, clusterEnv, flushAll } from "./cluster-mode";
+import { oneServer, type RedisClient } from "@/lib/redis/client";
 
 /**
  * The production build (`next build`, run by npm test before vitest) served by
@@ -20,8 +23,11 @@ const SHAPE_MISMATCH = '"msg":"response shape mismatch"';
 
 export interface AppFixture {
   url: string;
-  redis: Redis;
+  /** The test's own client: one server's, or a Cluster client under REDRIVE_TEST_CLUSTER. */
+  redis: RedisClient;
+  /** The server; on the Cluster, its first node. */
   server: EmbeddedRedis;
+  cluster?: LocalCluster;
   /** Logs in and returns the Cookie header of the session. */
   login(user: "admin" | "viewer"): Promise<string>;
   /** fetch with the session cookie; mutations get this origin unless `headers` say otherwise. */
@@ -57,6 +63,8 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
   let hash = "";
   // Under REDRIVE_TEST_ACL the dashboard logs in as the least-privilege user (./acl.ts).
   let redisUrl = "";
+  // Under REDRIVE_TEST_CLUSTER, the Cluster's environment (./cluster-mode.ts).
+  let redisEnv: Record<string, string> = {};
   const prepareRedis = async () => {
     await options.beforeStart?.(fixture.server);
     const acl = ACL_MODE && !options.redisUrl ? await createAclUser(fixture.server, env) : null;
@@ -70,6 +78,7 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
         NODE_ENV: "production",
         NEXT_TELEMETRY_DISABLED: "1",
         REDIS_URL: redisUrl,
+        ...redisEnv,
         NEXTAUTH_URL: fixture.url,
         NEXTAUTH_SECRET: "test-secret-test-secret-test-secret",
         REDRIVE_USERS: `admin:admin:${hash},viewer:viewer:${hash}`,
@@ -93,26 +102,31 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
     );
   };
   beforeAll(async () => {
-    fixture.server = await startEmbeddedRedis();
+    if (CLUSTER_MODE) {
+      fixture.cluster = await startLocalCluster();
+      fixture.server = fixture.cluster.nodes[0]!;
+      redisEnv = clusterEnv(fixture.cluster);
+    } else fixture.server = await startEmbeddedRedis();
     await prepareRedis();
     const port = await freePort();
     fixture.url = `http://127.0.0.1:${port}`;
     hash = await hashPassword(PASSWORD);
     await spawnServer();
-    fixture.redis = new Redis(fixture.server.url, { maxRetriesPerRequest: 1 });
-    defineScripts(fixture.redis);
+    fixture.redis = fixture.cluster ? await clusterClient(fixture.cluster) : plainClient(fixture);
   }, 90_000);
 
   beforeEach(async () => {
-    if (fixture.redis.status === "ready") await fixture.redis.flushall();
+    if (fixture.redis.status === "ready") await flushAll(fixture.redis);
   });
 
   afterAll(async () => {
     const denials =
-      ACL_MODE && fixture.redis?.status === "ready" ? await aclDenials(fixture.redis) : [];
+      ACL_MODE && fixture.redis?.status === "ready"
+        ? await aclDenials(oneServer(fixture.redis))
+        : [];
     if (child?.exitCode === null) process.kill(-child.pid!, "SIGTERM");
     fixture.redis?.disconnect();
-    await fixture.server?.stop();
+    await (fixture.cluster ?? fixture.server)?.stop();
     // A test that only looks at Redis after a call would not see the call's 500 RESPONSE_SHAPE.
     if (options.shapeMismatches !== "expected") {
       expect(output.split("\n").filter((l) => l.includes(SHAPE_MISMATCH))).toEqual([]);
@@ -162,4 +176,10 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
     if (ACL_MODE) await prepareRedis();
   };
   return fixture;
+}
+
+function plainClient(fixture: AppFixture): Redis {
+  const client = new Redis(fixture.server.url, { maxRetriesPerRequest: 1 });
+  defineScripts(client);
+  return client;
 }

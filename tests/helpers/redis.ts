@@ -1,10 +1,13 @@
 import Redis from "ioredis";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
+import { duplicateClient, oneServer, type RedisClient } from "@/lib/redis/client";
 import { loadConfig, type Config } from "@/lib/config";
 import { QueueEngine } from "@/lib/queues/engine";
 import { defineScripts } from "@/lib/redis/scripts";
 import { startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embedded-redis";
 import { ACL_MODE, aclDenials, createAclUser } from "./acl";
+import { startLocalCluster, type LocalCluster } from "./cluster";
+import { CLUSTER_MODE, clusterClient, clusterEnv, flushAll } from "./cluster-mode";
 
 function aclClient(url: string): Redis {
   const client = new Redis(url, { maxRetriesPerRequest: 1 });
@@ -12,15 +15,22 @@ function aclClient(url: string): Redis {
   return client;
 }
 
-/** A real redis-server per test file, emptied before each test. */
+/**
+ * A real redis-server per test file (a local Cluster under REDRIVE_TEST_CLUSTER,
+ * ./cluster-mode.ts), emptied before each test.
+ */
 export interface RedisFixture {
+  /** The server; on the Cluster, its first node. */
   server: EmbeddedRedis;
-  redis: Redis;
+  cluster?: LocalCluster;
+  /** What points a child process (the worker, say) at this Redis: REDIS_URL, or the Cluster's. */
+  env: Record<string, string>;
+  redis: RedisClient;
   config: Config;
   engine: QueueEngine;
   /** Seconds since epoch that the engine sees; tests move it. */
   clock: { now: number };
-  connect(): Redis;
+  connect(): RedisClient;
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -30,9 +40,11 @@ export function testConfig(env: Record<string, string> = {}): Config {
 export function useRedis(env: Record<string, string> = {}): RedisFixture {
   const fixture = { clock: { now: 1_800_000_000 } } as RedisFixture;
   beforeAll(async () => {
+    if (CLUSTER_MODE) return startCluster(fixture, env);
     // DEBUG SLEEP lets a test stall Redis the way an overloaded server stalls.
     fixture.server = await startEmbeddedRedis("redis-server", ["--enable-debug-command", "local"]);
-    fixture.config = testConfig({ REDIS_URL: fixture.server.url, ...env });
+    fixture.env = { REDIS_URL: fixture.server.url };
+    fixture.config = testConfig({ ...fixture.env, ...env });
     fixture.connect = () => {
       const client = new Redis(fixture.server.url, { maxRetriesPerRequest: 1 });
       defineScripts(client);
@@ -47,15 +59,32 @@ export function useRedis(env: Record<string, string> = {}): RedisFixture {
   });
   beforeEach(async () => {
     fixture.clock.now = 1_800_000_000;
-    await fixture.redis.flushall();
+    await flushAll(fixture.redis);
   });
   afterAll(async () => {
     const denials =
-      ACL_MODE && fixture.redis?.status === "ready" ? await aclDenials(fixture.redis) : [];
+      ACL_MODE && fixture.redis?.status === "ready"
+        ? await aclDenials(oneServer(fixture.redis))
+        : [];
     fixture.redis?.disconnect();
     if (fixture.engine?.ctx.redis !== fixture.redis) fixture.engine?.ctx.redis.disconnect();
-    await fixture.server?.stop();
+    await (fixture.cluster ?? fixture.server)?.stop();
     expect(denials, "commands or keys the least-privilege user was refused").toEqual([]);
   });
   return fixture;
+}
+
+async function startCluster(fixture: RedisFixture, env: Record<string, string>): Promise<void> {
+  const cluster = await startLocalCluster();
+  fixture.cluster = cluster;
+  fixture.server = cluster.nodes[0]!;
+  fixture.env = clusterEnv(cluster);
+  fixture.config = testConfig({ ...fixture.env, ...env });
+  fixture.redis = await clusterClient(cluster);
+  fixture.connect = () => {
+    const client = duplicateClient(fixture.redis);
+    defineScripts(client);
+    return client;
+  };
+  fixture.engine = new QueueEngine(fixture.redis, fixture.config, () => fixture.clock.now);
 }

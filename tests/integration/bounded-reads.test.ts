@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CACHE_SAMPLE, inspectCache } from "@/lib/cache/inspect";
-import { parseInfo } from "@/lib/redis/safety";
+import { parseInfo } from "@/lib/redis/info";
 import { buildInsights } from "@/lib/metrics/overview";
 import { getDlqMessage, getDlqMessages, searchDlq } from "@/lib/queues/dlq-read";
 import { getErrorGroups } from "@/lib/queues/errorGroups";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { forRequeue } from "@/lib/queues/message";
 import { useRedis } from "../helpers/redis";
+import { allKeys, qk } from "../helpers/cluster-mode";
 
 const r = useRedis();
 
@@ -14,10 +15,12 @@ describe("requeueFromDlq", () => {
     const [, seen] = await r.engine.getDlqMessages("document"); // "a" at index 1
     await fillDlq("document", ['{"id":"c"}', '{"id":"d"}']); // "a" is now at index 3
     await r.engine.requeueFromDlq("document", seen!.index, seen!.identity);
-    expect(await r.redis.lrange("document_queue", 0, -1)).toEqual(['{"id":"a","retry_count":0}']);
+    expect(await r.redis.lrange(qk("document_queue"), 0, -1)).toEqual([
+      '{"id":"a","retry_count":0}',
+    ]);
     const left = await r.engine.getDlqMessages("document");
     expect(left.map((m) => m.identity)).toEqual(["id:d", "id:c", "id:b"]);
-    expect(await r.redis.keys("dlq:metadata:*")).toHaveLength(3);
+    expect(await allKeys(r.redis, "dlq:metadata:*")).toHaveLength(3);
   });
 
   it("should answer a conflict and move nothing when the message was already requeued", async () => {
@@ -27,25 +30,25 @@ describe("requeueFromDlq", () => {
     await expect(
       r.engine.requeueFromDlq("document", first!.index, first!.identity),
     ).rejects.toMatchObject({ code: "CONFLICT" });
-    expect(await r.redis.llen("document_queue")).toBe(1);
-    expect(await r.redis.llen("document_dlq")).toBe(1);
+    expect(await r.redis.llen(qk("document_queue"))).toBe(1);
+    expect(await r.redis.llen(qk("document_dlq"))).toBe(1);
   });
 
   it("should move exactly one of two identical messages", async () => {
-    await r.redis.lpush("document_dlq", "same", "other", "same");
+    await r.redis.lpush(qk("document_dlq"), "same", "other", "same");
     const page = await r.engine.getDlqMessages("document");
     await r.engine.requeueFromDlq("document", page[2]!.index, page[2]!.identity);
-    expect(await r.redis.lrange("document_dlq", 0, -1)).toEqual(["same", "other"]);
-    expect(await r.redis.lrange("document_queue", 0, -1)).toEqual(["same"]);
+    expect(await r.redis.lrange(qk("document_dlq"), 0, -1)).toEqual(["same", "other"]);
+    expect(await r.redis.lrange(qk("document_queue"), 0, -1)).toEqual(["same"]);
   });
 
   it("should keep a 1 MB non-JSON entry byte for byte", async () => {
     const big = Buffer.alloc(1024 * 1024, 0xe9);
-    await r.redis.lpush("video_dlq", big);
+    await r.redis.lpush(qk("video_dlq"), big);
     const [m] = await r.engine.getDlqMessages("video");
     expect(m!.bytes).toBe(big.length);
     await r.engine.requeueFromDlq("video", 0, m!.identity);
-    expect((await r.redis.lindexBuffer("video_queue", 0))!.equals(big)).toBe(true);
+    expect((await r.redis.lindexBuffer(qk("video_queue"), 0))!.equals(big)).toBe(true);
   });
 
   it("should requeue a 1 MB JSON message with only retry_count changed", async () => {
@@ -55,7 +58,7 @@ describe("requeueFromDlq", () => {
     const [m] = await r.engine.getDlqMessages("video");
     expect(m).toMatchObject({ identity: "id:big", errorMessage: "too big" });
     await r.engine.requeueFromDlq("video", 0, m!.identity);
-    expect(await r.redis.lindex("video_queue", 0)).toBe(
+    expect(await r.redis.lindex(qk("video_queue"), 0)).toBe(
       raw.replace('"retry_count":3', '"retry_count":0'),
     );
   });
@@ -63,9 +66,9 @@ describe("requeueFromDlq", () => {
   it("should keep key order, unicode escapes and big integers when requeued", async () => {
     const raw =
       '{"z":1,"id":"k","n":123456789012345678901234567890,"s":"\\u2603\\ud83d\\ude00","retry_count":3,"error":{"type":"E"},"failed_at":"2026-01-01T00:00:00Z","original_queue":"graph"}';
-    await r.redis.lpush("graph_dlq", raw);
+    await r.redis.lpush(qk("graph_dlq"), raw);
     await r.engine.requeueFromDlq("graph", 0, "id:k");
-    expect(await r.redis.lindex("graph_queue", 0)).toBe(
+    expect(await r.redis.lindex(qk("graph_queue"), 0)).toBe(
       '{"z":1,"id":"k","n":123456789012345678901234567890,"s":"\\u2603\\ud83d\\ude00","retry_count":0}',
     );
   });
@@ -76,7 +79,7 @@ describe("deleteFromDlq and bulk moves", () => {
     await fillDlq("audio", ['{"id":"a"}', '{"id":"b"}']);
     await r.engine.deleteFromDlq("audio", 0, "id:b");
     expect((await r.engine.getDlqMessages("audio")).map((m) => m.identity)).toEqual(["id:a"]);
-    expect(await r.redis.llen("audio_queue")).toBe(0);
+    expect(await r.redis.llen(qk("audio_queue"))).toBe(0);
     await expect(r.engine.deleteFromDlq("audio", 0, "id:b")).rejects.toMatchObject({
       code: "CONFLICT",
     });
@@ -98,7 +101,7 @@ describe("deleteFromDlq and bulk moves", () => {
       "id:4",
       "id:2",
     ]);
-    expect(await r.redis.llen("audio_queue")).toBe(2);
+    expect(await r.redis.llen(qk("audio_queue"))).toBe(2);
   });
 
   it("should delete many by identity", async () => {
@@ -108,7 +111,7 @@ describe("deleteFromDlq and bulk moves", () => {
     );
     const result = await r.engine.deleteMany("audio", [{ identity: "id:1" }, { identity: "id:2" }]);
     expect(result.moved.sort()).toEqual(["id:1", "id:2"]);
-    expect(await r.redis.llen("audio_dlq")).toBe(1);
+    expect(await r.redis.llen(qk("audio_dlq"))).toBe(1);
   });
 });
 
@@ -117,31 +120,31 @@ describe("requeueAll and deleteAll", () => {
     const n = 2_500;
     const values = Array.from({ length: n }, (_, i) => `{"id":"${i}","retry_count":3}`);
     for (let i = 0; i < n; i += 500)
-      await r.redis.lpush("document_dlq", ...values.slice(i, i + 500));
+      await r.redis.lpush(qk("document_dlq"), ...values.slice(i, i + 500));
     const progress: number[] = [];
     const result = await r.engine.requeueAll("document", {
       onProgress: (moved) => progress.push(moved),
     });
     expect(result).toEqual({ moved: n, total: n, cancelled: false });
     expect(progress.at(-1)).toBe(n);
-    expect(await r.redis.llen("document_dlq")).toBe(0);
+    expect(await r.redis.llen(qk("document_dlq"))).toBe(0);
     // Consumers take from the right: the oldest failure comes out first.
-    expect(await r.redis.lindex("document_queue", -1)).toBe('{"id":"0","retry_count":0}');
-    expect(await r.redis.lindex("document_queue", 0)).toBe(`{"id":"${n - 1}","retry_count":0}`);
+    expect(await r.redis.lindex(qk("document_queue"), -1)).toBe('{"id":"0","retry_count":0}');
+    expect(await r.redis.lindex(qk("document_queue"), 0)).toBe(`{"id":"${n - 1}","retry_count":0}`);
   });
 
   it("should leave entries that arrive during the drain", async () => {
-    await r.redis.lpush("document_dlq", "a", "b", "c");
+    await r.redis.lpush(qk("document_dlq"), "a", "b", "c");
     const result = await r.engine.requeueAll("document", {
-      onProgress: () => void r.redis.lpush("document_dlq", "late"),
+      onProgress: () => void r.redis.lpush(qk("document_dlq"), "late"),
       ratePerSecond: 1_000,
     });
     expect(result.moved).toBe(3);
-    expect(await r.redis.lrange("document_dlq", 0, -1)).toEqual(["late"]);
+    expect(await r.redis.lrange(qk("document_dlq"), 0, -1)).toEqual(["late"]);
   });
 
   it("should stop when cancelled", async () => {
-    await r.redis.lpush("document_dlq", ...Array.from({ length: 50 }, (_, i) => `m${i}`));
+    await r.redis.lpush(qk("document_dlq"), ...Array.from({ length: 50 }, (_, i) => `m${i}`));
     const controller = new AbortController();
     const result = await r.engine.requeueAll("document", {
       ratePerSecond: 10,
@@ -150,16 +153,16 @@ describe("requeueAll and deleteAll", () => {
     });
     expect(result.cancelled).toBe(true);
     expect(result.moved).toBe(10);
-    expect(await r.redis.llen("document_dlq")).toBe(40);
+    expect(await r.redis.llen(qk("document_dlq"))).toBe(40);
   });
 
   it("should delete all entries and leave their metadata to expire with the retention", async () => {
     await fillDlq("graph", ['{"job_id":"j","filename":"f"}', "x"]);
     const result = await r.engine.deleteAll("graph");
     expect(result.moved).toBe(2);
-    expect(await r.redis.exists("graph_dlq")).toBe(0);
+    expect(await r.redis.exists(qk("graph_dlq"))).toBe(0);
     expect(await r.redis.ttl("dlq:metadata:j:f")).toBeGreaterThan(0);
-    expect(await r.redis.llen("graph_queue")).toBe(0);
+    expect(await r.redis.llen(qk("graph_queue"))).toBe(0);
   });
 
   it("should restore Redrive's entries in Redis and foreign ones with the parser, in order", async () => {
@@ -167,18 +170,18 @@ describe("requeueAll and deleteAll", () => {
     // Oldest first: two of ours, a foreign object, text, one of ours with whitespace, ours.
     await fillDlq("audio", [mine(1), mine(2)]);
     await r.redis.lpush(
-      "audio_dlq",
+      qk("audio_dlq"),
       '{"id":3,"retry_count":3,"error":"py","failed_at":"2026-01-01T00:00:00"}',
       "plain text",
       ' {"id":5, "retry_count":3}',
     );
     await fillDlq("audio", [mine(6), '{"id":7}', "{}"]);
-    const expected = (await r.redis.lrangeBuffer("audio_dlq", 0, -1))
+    const expected = (await r.redis.lrangeBuffer(qk("audio_dlq"), 0, -1))
       .reverse()
       .map((b) => forRequeue(b).toString());
     const result = await r.engine.requeueAll("audio");
     expect(result.moved).toBe(8);
-    const queue = (await r.redis.lrange("audio_queue", 0, -1)).reverse();
+    const queue = (await r.redis.lrange(qk("audio_queue"), 0, -1)).reverse();
     expect(queue).toEqual(expected);
     expect(queue).toEqual([
       mine(1).replace(":3}", ":0}"),

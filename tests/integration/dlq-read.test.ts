@@ -3,6 +3,7 @@ import { getErrorGroups } from "@/lib/queues/errorGroups";
 import { EngineError } from "@/lib/queues/errors";
 import { sha1 } from "@/lib/queues/message";
 import { useRedis } from "../helpers/redis";
+import { qk } from "../helpers/cluster-mode";
 
 const r = useRedis();
 
@@ -15,7 +16,7 @@ describe("pushToDlq and getDlqMessages", () => {
     const fields: Record<string, string> = {};
     for (let i = 0; i < 5000; i++) fields[`f${i}`] = "x";
     await r.redis.hset("dlq:metadata:big:f", fields);
-    await r.redis.lpush("document_dlq", '{"job_id":"big","filename":"f"}', '{"job_id":"none"}');
+    await r.redis.lpush(qk("document_dlq"), '{"job_id":"big","filename":"f"}', '{"job_id":"none"}');
     const [none, big] = await r.engine.getDlqMessages("document");
     expect(none!.metadata).toBeNull();
     const read = Object.keys(big!.metadata ?? {}).length;
@@ -67,7 +68,7 @@ describe("pushToDlq and getDlqMessages", () => {
     };
     await r.redis.hset("dlq:metadata:py-1:x.pdf", meta);
     await r.redis.lpush(
-      "document_dlq",
+      qk("document_dlq"),
       '{"job_id":"py-1","filename":"x.pdf","retry_count":3}',
       "not json at all",
       '{"no":"ids"}',
@@ -136,7 +137,7 @@ describe("purgeExpired", () => {
     const old2 = now - 7 * day - 0.001 * 1000;
     const boundary = now - 7 * day;
     const fresh = now - day;
-    await r.redis.lpush("document_dlq", at(old1), at(old2), at(boundary), at(fresh));
+    await r.redis.lpush(qk("document_dlq"), at(old1), at(old2), at(boundary), at(fresh));
     expect(await r.engine.purgeExpired("document")).toBe(2);
     expect((await r.engine.getDlqMessages("document")).map((m) => m.identity)).toEqual([
       `id:${fresh}`,
@@ -149,9 +150,9 @@ describe("purgeExpired", () => {
     const old = JSON.stringify({ failed_at: new Date((now - 8 * day) * 1000).toISOString() });
     const young = JSON.stringify({ failed_at: new Date((now - day) * 1000).toISOString() });
     // Oldest first: undated, old, undated, young, undated.
-    await r.redis.lpush("document_dlq", "u1", old, "u2", young, "u3");
+    await r.redis.lpush(qk("document_dlq"), "u1", old, "u2", young, "u3");
     expect(await r.engine.purgeExpired("document")).toBe(2);
-    expect(await r.redis.lrange("document_dlq", 0, -1)).toEqual(["u3", young, "u2"]);
+    expect(await r.redis.lrange(qk("document_dlq"), 0, -1)).toEqual(["u3", young, "u2"]);
   });
 
   it("should date a foreign entry by its metadata hash", async () => {
@@ -161,7 +162,7 @@ describe("purgeExpired", () => {
       "failed_at",
       new Date((now - 9 * day) * 1000).toISOString().replace("Z", ""),
     );
-    await r.redis.lpush("audio_dlq", '{"job_id":"p","filename":"f"}');
+    await r.redis.lpush(qk("audio_dlq"), '{"job_id":"p","filename":"f"}');
     expect(await r.engine.purgeExpired("audio")).toBe(1);
   });
 
@@ -172,16 +173,16 @@ describe("purgeExpired", () => {
     // call holds), an expired dated one, 600 more undated, a fresh one, 5 undated.
     const undated = (from: number, n: number) =>
       Array.from({ length: n }, (_, i) => `u${from + i} ${"x".repeat(1024)}`);
-    for (let i = 0; i < 1200; i += 400) await r.redis.lpush("audio_dlq", ...undated(i, 400));
+    for (let i = 0; i < 1200; i += 400) await r.redis.lpush(qk("audio_dlq"), ...undated(i, 400));
     await r.redis.lpush(
-      "audio_dlq",
+      qk("audio_dlq"),
       dated(9),
       ...undated(2000, 600),
       dated(1),
       ...undated(3000, 5),
     );
     expect(await r.engine.purgeExpired("audio")).toBe(1201);
-    const left = await r.redis.lrange("audio_dlq", 0, -1);
+    const left = await r.redis.lrange(qk("audio_dlq"), 0, -1);
     expect(left).toHaveLength(606);
     expect(left.at(-1)!.startsWith("u2000 ")).toBe(true);
     expect(left[5]).toBe(dated(1));
@@ -195,8 +196,8 @@ describe("getStats", () => {
       "failed_at",
       new Date((r.clock.now - 600) * 1000).toISOString(),
     );
-    await r.redis.lpush("graph_dlq", '{"job_id":"p1","filename":"a.pdf"}');
-    await r.redis.lpush("audio_dlq", "not json");
+    await r.redis.lpush(qk("graph_dlq"), '{"job_id":"p1","filename":"a.pdf"}');
+    await r.redis.lpush(qk("audio_dlq"), "not json");
     const stats = await r.engine.getStats();
     expect(stats.find((s) => s.queue === "graph")!.oldestDlqAgeSeconds).toBeCloseTo(600, 0);
     expect(stats.find((s) => s.queue === "audio")!.oldestDlqAgeSeconds).toBeNull();
@@ -205,7 +206,7 @@ describe("getStats", () => {
   it("should report every queue's lengths and the oldest DLQ age in one call", async () => {
     await r.engine.enqueue("document", { id: "w" });
     await r.engine.pushToRetryQueue("document", { id: "r" }, 0);
-    await r.redis.zadd("document_retry", r.clock.now - 5, '{"id":"due"}');
+    await r.redis.zadd(qk("document_retry"), r.clock.now - 5, '{"id":"due"}');
     r.clock.now -= 100;
     await r.engine.pushToDlq("document", { id: "d" }, new Error("x"), 3);
     r.clock.now += 100;

@@ -3,6 +3,7 @@ import type { BatchReport } from "@/lib/queues/batch";
 import { forRequeue, toDlqEntry } from "@/lib/queues/message";
 import { drainDlq } from "@/lib/queues/drain";
 import { useRedis } from "../helpers/redis";
+import { qk } from "../helpers/cluster-mode";
 
 /**
  * Requeue all on entries Redrive wrote sends the next requeueTail call before
@@ -12,8 +13,8 @@ import { useRedis } from "../helpers/redis";
  */
 
 const r = useRedis({ QUEUES: "document" });
-const DLQ = "document_dlq";
-const WORK = "document_queue";
+const DLQ = qk("document_dlq");
+const WORK = qk("document_queue");
 
 const stamp = {
   error: { type: "E", message: "m" },

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { forRequeue, toDlqEntry } from "@/lib/queues/message";
 import { useRedis } from "../helpers/redis";
+import { qk } from "../helpers/cluster-mode";
 
 /**
  * Requeue all on the entries other producers write (the Python backend's above
@@ -13,8 +14,8 @@ import { useRedis } from "../helpers/redis";
  */
 
 const r = useRedis({ QUEUES: "document" });
-const DLQ = "document_dlq";
-const WORK = "document_queue";
+const DLQ = qk("document_dlq");
+const WORK = qk("document_queue");
 const DLQ_KEYS = ["error", "failed_at", "original_queue", "retry_nonce", "redrive_undo"];
 
 /** A Python str as json.dumps writes it, with ensure_ascii (\uXXXX) or without. */

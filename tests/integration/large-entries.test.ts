@@ -1,5 +1,6 @@
 import Redis from "ioredis";
 import { describe, expect, it } from "vitest";
+import { duplicateClient } from "@/lib/redis/client";
 import { BATCH_BYTES } from "@/lib/queues/batch";
 import { forRequeue, sha1 } from "@/lib/queues/message";
 import { readCost, readRange } from "@/lib/queues/read";
@@ -38,7 +39,7 @@ describe("moving large entries", () => {
   it("should requeue a large tail entry exactly once while new failures keep arriving at the DLQ's head", async () => {
     const entry = large("big");
     await r.redis.lpush(DLQ, entry, '{"id":"s1"}');
-    const writer = r.redis.duplicate();
+    const writer = duplicateClient(r.redis);
     let writing = true;
     let pushed = 0;
     const arriving = (async () => {

@@ -6,6 +6,7 @@ import Redis from "ioredis";
 import { cacheStatsKey } from "@/lib/cache/counters";
 import { startEmbeddedRedis } from "@/scripts/embedded-redis";
 import { useRedis } from "../helpers/redis";
+import { qk } from "../helpers/cluster-mode";
 
 const r = useRedis({
   ALERT_DLQ_SIZE: "2",
@@ -71,7 +72,7 @@ describe("metrics history", () => {
 
   it("should count another producer's dead letters by the DLQ's growth", async () => {
     await sampleAndWait(120);
-    await r.redis.lpush("video_dlq", "not json", "{}");
+    await r.redis.lpush(qk("video_dlq"), "not json", "{}");
     await sampleAndWait(0);
     const { points } = await readHistory(r.engine.ctx, "1h");
     expect(points[1]!.queues.video!.dlqInPerMin).toBe(1);

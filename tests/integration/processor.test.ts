@@ -8,14 +8,15 @@ import {
   type Outcome,
 } from "@/lib/worker/processor";
 import { useRedis } from "../helpers/redis";
+import { qk } from "../helpers/cluster-mode";
 
 const r = useRedis();
 
 /** Takes one message the way a consumer does, without the loop. */
 async function take(queue = "document"): Promise<Buffer> {
   const raw = await r.redis.blmoveBuffer(
-    `${queue}_queue`,
-    `${queue}_queue:processing`,
+    qk(`${queue}_queue`),
+    qk(`${queue}_queue:processing`),
     "RIGHT",
     "LEFT",
     1,
@@ -39,8 +40,8 @@ describe("processOne", () => {
     );
     expect(outcome).toBe("done");
     expect(seen).toEqual(["id:a"]);
-    expect(await r.redis.llen("document_queue:processing")).toBe(0);
-    expect(await r.redis.hlen("document_queue:processing:leases")).toBe(0);
+    expect(await r.redis.llen(qk("document_queue:processing"))).toBe(0);
+    expect(await r.redis.hlen(qk("document_queue:processing:leases"))).toBe(0);
   });
 
   it("should schedule a retry while retry_count is below MAX_RETRY_ATTEMPTS", async () => {
@@ -51,10 +52,10 @@ describe("processOne", () => {
       await take(),
     );
     expect(outcome).toBe("retry");
-    const [member, score] = await r.redis.zrange("document_retry", "0", "-1", "WITHSCORES");
+    const [member, score] = await r.redis.zrange(qk("document_retry"), "0", "-1", "WITHSCORES");
     expect(member).toBe('{"id":"a","retry_count":3}');
     expect(Number(score)).toBeGreaterThanOrEqual(r.clock.now + 240);
-    expect(await r.redis.llen("document_queue:processing")).toBe(0);
+    expect(await r.redis.llen(qk("document_queue:processing"))).toBe(0);
   });
 
   it("should dead-letter a message with its error once retries are used up", async () => {
@@ -74,7 +75,7 @@ describe("processOne", () => {
     });
     expect(entry!.errorStack).toContain("bad page");
     expect(await r.redis.hget("dlq:metadata:j:f.pdf", "error_type")).toBe("TypeError");
-    expect(await r.redis.llen("document_queue:processing")).toBe(0);
+    expect(await r.redis.llen(qk("document_queue:processing"))).toBe(0);
   });
 
   it("should dead-letter a PermanentError at once", async () => {
@@ -85,7 +86,7 @@ describe("processOne", () => {
       await take(),
     );
     expect(outcome).toBe("dlq");
-    expect(await r.redis.lrange("document_dlq", 0, -1)).toEqual(["not json"]);
+    expect(await r.redis.lrange(qk("document_dlq"), 0, -1)).toEqual(["not json"]);
   });
 
   it("should report lost when its message was recovered while the handler ran", async () => {
@@ -94,7 +95,7 @@ describe("processOne", () => {
       r.engine.ctx,
       {
         queue: "document",
-        handler: async () => void (await r.redis.del("document_queue:processing")),
+        handler: async () => void (await r.redis.del(qk("document_queue:processing"))),
       },
       await take(),
     );
@@ -106,7 +107,7 @@ describe("processOne", () => {
     await r.engine.pushToDlq("document", message, new Error("first cause"), 3);
     await r.engine.enqueue("document", message);
     // The hash is written before the move; the move finds the message gone.
-    const lost = async () => void (await r.redis.del("document_queue:processing"));
+    const lost = async () => void (await r.redis.del(qk("document_queue:processing")));
     const handler = async () => {
       await lost();
       throw new PermanentError("second cause");
@@ -140,8 +141,8 @@ describe("Processor", () => {
     while (outcomes.length < 40) await new Promise((res) => setTimeout(res, 20));
     await processor.stop();
     expect(outcomes.filter((o) => o === "done")).toHaveLength(30);
-    expect(await r.redis.llen("audio_dlq")).toBe(10);
-    expect(await r.redis.llen("audio_queue:processing")).toBe(0);
+    expect(await r.redis.llen(qk("audio_dlq"))).toBe(10);
+    expect(await r.redis.llen(qk("audio_queue:processing"))).toBe(0);
   });
 });
 
@@ -154,29 +155,29 @@ describe("recoverAbandoned", () => {
     expect(await recoverAbandoned(r.engine.ctx, "video")).toBe(0);
     r.clock.now += 31;
     expect(await recoverAbandoned(r.engine.ctx, "video")).toBe(1);
-    expect(await r.redis.lrange("video_queue", 0, -1)).toEqual(['{"id":"orphan"}']);
-    expect(await r.redis.llen("video_queue:processing")).toBe(0);
+    expect(await r.redis.lrange(qk("video_queue"), 0, -1)).toEqual(['{"id":"orphan"}']);
+    expect(await r.redis.llen(qk("video_queue:processing"))).toBe(0);
   });
 
   it("should leave a message alone while its consumer touches the lease", async () => {
     await r.engine.enqueue("video", "busy");
     const raw = await take("video");
     const { sha1 } = await import("@/lib/queues/message");
-    await r.redis.hset("video_queue:processing:leases", sha1(raw), r.clock.now);
+    await r.redis.hset(qk("video_queue:processing:leases"), sha1(raw), r.clock.now);
     r.clock.now += 59;
     expect(await recoverAbandoned(r.engine.ctx, "video")).toBe(0);
-    expect(await r.redis.llen("video_queue:processing")).toBe(1);
+    expect(await r.redis.llen(qk("video_queue:processing"))).toBe(1);
   });
 });
 
 describe("npm run worker", () => {
   it("should finish its run and exit 0 on SIGTERM", async () => {
-    await r.redis.zadd("document_retry", "1", "due");
+    await r.redis.zadd(qk("document_retry"), "1", "due");
     const child = spawn(
       process.execPath,
       ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"],
       {
-        env: { ...process.env, REDIS_URL: r.server.url, RETRY_WORKER_INTERVAL_SECONDS: "0.2" },
+        env: { ...process.env, ...r.env, RETRY_WORKER_INTERVAL_SECONDS: "0.2" },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
@@ -187,7 +188,7 @@ describe("npm run worker", () => {
     const code = await new Promise<number | null>((res) => child.on("exit", res));
     expect(code).toBe(0);
     expect(out).toContain('"retry worker stopped"');
-    expect(await r.redis.lrange("document_queue", 0, -1)).toEqual(["due"]);
+    expect(await r.redis.lrange(qk("document_queue"), 0, -1)).toEqual(["due"]);
   }, 30_000);
 
   it("should refuse to start with a message naming a bad variable", async () => {
@@ -195,7 +196,7 @@ describe("npm run worker", () => {
       process.execPath,
       ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"],
       {
-        env: { ...process.env, REDIS_URL: r.server.url, RETRY_BACKOFF_BASE_SECONDS: "soon" },
+        env: { ...process.env, ...r.env, RETRY_BACKOFF_BASE_SECONDS: "soon" },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );

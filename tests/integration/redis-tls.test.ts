@@ -4,6 +4,7 @@ import { startWorker } from "@/chaos/lib/worker";
 import { RedisCache } from "@/lib/cache/cache";
 import { QueueEngine } from "@/lib/queues/engine";
 import { createRedis } from "@/lib/redis/connection";
+import type { RedisClient } from "@/lib/redis/client";
 import { testConfig } from "../helpers/redis";
 import { startTlsRedis, tlsEnv, type TlsRedis } from "../helpers/tls";
 import { until } from "../helpers/until";
@@ -28,7 +29,7 @@ afterAll(async () => {
 });
 
 /** Resolves with the first error a client reports, or null once it is ready. */
-function firstError(redis: Redis): Promise<Error | null> {
+function firstError(redis: RedisClient): Promise<Error | null> {
   return new Promise((resolve) => {
     redis.once("ready", () => resolve(null));
     redis.once("error", (error: Error) => resolve(error));

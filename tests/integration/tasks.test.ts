@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { cancelTask, createTask, getTask, runTask, taskKey } from "@/lib/tasks/redrive";
 import { useRedis } from "../helpers/redis";
+import { qk } from "../helpers/cluster-mode";
 
 const r = useRedis({ QUEUES: "document" });
 
 async function fill(n: number) {
   const values = Array.from({ length: n }, (_, i) => `{"id":"${i}","retry_count":3}`);
-  for (let i = 0; i < n; i += 500) await r.redis.lpush("document_dlq", ...values.slice(i, i + 500));
+  for (let i = 0; i < n; i += 500)
+    await r.redis.lpush(qk("document_dlq"), ...values.slice(i, i + 500));
 }
 
 describe("redrive tasks", () => {
@@ -19,7 +21,7 @@ describe("redrive tasks", () => {
     });
     expect(await runTask(r.engine.ctx, "document", "w1", new AbortController().signal)).toBe(true);
     expect(await getTask(r.engine.ctx, "document")).toMatchObject({ state: "done", moved: 1200 });
-    expect(await r.redis.llen("document_queue")).toBe(1200);
+    expect(await r.redis.llen(qk("document_queue"))).toBe(1200);
     expect(await runTask(r.engine.ctx, "document", "w1", new AbortController().signal)).toBe(false);
     expect((await createTask(r.engine.ctx, "document", "delete", 0, "ada")).state).toBe("pending");
   });
@@ -35,14 +37,14 @@ describe("redrive tasks", () => {
     expect(task.state).toBe("cancelled");
     expect(task.moved).toBeGreaterThan(0);
     expect(task.moved).toBeLessThan(100);
-    expect(await r.redis.llen("document_queue")).toBe(task.moved);
+    expect(await r.redis.llen(qk("document_queue"))).toBe(task.moved);
   });
 
   it("should be resumed by another worker when its owner died, from where it was", async () => {
     await fill(600);
     await createTask(r.engine.ctx, "document", "delete", 0, "ada");
     // A worker claimed it, moved 100 and died: its lease is in the past.
-    await r.redis.ltrim("document_dlq", 0, -101);
+    await r.redis.ltrim(qk("document_dlq"), 0, -101);
     await r.redis.hset(
       taskKey(r.config, "document"),
       "state",
@@ -60,7 +62,7 @@ describe("redrive tasks", () => {
       moved: 600,
       owner: "w2",
     });
-    expect(await r.redis.llen("document_dlq")).toBe(0);
+    expect(await r.redis.llen(qk("document_dlq"))).toBe(0);
   });
 
   it("should hand a task back when its worker stops, so another resumes it at once", async () => {
@@ -75,6 +77,6 @@ describe("redrive tasks", () => {
     expect(handed).toMatchObject({ state: "running", owner: "" });
     expect(await runTask(r.engine.ctx, "document", "w2", new AbortController().signal)).toBe(true);
     expect(await getTask(r.engine.ctx, "document")).toMatchObject({ state: "done", moved: 100 });
-    expect(await r.redis.llen("document_queue")).toBe(100);
+    expect(await r.redis.llen(qk("document_queue"))).toBe(100);
   }, 20_000);
 });

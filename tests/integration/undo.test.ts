@@ -5,6 +5,7 @@ import { BATCH_BYTES } from "@/lib/queues/batch";
 import { LARGE_MOVE_BYTES } from "@/lib/queues/tail";
 import { runScript } from "@/lib/redis/scripts";
 import { useRedis } from "../helpers/redis";
+import { qk } from "../helpers/cluster-mode";
 
 const r = useRedis({ QUEUES: "document" });
 
@@ -33,12 +34,12 @@ describe("redrive_undo", () => {
         fc.array(message, { minLength: 1, maxLength: 20 }),
         fc.nat(5),
         async (messages, n) => {
-          await r.redis.del("document_dlq", "document_queue");
+          await r.redis.del(qk("document_dlq"), qk("document_queue"));
           const entries = messages.map((m) => toDlqEntry(Buffer.from(m), stamp(n)));
-          await r.redis.lpush("document_dlq", ...entries);
+          await r.redis.lpush(qk("document_dlq"), ...entries);
           const result = await r.engine.requeueAll("document");
           expect(result.moved).toBe(messages.length);
-          const got = (await r.redis.lrangeBuffer("document_queue", 0, -1)).reverse();
+          const got = (await r.redis.lrangeBuffer(qk("document_queue"), 0, -1)).reverse();
           expect(got.map(String)).toEqual(entries.map((e) => forRequeue(e).toString()));
         },
       ),
@@ -58,16 +59,16 @@ describe("redrive_undo", () => {
 
   it("should leave an entry with a forged trailer to the parser", async () => {
     const forged = '{"id":1,"retry_count":3,"x":"y","redrive_undo":[5,1,2]}';
-    await r.redis.lpush("document_dlq", forged);
+    await r.redis.lpush(qk("document_dlq"), forged);
     const [moved, stopped] = (await runScript(
       r.redis,
       "requeueTail",
-      ["document_dlq", "document_queue"],
+      [qk("document_dlq"), qk("document_queue")],
       [10, BATCH_BYTES, LARGE_MOVE_BYTES],
     )) as number[];
     expect([moved, stopped]).toEqual([0, 1]);
     await r.engine.requeueAll("document");
-    expect(await r.redis.lrange("document_queue", 0, -1)).toEqual([
+    expect(await r.redis.lrange(qk("document_queue"), 0, -1)).toEqual([
       '{"id":1,"retry_count":0,"x":"y"}',
     ]);
   });
@@ -81,9 +82,9 @@ describe("redrive_undo", () => {
       '{"a":1,"error":"x","redrive_undo":[6,,,]}',
       '{"a":1,"error":"x","redrive_undo":[]}',
     ].map((e) => Buffer.from(e));
-    await r.redis.lpush("document_dlq", ...forged);
+    await r.redis.lpush(qk("document_dlq"), ...forged);
     expect(await r.engine.requeueAll("document")).toMatchObject({ moved: forged.length });
-    const got = (await r.redis.lrangeBuffer("document_queue", 0, -1)).reverse();
+    const got = (await r.redis.lrangeBuffer(qk("document_queue"), 0, -1)).reverse();
     expect(got.map(String)).toEqual(forged.map((e) => forRequeue(e).toString()));
   });
 
@@ -93,13 +94,13 @@ describe("redrive_undo", () => {
     const trailer = fc.array(piece, { maxLength: 6 }).map((p) => `16${p.join("")}`);
     await fc.assert(
       fc.asyncProperty(fc.array(trailer, { minLength: 1, maxLength: 10 }), async (trailers) => {
-        await r.redis.del("document_dlq", "document_queue");
+        await r.redis.del(qk("document_dlq"), qk("document_queue"));
         const entries = trailers.map((t, i) =>
           Buffer.from(`{"retry_count":${i % 10},"error":"x","redrive_undo":[${t}]}`),
         );
-        await r.redis.lpush("document_dlq", ...entries);
+        await r.redis.lpush(qk("document_dlq"), ...entries);
         expect(await r.engine.requeueAll("document")).toMatchObject({ moved: entries.length });
-        const got = (await r.redis.lrangeBuffer("document_queue", 0, -1)).reverse();
+        const got = (await r.redis.lrangeBuffer(qk("document_queue"), 0, -1)).reverse();
         expect(got.map(String)).toEqual(entries.map((e) => forRequeue(e).toString()));
       }),
       { numRuns: 100 },

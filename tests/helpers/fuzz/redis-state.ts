@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type Redis from "ioredis";
+import type { RedisClient } from "@/lib/redis/client";
 import { loadConfig } from "@/lib/config";
 import { QueueEngine } from "@/lib/queues/engine";
 import { ACL_KEYS } from "./acl";
@@ -20,7 +20,7 @@ export function insidePatterns(key: string): boolean {
  * Empties Redrive's data (sessions, throttle and audit kept) and writes the
  * fixtures again; returns the identities of the messages written.
  */
-export async function seed(redis: Redis): Promise<string[]> {
+export async function seed(redis: RedisClient): Promise<string[]> {
   const keys = await allKeys(redis);
   const drop = keys.filter(
     (k) =>
@@ -76,7 +76,7 @@ export async function seed(redis: Redis): Promise<string[]> {
 }
 
 /** Keys of other applications in the same Redis: never read, never written. */
-export async function seedOutside(redis: Redis): Promise<void> {
+export async function seedOutside(redis: RedisClient): Promise<void> {
   await redis.set("other:secret", "hunter2");
   await redis.lpush("app_queue", '{"id":"d-1"}', "x");
   await redis.lpush("document_dlq:copy", '{"id":"d-1"}');
@@ -84,7 +84,7 @@ export async function seedOutside(redis: Redis): Promise<void> {
   await redis.hset("dlq:meta", "a", "b");
 }
 
-export async function allKeys(redis: Redis): Promise<string[]> {
+export async function allKeys(redis: RedisClient): Promise<string[]> {
   const keys: string[] = [];
   let cursor = "0";
   do {
@@ -97,7 +97,7 @@ export async function allKeys(redis: Redis): Promise<string[]> {
 
 /** Every key with its serialized value. */
 export async function snapshot(
-  redis: Redis,
+  redis: RedisClient,
   keep: (key: string) => boolean,
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -118,6 +118,6 @@ export function changedByAnyone(key: string): boolean {
   );
 }
 
-export async function aclLog(redis: Redis): Promise<unknown[]> {
+export async function aclLog(redis: RedisClient): Promise<unknown[]> {
   return (await redis.call("ACL", "LOG")) as unknown[];
 }
