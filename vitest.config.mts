@@ -53,6 +53,8 @@ export default defineConfig({
           include: [
             "tests/integration/{dlq-move,dlq-read,retry,tasks,processor,foreign-requeue,undo,metrics,cache,cache-inspect,drain-queued}.test.ts",
             "tests/api/{dlq-api,admin-api}.test.ts",
+            // What only a Cluster has (failover of one shard, WAIT per master...).
+            "tests/cluster/**/*.test.ts",
           ],
           env: { REDRIVE_TEST_CLUSTER: "1" },
         },

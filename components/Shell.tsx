@@ -79,10 +79,24 @@ export function Shell(props: { children: ReactNode }) {
   );
 }
 
-/** Through Sentinel: which server is the master, and since when (a failover moves it). */
+/**
+ * Through Sentinel: which server is the master, and since when (a failover
+ * moves it). On a Cluster: how many masters serve the keyspace, and which.
+ */
 function RedisMaster() {
   const { data } = useRedisSafety();
   const t = data?.topology;
+  if (t?.mode === "cluster") {
+    return (
+      <span
+        data-testid="redis-master"
+        className="text-zinc-600 dark:text-zinc-400"
+        title={`Cluster masters: ${t.masters.join(", ")}`}
+      >
+        Cluster of {t.masters.length} masters
+      </span>
+    );
+  }
   if (!t || t.mode !== "sentinel" || !t.master) return null;
   const before = t.previous ? `; before it ${t.previous}` : "";
   return (

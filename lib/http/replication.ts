@@ -1,7 +1,7 @@
 import "server-only";
 import { logLine } from "../log";
 import { waitReplicas } from "../redis-settings";
-import type { RedisClient } from "../redis/client";
+import { masters, type RedisClient } from "../redis/client";
 import type { Config } from "../config";
 
 /** What this layer needs of a route's context and result (./route.ts has the full types). */
@@ -35,10 +35,22 @@ export function withReplicas<C extends Context, R extends Result>(
     const result = await handler(request, ctx);
     const wanted = waitReplicas(ctx.config);
     if (wanted === 0 || (result.status ?? 200) >= 300) return result;
-    const acked = Number(await ctx.redis.wait(wanted, ctx.config.REDIS_WAIT_TIMEOUT_MS));
+    const acked = await waitForReplicas(ctx.redis, wanted, ctx.config.REDIS_WAIT_TIMEOUT_MS);
     if (acked >= wanted) return result;
     return unconfirmed(result, acked, wanted, ctx.config.REDIS_WAIT_TIMEOUT_MS);
   };
+}
+
+/**
+ * WAIT on the connection that made the change. On a Cluster the change's keys
+ * live on one master or several (the DLQ's, the metadata hashes', the
+ * counters'), each written over its own connection: WAIT on every master, and
+ * the change is confirmed as far as the least-confirmed one. WAIT on a master
+ * this process did not write to answers at once.
+ */
+async function waitForReplicas(redis: RedisClient, wanted: number, timeoutMs: number) {
+  const acks = await Promise.all(masters(redis).map((m) => m.wait(wanted, timeoutMs)));
+  return Math.min(...acks.map(Number));
 }
 
 function unconfirmed<R extends Result>(

@@ -1,4 +1,4 @@
-import type { RedisClient } from "./client";
+import { isCluster, masters, type RedisClient } from "./client";
 import { z } from "zod";
 import type { Config } from "../config";
 import { ownKey, type KeyPrefix } from "../own-keys";
@@ -15,10 +15,17 @@ import { runScript } from "./scripts";
 export const topologyKey = (c: KeyPrefix) => ownKey(c, "topology");
 
 export const TopologySchema = z.strictObject({
-  mode: z.enum(["standalone", "sentinel"]),
+  mode: z.enum(["standalone", "sentinel", "cluster"]),
   master: z
     .string()
-    .describe("host:port of the master as the dashboard reached it; empty while unknown."),
+    .describe(
+      "host:port of the master as the dashboard reached it; empty while unknown, and on a Cluster (see masters).",
+    ),
+  masters: z
+    .array(z.string())
+    .describe(
+      "On a Cluster, host:port of each master the client knows (a failover changes them); else the master alone.",
+    ),
   since: z
     .number()
     .nullable()
@@ -39,6 +46,7 @@ export function connectedAddress(redis: RedisClient): string {
 }
 
 function modeOf(config: Config): Topology["mode"] {
+  if (config.REDIS_CLUSTER_NODES) return "cluster";
   return config.REDIS_SENTINELS ? "sentinel" : "standalone";
 }
 
@@ -56,9 +64,14 @@ export function recordMasterChanges(redis: RedisClient, config: Config): void {
 
 /** Where the master is now and when it last changed. */
 export async function readTopology(redis: RedisClient, config: Config): Promise<Topology> {
+  if (isCluster(redis)) {
+    const list = masters(redis).map((m) => `${m.options.host}:${m.options.port}`);
+    return { mode: "cluster", master: "", masters: list.sort(), since: null, previous: null };
+  }
   const master = connectedAddress(redis);
+  const known = master ? [master] : [];
   if (modeOf(config) === "standalone")
-    return { mode: "standalone", master, since: null, previous: null };
+    return { mode: "standalone", master, masters: known, since: null, previous: null };
   const [stored, since, previous] = await redis.hmget(
     topologyKey(config),
     "master",
@@ -68,6 +81,7 @@ export async function readTopology(redis: RedisClient, config: Config): Promise<
   return {
     mode: "sentinel",
     master,
+    masters: known,
     // Another process may have seen a newer master first; ours is what this dashboard reads.
     since: stored === master && since ? Number(since) : null,
     previous: stored === master && previous ? previous : null,
