@@ -71,7 +71,8 @@ describe("a Cluster failover under load", () => {
     const cookie = await app.login("admin");
     const told = [];
     for (let i = 0; i < N; i++) {
-      if (i === KILL_AT) app.cluster!.nodes.find((n) => n.port === killedPort)!.process.kill("SIGKILL");
+      if (i === KILL_AT)
+        app.cluster!.nodes.find((n) => n.port === killedPort)!.process.kill("SIGKILL");
       told.push(await requeueOldest(cookie, i));
     }
     const owner = async () => {
