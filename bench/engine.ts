@@ -5,6 +5,7 @@ import { scenarioRequeueAll } from "./engine/requeue-all";
 import { scenarioRequeueOne } from "./engine/requeue-one";
 import { QUEUE, sizes } from "./engine/shared";
 import { scenarioTask } from "./engine/task";
+import { runClusterBench } from "./engine/cluster";
 import { count, only, parseOptions, scale } from "./lib/options";
 import { peerVersion } from "./lib/peers";
 import { startBenchServer, type BenchServer } from "./lib/server";
@@ -22,6 +23,9 @@ import { printTable } from "./lib/table";
  *   c) requeue one message at the head, middle and end of a DLQ;
  *   d) requeue all as a task: createTask, run by the worker's task loop;
  *   e) Redis memory per dead letter against a BullMQ failed job.
+ *
+ * With --cluster: promotion and requeue-all on a local Redis Cluster beside
+ * one redis-server (bench/engine/cluster.ts) instead.
  *
  * Options: --scale F (0 < F ≤ 1) shrinks every size; --runs N repeats every
  * throughput figure (3: the median is reported, the minimum beside it); --only
@@ -59,6 +63,7 @@ async function idlePing(b: BenchServer) {
 }
 
 export async function run(args: string[]): Promise<Summary> {
+  if (args.includes("--cluster")) return runClusterBench(args);
   const o = parseOptions(args, OPTIONS);
   const sz = sizes(o.scale, o.runs);
   const started = new Date();

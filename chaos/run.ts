@@ -12,6 +12,7 @@ import { redisEvicts } from "./scenarios/redis-evicts";
 import { redisStall } from "./scenarios/redis-stall";
 import { hugeEntries, type HugeStep } from "./scenarios/huge-entries";
 import { workerKillDuringPromotion, workerKillDuringTask } from "./scenarios/worker-kill";
+import { clusterProcesses } from "./scenarios/cluster-processes";
 
 /**
  * `npm run chaos [-- --only <name,...>]`: every fault scenario on real
@@ -128,6 +129,18 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
       {
         ...r,
         shown: `longest stall ${Math.round(worst)} ms; dashboard ≤ ${Math.round(memory)} MB`,
+      },
+    ];
+  },
+  "cluster-processes": async () => {
+    const r = await clusterProcesses();
+    const other = Object.entries(r.answers).filter(([status]) => status !== "200");
+    const others = other.map(([status, n]) => `${n} × ${status}`).join(", ");
+    return [
+      {
+        ...r,
+        fsync: "none (Cluster)",
+        shown: `${r.requeues} admin requeues answered 200${others ? `; ${others}` : ""}`,
       },
     ];
   },

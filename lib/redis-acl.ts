@@ -82,6 +82,18 @@ export const REDRIVE_COMMANDS = [
   "wait",
 ] as const;
 
+/**
+ * What a Cluster client sends besides: the slot map (CLUSTER SLOTS, refreshed
+ * after a failover or a MOVED), the ready check (CLUSTER INFO), ASKING while a
+ * slot migrates, and CLIENT SETNAME, which names its slot-map connection.
+ */
+export const CLUSTER_COMMANDS = [
+  "cluster|slots",
+  "cluster|info",
+  "asking",
+  "client|setname",
+] as const;
+
 /** The key patterns: every queue's keys, the metadata hashes, Redrive's own keys, the cache namespaces. */
 export function redriveKeyPatterns(config: Config): string[] {
   const queues = config.QUEUES.flatMap((q) => {
@@ -105,6 +117,7 @@ export function aclSetUserArgs(config: Config, user: string, password: string): 
     "resetchannels",
     "-@all",
     ...REDRIVE_COMMANDS.map((c) => `+${c}`),
+    ...(config.REDIS_CLUSTER_NODES ? CLUSTER_COMMANDS.map((c) => `+${c}`) : []),
     ...redriveKeyPatterns(config).map((p) => `~${p}`),
   ];
 }

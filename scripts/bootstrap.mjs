@@ -128,6 +128,8 @@ function requirements() {
     customPath: redisBin || undefined,
     available: () => (redisBin && isExecutable(redisBin)) || onPath("redis-server"),
   });
+  // redis-cli --cluster create joins the local Cluster of the tests, the demo and the benchmarks.
+  reqs.push({ pkg: "redis-tools", available: () => onPath("redis-cli") });
 
   // Browser tests, and the `ui` benchmark (npm passes the benchmark's name after the
   // whole script, out of this script's sight: every bench run asks for Chromium).

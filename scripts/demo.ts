@@ -1,6 +1,7 @@
 /**
- * `npm run demo [-- --verbose]`: a live Redrive on this machine. Starts an
- * embedded Redis (or uses REDIS_URL), the retry worker service, a traffic
+ * `npm run demo [-- --verbose] [-- --cluster]`: a live Redrive on this machine.
+ * Starts an embedded Redis (with --cluster, a local Redis Cluster of three
+ * masters and three replicas; or uses REDIS_URL), the retry worker service, a traffic
  * simulator (demo/: producers for every queue, consumers that fail
  * transiently and permanently, foreign DLQ entries, an application reading
  * through the cache) and the dashboard's production build on port 3000 (PORT
@@ -12,6 +13,7 @@ import { childEnv, loadConfig, type Config } from "../lib/config";
 import { startOperator } from "../demo/operator";
 import { startSimulator, type Simulator } from "../demo/simulator";
 import { startEmbeddedRedis, type EmbeddedRedis } from "./embedded-redis";
+import { startLocalCluster, type LocalCluster } from "./local-cluster";
 import { ensureProductionBuild } from "./production-build";
 import { banner } from "./demo/banner";
 import {
@@ -39,8 +41,8 @@ const DEMO_DEFAULTS: Record<string, string> = {
 /** Seconds between the reports printed while the demo runs (one chart point each). */
 const REPORT_SECONDS = 10;
 
-function demoEnv(redisUrl: string): Record<string, string> {
-  const env: Record<string, string> = { REDIS_URL: redisUrl };
+function demoEnv(redis: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = { ...redis };
   for (const [name, value] of Object.entries(DEMO_DEFAULTS)) env[name] = process.env[name] || value;
   return env;
 }
@@ -52,6 +54,7 @@ interface Running {
   simulator?: Simulator;
   children: Child[];
   redis?: EmbeddedRedis;
+  cluster?: LocalCluster;
   timers: NodeJS.Timeout[];
 }
 
@@ -62,6 +65,7 @@ async function stopAll(r: Running): Promise<void> {
   await r.simulator?.stop().catch((e: unknown) => log("demo", `simulator: ${String(e)}`));
   await Promise.all(r.children.map((c) => c.stop()));
   await r.redis?.stop();
+  await r.cluster?.stop();
 }
 
 /** redis://user:secret@host → redis://***@host, for the log. */
@@ -71,15 +75,36 @@ function hideCredentials(url: string): string {
   return at < 0 ? url : `${url.slice(0, start + 2)}***${url.slice(at)}`;
 }
 
-async function connectRedis(r: Running, base: Config): Promise<{ url: string; label: string }> {
+interface DemoRedis {
+  /** The variables that point every part of the demo at it. */
+  env: Record<string, string>;
+  label: string;
+}
+
+async function connectRedis(r: Running, base: Config, cluster: boolean): Promise<DemoRedis> {
   if (base.REDIS_URL) {
     const shown = hideCredentials(base.REDIS_URL);
     log("redis", `using REDIS_URL ${shown} (the demo adds messages to its queues)`);
-    return { url: base.REDIS_URL, label: `${shown} (REDIS_URL)` };
+    return { env: { REDIS_URL: base.REDIS_URL }, label: `${shown} (REDIS_URL)` };
   }
+  if (cluster) return startCluster(r, base);
   r.redis = await startEmbeddedRedis(base.REDIS_SERVER_BIN);
   log("redis", `embedded redis-server on ${r.redis.url} (no persistence)`);
-  return { url: r.redis.url, label: `embedded redis-server ${r.redis.url} (no persistence)` };
+  const label = `embedded redis-server ${r.redis.url} (no persistence)`;
+  return { env: { REDIS_URL: r.redis.url }, label };
+}
+
+/** --cluster: six local nodes, with the hash-tagged key names a Cluster needs. */
+async function startCluster(r: Running, base: Config): Promise<DemoRedis> {
+  r.cluster = await startLocalCluster(base.REDIS_SERVER_BIN);
+  const nodes = r.cluster.nodeList;
+  log("redis", `local Redis Cluster, 3 masters and 3 replicas: ${nodes} (no persistence)`);
+  const env = {
+    REDIS_URL: r.cluster.nodes[0]!.url,
+    REDIS_CLUSTER_NODES: nodes,
+    REDIS_KEY_STYLE: "hashtag",
+  };
+  return { env, label: `local Redis Cluster ${nodes} (no persistence)` };
 }
 
 /** If a child dies while the demo runs, the demo is broken: say so and stop. */
@@ -91,11 +116,13 @@ function watchChildren(r: Running, stop: (code: number) => void): void {
       stop(1);
     });
   }
-  r.redis?.process.once("exit", () => {
-    if (stopping) return;
-    log("demo", "redis-server exited unexpectedly: stopping");
-    stop(1);
-  });
+  for (const server of r.cluster?.nodes ?? (r.redis ? [r.redis] : [])) {
+    server.process.once("exit", () => {
+      if (stopping) return;
+      log("demo", "redis-server exited unexpectedly: stopping");
+      stop(1);
+    });
+  }
 }
 
 let stopping = false;
@@ -138,15 +165,17 @@ function dashboardEnv(
 async function startEverything(
   r: Running,
   port: number,
-  verbose: boolean,
+  flags: { verbose: boolean; cluster: boolean },
   stop: (code: number) => void,
 ) {
+  const { verbose } = flags;
   const base = loadConfig(childEnv(DEMO_DEFAULTS));
-  const [{ url: redisUrl, label }, { users, redriveUsers }] = await Promise.all([
-    connectRedis(r, base),
+  const [{ env: redisEnv, label }, { users, redriveUsers }] = await Promise.all([
+    connectRedis(r, base, flags.cluster),
     demoUsers(),
   ]);
-  const env = childEnv(demoEnv(redisUrl));
+  const redisUrl = redisEnv.REDIS_URL!;
+  const env = childEnv(demoEnv(redisEnv));
   const config = loadConfig(env);
   const workerTally = new WorkerTally();
   const worker = startWorker(env, workerTally);
@@ -176,7 +205,10 @@ async function startEverything(
 }
 
 async function main(): Promise<void> {
-  const verbose = process.argv.includes("--verbose");
+  const flags = {
+    verbose: process.argv.includes("--verbose"),
+    cluster: process.argv.includes("--cluster"),
+  };
   ensureProductionBuild("[demo]");
   const { port, note } = await choosePort();
   if (note) log("demo", note);
@@ -187,7 +219,7 @@ async function main(): Promise<void> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    await startEverything(r, port, verbose, stop);
+    await startEverything(r, port, flags, stop);
   } catch (error) {
     if (stopping) return;
     process.stderr.write(`\ndemo: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -31,9 +31,11 @@ async function dashboardEnv(
   url: string,
   redisUrl: string,
   queues: string,
+  extra: Record<string, string>,
 ): Promise<NodeJS.ProcessEnv> {
   return {
     ...process.env,
+    ...extra,
     NODE_ENV: "production" as const,
     NEXT_TELEMETRY_DISABLED: "1",
     REDIS_URL: redisUrl,
@@ -59,13 +61,18 @@ function watchHealth(url: string, answers: [number, number][]): () => void {
   return () => clearInterval(timer);
 }
 
-export async function startDashboard(redisUrl: string, queues: string): Promise<Dashboard> {
+/** `extra`: more of the environment (a Cluster's REDIS_CLUSTER_NODES, say). */
+export async function startDashboard(
+  redisUrl: string,
+  queues: string,
+  extra: Record<string, string> = {},
+): Promise<Dashboard> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const args = ["scripts/start.mjs", "-p", String(port), "-H", "127.0.0.1"];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: await dashboardEnv(url, redisUrl, queues),
+    env: await dashboardEnv(url, redisUrl, queues, extra),
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -1,6 +1,8 @@
 /**
  * Redis unreachable, not answering, or still loading its data after a
- * restart: ioredis' own error shapes. Matched by code and message, not by
+ * restart; on a Cluster also a slot without a master (CLUSTERDOWN, "Too many
+ * Cluster redirections" while a failover runs, a client not ready yet):
+ * ioredis' own error shapes. Matched by code and message, not by
  * class name: a production bundle renames classes (MaxRetriesPerRequestError
  * arrives as "i").
  */
@@ -15,6 +17,11 @@ export function isRedisUnavailable(error: unknown): boolean {
     error.name === "MaxRetriesPerRequestError" ||
     error.message.startsWith("Reached the max retries per request limit") ||
     error.message.startsWith("LOADING ") ||
+    error.message.startsWith("CLUSTERDOWN") ||
+    error.message.startsWith("TRYAGAIN") ||
+    error.message.startsWith("Too many Cluster redirections") ||
+    error.message.startsWith("Cluster isn't ready") ||
+    error.message.startsWith("Failed to refresh slots cache") ||
     /Connection is closed|Stream isn't writeable|connect ECONNREFUSED|Command timed out/.test(
       error.message,
     )

@@ -7,7 +7,7 @@ import { freePort, startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embe
 import { logIn, waitForHealth } from "@/scripts/http-client";
 import { killOnExit } from "@/scripts/processes";
 import { ACL_MODE, aclDenials, createAclUser } from "./acl";
-import { startLocalCluster, type LocalCluster } from "./cluster";
+import { startLocalCluster, type LocalCluster } from "@/scripts/local-cluster";
 import { CLUSTER_MODE, clusterClient, clusterEnv, flushAll } from "./cluster-mode";
 import { oneServer, type RedisClient } from "@/lib/redis/client";
 
@@ -168,9 +168,10 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
 
   fixture.stopRedis = async () => {
-    await fixture.server.stop();
+    await (fixture.cluster ?? fixture.server).stop();
   };
   fixture.startRedis = async () => {
+    if (fixture.cluster) return fixture.cluster.restart();
     fixture.server = await startEmbeddedRedis("redis-server", [], fixture.server.port);
     // Users live in the server's memory: a restarted one needs them again.
     if (ACL_MODE) await prepareRedis();

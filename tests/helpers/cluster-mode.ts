@@ -2,7 +2,7 @@ import Redis from "ioredis";
 import { masters, type RedisClient } from "@/lib/redis/client";
 import { execEachKey } from "@/lib/redis/pipeline";
 import { defineScripts } from "@/lib/redis/scripts";
-import type { LocalCluster } from "./cluster";
+import type { LocalCluster } from "@/scripts/local-cluster";
 
 /**
  * `REDRIVE_TEST_CLUSTER=1` runs a suite on a local Redis Cluster (./cluster.ts)

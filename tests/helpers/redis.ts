@@ -6,7 +6,7 @@ import { QueueEngine } from "@/lib/queues/engine";
 import { defineScripts } from "@/lib/redis/scripts";
 import { startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embedded-redis";
 import { ACL_MODE, aclDenials, createAclUser } from "./acl";
-import { startLocalCluster, type LocalCluster } from "./cluster";
+import { startLocalCluster, type LocalCluster } from "@/scripts/local-cluster";
 import { CLUSTER_MODE, clusterClient, clusterEnv, flushAll } from "./cluster-mode";
 
 function aclClient(url: string): Redis {

@@ -12,16 +12,19 @@ import { useRedis } from "../helpers/redis";
 
 /**
  * Every bulk path over a DLQ (or retry set, or processing list) holding three
- * 50 MB entries among small ones: each byte arrives exactly once, and no call
- * handles more than BATCH_BYTES plus one entry. Two witnesses: what the engine
+ * large entries among small ones: each byte arrives exactly once, and no call
+ * handles more than BATCH_BYTES plus one entry. The entries are 8 MB here,
+ * eight times the batch budget and four times LARGE_MOVE_BYTES, so every
+ * path takes its large-entry branch; the chaos suite (`npm run chaos`,
+ * huge-entries) moves 50 MB ones among a million small. Two witnesses: what the engine
  * reports of each call (EngineContext.onBatch), and Redis's own SLOWLOG, which
  * records every command with the size of each argument, those run inside
- * scripts included. The test holds at most a few 50 MB buffers at a time.
+ * scripts included. The test holds at most a few BIG buffers at a time.
  */
 
 const r = useRedis({ QUEUES: "document" });
 const MB = 1024 * 1024;
-const BIG = 50 * MB;
+const BIG = 8 * MB;
 const K = {
   work: "document_queue",
   processing: "document_queue:processing",
@@ -29,7 +32,7 @@ const K = {
   dlq: "document_dlq",
 };
 
-/** A 50 MB JSON object (or, with `text`, 50 MB that is not JSON). */
+/** A BIG JSON object (or, with `text`, BIG bytes that are not JSON). */
 function big(name: string, text = false): Buffer {
   const out = Buffer.alloc(BIG, text ? name.charCodeAt(0) : 0x78);
   if (text) return out;
@@ -55,7 +58,7 @@ async function tailFirst(key: string): Promise<string[]> {
   }
 }
 
-/** A DLQ, oldest first: small Redrive entries, three 50 MB ones (Redrive's, foreign, not JSON), foreign small. */
+/** A DLQ, oldest first: small Redrive entries, three BIG ones (Redrive's, foreign, not JSON), foreign small. */
 async function mixedDlq(): Promise<void> {
   await deadLetter([small("a1"), small("a2"), big("B1"), small("a3")]);
   await r.redis.lpush(K.dlq, small("f1"), big("B2"), small("f2"), big("T", true));
@@ -129,7 +132,7 @@ function checkReports(reports: BatchReport[], ops: string[]): void {
 }
 
 /**
- * The 50 MB entries moved without a script (Redrive's, foreign, not JSON):
+ * The BIG entries moved without a script (Redrive's, foreign, not JSON):
  * a script would copy each into Lua twice more (see tail.ts, moveLarge).
  */
 function noScriptMovesLarge(reports: BatchReport[]): void {
@@ -138,7 +141,7 @@ function noScriptMovesLarge(reports: BatchReport[]): void {
   expect(reports.filter((b) => b.op === "moveLarge").length).toBeGreaterThan(0);
 }
 
-describe("bulk moves of 50 MB entries among small ones", () => {
+describe("bulk moves of large entries among small ones", () => {
   it("should requeue all, every byte once and in order, within the budget per call when large entries lie among small ones", async () => {
     await mixedDlq();
     const expected = (await tailFirst(K.dlq)).length;

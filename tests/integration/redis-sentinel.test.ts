@@ -73,6 +73,7 @@ describe("Redis through Sentinel", () => {
       expect(await readTopology(redis, standalone)).toEqual({
         mode: "standalone",
         master: `127.0.0.1:${set.replica.port}`,
+        masters: [`127.0.0.1:${set.replica.port}`],
         since: null,
         previous: null,
       });
