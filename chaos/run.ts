@@ -134,13 +134,13 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   },
   "cluster-processes": async () => {
     const r = await clusterProcesses();
-    const other = Object.entries(r.answers).filter(([status]) => status !== "200");
-    const others = other.map(([status, n]) => `${n} × ${status}`).join(", ");
+    const { 200: one = 0, 202: tasks = 0, ...other } = r.answers;
+    const others = Object.entries(other).map(([status, n]) => `, ${n} × ${status}`);
     return [
       {
         ...r,
         fsync: "none (Cluster)",
-        shown: `${r.requeues} admin requeues answered 200${others ? `; ${others}` : ""}`,
+        shown: `${one} one-message requeues (200), ${tasks} requeue-all tasks (202)${others.join("")}`,
       },
     ];
   },

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { keysOf, type EngineContext } from "../lib/queues/context";
 import { retentionSeconds } from "../lib/queues/producer";
+import { execBySlot } from "../lib/redis/pipeline";
 
 /**
  * DLQ entries Redrive did not write, as they exist beside it in real
@@ -40,21 +41,29 @@ function queueFor(queues: string[], wanted: string, fallback: number): string {
 async function pythonEntry(ctx: EngineContext, queue: string, filename: string, ago: number) {
   const jobId = randomUUID();
   const metaKey = `dlq:metadata:${jobId}:${filename}`;
-  await ctx.redis
-    .multi()
-    .lpush(keysOf(ctx, queue).dlq, pythonDumps({ job_id: jobId, filename }))
-    .hset(metaKey, {
-      job_id: jobId,
-      filename,
-      error_type: "UnidentifiedImageError",
-      error_message: `cannot identify image file '${filename}'`,
-      error_stack: TRACEBACK(filename),
-      retry_count: "3",
-      failed_at: pythonNow(ago),
-      original_queue: queue,
-    })
-    .expire(metaKey, retentionSeconds(ctx.config))
-    .exec();
+  const dlq = keysOf(ctx, queue).dlq;
+  const fields = {
+    job_id: jobId,
+    filename,
+    error_type: "UnidentifiedImageError",
+    error_message: `cannot identify image file '${filename}'`,
+    error_stack: TRACEBACK(filename),
+    retry_count: "3",
+    failed_at: pythonNow(ago),
+    original_queue: queue,
+  };
+  // One MULTI on one server; on a Cluster the entry and its hash are in two slots, one each.
+  await execBySlot(
+    ctx.redis,
+    [
+      { key: dlq, add: (m) => m.lpush(dlq, pythonDumps({ job_id: jobId, filename })) },
+      {
+        key: metaKey,
+        add: (m) => m.hset(metaKey, fields).expire(metaKey, retentionSeconds(ctx.config)),
+      },
+    ],
+    true,
+  );
 }
 
 /** Writes the foreign entries; returns one line per entry for the log. */

@@ -93,7 +93,7 @@ function startEvents(
 
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const { url, config, log } = options;
-  const redis = createRedis(url);
+  const redis = createRedis(url, {}, config);
   const engine = new QueueEngine(redis, config);
   // The cache's own Redis when CACHE_REDIS_URL names one, as in production.
   const cache = RedisCache.connect(config.CACHE_REDIS_URL ?? url, config);
@@ -120,7 +120,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     traffic,
     tally,
     queues,
-    connect: () => createRedis(url),
+    connect: () => createRedis(url, {}, config),
     onOutcome: (queue, outcome, message, error) => {
       const jobId = message.json?.job_id;
       if (outcome === "done" && typeof jobId === "string")
