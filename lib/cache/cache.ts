@@ -190,8 +190,9 @@ export class RedisCache {
    */
   async deletePattern(pattern: string): Promise<number> {
     let deleted = 0;
-    // On a Cluster, every master's keys in turn.
-    for (const node of masters(this.redis)) {
+    // On a Cluster, every master's keys in turn (none while it knows no master yet).
+    const nodes = await this.call(async () => masters(this.redis), null);
+    for (const node of nodes ?? []) {
       let cursor = "0";
       do {
         const step = await this.call(

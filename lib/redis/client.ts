@@ -14,9 +14,17 @@ export function isCluster(client: RedisClient): client is Cluster {
   return client.isCluster;
 }
 
-/** The servers that hold the keyspace: the one server, or each Cluster master. */
+/**
+ * The servers that hold the keyspace: the one server, or each Cluster master.
+ * A Cluster client that knows no master yet (starting, or re-reading the slot
+ * map after a failover) throws, as a command would: an empty list would make
+ * a sum of nothing look like an empty keyspace, or a WAIT on nothing look confirmed.
+ */
 export function masters(client: RedisClient): Redis[] {
-  return isCluster(client) ? client.nodes("master") : [client];
+  if (!isCluster(client)) return [client];
+  const nodes = client.nodes("master");
+  if (nodes.length === 0) throw new Error("Cluster isn't ready: no master is known yet");
+  return nodes;
 }
 
 /** A connection of its own to the same Redis (WATCH and blocking commands hold one). */
