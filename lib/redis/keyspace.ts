@@ -20,17 +20,16 @@ export interface ScanOptions {
 export async function scanKeyspace(
   client: RedisClient,
   options: ScanOptions,
-  page: (keys: string[], node: number) => Promise<boolean | void>,
+  page: (keys: string[]) => Promise<boolean | void>,
 ): Promise<void> {
-  const nodes = masters(client);
-  for (let n = 0; n < nodes.length; n++) {
+  for (const node of masters(client)) {
     let cursor = "0";
     do {
       const [next, keys] = options.match
-        ? await nodes[n]!.scan(cursor, "MATCH", options.match, "COUNT", options.count)
-        : await nodes[n]!.scan(cursor, "COUNT", options.count);
+        ? await node.scan(cursor, "MATCH", options.match, "COUNT", options.count)
+        : await node.scan(cursor, "COUNT", options.count);
       cursor = next;
-      if ((await page(keys, n)) === false) return;
+      if ((await page(keys)) === false) return;
     } while (cursor !== "0");
   }
 }
