@@ -52,7 +52,7 @@ export default defineConfig({
           name: "cluster",
           include: [
             "tests/integration/{dlq-move,dlq-read,retry,tasks,processor,foreign-requeue,undo,metrics,cache,cache-inspect,drain-queued}.test.ts",
-            "tests/api/{dlq-api,admin-api}.test.ts",
+            "tests/api/{dlq-api,admin-api,metrics}.test.ts",
             // What only a Cluster has (failover of one shard, WAIT per master...).
             "tests/cluster/**/*.test.ts",
           ],

@@ -98,6 +98,11 @@ const baseSchema = z.object({
   REDRIVE_USERS: z.string().optional(),
   REDRIVE_USERS_FILE: z.string().min(1).optional(),
   NEXTAUTH_SECRET: z.string().min(16, { error: "expected at least 16 characters" }).optional(),
+  /** Bearer token that lets a Prometheus server read GET /api/metrics; unset, only an admin session may. */
+  REDRIVE_METRICS_TOKEN: z
+    .string()
+    .min(16, { error: "expected at least 16 characters" })
+    .optional(),
   NEXTAUTH_URL: z.url({ error: "expected the dashboard's public URL" }).optional(),
   OIDC_ISSUER: z.url({ error: "expected the OIDC issuer URL" }).optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),

@@ -1,0 +1,168 @@
+import "server-only";
+import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import { readCounters as readCacheCounters } from "../cache/counters";
+import { NAMESPACE_NAMES, OTHER } from "../cache/namespaces";
+import { workerStatus } from "../health";
+import { nowSeconds, type EngineContext } from "../queues/context";
+import { readCounters } from "../queues/counters";
+import { getStats } from "../queues/stats";
+import { readInfo } from "../redis/info";
+import { readReviews } from "./review";
+
+/**
+ * GET /api/metrics in the Prometheus text format: the figures the overview
+ * shows, read from Redis at each scrape (the same reads as the dashboard's),
+ * and this process's own (event-loop lag, memory, CPU). Labels take only
+ * bounded values: queue and cache namespace names from the configuration.
+ * Queue figures are the same from every dashboard: scrape one, or drop the
+ * `instance` label in queries.
+ */
+
+/** The process's own metrics, collected once per process. */
+const processRegistry = (() => {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "redrive_process_" });
+  return registry;
+})();
+
+type Labels = Record<string, string>;
+
+/** A gauge in `registry` set to each [labels, value]; null values are left out. */
+function gauge(registry: Registry, name: string, help: string, rows: [Labels, number | null][]) {
+  const labelNames = Object.keys(rows[0]?.[0] ?? {});
+  const g = new Gauge({ name, help, labelNames, registers: [registry] });
+  for (const [labels, value] of rows) if (value !== null) g.set(labels, value);
+}
+
+/** A counter whose total is kept in Redis (it only grows), exposed as read. */
+function counter(registry: Registry, name: string, help: string, rows: [Labels, number][]) {
+  const labelNames = Object.keys(rows[0]?.[0] ?? {});
+  const c = new Counter({ name, help, labelNames, registers: [registry] });
+  for (const [labels, value] of rows) c.inc(labels, Math.max(0, value));
+}
+
+type Stats = Awaited<ReturnType<typeof getStats>>[number];
+
+/** Per-queue gauges from the stats the overview shows: [name, help, value]. */
+const QUEUE_GAUGES: [string, string, (s: Stats) => number | null][] = [
+  ["redrive_work_messages", "Messages waiting in the work list.", (s) => s.work],
+  [
+    "redrive_processing_messages",
+    "Messages a consumer holds, not yet acknowledged.",
+    (s) => s.processing,
+  ],
+  ["redrive_retry_messages", "Messages scheduled for a retry.", (s) => s.retry],
+  ["redrive_retry_due_messages", "Scheduled retries whose time has come.", (s) => s.retryDue],
+  ["redrive_dlq_messages", "Dead letters in the DLQ.", (s) => s.dlq],
+  [
+    "redrive_dlq_oldest_age_seconds",
+    "Age of the oldest dead letter with a known failure time.",
+    (s) => s.oldestDlqAgeSeconds,
+  ],
+];
+
+/** Per-queue counters kept in Redis (redrive:metrics:counters): [name, help, field]. */
+const QUEUE_COUNTERS = [
+  ["redrive_failures_total", "Failures of messages, retried or dead-lettered.", "failed"],
+  ["redrive_dead_letters_total", "Messages dead-lettered.", "dlq_in"],
+  ["redrive_resolved_total", "Dead letters an admin requeued or deleted.", "resolved"],
+  [
+    "redrive_resolved_wait_seconds_total",
+    "Summed time resolved dead letters spent in the DLQ.",
+    "resolved_wait",
+  ],
+] as const;
+
+async function queueMetrics(registry: Registry, ctx: EngineContext): Promise<void> {
+  const [stats, counters, reviews] = await Promise.all([
+    getStats(ctx),
+    readCounters(ctx),
+    readReviews(ctx),
+  ]);
+  for (const [name, help, pick] of QUEUE_GAUGES) {
+    gauge(
+      registry,
+      name,
+      help,
+      stats.map((s) => [{ queue: s.queue }, pick(s)]),
+    );
+  }
+  const now = nowSeconds(ctx);
+  const reviewAge = (q: string) => (reviews[q] ? now - reviews[q]!.at : null);
+  const help = "Seconds since an admin last marked the DLQ reviewed.";
+  gauge(
+    registry,
+    "redrive_dlq_review_age_seconds",
+    help,
+    stats.map((s) => [{ queue: s.queue }, reviewAge(s.queue)]),
+  );
+  for (const [name, text, field] of QUEUE_COUNTERS) {
+    const rows = ctx.config.QUEUES.map((q): [Labels, number] => [
+      { queue: q },
+      counters[q]?.[field] ?? 0,
+    ]);
+    counter(registry, name, text, rows);
+  }
+}
+
+async function systemMetrics(registry: Registry, ctx: EngineContext): Promise<void> {
+  const cacheRedis = ctx.cacheRedis ?? ctx.redis;
+  const [worker, cache, info] = await Promise.all([
+    workerStatus(ctx),
+    readCacheCounters(cacheRedis, ctx.config),
+    readInfo(ctx.redis),
+  ]);
+  gauge(registry, "redrive_worker_instances", "Retry worker services whose heartbeat is recent.", [
+    [{}, worker.instances],
+  ]);
+  gauge(
+    registry,
+    "redrive_worker_heartbeat_age_seconds",
+    "Seconds since the newest worker heartbeat.",
+    [[{}, worker.lastBeatAgeSeconds]],
+  );
+  // Only the namespaces Redrive knows: the hash is writable by any client, its fields unbounded.
+  const namespaces = [...NAMESPACE_NAMES, OTHER].map(
+    (ns) => [ns, cache[ns] ?? { hits: 0, misses: 0 }] as const,
+  );
+  const hits = namespaces.map(([ns, c]): [Labels, number] => [{ namespace: ns }, c.hits]);
+  const misses = namespaces.map(([ns, c]): [Labels, number] => [{ namespace: ns }, c.misses]);
+  counter(
+    registry,
+    "redrive_cache_hits_total",
+    "Cache reads that found a value, per namespace.",
+    hits,
+  );
+  counter(
+    registry,
+    "redrive_cache_misses_total",
+    "Cache reads that found none, per namespace.",
+    misses,
+  );
+  const num = (field: string) => Number(info[field] ?? 0) || 0;
+  gauge(
+    registry,
+    "redrive_redis_memory_used_bytes",
+    "used_memory of the queue Redis (summed over a Cluster's masters).",
+    [[{}, num("used_memory")]],
+  );
+  gauge(registry, "redrive_redis_memory_max_bytes", "maxmemory of the queue Redis; 0: no limit.", [
+    [{}, num("maxmemory")],
+  ]);
+  counter(
+    registry,
+    "redrive_redis_evicted_keys_total",
+    "Keys the queue Redis evicted since it started.",
+    [[{}, num("evicted_keys")]],
+  );
+}
+
+/** The exposition text, and its content type. */
+export async function renderMetrics(
+  ctx: EngineContext,
+): Promise<{ text: string; contentType: string }> {
+  const registry = new Registry();
+  await Promise.all([queueMetrics(registry, ctx), systemMetrics(registry, ctx)]);
+  const merged = Registry.merge([processRegistry, registry]);
+  return { text: await merged.metrics(), contentType: merged.contentType };
+}

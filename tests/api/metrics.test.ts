@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { useApp } from "../helpers/app";
+import { qk } from "../helpers/cluster-mode";
+import { NAMESPACE_NAMES, OTHER } from "@/lib/cache/namespaces";
+
+/** GET /api/metrics: Prometheus's text format, for the token or an admin, with bounded labels. */
+const TOKEN = "metrics-token-metrics-token";
+const app = useApp({ REDRIVE_METRICS_TOKEN: TOKEN });
+
+const scrape = (token = TOKEN) =>
+  app.call("/api/metrics", { headers: { authorization: `Bearer ${token}` } });
+
+/** The samples of the text format: metric name, labels and value per line. */
+function samples(text: string): { name: string; labels: Record<string, string>; value: number }[] {
+  return text
+    .split("\n")
+    .filter((line) => line && !line.startsWith("#"))
+    .map((line) => {
+      const space = line.lastIndexOf(" ");
+      const head = line.slice(0, space);
+      const brace = head.indexOf("{");
+      const name = brace < 0 ? head : head.slice(0, brace);
+      const labels: Record<string, string> = {};
+      if (brace >= 0) {
+        for (const pair of head.slice(brace + 1, -1).split(",")) {
+          const [k, v] = pair.split("=");
+          labels[k!] = JSON.parse(v!) as string;
+        }
+      }
+      return { name, labels, value: Number(line.slice(space + 1)) };
+    });
+}
+
+describe("GET /api/metrics", () => {
+  it("should refuse anyone without the token or an admin session", async () => {
+    expect((await app.call("/api/metrics")).status).toBe(401);
+    expect((await scrape("not-the-token-not-the-token")).status).toBe(401);
+    const viewer = await app.login("viewer");
+    expect((await app.call("/api/metrics", { cookie: viewer })).status).toBe(403);
+    const admin = await app.login("admin");
+    expect((await app.call("/api/metrics", { cookie: admin })).status).toBe(200);
+  });
+
+  it("should give each queue's DLQ length and counters in the text format when scraped with the token", async () => {
+    await app.redis.lpush(qk("document_dlq"), '{"id":"a"}', '{"id":"b"}', '{"id":"c"}');
+    await app.redis.hset(
+      "redrive:metrics:counters",
+      "document:failed",
+      "7",
+      "document:dlq_in",
+      "3",
+    );
+    const res = await scrape();
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/plain");
+    const text = await res.text();
+    expect(text).toContain("# HELP redrive_dlq_messages Dead letters in the DLQ.");
+    expect(text).toContain("# TYPE redrive_failures_total counter");
+    const all = samples(text);
+    const value = (name: string, queue: string) =>
+      all.find((s) => s.name === name && s.labels.queue === queue)?.value;
+    expect(value("redrive_dlq_messages", "document")).toBe(3);
+    expect(value("redrive_dlq_messages", "audio")).toBe(0);
+    expect(value("redrive_failures_total", "document")).toBe(7);
+    expect(value("redrive_dead_letters_total", "document")).toBe(3);
+    expect(all.some((s) => s.name === "redrive_process_nodejs_eventloop_lag_seconds")).toBe(true);
+    expect(all.find((s) => s.name === "redrive_redis_memory_used_bytes")!.value).toBeGreaterThan(0);
+  });
+
+  it("should label samples only with configured queues and cache namespaces when entries are hostile", async () => {
+    await app.redis.lpush(qk("document_dlq"), '{"id":"x\\"} 1\\n# evil","error":"<script>"}');
+    await app.redis.hset("redrive:cache:stats", "user:hits", "4", 'evil"name:hits', "1");
+    // Redrive's own series (the process metrics carry prom-client's fixed labels).
+    const all = samples(await (await scrape()).text()).filter(
+      (s) => !s.name.startsWith("redrive_process_"),
+    );
+    const labelValues = new Set(all.flatMap((s) => Object.values(s.labels)));
+    const queues = ["document", "audio", "video", "graph"];
+    const namespaces = [...NAMESPACE_NAMES, OTHER] as string[];
+    const unexpected = [...labelValues].filter(
+      (v) => !queues.includes(v) && !namespaces.includes(v),
+    );
+    expect(unexpected).toEqual([]);
+    const hits = all.filter((s) => s.name === "redrive_cache_hits_total");
+    expect(hits.map((s) => s.labels.namespace).sort()).toEqual([...namespaces].sort());
+    expect(hits.find((s) => s.labels.namespace === "user")!.value).toBe(4);
+  });
+});
