@@ -141,6 +141,10 @@ function requirements() {
       available: () => isExecutable(chromium),
     });
   }
+  // A real Prometheus scrapes /api/metrics in the tests, and promtool checks the alert rules.
+  if (mode === "test") {
+    reqs.push({ pkg: "prometheus", available: () => onPath("prometheus") && onPath("promtool") });
+  }
   // The chaos suite shifts one worker's clock for real with libfaketime.
   if (mode === "chaos") {
     reqs.push({ pkg: "faketime", available: () => onPath("faketime") });

@@ -6,7 +6,8 @@ import { workerStatus } from "../health";
 import { nowSeconds, type EngineContext } from "../queues/context";
 import { readCounters } from "../queues/counters";
 import { getStats } from "../queues/stats";
-import { readInfo } from "../redis/info";
+import { mergeInfo, readMasterInfos } from "../redis/info";
+import { readRedisSafety, RedisWarningCodeSchema } from "../redis/safety";
 import { readReviews } from "./review";
 
 /**
@@ -105,28 +106,23 @@ async function queueMetrics(registry: Registry, ctx: EngineContext): Promise<voi
   }
 }
 
-async function systemMetrics(registry: Registry, ctx: EngineContext): Promise<void> {
-  const cacheRedis = ctx.cacheRedis ?? ctx.redis;
-  const [worker, cache, info] = await Promise.all([
-    workerStatus(ctx),
-    readCacheCounters(cacheRedis, ctx.config),
-    readInfo(ctx.redis),
-  ]);
-  gauge(registry, "redrive_worker_instances", "Retry worker services whose heartbeat is recent.", [
-    [{}, worker.instances],
-  ]);
-  gauge(
-    registry,
-    "redrive_worker_heartbeat_age_seconds",
-    "Seconds since the newest worker heartbeat.",
-    [[{}, worker.lastBeatAgeSeconds]],
-  );
+async function workerMetrics(registry: Registry, ctx: EngineContext): Promise<void> {
+  const worker = await workerStatus(ctx);
+  const help = "Retry worker services whose heartbeat is recent.";
+  gauge(registry, "redrive_worker_instances", help, [[{}, worker.instances]]);
+  const age = "Seconds since the newest worker heartbeat.";
+  gauge(registry, "redrive_worker_heartbeat_age_seconds", age, [[{}, worker.lastBeatAgeSeconds]]);
+}
+
+async function cacheMetrics(registry: Registry, ctx: EngineContext): Promise<void> {
+  const cache = await readCacheCounters(ctx.cacheRedis ?? ctx.redis, ctx.config);
   // Only the namespaces Redrive knows: the hash is writable by any client, its fields unbounded.
-  const namespaces = [...NAMESPACE_NAMES, OTHER].map(
-    (ns) => [ns, cache[ns] ?? { hits: 0, misses: 0 }] as const,
-  );
-  const hits = namespaces.map(([ns, c]): [Labels, number] => [{ namespace: ns }, c.hits]);
-  const misses = namespaces.map(([ns, c]): [Labels, number] => [{ namespace: ns }, c.misses]);
+  const known = [...NAMESPACE_NAMES, OTHER].map((ns) => ({
+    ns,
+    c: cache[ns] ?? { hits: 0, misses: 0 },
+  }));
+  const hits = known.map(({ ns, c }): [Labels, number] => [{ namespace: ns }, c.hits]);
+  const misses = known.map(({ ns, c }): [Labels, number] => [{ namespace: ns }, c.misses]);
   counter(
     registry,
     "redrive_cache_hits_total",
@@ -139,22 +135,29 @@ async function systemMetrics(registry: Registry, ctx: EngineContext): Promise<vo
     "Cache reads that found none, per namespace.",
     misses,
   );
-  const num = (field: string) => Number(info[field] ?? 0) || 0;
-  gauge(
-    registry,
-    "redrive_redis_memory_used_bytes",
-    "used_memory of the queue Redis (summed over a Cluster's masters).",
-    [[{}, num("used_memory")]],
-  );
-  gauge(registry, "redrive_redis_memory_max_bytes", "maxmemory of the queue Redis; 0: no limit.", [
-    [{}, num("maxmemory")],
+}
+
+/** Memory, evictions and the safety warnings, from one INFO per master. */
+async function redisMetrics(registry: Registry, ctx: EngineContext): Promise<void> {
+  const infos = readMasterInfos(ctx.redis);
+  const [info, safety] = await Promise.all([
+    infos.then(mergeInfo),
+    readRedisSafety(ctx.redis, infos),
   ]);
-  counter(
-    registry,
-    "redrive_redis_evicted_keys_total",
-    "Keys the queue Redis evicted since it started.",
-    [[{}, num("evicted_keys")]],
-  );
+  const num = (field: string) => Number(info[field] ?? 0) || 0;
+  const used = "used_memory of the queue Redis (summed over a Cluster's masters).";
+  gauge(registry, "redrive_redis_memory_used_bytes", used, [[{}, num("used_memory")]]);
+  const max = "maxmemory of the queue Redis; 0: no limit.";
+  gauge(registry, "redrive_redis_memory_max_bytes", max, [[{}, num("maxmemory")]]);
+  const evicted = "Keys the queue Redis evicted since it started.";
+  counter(registry, "redrive_redis_evicted_keys_total", evicted, [[{}, num("evicted_keys")]]);
+  const codes = new Set(safety.warnings.map((w) => w.code));
+  const rows = RedisWarningCodeSchema.options.map((code): [Labels, number] => [
+    { code },
+    codes.has(code) ? 1 : 0,
+  ]);
+  const help = "1 while the queue Redis has this safety warning (the dashboard's banner shows it).";
+  gauge(registry, "redrive_redis_warning", help, rows);
 }
 
 /** The exposition text, and its content type. */
@@ -162,7 +165,12 @@ export async function renderMetrics(
   ctx: EngineContext,
 ): Promise<{ text: string; contentType: string }> {
   const registry = new Registry();
-  await Promise.all([queueMetrics(registry, ctx), systemMetrics(registry, ctx)]);
+  await Promise.all([
+    queueMetrics(registry, ctx),
+    workerMetrics(registry, ctx),
+    cacheMetrics(registry, ctx),
+    redisMetrics(registry, ctx),
+  ]);
   const merged = Registry.merge([processRegistry, registry]);
   return { text: await merged.metrics(), contentType: merged.contentType };
 }

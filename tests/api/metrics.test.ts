@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { useApp } from "../helpers/app";
 import { qk } from "../helpers/cluster-mode";
 import { NAMESPACE_NAMES, OTHER } from "@/lib/cache/namespaces";
+import { masters } from "@/lib/redis/client";
+import { RedisWarningCodeSchema } from "@/lib/redis/safety";
 
 /** GET /api/metrics: Prometheus's text format, for the token or an admin, with bounded labels. */
 const TOKEN = "metrics-token-metrics-token";
@@ -67,6 +69,24 @@ describe("GET /api/metrics", () => {
     expect(all.find((s) => s.name === "redrive_redis_memory_used_bytes")!.value).toBeGreaterThan(0);
   });
 
+  it("should set the EVICTION_POLICY warning to 1 when the queue Redis may evict keys", async () => {
+    const warning = async (code: string) =>
+      samples(await (await scrape()).text()).find(
+        (s) => s.name === "redrive_redis_warning" && s.labels.code === code,
+      )?.value;
+    expect(await warning("EVICTION_POLICY")).toBe(0);
+    await Promise.all(
+      masters(app.redis).map((m) => m.config("SET", "maxmemory-policy", "allkeys-lru")),
+    );
+    try {
+      expect(await warning("EVICTION_POLICY")).toBe(1);
+    } finally {
+      await Promise.all(
+        masters(app.redis).map((m) => m.config("SET", "maxmemory-policy", "noeviction")),
+      );
+    }
+  });
+
   it("should label samples only with configured queues and cache namespaces when entries are hostile", async () => {
     await app.redis.lpush(qk("document_dlq"), '{"id":"x\\"} 1\\n# evil","error":"<script>"}');
     await app.redis.hset("redrive:cache:stats", "user:hits", "4", 'evil"name:hits', "1");
@@ -77,9 +97,8 @@ describe("GET /api/metrics", () => {
     const labelValues = new Set(all.flatMap((s) => Object.values(s.labels)));
     const queues = ["document", "audio", "video", "graph"];
     const namespaces = [...NAMESPACE_NAMES, OTHER] as string[];
-    const unexpected = [...labelValues].filter(
-      (v) => !queues.includes(v) && !namespaces.includes(v),
-    );
+    const known = [...queues, ...namespaces, ...RedisWarningCodeSchema.options] as string[];
+    const unexpected = [...labelValues].filter((v) => !known.includes(v));
     expect(unexpected).toEqual([]);
     const hits = all.filter((s) => s.name === "redrive_cache_hits_total");
     expect(hits.map((s) => s.labels.namespace).sort()).toEqual([...namespaces].sort());
