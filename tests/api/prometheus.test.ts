@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { useApp } from "../helpers/app";
 import { qk } from "../helpers/cluster-mode";
@@ -7,7 +8,7 @@ import { until } from "../helpers/until";
 /**
  * A real Prometheus server scrapes the dashboard's /api/metrics with the
  * token, as the README's scrape job does, and answers queries with the
- * values Redrive exposes.
+ * values Redrive exposes, the Grafana dashboard's among them.
  */
 const TOKEN = "prometheus-token-prometheus-token";
 const app = useApp({ REDRIVE_METRICS_TOKEN: TOKEN });
@@ -16,6 +17,22 @@ let prometheus: LocalPrometheus | undefined;
 afterAll(async () => {
   await prometheus?.stop();
 });
+
+/** Each expression of deploy/grafana/redrive.json, run by the real server: none is refused. */
+async function everyGrafanaQueryRuns(p: LocalPrometheus): Promise<void> {
+  const dashboard = JSON.parse(readFileSync("deploy/grafana/redrive.json", "utf8")) as {
+    panels: { title: string; targets: { expr: string }[] }[];
+  };
+  const exprs = dashboard.panels.flatMap((panel) => panel.targets.map((t) => t.expr));
+  expect(exprs.length).toBeGreaterThan(10);
+  const failures: string[] = [];
+  for (const expr of exprs) {
+    await p.query(expr.replaceAll("$queue", ".*")).catch((e: Error) => failures.push(e.message));
+  }
+  expect(failures).toEqual([]);
+  const dlq = await p.query(dashboard.panels[0]!.targets[0]!.expr.replaceAll("$queue", ".*"));
+  expect(dlq.find(([labels]) => labels.queue === "document")?.[1]).toBe(3);
+}
 
 describe("scraped by Prometheus", () => {
   it("should give Prometheus each queue's DLQ length and the target up when it scrapes with the token", async () => {
@@ -37,5 +54,6 @@ describe("scraped by Prometheus", () => {
     expect((await series('up{job="redrive"}'))[0]![1]).toBe(1);
     expect((await series('redrive_failures_total{queue="audio"}'))[0]![1]).toBe(12);
     expect((await series("count(redrive_dlq_messages)"))[0]![1]).toBe(4);
+    await everyGrafanaQueryRuns(prometheus);
   }, 60_000);
 });

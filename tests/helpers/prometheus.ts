@@ -12,7 +12,7 @@ import { killOnExit } from "@/scripts/processes";
  */
 export interface LocalPrometheus {
   url: string;
-  /** The instant vector of `query`: one [labels, value] per series. */
+  /** The instant vector of `query`: one [labels, value] per series; throws Prometheus's error (a bad query). */
   query(query: string): Promise<[Record<string, string>, number][]>;
   stop(): Promise<void>;
 }
@@ -49,7 +49,7 @@ export async function startPrometheus(target: string, token: string): Promise<Lo
     url,
     async query(q) {
       const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(q)}`);
-      if (!res.ok) return [];
+      if (!res.ok) throw new Error(`${q}: ${res.status} ${await res.text()}`);
       const body = (await res.json()) as {
         data: { result: { metric: Record<string, string>; value: [number, string] }[] };
       };
