@@ -6,9 +6,11 @@ import type { HealthResponse } from "./types";
 import type { Services } from "./services";
 
 /**
- * What /api/health answers: 200 with the worker's status and the codes of what
- * makes this Redis unsafe for queues (eviction policy, memory full, failing
- * persistence; messages only behind a login), 503 when Redis does not answer.
+ * What /api/health answers (readiness): 200 with the worker's status and the
+ * codes of what makes this Redis unsafe for queues (eviction policy, memory
+ * full, failing persistence; messages only behind a login), 503 when Redis
+ * does not answer. No version: anyone may ask. Liveness, which never asks
+ * Redis, is /api/health/live.
  */
 export async function healthReport({
   redis,
@@ -23,7 +25,12 @@ export async function healthReport({
         status: "ok",
         redis: "up",
         redisWarnings: safety.warnings.map((w) => w.code),
-        worker: { ...worker, queues: config.QUEUES.length },
+        worker: {
+          instances: worker.instances,
+          lastBeatAgeSeconds: worker.lastBeatAgeSeconds,
+          healthy: worker.healthy,
+          queues: config.QUEUES.length,
+        },
       },
     };
   } catch {

@@ -163,9 +163,13 @@ export const HealthResponseSchema = z.discriminatedUnion("status", [
     redisWarnings: z
       .array(RedisWarningCodeSchema)
       .describe("Empty when this Redis can keep queues safely; see GET /api/admin/redis."),
-    worker: WorkerStatusSchema.extend({
+    // No version: anyone may read this, and a version tells an attacker which flaws to try.
+    worker: WorkerStatusSchema.omit({ version: true }).extend({
       queues: count.describe("Configured queues."),
     }),
   }),
   z.strictObject({ status: z.literal("unavailable"), redis: z.literal("down") }),
 ]);
+
+/** GET /api/health/live: the process serves requests; Redis is not asked. */
+export const LivenessResponseSchema = z.strictObject({ status: z.literal("ok") });

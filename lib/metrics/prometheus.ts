@@ -66,11 +66,26 @@ const QUEUE_GAUGES: [string, string, (s: Stats) => number | null][] = [
 const QUEUE_COUNTERS = [
   ["redrive_failures_total", "Failures of messages, retried or dead-lettered.", "failed"],
   ["redrive_dead_letters_total", "Messages dead-lettered.", "dlq_in"],
-  ["redrive_resolved_total", "Dead letters an admin requeued or deleted.", "resolved"],
+  [
+    "redrive_resolved_total",
+    "Dead letters an admin requeued or deleted whose failure time is known.",
+    "resolved",
+  ],
   [
     "redrive_resolved_wait_seconds_total",
     "Summed time resolved dead letters spent in the DLQ.",
     "resolved_wait",
+  ],
+  [
+    "redrive_requeued_total",
+    "Dead letters an admin requeued (one, a selection, a group or all).",
+    "requeued",
+  ],
+  ["redrive_deleted_total", "Dead letters an admin deleted.", "deleted"],
+  [
+    "redrive_retries_promoted_total",
+    "Due retries the worker promoted to the work list.",
+    "promoted",
   ],
 ] as const;
 

@@ -11,6 +11,9 @@ import type { EngineContext } from "./context";
  *     "<queue>:resolved"      DLQ entries an admin requeued or deleted (one, selected, a group,
  *                             or all: a redrive task estimates each batch's wait from its ends)
  *     "<queue>:resolved_wait" their summed time in the DLQ, seconds
+ *     "<queue>:requeued"      DLQ entries an admin requeued, dated or not
+ *     "<queue>:deleted"       DLQ entries an admin deleted, dated or not
+ *     "<queue>:promoted"      due retries promoted to the work list
  *
  * Counters only grow; the metrics history samples them and takes differences.
  * Another producer's writes do not count here: the history falls back on the
@@ -19,7 +22,15 @@ import type { EngineContext } from "./context";
  */
 export const metricsCountersKey = (c: KeyPrefix) => ownKey(c, "metrics:counters");
 
-export const COUNTERS = ["failed", "dlq_in", "resolved", "resolved_wait"] as const;
+export const COUNTERS = [
+  "failed",
+  "dlq_in",
+  "resolved",
+  "resolved_wait",
+  "requeued",
+  "deleted",
+  "promoted",
+] as const;
 export type CounterName = (typeof COUNTERS)[number];
 export type QueueCounters = Record<CounterName, number>;
 
@@ -34,6 +45,17 @@ export async function countFailure(
     .hincrby(metricsCountersKey(ctx.config), `${queue}:failed`, 1);
   if (deadLettered) pipeline.hincrby(metricsCountersKey(ctx.config), `${queue}:dlq_in`, 1);
   await pipeline.exec();
+}
+
+/** Counts `n` events of one kind (entries requeued or deleted, retries promoted); best effort. */
+export async function countMoves(
+  ctx: EngineContext,
+  queue: string,
+  kind: "requeued" | "deleted" | "promoted",
+  n: number,
+): Promise<void> {
+  if (n <= 0) return;
+  await ctx.redis.hincrby(metricsCountersKey(ctx.config), `${queue}:${kind}`, n).catch(() => 0);
 }
 
 /**

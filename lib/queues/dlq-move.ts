@@ -5,7 +5,7 @@
  * many small calls, never one large read or move.
  */
 import { randomUUID } from "node:crypto";
-import { countResolved } from "./counters";
+import { countMoves, countResolved } from "./counters";
 import { pipeScript, runScript } from "../redis/scripts";
 import { BATCH_BYTES, byteChunks, readAt, readFrom, BATCH_ENTRIES, reportBatch } from "./batch";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
@@ -69,6 +69,7 @@ async function moveLocated(
   await deleteMetadata(ctx, done).catch(() => undefined);
   const w = waits(ctx, done);
   await countResolved(ctx, queue, w.length, sum(w)).catch(() => undefined);
+  await countMoves(ctx, queue, mode === "requeue" ? "requeued" : "deleted", done.length);
   return done;
 }
 

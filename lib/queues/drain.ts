@@ -1,6 +1,6 @@
 import { runScript } from "../redis/scripts";
 import { BATCH_BYTES, readTail, reportBatch } from "./batch";
-import { countResolved } from "./counters";
+import { countMoves, countResolved } from "./counters";
 import { keysOf, nowSeconds, sleep, type EngineContext } from "./context";
 import { failedAtOf, parseTimestamp, restorableInRedis } from "./message";
 import type { MoveMode } from "./dlq-move";
@@ -210,7 +210,13 @@ function sizesFor(left: Left, step: number, queued?: number): { n: number; next:
  * from the two ends of the step (entries arrive in failure order). Not
  * counted when neither end is dated.
  */
-async function countStep(ctx: EngineContext, queue: string, step: Step): Promise<void> {
+async function countStep(
+  ctx: EngineContext,
+  queue: string,
+  mode: MoveMode,
+  step: Step,
+): Promise<void> {
+  await countMoves(ctx, queue, mode === "requeue" ? "requeued" : "deleted", step.moved);
   const times = step.ends.filter((t): t is number => t !== null);
   if (step.moved === 0 || times.length === 0) return;
   const wait = nowSeconds(ctx) - times.reduce((a, b) => a + b, 0) / times.length;
@@ -256,7 +262,7 @@ export async function drainDlq(
   try {
     while (moved < total && !options.signal?.aborted && stalls < 10) {
       const done = await drainStep(ctx, queue, mode, { count: total - moved, step }, state);
-      counted = countStep(ctx, queue, done);
+      counted = countStep(ctx, queue, mode, done);
       moved += done.moved;
       stalls = done.moved === 0 ? stalls + 1 : 0;
       if (done.moved === 0 && (await ctx.redis.llen(dlq)) === 0) break;
@@ -267,7 +273,7 @@ export async function drainDlq(
     // A call already sent runs whatever happens here: what it moved is counted.
     const last = await settleQueued(state).catch(() => ({ moved: 0, ends: [] }));
     if (last.moved > 0) {
-      counted = countStep(ctx, queue, last);
+      counted = countStep(ctx, queue, mode, last);
       moved += last.moved;
       options.onProgress?.(moved, total);
     }

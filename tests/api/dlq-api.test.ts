@@ -18,7 +18,10 @@ describe("GET /api/health", () => {
   it("should answer without a session", async () => {
     const res = await app.call("/api/health");
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: "ok", redis: "up" });
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ status: "ok", redis: "up" });
+    // Anyone may read it: it names no version (of Redrive, its worker or Redis).
+    expect(JSON.stringify(body)).not.toMatch(/version/i);
   });
 });
 
@@ -214,6 +217,10 @@ describe("Redis outage", () => {
       "REDIS_UNAVAILABLE",
     );
     expect((await app.call("/api/health")).status).toBe(503);
+    // Liveness never asks Redis: an orchestrator does not restart a dashboard that rides it out.
+    const live = await app.call("/api/health/live");
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ status: "ok" });
     await app.startRedis();
     const deadline = Date.now() + 15_000;
     let status = 0;

@@ -69,6 +69,25 @@ describe("GET /api/metrics", () => {
     expect(all.find((s) => s.name === "redrive_redis_memory_used_bytes")!.value).toBeGreaterThan(0);
   });
 
+  it("should count an admin's requeues and deletes when they move dead letters", async () => {
+    await app.redis.lpush(qk("audio_dlq"), '{"id":"r"}', '{"id":"d"}');
+    const cookie = await app.login("admin");
+    const move = (mode: string, index: number, id: string) =>
+      app.call(`/api/admin/dlq/audio/${mode}/${index}`, {
+        cookie,
+        method: "POST",
+        body: JSON.stringify({ identity: `id:${id}` }),
+      });
+    expect((await move("delete", 0, "d")).status).toBe(200);
+    expect((await move("requeue", 0, "r")).status).toBe(200);
+    const all = samples(await (await scrape()).text());
+    const value = (name: string) =>
+      all.find((s) => s.name === name && s.labels.queue === "audio")?.value;
+    expect(value("redrive_requeued_total")).toBe(1);
+    expect(value("redrive_deleted_total")).toBe(1);
+    expect(value("redrive_retries_promoted_total")).toBe(0);
+  });
+
   it("should set the EVICTION_POLICY warning to 1 when the queue Redis may evict keys", async () => {
     const warning = async (code: string) =>
       samples(await (await scrape()).text()).find(

@@ -4,6 +4,7 @@ import { RetryWorkerService } from "@/lib/worker/service";
 import { QueueEngine } from "@/lib/queues/engine";
 import { useRedis } from "../helpers/redis";
 import { qk } from "../helpers/cluster-mode";
+import { readCounters } from "@/lib/queues/counters";
 
 const r = useRedis();
 const quiet = () => {};
@@ -52,6 +53,8 @@ describe("getReadyRetries and promoteDue", () => {
     expect(await r.engine.promoteDue("video")).toBe(2_345);
     expect(await r.redis.lindex(qk("video_queue"), -1)).toBe("m0");
     expect(await r.redis.zcard(qk("video_retry"))).toBe(0);
+    // GET /api/metrics's redrive_retries_promoted_total.
+    expect((await readCounters(r.engine.ctx)).video!.promoted).toBe(2_345);
   });
 
   it("should list scheduled retries soonest first", async () => {
