@@ -6,6 +6,7 @@ import { createTask, getTask } from "@/lib/tasks/redrive";
 import { useApp } from "../helpers/app";
 import { testConfig } from "../helpers/redis";
 import { MASTER_NAME, startSentinelSet, type SentinelSet } from "../helpers/sentinel";
+import { countIds, deadLetter, requeueOldest, type Told } from "../helpers/failover";
 import { until } from "../helpers/until";
 
 /**
@@ -46,21 +47,11 @@ async function master(): Promise<Redis> {
 async function census(ids: number): Promise<{ lost: number; duplicated: number; dlq: number }> {
   const m = await master();
   try {
-    const seen = new Map<string, number>();
-    for (const key of ["document_queue", "document_dlq"]) {
-      for (const raw of await m.lrange(key, 0, -1)) {
-        const id = (JSON.parse(raw) as { job_id: string }).job_id;
-        seen.set(id, (seen.get(id) ?? 0) + 1);
-      }
-    }
-    let lost = 0;
-    let duplicated = 0;
-    for (let i = 0; i < ids; i++) {
-      const n = seen.get(`j${i}`) ?? 0;
-      if (n === 0) lost++;
-      duplicated += Math.max(0, n - 1);
-    }
-    return { lost, duplicated, dlq: await m.llen("document_dlq") };
+    const [work, dlq] = await Promise.all([
+      m.lrange("document_queue", 0, -1),
+      m.lrange("document_dlq", 0, -1),
+    ]);
+    return { ...countIds([...work, ...dlq], ids), dlq: dlq.length };
   } finally {
     m.disconnect();
   }
@@ -71,9 +62,7 @@ async function fillDlq(n: number): Promise<void> {
   const m = await master();
   try {
     for (let i = 0; i < n; i += 5_000) {
-      const chunk = Array.from({ length: Math.min(5_000, n - i) }, (_, k) =>
-        JSON.stringify({ id: `j${i + k}`, job_id: `j${i + k}`, retry_count: 3, error: "x" }),
-      );
+      const chunk = Array.from({ length: Math.min(5_000, n - i) }, (_, k) => deadLetter(i + k));
       await m.lpush("document_dlq", ...chunk);
     }
     await m.call("WAIT", "1", "5000");
@@ -82,29 +71,13 @@ async function fillDlq(n: number): Promise<void> {
   }
 }
 
-/** What the admin was told of one requeue: its status and whether the replicas confirmed it. */
-interface Told {
-  status: number;
-  confirmed: boolean;
-}
-
-async function requeueOldest(cookie: string, id: number): Promise<Told> {
-  const init = {
-    cookie,
-    method: "POST",
-    body: JSON.stringify({ identity: `id:j${id}` }),
-    headers: { "idempotency-key": `failover-${id}` },
-  };
-  for (let attempt = 0; ; attempt++) {
-    const m = await master();
-    const last = (await m.llen("document_dlq")) - 1;
+/** The oldest entry's index in the DLQ of the master the sentinels name now. */
+async function oldestIndex(): Promise<number> {
+  const m = await master();
+  try {
+    return (await m.llen("document_dlq")) - 1;
+  } finally {
     m.disconnect();
-    const res = await app.call(`/api/admin/dlq/document/requeue/${last}`, init);
-    // 503 while the dashboard follows the master: sent again, with the same key.
-    if (res.status !== 503 || attempt > 50) {
-      return { status: res.status, confirmed: !res.headers.has("redrive-replication") };
-    }
-    await new Promise((r) => setTimeout(r, 200));
   }
 }
 
@@ -131,7 +104,7 @@ describe("a Sentinel failover under load", () => {
         await sentinel.call("SENTINEL", "FAILOVER", MASTER_NAME);
         sentinel.disconnect();
       }
-      told.push(await requeueOldest(cookie, i));
+      told.push(await requeueOldest(app, cookie, i, oldestIndex, 50));
     }
     const result = await census(200);
     expect(await set.currentMasterPort()).not.toBe(before);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useApp } from "../helpers/app";
 import { qk } from "../helpers/cluster-mode";
+import { countIds, deadLetter, requeueOldest } from "../helpers/failover";
 import { until } from "../helpers/until";
 
 /**
@@ -18,48 +19,25 @@ const N = 100;
 const KILL_AT = 40;
 
 async function fillDlq(): Promise<void> {
-  const entries = Array.from({ length: N }, (_, i) =>
-    JSON.stringify({ id: `j${i}`, job_id: `j${i}`, retry_count: 3, error: "x" }),
-  );
+  const entries = Array.from({ length: N }, (_, i) => deadLetter(i));
   await app.redis.lpush(qk("document_dlq"), ...entries);
   const master = await app.cluster!.masterFor(qk("document_dlq"));
   await master.call("WAIT", "1", "5000");
   master.disconnect();
 }
 
-/** The status of one requeue of j<id>, the oldest entry, and whether the replica confirmed it. */
-async function requeueOldest(cookie: string, id: number) {
-  const init = {
-    cookie,
-    method: "POST",
-    body: JSON.stringify({ identity: `id:j${id}` }),
-    headers: { "idempotency-key": `failover-${id}` },
-  };
-  for (let attempt = 0; ; attempt++) {
-    const last = await app.redis.llen(qk("document_dlq")).catch(() => null);
-    const res =
-      last === null ? null : await app.call(`/api/admin/dlq/document/requeue/${last - 1}`, init);
-    // 503 (or no answer from the test's own client) while the Cluster fails over: sent again.
-    if ((res && res.status !== 503) || attempt > 100) {
-      return { status: res?.status ?? 0, confirmed: !res?.headers.has("redrive-replication") };
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** The oldest entry's index; null while the test's own client follows the failover. */
+async function oldestIndex(): Promise<number | null> {
+  const length = await app.redis.llen(qk("document_dlq")).catch(() => null);
+  return length === null ? null : length - 1;
 }
 
 async function census() {
-  const seen = new Map<string, number>();
-  for (const key of [qk("document_queue"), qk("document_dlq")]) {
-    for (const raw of await app.redis.lrange(key, 0, -1)) {
-      const id = (JSON.parse(raw) as { job_id: string }).job_id;
-      seen.set(id, (seen.get(id) ?? 0) + 1);
-    }
-  }
-  const counts = Array.from({ length: N }, (_, i) => seen.get(`j${i}`) ?? 0);
-  return {
-    lost: counts.filter((n) => n === 0).length,
-    duplicated: counts.reduce((d, n) => d + Math.max(0, n - 1), 0),
-  };
+  const [work, dlq] = await Promise.all([
+    app.redis.lrange(qk("document_queue"), 0, -1),
+    app.redis.lrange(qk("document_dlq"), 0, -1),
+  ]);
+  return countIds([...work, ...dlq], N);
 }
 
 describe("a Cluster failover under load", () => {
@@ -73,7 +51,7 @@ describe("a Cluster failover under load", () => {
     for (let i = 0; i < N; i++) {
       if (i === KILL_AT)
         app.cluster!.nodes.find((n) => n.port === killedPort)!.process.kill("SIGKILL");
-      told.push(await requeueOldest(cookie, i));
+      told.push(await requeueOldest(app, cookie, i, oldestIndex, 100));
     }
     const owner = async () => {
       const m = await app.cluster!.masterFor(qk("document_dlq"), killedPort);
