@@ -47,37 +47,37 @@ export async function countFailure(
   await pipeline.exec();
 }
 
-/** Counts `n` events of one kind (entries requeued or deleted, retries promoted); best effort. */
-export async function countMoves(
-  ctx: EngineContext,
-  queue: string,
-  kind: "requeued" | "deleted" | "promoted",
-  n: number,
-): Promise<void> {
+/** Counts retries the worker promoted; best effort (a lost count loses no message). */
+export async function countPromoted(ctx: EngineContext, queue: string, n: number): Promise<void> {
   if (n <= 0) return;
-  await ctx.redis.hincrby(metricsCountersKey(ctx.config), `${queue}:${kind}`, n).catch(() => 0);
+  await ctx.redis.hincrby(metricsCountersKey(ctx.config), `${queue}:promoted`, n).catch(() => 0);
+}
+
+/** What an admin's move resolved: every entry moved, and those whose failure time is known. */
+export interface Resolved {
+  mode: "requeue" | "delete";
+  moved: number;
+  /** Entries with a known failure time, and their summed time in the DLQ. */
+  dated: number;
+  waitSeconds: number;
 }
 
 /**
- * Counts DLQ entries an admin resolved and their summed time in the DLQ
- * (entries whose failure time is unknown are left out of both).
+ * Counts DLQ entries an admin requeued or deleted (all of them), and among
+ * them the resolved ones with their summed time in the DLQ (entries whose
+ * failure time is unknown are left out of both), in one round trip.
  */
-export async function countResolved(
-  ctx: EngineContext,
-  queue: string,
-  count: number,
-  totalWaitSeconds: number,
-): Promise<void> {
-  if (count <= 0) return;
-  await ctx.redis
-    .pipeline()
-    .hincrby(metricsCountersKey(ctx.config), `${queue}:resolved`, count)
-    .hincrby(
-      metricsCountersKey(ctx.config),
-      `${queue}:resolved_wait`,
-      Math.max(0, Math.round(totalWaitSeconds)),
-    )
-    .exec();
+export async function countResolved(ctx: EngineContext, queue: string, r: Resolved): Promise<void> {
+  if (r.moved <= 0) return;
+  const key = metricsCountersKey(ctx.config);
+  const kind = r.mode === "requeue" ? "requeued" : "deleted";
+  const pipeline = ctx.redis.pipeline().hincrby(key, `${queue}:${kind}`, r.moved);
+  if (r.dated > 0) {
+    pipeline
+      .hincrby(key, `${queue}:resolved`, r.dated)
+      .hincrby(key, `${queue}:resolved_wait`, Math.max(0, Math.round(r.waitSeconds)));
+  }
+  await pipeline.exec();
 }
 
 /** Every queue's counters (one HMGET of known fields: the hash is bounded by the queue list). */

@@ -5,7 +5,7 @@
  * many small calls, never one large read or move.
  */
 import { randomUUID } from "node:crypto";
-import { countMoves, countResolved } from "./counters";
+import { countResolved } from "./counters";
 import { pipeScript, runScript } from "../redis/scripts";
 import { BATCH_BYTES, byteChunks, readAt, readFrom, BATCH_ENTRIES, reportBatch } from "./batch";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
@@ -68,8 +68,8 @@ async function moveLocated(
   // The entries moved: a hash left behind (Redis went away) expires with the retention.
   await deleteMetadata(ctx, done).catch(() => undefined);
   const w = waits(ctx, done);
-  await countResolved(ctx, queue, w.length, sum(w)).catch(() => undefined);
-  await countMoves(ctx, queue, mode === "requeue" ? "requeued" : "deleted", done.length);
+  const resolved = { mode, moved: done.length, dated: w.length, waitSeconds: sum(w) };
+  await countResolved(ctx, queue, resolved).catch(() => undefined);
   return done;
 }
 

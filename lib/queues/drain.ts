@@ -1,6 +1,6 @@
 import { runScript } from "../redis/scripts";
 import { BATCH_BYTES, readTail, reportBatch } from "./batch";
-import { countMoves, countResolved } from "./counters";
+import { countResolved } from "./counters";
 import { keysOf, nowSeconds, sleep, type EngineContext } from "./context";
 import { failedAtOf, parseTimestamp, restorableInRedis } from "./message";
 import type { MoveMode } from "./dlq-move";
@@ -206,9 +206,9 @@ function sizesFor(left: Left, step: number, queued?: number): { n: number; next:
 }
 
 /**
- * Counts a step's entries as resolved, their mean time in the DLQ estimated
- * from the two ends of the step (entries arrive in failure order). Not
- * counted when neither end is dated.
+ * Counts a step's entries as requeued or deleted, and as resolved with their
+ * mean time in the DLQ estimated from the two ends of the step (entries
+ * arrive in failure order); not as resolved when neither end is dated.
  */
 async function countStep(
   ctx: EngineContext,
@@ -216,11 +216,11 @@ async function countStep(
   mode: MoveMode,
   step: Step,
 ): Promise<void> {
-  await countMoves(ctx, queue, mode === "requeue" ? "requeued" : "deleted", step.moved);
   const times = step.ends.filter((t): t is number => t !== null);
-  if (step.moved === 0 || times.length === 0) return;
-  const wait = nowSeconds(ctx) - times.reduce((a, b) => a + b, 0) / times.length;
-  await countResolved(ctx, queue, step.moved, step.moved * wait).catch(() => undefined);
+  const wait = times.length ? nowSeconds(ctx) - times.reduce((a, b) => a + b, 0) / times.length : 0;
+  const dated = times.length ? step.moved : 0;
+  const resolved = { mode, moved: step.moved, dated, waitSeconds: dated * wait };
+  await countResolved(ctx, queue, resolved).catch(() => undefined);
 }
 
 /** Entries per script call in drains (a window of foreign entries, a delete). */

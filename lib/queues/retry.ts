@@ -1,7 +1,7 @@
 import { runScript } from "../redis/scripts";
 import { BATCH_BYTES, BATCH_ENTRIES, reportBatch } from "./batch";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
-import { countMoves } from "./counters";
+import { countPromoted } from "./counters";
 import { checkLuaReply, EngineError } from "./errors";
 import { identityOf } from "./message";
 import { EntryFields, entryIdentity, entryRetryCount, ReadBudget, readRange } from "./read";
@@ -34,7 +34,7 @@ export async function promoteDue(
     total += checkLuaReply(moved, "promoteDue");
     if (more !== 1) break;
   }
-  await countMoves(ctx, queue, "promoted", total);
+  await countPromoted(ctx, queue, total);
   return total;
 }
 

@@ -4,6 +4,7 @@ import { buildInsights, buildOverview } from "@/lib/metrics/overview";
 import { markReviewed } from "@/lib/metrics/review";
 import Redis from "ioredis";
 import { cacheStatsKey } from "@/lib/cache/counters";
+import { readCounters } from "@/lib/queues/counters";
 import { startEmbeddedRedis } from "@/scripts/embedded-redis";
 import { useRedis } from "../helpers/redis";
 import { qk } from "../helpers/cluster-mode";
@@ -132,6 +133,8 @@ describe("overview", () => {
     const audio = (await buildOverview(r.engine.ctx)).queues.find((q) => q.queue === "audio")!;
     expect(audio.resolved.count).toBe(10);
     expect(audio.resolved.meanWaitSeconds).toBeCloseTo(330, 0);
+    // GET /api/metrics's redrive_requeued_total, counted in the same round trip.
+    expect((await readCounters(r.engine.ctx)).audio).toMatchObject({ requeued: 10, deleted: 0 });
   });
 
   it("should report the mean wait of resolved entries", async () => {
