@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useApp } from "../helpers/app";
+import { until } from "../helpers/until";
 import { qk } from "../helpers/cluster-mode";
 import { NAMESPACE_NAMES, OTHER } from "@/lib/cache/namespaces";
 import { masters } from "@/lib/redis/client";
@@ -86,6 +87,25 @@ describe("GET /api/metrics", () => {
     expect(value("redrive_requeued_total")).toBe(1);
     expect(value("redrive_deleted_total")).toBe(1);
     expect(value("redrive_retries_promoted_total")).toBe(0);
+  });
+
+  it("should answer 503 REDIS_UNAVAILABLE while Redis is down and serve again once it is back", async () => {
+    await app.stopRedis();
+    try {
+      const down = await scrape();
+      expect(down.status).toBe(503);
+      expect(((await down.json()) as { error: { code: string } }).error.code).toBe(
+        "REDIS_UNAVAILABLE",
+      );
+    } finally {
+      await app.startRedis();
+    }
+    await until(
+      async () => (await scrape()).status === 200,
+      "metrics after the restart",
+      15_000,
+      250,
+    );
   });
 
   it("should set the EVICTION_POLICY warning to 1 when the queue Redis may evict keys", async () => {
