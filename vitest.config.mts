@@ -26,6 +26,7 @@ export default defineConfig({
             "tests/unit/**/*.test.ts",
             "tests/integration/**/*.test.ts",
             "tests/api/**/*.test.ts",
+            "tests/release/**/*.test.ts",
           ],
         },
       },

@@ -84,6 +84,8 @@ const baseSchema = z.object({
   PROCESSING_LEASE_SECONDS: num(1, 86_400).default(60),
   // What this worker instance does (lib/worker-roles.ts): all, or e.g. recover,purge,sample,tasks.
   REDRIVE_WORKER_ROLES: z.string().optional(),
+  // A file the worker rewrites while its event loop runs, for a container's liveness probe.
+  REDRIVE_WORKER_ALIVE_FILE: z.string().min(1).optional(),
 
   CACHE_ENABLED: bool.default(true),
   CACHE_DEFAULT_TTL: int(1, 31_536_000).default(300),

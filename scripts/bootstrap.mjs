@@ -144,6 +144,8 @@ function requirements() {
   // A real Prometheus scrapes /api/metrics in the tests, and promtool checks the alert rules.
   if (mode === "test") {
     reqs.push({ pkg: "prometheus", available: () => onPath("prometheus") && onPath("promtool") });
+    // Validates deploy/docker-compose.yml against the Compose schema (no engine needed).
+    reqs.push({ pkg: "docker-compose", available: () => onPath("docker-compose") });
   }
   // The chaos suite shifts one worker's clock for real with libfaketime.
   if (mode === "chaos") {

@@ -9,6 +9,7 @@
  * Arguments as `next start`: -p/--port (else PORT, else 3000), -H/--hostname
  * (else HOSTNAME, else all interfaces).
  */
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,6 +35,18 @@ function trustPolicy(text) {
   }
 }
 
+/**
+ * The release folder (scripts/release.mjs) has no next.config.js: Next's
+ * standalone build keeps the resolved configuration beside the app, and its
+ * own server hands it over the same way before Next loads.
+ */
+function useBuiltConfig() {
+  if (existsSync(join(ROOT, "next.config.js"))) return;
+  const files = join(ROOT, ".next", "required-server-files.json");
+  const { config } = JSON.parse(readFileSync(files, "utf8"));
+  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const port = Number(option(args, "-p", "--port") ?? process.env.PORT ?? 3000);
@@ -43,6 +56,7 @@ async function main() {
   const https = process.env.NEXTAUTH_URL?.startsWith("https://") ?? false;
   // The handler is installed before Next starts, so that instrumentation sees the front layer.
   let handle = null;
+  useBuiltConfig();
   const frontHandler = front((req, res) => handle(req, res), { trust, https });
   const app = next({ dev: false, dir: ROOT, hostname, port });
   await app.prepare();

@@ -32,8 +32,9 @@ function isMain() {
   }
 }
 
-if (isMain()) {
-  const child = spawn(process.execPath, [SERVER, ...process.argv.slice(2)], {
+/** Runs the server as a child with the bounded heap; exits when it does. */
+export function runServer(args = process.argv.slice(2)) {
+  const child = spawn(process.execPath, [SERVER, ...args], {
     stdio: "inherit",
     // The server exits when this process is gone (see exitWithParent in server.mjs).
     env: { ...serverEnv(), REDRIVE_PARENT_PID: String(process.pid) },
@@ -41,3 +42,5 @@ if (isMain()) {
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
+
+if (isMain()) runServer();

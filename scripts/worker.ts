@@ -12,6 +12,10 @@ import { recordMasterChanges } from "../lib/redis/topology";
 import { cacheRedisUrl } from "../lib/redis-settings";
 import { logLine } from "../lib/log";
 import { RetryWorkerService } from "../lib/worker/service";
+import { keepAliveFile } from "../lib/worker/alive-file";
+
+/** How often REDRIVE_WORKER_ALIVE_FILE is rewritten. */
+const ALIVE_EVERY_SECONDS = 5;
 
 async function main(): Promise<void> {
   const config = getConfig();
@@ -27,7 +31,14 @@ async function main(): Promise<void> {
     roles: service.roles,
     intervalSeconds: config.RETRY_WORKER_INTERVAL_SECONDS,
   });
+  const stopping = new AbortController();
+  if (config.REDRIVE_WORKER_ALIVE_FILE) {
+    keepAliveFile(config.REDRIVE_WORKER_ALIVE_FILE, ALIVE_EVERY_SECONDS, stopping.signal, (e) =>
+      logLine("warn", "worker alive file not written", { error: String(e) }),
+    );
+  }
   const shutdown = (signal: string) => {
+    stopping.abort();
     logLine("info", "retry worker stopping", { instance: service.instanceId, signal });
     void service.stop().then(() => {
       redis.disconnect();
