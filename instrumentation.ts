@@ -8,5 +8,8 @@ export async function register(): Promise<void> {
     const { exitOnServerProblems, logRedisSafety } = await import("./lib/http/startup");
     exitOnServerProblems();
     logRedisSafety();
+    // The front layer times every response into /api/metrics' latency histogram.
+    const { installRequestObserver } = await import("./lib/metrics/process-metrics");
+    installRequestObserver();
   }
 }

@@ -8,6 +8,7 @@ import {
   WRITE_REFUSAL_MESSAGES,
 } from "../redis/errors";
 import type { ErrorBody } from "./types";
+import { countRedisError } from "../metrics/process-metrics";
 
 export { isRedisUnavailable };
 
@@ -37,6 +38,7 @@ export function errorResponse(
   headers: Record<string, string> = {},
 ): Response {
   const body: ErrorBody = { error: { code, message } };
+  countRedisError(code);
   return Response.json(body, { status, headers });
 }
 

@@ -59,6 +59,7 @@ export function behindFront() {
 export function front(next, options) {
   /** @type {Record<symbol, unknown>} */ (globalThis)[FRONT] = true;
   return (req, res) => {
+    timeResponse(req, res);
     const nonce = randomBytes(16).toString("base64");
     setSecurityHeaders(res, nonce, options.https);
     const refused = pathProblem(req) ?? bodyProblem(req);
@@ -68,6 +69,33 @@ export function front(next, options) {
     req.headers["content-security-policy"] = pagePolicy(nonce, options.https);
     return next(req, res);
   };
+}
+
+/** Where the app's metrics (lib/metrics/process-metrics.ts) install their request observer. */
+const OBSERVE_REQUEST = Symbol.for("redrive.observeRequest");
+
+/**
+ * Reports each response's latency to the app's HTTP histogram once it ends
+ * (or its connection closes first): measured here, where the request arrives,
+ * so that it counts the time Next takes as well as the handler's.
+ * @param {IncomingMessage} req
+ * @param {ServerResponse} res
+ */
+function timeResponse(req, res) {
+  const started = process.hrtime.bigint();
+  const method = req.method ?? "GET";
+  const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
+  let done = false;
+  const report = () => {
+    const observe = /** @type {Record<symbol, unknown>} */ (globalThis)[OBSERVE_REQUEST];
+    if (done || typeof observe !== "function") return;
+    done = true;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    observe(method, path, res.statusCode, seconds);
+  };
+  // "finish": the response was handed to the socket; "close" alone: the client went first.
+  res.once("finish", report);
+  res.once("close", report);
 }
 
 /**

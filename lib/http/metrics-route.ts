@@ -1,7 +1,14 @@
 import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { renderMetrics } from "../metrics/prometheus";
+import {
+  METRICS_CONTENT_TYPE,
+  renderProcessFigures,
+  renderRedisFigures,
+} from "../metrics/prometheus";
+import type { EngineContext } from "../queues/context";
+import { readCache } from "./read-cache";
+import { acceptedAgeMs } from "./shared-read";
 import { HttpError, toErrorResponse } from "./errors";
 import type { JsonRoute } from "./route";
 import { sessionUser } from "./route";
@@ -30,16 +37,34 @@ async function authorize(request: Request, s: Services): Promise<void> {
   if (user.role !== "admin") throw new HttpError(403, "FORBIDDEN", "Only admins read the metrics");
 }
 
+/**
+ * The Redis figures through the dashboard's shared reads (./read-cache.ts):
+ * scrapes that arrive while one is read wait for it instead of reading again,
+ * and a scraper that sends `Cache-Control: max-age=<s>` (Prometheus'
+ * http_headers) accepts an answer that old, so that a pair of Prometheus
+ * servers cost Redis one read per interval. Without the header a scrape reads
+ * Redis as it is now, as curl does on every other route.
+ */
+async function redisFigures(request: Request, ctx: EngineContext): Promise<string> {
+  const maxAge = acceptedAgeMs(request);
+  const { answer } = await readCache.read("GET /api/metrics", maxAge, async () => ({
+    body: await renderRedisFigures(ctx),
+    shareable: true,
+  }));
+  // Not kept (the cache was full, or emptied by a change meanwhile): read for this scrape alone.
+  return typeof answer?.body === "string" ? answer.body : renderRedisFigures(ctx);
+}
+
 async function serve(request: Request): Promise<Response> {
   try {
     const s = await connected();
     await authorize(request, s);
-    const { text, contentType } = await renderMetrics({
-      ...s.engine.ctx,
-      cacheRedis: s.cacheRedis,
-    });
-    return new Response(text, {
-      headers: { "content-type": contentType, "cache-control": "no-store" },
+    const [own, shared] = await Promise.all([
+      renderProcessFigures(),
+      redisFigures(request, { ...s.engine.ctx, cacheRedis: s.cacheRedis }),
+    ]);
+    return new Response(own + shared, {
+      headers: { "content-type": METRICS_CONTENT_TYPE, "cache-control": "no-store" },
     });
   } catch (error) {
     return toErrorResponse(error);

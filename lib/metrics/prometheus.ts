@@ -1,5 +1,5 @@
 import "server-only";
-import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import { Counter, Gauge, Registry } from "prom-client";
 import { readCounters as readCacheCounters } from "../cache/counters";
 import { NAMESPACE_NAMES, OTHER } from "../cache/namespaces";
 import { workerStatus } from "../health";
@@ -8,6 +8,8 @@ import { readCounters } from "../queues/counters";
 import { getStats } from "../queues/stats";
 import { mergeInfo, readMasterInfos } from "../redis/info";
 import { readRedisSafety, RedisWarningCodeSchema } from "../redis/safety";
+import { processMetrics } from "./process-metrics";
+import { histogramText, readRuns } from "./worker-runs";
 import { readReviews } from "./review";
 
 /**
@@ -18,13 +20,6 @@ import { readReviews } from "./review";
  * Queue figures are the same from every dashboard: scrape one, or drop the
  * `instance` label in queries.
  */
-
-/** The process's own metrics, collected once per process. */
-const processRegistry = (() => {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "redrive_process_" });
-  return registry;
-})();
 
 type Labels = Record<string, string>;
 
@@ -45,7 +40,7 @@ function counter(registry: Registry, name: string, help: string, rows: [Labels, 
 type Stats = Awaited<ReturnType<typeof getStats>>[number];
 
 /** Per-queue gauges from the stats the overview shows: [name, help, value]. */
-const QUEUE_GAUGES: [string, string, (s: Stats) => number | null][] = [
+const QUEUE_GAUGES: [string, string, (s: Stats, now: number) => number | null][] = [
   ["redrive_work_messages", "Messages waiting in the work list.", (s) => s.work],
   [
     "redrive_processing_messages",
@@ -54,6 +49,11 @@ const QUEUE_GAUGES: [string, string, (s: Stats) => number | null][] = [
   ],
   ["redrive_retry_messages", "Messages scheduled for a retry.", (s) => s.retry],
   ["redrive_retry_due_messages", "Scheduled retries whose time has come.", (s) => s.retryDue],
+  [
+    "redrive_retry_promotion_lag_seconds",
+    "How overdue the most overdue retry is (0 when none is due): grows when no worker promotes.",
+    (s, now) => (s.nextRetryAt === null ? 0 : Math.max(0, now - s.nextRetryAt)),
+  ],
   ["redrive_dlq_messages", "Dead letters in the DLQ.", (s) => s.dlq],
   [
     "redrive_dlq_oldest_age_seconds",
@@ -95,15 +95,15 @@ async function queueMetrics(registry: Registry, ctx: EngineContext): Promise<voi
     readCounters(ctx),
     readReviews(ctx),
   ]);
+  const now = nowSeconds(ctx);
   for (const [name, help, pick] of QUEUE_GAUGES) {
     gauge(
       registry,
       name,
       help,
-      stats.map((s) => [{ queue: s.queue }, pick(s)]),
+      stats.map((s) => [{ queue: s.queue }, pick(s, now)]),
     );
   }
-  const now = nowSeconds(ctx);
   const reviewAge = (q: string) => (reviews[q] ? now - reviews[q]!.at : null);
   const help = "Seconds since an admin last marked the DLQ reviewed.";
   gauge(
@@ -121,12 +121,15 @@ async function queueMetrics(registry: Registry, ctx: EngineContext): Promise<voi
   }
 }
 
-async function workerMetrics(registry: Registry, ctx: EngineContext): Promise<void> {
-  const worker = await workerStatus(ctx);
+async function workerMetrics(registry: Registry, ctx: EngineContext): Promise<string> {
+  const [worker, runs] = await Promise.all([workerStatus(ctx), readRuns(ctx.redis, ctx.config)]);
   const help = "Retry worker services whose heartbeat is recent.";
   gauge(registry, "redrive_worker_instances", help, [[{}, worker.instances]]);
   const age = "Seconds since the newest worker heartbeat.";
   gauge(registry, "redrive_worker_heartbeat_age_seconds", age, [[{}, worker.lastBeatAgeSeconds]]);
+  const runHelp =
+    "Duration of the retry worker's runs (promote, recover and purge over every queue).";
+  return histogramText("redrive_worker_run_duration_seconds", runHelp, runs);
 }
 
 async function cacheMetrics(registry: Registry, ctx: EngineContext): Promise<void> {
@@ -175,17 +178,26 @@ async function redisMetrics(registry: Registry, ctx: EngineContext): Promise<voi
   gauge(registry, "redrive_redis_warning", help, rows);
 }
 
-/** The exposition text, and its content type. */
-export async function renderMetrics(
-  ctx: EngineContext,
-): Promise<{ text: string; contentType: string }> {
+/** The content type of the Prometheus text format that prom-client writes. */
+export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+
+/**
+ * The figures read from Redis, as exposition text: the same for every
+ * dashboard replica, and the costly part of a scrape (one pipelined read per
+ * queue, one INFO per master, a few small hashes).
+ */
+export async function renderRedisFigures(ctx: EngineContext): Promise<string> {
   const registry = new Registry();
-  await Promise.all([
+  const [, runs] = await Promise.all([
     queueMetrics(registry, ctx),
     workerMetrics(registry, ctx),
     cacheMetrics(registry, ctx),
     redisMetrics(registry, ctx),
   ]);
-  const merged = Registry.merge([processRegistry, registry]);
-  return { text: await merged.metrics(), contentType: merged.contentType };
+  return (await registry.metrics()) + runs;
+}
+
+/** This process's own figures (Node, HTTP latency, Redis errors answered), read fresh. */
+export function renderProcessFigures(): Promise<string> {
+  return processMetrics().registry.metrics();
 }

@@ -11,6 +11,7 @@ import { VERSION } from "../version";
 import { readHeartbeats, type Heartbeat, type RunReport } from "../heartbeat";
 import { taskLoop } from "../tasks/redrive";
 import { metricsLoop } from "../metrics/history";
+import { countRun } from "../metrics/worker-runs";
 import { SafetyWatch } from "../redis/safety";
 import { describeRoles } from "../worker-roles";
 
@@ -71,6 +72,7 @@ export class RetryWorkerService {
     // A Redis that evicts or refuses writes is said at start and on every change.
     await this.safety.check(this.ctx.redis).catch(() => undefined);
     report.durationMs = Date.now() - started;
+    await countRun(this.ctx.redis, this.ctx.config, report.durationMs);
     await this.writeHeartbeat(report).catch((e: unknown) =>
       report.errors.push(`heartbeat: ${String(e)}`),
     );

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { useApp } from "../helpers/app";
 import { until } from "../helpers/until";
-import { qk } from "../helpers/cluster-mode";
+import { clusterEnv, qk } from "../helpers/cluster-mode";
+import { testConfig } from "../helpers/redis";
+import { loadTemplates } from "@/lib/metrics/routes";
+import { RetryWorkerService } from "@/lib/worker/service";
 import { NAMESPACE_NAMES, OTHER } from "@/lib/cache/namespaces";
 import { masters } from "@/lib/redis/client";
 import { RedisWarningCodeSchema } from "@/lib/redis/safety";
@@ -106,6 +109,57 @@ describe("GET /api/metrics", () => {
       15_000,
       250,
     );
+    const errors = samples(await (await scrape()).text()).find(
+      (s) => s.name === "redrive_redis_errors_total" && s.labels.kind === "REDIS_UNAVAILABLE",
+    );
+    expect(errors?.value).toBeGreaterThanOrEqual(1);
+  });
+
+  it("should time each request under its route template, never its raw path, when the dashboard answers", async () => {
+    const cookie = await app.login("admin");
+    // Read to the end: a response is timed when its last byte is sent.
+    const status = async (res: Promise<Response>) => {
+      const r = await res;
+      await r.arrayBuffer();
+      return r.status;
+    };
+    expect(await status(app.call("/api/admin/dlq/document?offset=0", { cookie }))).toBe(200);
+    expect(await status(app.call('/api/admin/dlq/evil"queue<x>', { cookie }))).toBe(404);
+    await status(app.call("/no/such/page"));
+    const counts = samples(await (await scrape()).text()).filter(
+      (s) => s.name === "redrive_http_request_duration_seconds_count",
+    );
+    const count = (route: string, status: string) =>
+      counts.find((s) => s.labels.route === route && s.labels.status === status)?.value ?? 0;
+    expect(count("/api/admin/dlq/[queue]", "200")).toBeGreaterThanOrEqual(1);
+    expect(count("/api/admin/dlq/[queue]", "404")).toBeGreaterThanOrEqual(1);
+    // The login redirect answers a path no route names.
+    expect(count("unmatched", "307")).toBeGreaterThanOrEqual(1);
+    const templates = loadTemplates().map((t) => t.template);
+    const routes = new Set(counts.map((s) => s.labels.route!));
+    expect([...routes].filter((r) => r !== "unmatched" && !templates.includes(r))).toEqual([]);
+  });
+
+  it("should show how overdue retries are and how long worker runs take when the worker runs", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await app.redis.zadd(qk("video_retry"), now - 120, '{"id":"late"}');
+    const lag = async () =>
+      samples(await (await scrape()).text()).find(
+        (s) => s.name === "redrive_retry_promotion_lag_seconds" && s.labels.queue === "video",
+      )?.value;
+    expect(await lag()).toBeGreaterThanOrEqual(120);
+    const env = { REDIS_URL: app.server.url, ...(app.cluster ? clusterEnv(app.cluster) : {}) };
+    const worker = new RetryWorkerService(
+      { redis: app.redis, config: testConfig(env) },
+      () => undefined,
+    );
+    expect((await worker.runOnce()).promoted.video).toBe(1);
+    expect(await lag()).toBe(0);
+    const runs = samples(await (await scrape()).text()).filter((s) =>
+      s.name.startsWith("redrive_worker_run_duration_seconds"),
+    );
+    expect(runs.find((s) => s.name.endsWith("_count"))?.value).toBe(1);
+    expect(runs.find((s) => s.labels.le === "+Inf")?.value).toBe(1);
   });
 
   it("should set the EVICTION_POLICY warning to 1 when the queue Redis may evict keys", async () => {
@@ -129,9 +183,14 @@ describe("GET /api/metrics", () => {
   it("should label samples only with configured queues and cache namespaces when entries are hostile", async () => {
     await app.redis.lpush(qk("document_dlq"), '{"id":"x\\"} 1\\n# evil","error":"<script>"}');
     await app.redis.hset("redrive:cache:stats", "user:hits", "4", 'evil"name:hits', "1");
-    // Redrive's own series (the process metrics carry prom-client's fixed labels).
+    // Redrive's own series (the process metrics carry prom-client's fixed labels; the
+    // histograms' bucket bounds and route templates are checked apart).
     const all = samples(await (await scrape()).text()).filter(
-      (s) => !s.name.startsWith("redrive_process_"),
+      (s) =>
+        !s.name.startsWith("redrive_process_") &&
+        !s.name.startsWith("redrive_http_request_duration_seconds") &&
+        !s.name.startsWith("redrive_worker_run_duration_seconds") &&
+        s.name !== "redrive_redis_errors_total",
     );
     const labelValues = new Set(all.flatMap((s) => Object.values(s.labels)));
     const queues = ["document", "audio", "video", "graph"];
