@@ -2,6 +2,7 @@ import { z } from "zod";
 import { parseTrustPolicy, TrustPolicyError } from "./client-address.mjs";
 import { bool, int, num } from "./env-schemas";
 import { redisSettingsProblems, redisSettingsShape } from "./redis-settings";
+import { alertSettingsProblems, alertSettingsShape } from "./alert-settings";
 import { parseWorkerRoles, type WorkerRoles } from "./worker-roles";
 
 /**
@@ -71,6 +72,7 @@ const redactPaths = nameList.transform((paths, ctx) => {
 const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   ...redisSettingsShape,
+  ...alertSettingsShape,
   REDIS_SERVER_BIN: z.string().min(1).default("redis-server"),
   QUEUES: queueList.default(["document", "audio", "video", "graph"]),
 
@@ -297,7 +299,7 @@ export function loadConfig(env: Env = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
   const parsed = baseSchema.safeParse(cleaned);
   if (!parsed.success) throw new ConfigError(issuesToProblems(parsed.error, env));
-  const problems = redisSettingsProblems(parsed.data);
+  const problems = [...redisSettingsProblems(parsed.data), ...alertSettingsProblems(parsed.data)];
   const queueKeys = resolveQueueKeys(
     parsed.data.QUEUES,
     parsed.data.REDIS_KEY_STYLE,

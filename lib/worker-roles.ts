@@ -12,13 +12,14 @@
  *   purge     drop DLQ entries older than DLQ_RETENTION_DAYS
  *   sample    record the metrics history the charts show
  *   tasks     run requeue-all and delete-all tasks started from the dashboard
+ *   alerts    post alert changes and the daily digest to REDRIVE_ALERT_WEBHOOK_URL
  *
  * e.g. `recover,purge,sample,tasks` leaves promotion to the backend, and
  * `promote:video,recover,purge,sample,tasks` takes it over for one queue.
  */
 
 export const QUEUE_ROLES = ["promote", "recover", "purge"] as const;
-export const GLOBAL_ROLES = ["sample", "tasks"] as const;
+export const GLOBAL_ROLES = ["sample", "tasks", "alerts"] as const;
 export type QueueRole = (typeof QUEUE_ROLES)[number];
 export type GlobalRole = (typeof GLOBAL_ROLES)[number];
 
@@ -27,6 +28,7 @@ export interface WorkerRoles {
   queues: Record<QueueRole, string[]>;
   sample: boolean;
   tasks: boolean;
+  alerts: boolean;
 }
 
 export function allRoles(queues: string[]): WorkerRoles {
@@ -34,6 +36,7 @@ export function allRoles(queues: string[]): WorkerRoles {
     queues: { promote: [...queues], recover: [...queues], purge: [...queues] },
     sample: true,
     tasks: true,
+    alerts: true,
   };
 }
 
@@ -81,6 +84,7 @@ export function parseWorkerRoles(
     queues: { promote: [], recover: [], purge: [] },
     sample: false,
     tasks: false,
+    alerts: false,
   };
   const problems = items
     .map((item) => addItem(item, queues, roles))

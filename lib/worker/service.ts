@@ -12,6 +12,7 @@ import { readHeartbeats, type Heartbeat, type RunReport } from "../heartbeat";
 import { taskLoop } from "../tasks/redrive";
 import { metricsLoop } from "../metrics/history";
 import { countRun } from "../metrics/worker-runs";
+import { alertLoop } from "../alerts/loop";
 import { SafetyWatch } from "../redis/safety";
 import { describeRoles } from "../worker-roles";
 
@@ -33,6 +34,7 @@ export class RetryWorkerService {
   private loop?: Promise<void>;
   private tasks?: Promise<void>;
   private metrics?: Promise<void>;
+  private alerts?: Promise<void>;
   private readonly safety: SafetyWatch;
 
   constructor(
@@ -119,8 +121,12 @@ export class RetryWorkerService {
 
   /** Runs until stop(); the first run starts at once. Redrive tasks and metrics sampling run beside, when their roles are on. */
   start(): void {
-    const { tasks, sample } = this.ctx.config.workerRoles;
+    const { tasks, sample, alerts } = this.ctx.config.workerRoles;
     if (tasks) this.tasks ??= taskLoop(this.ctx, this.instanceId, this.abort.signal);
+    if (alerts) {
+      const options = { instance: this.instanceId, signal: this.abort.signal, log: this.log };
+      this.alerts ??= alertLoop(this.ctx, options);
+    }
     if (sample) {
       this.metrics ??= metricsLoop(this.ctx, this.abort.signal, (error) =>
         this.log("warn", "metrics sample failed", {
@@ -140,6 +146,6 @@ export class RetryWorkerService {
   /** Lets the run in progress finish (its batches are atomic), then returns. */
   async stop(): Promise<void> {
     this.abort.abort();
-    await Promise.all([this.loop, this.tasks, this.metrics]);
+    await Promise.all([this.loop, this.tasks, this.metrics, this.alerts]);
   }
 }

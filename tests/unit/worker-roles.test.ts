@@ -8,7 +8,9 @@ describe("REDRIVE_WORKER_ROLES", () => {
   it("should give every role for every queue when unset or all", () => {
     expect(parseWorkerRoles(undefined, QUEUES)).toEqual({ roles: allRoles(QUEUES), problems: [] });
     expect(parseWorkerRoles(" ALL ", QUEUES).roles).toEqual(allRoles(QUEUES));
-    expect(describeRoles(allRoles(QUEUES), QUEUES)).toBe("promote recover purge sample tasks");
+    expect(describeRoles(allRoles(QUEUES), QUEUES)).toBe(
+      "promote recover purge sample tasks alerts",
+    );
   });
 
   it("should leave promotion to the backend when promote is not listed", () => {
