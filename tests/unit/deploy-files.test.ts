@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { load } from "js-yaml";
+import { load, loadAll } from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "@/lib/config";
 
@@ -142,6 +142,57 @@ describe("deploy/docker-compose.yml", () => {
       }
     },
   );
+});
+
+interface K8sObject {
+  kind: string;
+  metadata: { name: string };
+  spec?: {
+    replicas?: number;
+    template?: {
+      spec: {
+        securityContext?: { runAsNonRoot?: boolean };
+        containers: {
+          args: string[];
+          livenessProbe?: { httpGet?: { path: string }; exec?: { command: string[] } };
+          readinessProbe?: { httpGet?: { path: string } };
+        }[];
+      };
+    };
+  };
+}
+
+describe("deploy/kubernetes/redrive.yaml", () => {
+  const objects = loadAll(readFileSync("deploy/kubernetes/redrive.yaml", "utf8")) as K8sObject[];
+  const deployment = (name: string) =>
+    objects.find((o) => o.kind === "Deployment" && o.metadata.name === name)!;
+
+  it("should run the dashboard behind a Service, probed live without Redis and ready with it", () => {
+    expect(objects.map((o) => o.kind).sort()).toEqual(
+      ["ConfigMap", "Deployment", "Deployment", "Service"].sort(),
+    );
+    const pod = deployment("redrive-dashboard").spec!.template!.spec;
+    expect(pod.securityContext?.runAsNonRoot).toBe(true);
+    const [container] = pod.containers;
+    expect(container!.args).toEqual(["dashboard"]);
+    expect(container!.livenessProbe?.httpGet?.path).toBe("/api/health/live");
+    expect(container!.readinessProbe?.httpGet?.path).toBe("/api/health");
+    // The probed routes exist in the app.
+    expect(existsSync("app/api/health/live/route.ts")).toBe(true);
+    expect(existsSync("app/api/health/route.ts")).toBe(true);
+  });
+
+  it("should run two workers whose liveness is the image's health command", () => {
+    const worker = deployment("redrive-worker");
+    expect(worker.spec!.replicas).toBe(2);
+    const [container] = worker.spec!.template!.spec.containers;
+    expect(container!.args).toEqual(["worker"]);
+    expect(container!.livenessProbe?.exec?.command).toEqual([
+      "node",
+      "scripts/redrive.mjs",
+      "health",
+    ]);
+  });
 });
 
 function hasDockerCompose(): boolean {
