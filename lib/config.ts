@@ -209,7 +209,7 @@ function issuesToProblems(error: z.ZodError, env: Env, fallbackName = "environme
 }
 
 /** Names whose values are never printed, whatever is wrong with them. */
-const SECRET_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|KEY|CREDENTIAL|USERS$/;
+const SECRET_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|KEY|CREDENTIAL|USERS$|WEBHOOK_URL/;
 
 /**
  * The value of a bad variable as an error may show it: never for a secret by

@@ -85,6 +85,22 @@ describe("loadConfig", () => {
     );
   });
 
+  it("should ask for what alert delivery needs together, and never print a webhook URL", () => {
+    const url = "https://hooks.example.com/services/T000/B000/very-secret-token";
+    expect(problemsOf({ REDRIVE_ALERT_WEBHOOK_URL: url })).toEqual([
+      expect.stringMatching(/^REDRIVE_ALERT_WEBHOOK_FORMAT: required/),
+    ]);
+    const generic = { REDRIVE_ALERT_WEBHOOK_URL: url, REDRIVE_ALERT_WEBHOOK_FORMAT: "generic" };
+    expect(problemsOf(generic)[0]).toMatch(/^REDRIVE_ALERT_WEBHOOK_SECRET: required/);
+    expect(problemsOf({ REDRIVE_DIGEST_AT: "9:00", REDRIVE_TIMEZONE: "Mars/Olympus" })).toEqual([
+      expect.stringMatching(/^REDRIVE_DIGEST_AT: expected a 24-hour time as HH:MM/),
+      expect.stringMatching(/^REDRIVE_TIMEZONE: expected an IANA time zone/),
+    ]);
+    const bad = problemsOf({ REDRIVE_ALERT_WEBHOOK_URL: "ftp://hooks/very-secret-token" });
+    expect(bad[0]).toMatch(/^REDRIVE_ALERT_WEBHOOK_URL: expected an http/);
+    expect(bad.join("\n")).not.toContain("very-secret-token");
+  });
+
   it("should report every bad variable at once", () => {
     expect(problemsOf({ MAX_RETRY_ATTEMPTS: "-1", DLQ_RETENTION_DAYS: "x" })).toHaveLength(2);
   });
