@@ -85,13 +85,18 @@ export const REDRIVE_COMMANDS = [
 /**
  * What a Cluster client sends besides: the slot map (CLUSTER SLOTS, refreshed
  * after a failover or a MOVED), the ready check (CLUSTER INFO), ASKING while a
- * slot migrates, and CLIENT SETNAME, which names its slot-map connection.
+ * slot migrates, CLIENT SETNAME, which names its slot-map connection, and
+ * READONLY/READWRITE on connections to nodes whose role it learns.
  */
 export const CLUSTER_COMMANDS = [
   "cluster|slots",
   "cluster|info",
   "asking",
   "client|setname",
+  // ioredis marks a connection READONLY (or READWRITE again) when CLUSTER SLOTS shows a node
+  // it knew from REDIS_CLUSTER_NODES is a replica (or was promoted), whatever it reads from.
+  "readonly",
+  "readwrite",
 ] as const;
 
 /** The key patterns: every queue's keys, the metadata hashes, Redrive's own keys, the cache namespaces. */

@@ -46,6 +46,8 @@ async function restrictedEngine(): Promise<QueueEngine> {
 describe("a least-privilege user on a Cluster", () => {
   it("should grant the Cluster's own commands only when REDIS_CLUSTER_NODES is set", () => {
     expect(aclSetUserArgs(r.config, "u", "p")).toContain("+cluster|slots");
+    // Sent when the seed list names a replica: ioredis marks that connection READONLY.
+    expect(aclSetUserArgs(r.config, "u", "p")).toContain("+readonly");
     expect(aclSetUserArgs(testConfig(), "u", "p")).not.toContain("+cluster|slots");
   });
 
