@@ -54,3 +54,8 @@ export async function claimDigest(
   const set = await ctx.redis.set(digestKey(ctx.config, date), instance, "EX", 172_800, "NX");
   return set === "OK";
 }
+
+/** Gives a claimed day back (its digest could not be read), for the next check to retry. */
+export async function releaseDigest(ctx: EngineContext, date: string): Promise<void> {
+  await ctx.redis.del(digestKey(ctx.config, date));
+}

@@ -2,7 +2,7 @@ import "server-only";
 import { logLine } from "../log";
 import { buildInsights, buildOverview } from "../metrics/overview";
 import { nowSeconds, sleep, type EngineContext } from "../queues/context";
-import { claimDigest, digestDueDate } from "./digest";
+import { claimDigest, digestDueDate, releaseDigest } from "./digest";
 import { WebhookSender } from "./deliver";
 import { alertNotice, digestNotice } from "./notices";
 import { claimChanges } from "./state";
@@ -49,7 +49,12 @@ export async function checkAlerts(
   if (!at) return;
   const date = digestDueDate(now * 1000, at, ctx.config.REDRIVE_TIMEZONE);
   if (!date || !(await claimDigest(ctx, date, instance))) return;
-  const notice = digestNotice(await buildInsights(ctx), date, base);
+  // A read that fails gives the day back, so that the next check (any worker's) tries again.
+  const insights = await buildInsights(ctx).catch(async (error: unknown) => {
+    await releaseDigest(ctx, date).catch(() => undefined);
+    throw error;
+  });
+  const notice = digestNotice(insights, date, base);
   if (notice) sender.send(notice);
   else logLine("info", "daily digest skipped: nothing failed since the last reviews", { date });
 }
