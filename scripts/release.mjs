@@ -17,11 +17,13 @@
  *   dist/*.mjs              the worker and the command-line tools, bundled into
  *                           plain JavaScript by esbuild
  *   lib/queues/lua/         the Lua scripts, read at start from the working folder
+ *   sbom.cdx.json           a CycloneDX SBOM of the production dependencies
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { sbom } from "./supply-chain.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -101,6 +103,8 @@ export async function assembleRelease(out = join(ROOT, "release")) {
   for (const path of COPIED) cpSync(join(ROOT, path), join(target, path), { recursive: true });
   await bundleTools(target);
   writeFileSync(join(target, "RELEASE"), `${readFileSync(join(ROOT, ".next", "BUILD_ID"))}\n`);
+  // What the release is made of, for the scanners of the teams that run it.
+  sbom(join(target, "sbom.cdx.json"));
   return target;
 }
 

@@ -45,6 +45,22 @@ function npx(args, extraEnv = {}) {
   return res.status ?? 1;
 }
 
+/**
+ * A supply-chain check (scripts/supply-chain.mjs) as one test; exit 2 means
+ * it could not run here (the registry does not answer audits): one skip.
+ */
+function supplyChain(step) {
+  header(step);
+  const res = spawnSync(process.execPath, ["scripts/supply-chain.mjs", step], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: childEnv,
+  });
+  if (res.status === 0) totals.passed += 1;
+  else if (res.status === 2) totals.skipped += 1;
+  else totals.failed += 1;
+}
+
 function readJson(file) {
   try {
     return JSON.parse(readFileSync(file, "utf8"));
@@ -127,6 +143,8 @@ try {
   check("typecheck", ["tsc", "--noEmit"]);
   check("lint", ["eslint", ".", "--max-warnings", "0"]);
   check("format", ["prettier", "--check", "."]);
+  supplyChain("licenses");
+  supplyChain("audit");
   // The API tests serve this production build with `next start`.
   check("build", ["next", "build"]);
   vitest();

@@ -77,7 +77,16 @@ afterAll(async () => {
 describe("the release folder", () => {
   it("should hold the built app and its runtime packages only, no sources or dev tools", () => {
     expect(readdirSync(folder).sort()).toEqual(
-      [".next", "RELEASE", "dist", "lib", "node_modules", "package.json", "scripts"].sort(),
+      [
+        ".next",
+        "RELEASE",
+        "dist",
+        "lib",
+        "node_modules",
+        "package.json",
+        "sbom.cdx.json",
+        "scripts",
+      ].sort(),
     );
     expect(readdirSync(join(folder, "dist")).sort()).toEqual([
       "hash-password.mjs",
