@@ -29,6 +29,8 @@ export interface Viewer {
 interface DashboardState {
   viewer: Viewer;
   queues: string[];
+  /** Redrive's version, shown to signed-in users only. */
+  version: string;
   isAdmin: boolean;
   /** Polling interval in ms; 0 is paused. */
   interval: number;
@@ -105,6 +107,7 @@ export function usePollInterval<D = unknown>(
 export function DashboardProvider(props: {
   viewer: Viewer;
   queues: string[];
+  version: string;
   children: ReactNode;
 }) {
   const interval = useStoredInterval();
@@ -117,13 +120,14 @@ export function DashboardProvider(props: {
     () => ({
       viewer: props.viewer,
       queues: props.queues,
+      version: props.version,
       isAdmin: props.viewer.role === "admin",
       interval,
       setInterval: storeInterval,
       outage,
       lastUpdated,
     }),
-    [props.viewer, props.queues, interval, outage, lastUpdated],
+    [props.viewer, props.queues, props.version, interval, outage, lastUpdated],
   );
 
   return (

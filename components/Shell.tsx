@@ -13,7 +13,7 @@ import { useActivity } from "./useActivity";
 
 /** The frame of every dashboard page: navigation, refresh control, outage banner. */
 export function Shell(props: { children: ReactNode }) {
-  const { queues, viewer, outage } = useDashboard();
+  const { queues, viewer, outage, version } = useDashboard();
   const [menuOpen, setMenuOpen] = useState(false);
   useActivity(!viewer.display);
   return (
@@ -58,6 +58,12 @@ export function Shell(props: { children: ReactNode }) {
             <ZoneToggle />
             <span className="hidden text-zinc-600 sm:inline dark:text-zinc-400">
               {viewer.name} · {viewer.display ? "read-only display" : viewer.role}
+            </span>
+            <span
+              className="hidden text-zinc-500 lg:inline dark:text-zinc-400"
+              title="Redrive version"
+            >
+              v{version}
             </span>
             <SignOut />
           </div>

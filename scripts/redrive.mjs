@@ -2,6 +2,7 @@
 /**
  * The release's one command (the container image's entry point):
  *
+ *   node scripts/redrive.mjs --version        Redrive's version (also after any command)
  *   node scripts/redrive.mjs dashboard        the dashboard (default), as `npm start`
  *   node scripts/redrive.mjs worker           the retry worker service, as `npm run worker`
  *   node scripts/redrive.mjs hash-password    a bcrypt hash for REDRIVE_USERS, from stdin
@@ -66,6 +67,11 @@ function fail(message) {
 
 async function main(argv) {
   const [command = "dashboard", ...rest] = argv;
+  if (command === "--version" || rest.includes("--version")) {
+    const pkg = JSON.parse(readFileSync(new URL("package.json", HERE), "utf8"));
+    process.stdout.write(`${pkg.version}\n`);
+    return;
+  }
   // The tools read their own arguments from process.argv.slice(2).
   process.argv = [process.argv[0], process.argv[1], ...rest];
   // The Lua scripts and the compiled app are found from the working folder.

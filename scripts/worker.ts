@@ -11,6 +11,7 @@ import { clusterStartProblems } from "../lib/cluster-keys";
 import { recordMasterChanges } from "../lib/redis/topology";
 import { cacheRedisUrl } from "../lib/redis-settings";
 import { logLine } from "../lib/log";
+import { VERSION } from "../lib/version";
 import { RetryWorkerService } from "../lib/worker/service";
 import { keepAliveFile } from "../lib/worker/alive-file";
 
@@ -18,6 +19,10 @@ import { keepAliveFile } from "../lib/worker/alive-file";
 const ALIVE_EVERY_SECONDS = 5;
 
 async function main(): Promise<void> {
+  if (process.argv.includes("--version")) {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
   const config = getConfig();
   const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: null });
   recordMasterChanges(redis, config);

@@ -5,6 +5,7 @@ import { DashboardProvider } from "@/components/DashboardProvider";
 import { Shell } from "@/components/Shell";
 import { pageUser } from "@/lib/http/page";
 import { getConfig } from "@/lib/config";
+import { VERSION } from "@/lib/version";
 
 export const dynamic = "force-dynamic";
 
@@ -19,6 +20,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     <DashboardProvider
       viewer={{ name: user.name, role: user.role, display: user.display }}
       queues={getConfig().QUEUES}
+      version={VERSION}
     >
       <Shell>{children}</Shell>
     </DashboardProvider>

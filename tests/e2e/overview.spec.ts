@@ -1,5 +1,6 @@
 import { dlqEntry, expect, historySamples, startRedis, stopRedis, test } from "./fixtures";
 import { ADMIN_STATE, PASSWORD } from "./setup-env";
+import pkg from "../../package.json";
 
 test("should log in with the form and land on the overview", async ({ page }) => {
   await page.goto("/");
@@ -12,6 +13,8 @@ test("should log in with the form and land on the overview", async ({ page }) =>
   await page.getByRole("button", { name: "Log in", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   await expect(page.getByText("admin · admin")).toBeVisible();
+  // Signed-in users see the version (anonymous health answers do not carry it).
+  await expect(page.getByTitle("Redrive version")).toHaveText(`v${pkg.version}`);
 });
 
 test.describe("as an admin", () => {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -102,6 +102,15 @@ describe("the release folder", () => {
     // No TypeScript source travels: app/, components/ and lib/ are compiled into .next.
     for (const source of ["app", "components", "demo", "tests", "proxy.ts", "next.config.js"]) {
       expect(existsSync(join(folder, source))).toBe(false);
+    }
+  });
+
+  it("should print its version when asked", async () => {
+    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+    for (const args of [["--version"], ["worker", "--version"]]) {
+      const tool = runRelease(folder, args, {});
+      expect(await tool.exited).toBe(0);
+      expect(tool.output()).toBe(`${pkg.version}\n`);
     }
   });
 
