@@ -183,7 +183,11 @@ async function fail(
 ): Promise<Outcome> {
   const keys = keysOf(ctx, queue);
   const attempts = message.retryCount;
-  if (!(error instanceof PermanentError) && attempts < ctx.config.MAX_RETRY_ATTEMPTS) {
+  // A message that is not a JSON object cannot carry retry_count (nor a nonce): retried, it
+  // would never use up its retries, and two identical ones would collide in the retry set
+  // for ever. It goes to the DLQ at its first failure, where an admin sees it.
+  const retryable = !(error instanceof PermanentError) && message.json !== null;
+  if (retryable && attempts < ctx.config.MAX_RETRY_ATTEMPTS) {
     const due = nowSeconds(ctx) + backoffSeconds(ctx.config, attempts);
     let member = withRetryCount(message.raw, attempts + 1);
     for (;;) {

@@ -89,6 +89,23 @@ describe("processOne", () => {
     expect(await r.redis.lrange(qk("document_dlq"), 0, -1)).toEqual(["not json"]);
   });
 
+  it("should dead-letter a message that is not a JSON object at its first failure, twin included", async () => {
+    // Two identical messages: scheduled as retries, the second would collide with the first
+    // and, with no field to make it unique, loop on Redis for ever.
+    await r.engine.enqueue("document", "plain text job");
+    await r.engine.enqueue("document", "plain text job");
+    const handler = { queue: "document", handler: fails(new Error("flaky")) };
+    const outcomes = [];
+    for (let i = 0; i < 2; i++)
+      outcomes.push(await processOne(r.engine.ctx, handler, await take()));
+    expect(outcomes).toEqual(["dlq", "dlq"]);
+    expect(await r.redis.lrange(qk("document_dlq"), 0, -1)).toEqual([
+      "plain text job",
+      "plain text job",
+    ]);
+    expect(await r.redis.zcard(qk("document_retry"))).toBe(0);
+  }, 10_000);
+
   it("should report lost when its message was recovered while the handler ran", async () => {
     await r.engine.enqueue("document", "m");
     const outcome = await processOne(
