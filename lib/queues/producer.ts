@@ -3,6 +3,7 @@ import { countFailure, metricsCountersKey } from "./counters";
 import type { Config } from "../config";
 import { keysOf, nowSeconds, type EngineContext } from "./context";
 import { execBySlot } from "../redis/pipeline";
+import { EngineError } from "./errors";
 import {
   metadataFields,
   metadataKeyOf,
@@ -54,7 +55,15 @@ export async function pushToRetryQueue(
   const key = keysOf(ctx, queue).retry;
   // ZADD NX: an identical member already scheduled would otherwise absorb this one.
   while ((await ctx.redis.zadd(key, "NX", due, member)) === 0) {
-    member = withRetryNonce(member, randomUUID());
+    const unique = withRetryNonce(member, randomUUID());
+    // Not a JSON object: nothing makes it unique, and trying again would spin on Redis.
+    if (unique.equals(member)) {
+      throw new EngineError(
+        "CONFLICT",
+        "an identical message that is not a JSON object is already scheduled",
+      );
+    }
+    member = unique;
   }
   // The message is scheduled: a lost count must not make the caller schedule it again.
   await countFailure(ctx, queue, false).catch(() => undefined);

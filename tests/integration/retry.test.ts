@@ -25,6 +25,14 @@ describe("pushToRetryQueue", () => {
     await r.engine.pushToRetryQueue("document", '{"a":1}', 0);
     expect(await r.redis.zcard(qk("document_retry"))).toBe(3);
   });
+
+  it("should refuse, not spin, when an identical message that is not JSON is already scheduled", async () => {
+    await r.engine.pushToRetryQueue("document", "same text", 0);
+    await expect(r.engine.pushToRetryQueue("document", "same text", 0)).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+    expect(await r.redis.zcard(qk("document_retry"))).toBe(1);
+  }, 10_000);
 });
 
 describe("getReadyRetries and promoteDue", () => {
