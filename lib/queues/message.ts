@@ -211,16 +211,20 @@ export const STACK_TEXT_BYTES = 512;
  */
 export const STACK_INFLATED_BYTES = 64 * 1024;
 
-function stackMember(stack: string | undefined): { stack?: string | { deflate: string } } {
-  if (!stack) return {};
+/** The head of a stack that is kept: up to what a reader inflates, without a cut character. */
+function keptStack(stack: string): string {
   const bytes = Buffer.from(stack);
-  if (bytes.length <= STACK_TEXT_BYTES) return { stack };
-  // Kept up to what a reader inflates; a cut multi-byte character is left out.
-  const kept = bytes
+  if (bytes.length <= STACK_INFLATED_BYTES) return stack;
+  return bytes
     .subarray(0, STACK_INFLATED_BYTES)
     .toString("utf8")
     .replace(/\uFFFD$/, "");
-  return { stack: { deflate: deflateRawSync(kept).toString("base64") } };
+}
+
+function stackMember(stack: string | undefined): { stack?: string | { deflate: string } } {
+  if (!stack) return {};
+  if (Buffer.byteLength(stack) <= STACK_TEXT_BYTES) return { stack };
+  return { stack: { deflate: deflateRawSync(keptStack(stack)).toString("base64") } };
 }
 
 /**
@@ -271,7 +275,8 @@ export function metadataFields(
     error_message: stamp.error.message,
     // A JSON object's entry carries the stack (toDlqEntry): a copy here would
     // double a dead letter's size and take the hash out of Redis's compact encoding.
-    error_stack: obj ? "" : (stamp.error.stack ?? ""),
+    // Otherwise the hash holds it, bounded as an entry's is.
+    error_stack: obj ? "" : keptStack(stamp.error.stack ?? ""),
     retry_count: String(stamp.retryCount),
     failed_at: stamp.failedAt.toISOString(),
     original_queue: stamp.originalQueue,

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
   forRequeue,
   identityOf,
+  metadataFields,
   metadataKeyOf,
+  STACK_INFLATED_BYTES,
   parseTimestamp,
   retryCountOf,
   sha1,
@@ -83,6 +85,20 @@ describe("metadataKeyOf", () => {
 
   it("should fall back to a hash key when they are missing", () => {
     expect(metadataKeyOf(b("text"))).toBe(`dlq:metadata:h:${sha1("text")}`);
+  });
+});
+
+describe("metadataFields", () => {
+  it("should bound the stack a message that is not JSON keeps in its hash, as an entry's is", () => {
+    // The bound falls inside a two-byte character: that character is left out.
+    const stack = `${"x".repeat(STACK_INFLATED_BYTES - 1)}${"é".repeat(500_000)}`;
+    const huge = { ...stamp, error: { ...stamp.error, stack } };
+    const kept = metadataFields(b("not json"), huge, b("not json")).error_stack!;
+    expect(Buffer.byteLength(kept)).toBe(STACK_INFLATED_BYTES - 1);
+    expect(kept.endsWith("x")).toBe(true);
+    const small = metadataFields(b("not json"), stamp, b("not json")).error_stack;
+    expect(small).toBe(stamp.error.stack);
+    expect(metadataFields(b('{"id":1}'), stamp, b('{"id":1}')).error_stack).toBe("");
   });
 });
 
