@@ -70,7 +70,7 @@ function checkBuild() {
 
 async function bundleTools(out) {
   await build({
-    entryPoints: Object.fromEntries(Object.entries(TOOLS).map(([name, src]) => [name, src])),
+    entryPoints: TOOLS,
     absWorkingDir: ROOT,
     outdir: join(out, "dist"),
     outExtension: { ".js": ".mjs" },

@@ -29,7 +29,7 @@ export function senderFor(ctx: EngineContext, log: typeof logLine): WebhookSende
     url,
     format,
     secret: ctx.config.REDRIVE_ALERT_WEBHOOK_SECRET,
-    log: (level, msg, fields) => log(level, msg, fields),
+    log,
   });
 }
 
@@ -38,6 +38,7 @@ export async function checkAlerts(
   ctx: EngineContext,
   sender: WebhookSender,
   instance: string,
+  log: typeof logLine = logLine,
 ): Promise<void> {
   const now = nowSeconds(ctx);
   const base = ctx.config.NEXTAUTH_URL;
@@ -56,7 +57,7 @@ export async function checkAlerts(
   });
   const notice = digestNotice(insights, date, base);
   if (notice) sender.send(notice);
-  else logLine("info", "daily digest skipped: nothing failed since the last reviews", { date });
+  else log("info", "daily digest skipped: nothing failed since the last reviews", { date });
 }
 
 export async function alertLoop(ctx: EngineContext, o: AlertLoopOptions): Promise<void> {
@@ -64,7 +65,7 @@ export async function alertLoop(ctx: EngineContext, o: AlertLoopOptions): Promis
   const sender = o.sender ?? senderFor(ctx, log);
   if (!sender) return;
   while (!o.signal.aborted) {
-    await checkAlerts(ctx, sender, o.instance).catch((error: unknown) =>
+    await checkAlerts(ctx, sender, o.instance, log).catch((error: unknown) =>
       log("warn", "alert check failed", { instance: o.instance, error: String(error) }),
     );
     await sleep(ctx.config.REDRIVE_ALERT_CHECK_SECONDS * 1000, o.signal);

@@ -51,8 +51,8 @@ async function redisFigures(request: Request, ctx: EngineContext): Promise<strin
     body: await renderRedisFigures(ctx),
     shareable: true,
   }));
-  // Not kept (the cache was full, or emptied by a change meanwhile): read for this scrape alone.
-  return typeof answer?.body === "string" ? answer.body : renderRedisFigures(ctx);
+  // A shareable read always answers, whether or not the cache kept it.
+  return answer!.body as string;
 }
 
 async function serve(request: Request): Promise<Response> {

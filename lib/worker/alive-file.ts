@@ -4,7 +4,7 @@ import { writeFile } from "node:fs/promises";
 /**
  * The worker's liveness for an orchestrator (REDRIVE_WORKER_ALIVE_FILE): a
  * file rewritten on a timer with the time and the promise of the next write,
- * which `redrive.mjs worker-health` checks. It proves the process and its event
+ * which `redrive.mjs health` checks. It proves the process and its event
  * loop run, not that Redis answers: a worker restarted during a Redis outage
  * would gain nothing, and the dashboard already shows a worker whose
  * heartbeat in Redis stops.
