@@ -40,32 +40,53 @@ async function writeAll(socket: Socket, body: Buffer): Promise<void> {
   }
 }
 
-describe("a body over the limit", () => {
+/**
+ * Sends a whole body to `path` on a raw socket and returns the answer; then checks that
+ * the connection still answers a second request (the refused body was read and dropped).
+ */
+async function sendWhole(path: string, cookie: string, body: Buffer) {
+  const { hostname, port } = new URL(app.url);
+  const socket = connect(Number(port), hostname);
+  await new Promise((resolve) => socket.once("connect", resolve));
+  try {
+    const answer = readResponse(socket);
+    socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n` +
+        `Cookie: ${cookie}\r\nOrigin: ${app.url}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${body.length}\r\n\r\n`,
+    );
+    await writeAll(socket, body);
+    const refused = await answer;
+    const next = readResponse(socket);
+    socket.write(`GET /api/health HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`);
+    return { refused, nextStatus: (await next).status };
+  } finally {
+    socket.destroy();
+  }
+}
+
+const bigBody = () =>
+  Buffer.from(JSON.stringify({ messages: [{ identity: "x".repeat(1_100_000) }] }));
+
+describe("a refused request with a body", () => {
   // Refused before it is read: were the connection closed at once, the client,
-  // still sending, would get a reset instead of the 413 (it used to, now and then).
+  // still sending, would get a reset instead of the answer (it used to, now and then).
   it("should answer 413 to a client that sends the whole body and keep the connection open", async () => {
     const cookie = await app.login("admin");
-    const { hostname, port } = new URL(app.url);
-    const socket = connect(Number(port), hostname);
-    await new Promise((resolve) => socket.once("connect", resolve));
-    try {
-      const body = Buffer.from(JSON.stringify({ messages: [{ identity: "x".repeat(1_100_000) }] }));
-      const answer = readResponse(socket);
-      socket.write(
-        `POST /api/admin/dlq/document/requeue HTTP/1.1\r\nHost: ${hostname}:${port}\r\n` +
-          `Cookie: ${cookie}\r\nOrigin: ${app.url}\r\nContent-Type: application/json\r\n` +
-          `Content-Length: ${body.length}\r\n\r\n`,
-      );
-      await writeAll(socket, body);
-      const refused = await answer;
-      expect(refused.status).toBe("HTTP/1.1 413 Payload Too Large");
-      expect(JSON.parse(refused.body)).toMatchObject({ error: { code: "TOO_LARGE" } });
-      // The rest of the body was read and dropped: the next request on it is answered.
-      const next = readResponse(socket);
-      socket.write(`GET /api/health HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`);
-      expect((await next).status).toMatch(/^HTTP\/1\.1 (200|503) /);
-    } finally {
-      socket.destroy();
-    }
+    const { refused, nextStatus } = await sendWhole(
+      "/api/admin/dlq/document/requeue",
+      cookie,
+      bigBody(),
+    );
+    expect(refused.status).toBe("HTTP/1.1 413 Payload Too Large");
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: "TOO_LARGE" } });
+    expect(nextStatus).toMatch(/^HTTP\/1\.1 (200|503) /);
+  });
+
+  it("should answer 400 to a client that sends a whole body to a dot-segment path and keep the connection open", async () => {
+    const { refused, nextStatus } = await sendWhole("/api/admin/review/%2e%2e", "", bigBody());
+    expect(refused.status).toBe("HTTP/1.1 400 Bad Request");
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: "INVALID_PATH" } });
+    expect(nextStatus).toMatch(/^HTTP\/1\.1 (200|503) /);
   });
 });
