@@ -7,6 +7,7 @@
  *   node scripts/redrive.mjs worker           the retry worker service, as `npm run worker`
  *   node scripts/redrive.mjs hash-password    a bcrypt hash for REDRIVE_USERS, from stdin
  *   node scripts/redrive.mjs redis-acl [user] the least-privilege Redis ACL line
+ *   node scripts/redrive.mjs migrate [--dry-run] as `npm run migrate`
  *   node scripts/redrive.mjs migrate-keys ... as `npm run migrate-keys`
  *   node scripts/redrive.mjs simulate         the demo's traffic simulator (writes messages!)
  *   node scripts/redrive.mjs health           the container's health check: a worker's alive
@@ -20,7 +21,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const HERE = new URL("..", import.meta.url);
-const TOOLS = ["worker", "hash-password", "redis-acl", "migrate-keys", "simulate"];
+const TOOLS = ["worker", "hash-password", "redis-acl", "migrate", "migrate-keys", "simulate"];
 
 /** The worker wrote its alive file (REDRIVE_WORKER_ALIVE_FILE) within three periods. */
 function workerHealth(env = process.env) {

@@ -13,7 +13,7 @@
  *   scripts/start.mjs       its bounded-heap launcher,
  *   lib/http/front.mjs, lib/client-address.mjs   and the front layer itself
  *   scripts/redrive.mjs     the one command: dashboard | worker | hash-password |
- *                           redis-acl | migrate-keys | simulate | health
+ *                           redis-acl | migrate | migrate-keys | simulate | health
  *   dist/*.mjs              the worker and the command-line tools, bundled into
  *                           plain JavaScript by esbuild
  *   lib/queues/lua/         the Lua scripts, read at start from the working folder
@@ -33,6 +33,7 @@ export const TOOLS = {
   "hash-password": "scripts/hash-password.ts",
   "redis-acl": "scripts/redis-acl.ts",
   "migrate-keys": "scripts/migrate-keys.ts",
+  migrate: "scripts/migrate.ts",
   // The demo's traffic simulator, for the compose file's demo profile.
   simulate: "scripts/simulate.ts",
 };

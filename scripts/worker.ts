@@ -14,6 +14,7 @@ import { logLine } from "../lib/log";
 import { VERSION } from "../lib/version";
 import { RetryWorkerService } from "../lib/worker/service";
 import { keepAliveFile } from "../lib/worker/alive-file";
+import { migrate } from "../lib/schema/runner";
 
 /** How often REDRIVE_WORKER_ALIVE_FILE is rewritten. */
 const ALIVE_EVERY_SECONDS = 5;
@@ -54,6 +55,14 @@ async function main(): Promise<void> {
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
+  // The stored state reaches this release's schema before any loop writes it.
+  const owner = service.instanceId;
+  await migrate({ redis, config }, { owner, log: logLine, signal: stopping.signal }).catch(
+    (error: unknown) => {
+      if (!stopping.signal.aborted) throw error;
+    },
+  );
+  if (stopping.signal.aborted) return;
   service.start();
   exitIfRedisUnfit(redis, config).catch(() => undefined);
 }
@@ -76,6 +85,8 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
   } else {
+    // A failed migration lands here too: the worker stops rather than run on
+    // state it has half converted; restarted, it resumes from the saved progress.
     logLine("error", "retry worker crashed", { error: String(error) });
   }
   process.exit(1);

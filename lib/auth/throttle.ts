@@ -101,8 +101,6 @@ export async function loginSucceeded(
   redis: RedisClient,
   gate: Extract<LoginGate, { allowed: true }>,
 ): Promise<void> {
-  const multi = redis.multi();
-  for (const key of gate.counted) if (key !== gate.cleared) multi.decr(key);
-  multi.del(gate.cleared);
-  await multi.exec();
+  const lowered = gate.counted.filter((key) => key !== gate.cleared);
+  await runScript(redis, "forgiveLogin", [gate.cleared, ...lowered], []);
 }

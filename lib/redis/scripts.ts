@@ -39,6 +39,8 @@ export const SCRIPT_NAMES = [
   "countDenial",
   "noteMaster",
   "renameKeys",
+  "schemaStep",
+  "forgiveLogin",
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

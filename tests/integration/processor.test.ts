@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { startWorkerProcess } from "../helpers/worker-process";
 import { describe, expect, it } from "vitest";
 import {
   PermanentError,
@@ -190,37 +190,20 @@ describe("recoverAbandoned", () => {
 describe("npm run worker", () => {
   it("should finish its run and exit 0 on SIGTERM", async () => {
     await r.redis.zadd(qk("document_retry"), "1", "due");
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"],
-      {
-        env: { ...process.env, ...r.env, RETRY_WORKER_INTERVAL_SECONDS: "0.2" },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    while (!out.includes('"retry worker run"')) await new Promise((res) => setTimeout(res, 50));
-    child.kill("SIGTERM");
-    const code = await new Promise<number | null>((res) => child.on("exit", res));
-    expect(code).toBe(0);
-    expect(out).toContain('"retry worker stopped"');
+    const worker = startWorkerProcess({ ...r.env, RETRY_WORKER_INTERVAL_SECONDS: "0.2" });
+    while (!worker.log().includes('"retry worker run"')) {
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+    expect(worker.log()).toContain('"retry worker stopped"');
     expect(await r.redis.lrange(qk("document_queue"), 0, -1)).toEqual(["due"]);
   }, 30_000);
 
   it("should refuse to start with a message naming a bad variable", async () => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"],
-      {
-        env: { ...process.env, ...r.env, RETRY_BACKOFF_BASE_SECONDS: "soon" },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let err = "";
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    const code = await new Promise<number | null>((res) => child.on("exit", res));
-    expect(code).toBe(1);
+    const worker = startWorkerProcess({ ...r.env, RETRY_BACKOFF_BASE_SECONDS: "soon" });
+    expect(await worker.exited).toBe(1);
+    const err = worker.log();
     expect(err).toContain("RETRY_BACKOFF_BASE_SECONDS: expected a number");
   }, 30_000);
 });

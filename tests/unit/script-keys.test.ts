@@ -34,6 +34,7 @@ const KEY_ARGS: Record<string, number[] | "all"> = {
   HSCAN: [1],
   HSET: [1],
   INCR: [1],
+  DECR: [1],
   LINDEX: [1],
   LLEN: [1],
   LPUSH: [1],

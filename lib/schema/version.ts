@@ -1,0 +1,53 @@
+import type { RedisClient } from "../redis/client";
+import { ownKey, type KeyPrefix } from "../own-keys";
+
+/**
+ * The schema of the state Redrive stores: one number for every format listed
+ * in docs/stored-state.md. A release that changes a format raises it and
+ * ships a numbered migration to it (lib/schema/migrations.ts), which the
+ * worker service runs at start (lib/schema/runner.ts).
+ *
+ * 1: Redrive 0.1.0 (no schema hash; its absence reads as 1).
+ * 2: DLQ entries carry the `redrive_undo` trailer in its versioned form,
+ *    `{"v":2,…}`; login counters always expire.
+ */
+export const SCHEMA_VERSION = 2;
+
+/** The version a Redis without a schema hash holds: what 0.1.0 wrote, or nothing yet. */
+export const UNVERSIONED = 1;
+
+/** `<prefix>:schema`: the schema hash (see schemaStep-1.lua for its fields). */
+export function schemaKey(config: KeyPrefix): string {
+  return ownKey(config, "schema");
+}
+
+export interface SchemaState {
+  /** The schema the stored state is at. */
+  version: number;
+  /** The release that migrated it there, "" when none did. */
+  release: string;
+  /** When, epoch s; 0 when never migrated. */
+  at: number;
+  /** The worker instance migrating now, "" when none holds the lock. */
+  lock: string;
+  /** Progress of unfinished migrations, by number: what each saved to resume from. */
+  progress: Map<number, string>;
+}
+
+/** Reads the schema hash; a missing or unreadable version counts as UNVERSIONED. */
+export async function readSchema(redis: RedisClient, config: KeyPrefix): Promise<SchemaState> {
+  const h = await redis.hgetall(schemaKey(config));
+  const version = Number(h.version);
+  const progress = new Map<number, string>();
+  for (const [field, value] of Object.entries(h)) {
+    const n = /^progress:(\d{1,6})$/.exec(field)?.[1];
+    if (n !== undefined) progress.set(Number(n), value);
+  }
+  return {
+    version: Number.isSafeInteger(version) && version >= 1 ? version : UNVERSIONED,
+    release: h.release ?? "",
+    at: Number(h.at) || 0,
+    lock: h.lock ?? "",
+    progress,
+  };
+}
