@@ -125,12 +125,13 @@ export interface DlqStamp {
  * in place to the retries made) and gets one block of members appended:
  *
  *   ,"error":{"type","message","stack"},"failed_at":"<ISO 8601 UTC>",
- *    "original_queue":"<queue>"[,"retry_count":N],"redrive_undo":[cut,rcStart,rcEnd]}
+ *    "original_queue":"<queue>"[,"retry_count":N],"redrive_undo":{"v":2,"cut":C,"rc":[A,Z]}}
  *
- * `redrive_undo` records where the block starts and where retry_count's value
- * is, so that a requeue can restore the message with plain byte splicing, in
- * Redis itself (requeueTail-2.lua), without parsing JSON. retry_count is in the
- * block only when the message had none. Any other message is stored as it is
+ * `redrive_undo` records its version, where the block starts (C) and where
+ * retry_count's value is (A to Z), so that a requeue can restore the message
+ * with plain byte splicing, in Redis itself (requeueTail-2.lua), without
+ * parsing JSON. retry_count is in the block (and "rc" absent) only when the
+ * message had none. Any other message is stored as it is
  * (its error details live in the metadata hash).
  */
 export function toDlqEntry(buf: Buffer, stamp: DlqStamp): Buffer {
@@ -154,9 +155,8 @@ export function toDlqEntry(buf: Buffer, stamp: DlqStamp): Buffer {
   ];
   const cut = obj.close;
   const lead = obj.members.length > 0 ? "," : "";
-  const undo = undoable
-    ? [`"redrive_undo":[${[cut, ...(rc ? [rc.valueStart, rc.valueEnd] : [])].join(",")}]`]
-    : [];
+  const span = rc ? `,"rc":[${rc.valueStart},${rc.valueEnd}]` : "";
+  const undo = undoable ? [`"redrive_undo":{"v":${UNDO_VERSION},"cut":${cut}${span}}`] : [];
   return Buffer.concat([
     base.subarray(0, cut),
     Buffer.from(lead + [...members, ...undo].join(",")),
@@ -165,7 +165,20 @@ export function toDlqEntry(buf: Buffer, stamp: DlqStamp): Buffer {
 }
 
 const RC_KEY = `"${FIELDS.retryCount}":`;
-const UNDO = /"redrive_undo":\[(\d+)(?:,(\d+),(\d+))?\]\}$/;
+
+/**
+ * The trailer's version (docs/stored-state.md): 2 is the object
+ * `{"v":2,"cut":C[,"rc":[A,Z]]}`, written since schema 2; 1 is 0.1.0's array
+ * `[C[,A,Z]]`, still read, since entries stay in a DLQ for weeks and are never
+ * rewritten. A trailer of any other form or version is not spliced: the parser
+ * restores that entry (forRequeue), as 0.1.0 does with version 2.
+ */
+export const UNDO_VERSION = 2;
+const UNDO_V2 = /"redrive_undo":\{"v":2,"cut":(\d+)(?:,"rc":\[(\d+),(\d+)\])?\}\}$/;
+const UNDO_V1 = /"redrive_undo":\[(\d+)(?:,(\d+),(\d+))?\]\}$/;
+
+/** How far from the end a trailer may start: a version 2 one with three 10-digit offsets fits. */
+export const UNDO_TAIL_BYTES = 96;
 
 /**
  * The restored message for an entry with a valid redrive_undo trailer, or null.
@@ -173,7 +186,8 @@ const UNDO = /"redrive_undo":\[(\d+)(?:,(\d+),(\d+))?\]\}$/;
  */
 function undoRequeue(buf: Buffer): Buffer | null {
   if (buf[0] !== 0x7b) return null;
-  const m = UNDO.exec(buf.toString("latin1", Math.max(0, buf.length - 64)));
+  const tail = buf.toString("latin1", Math.max(0, buf.length - UNDO_TAIL_BYTES));
+  const m = UNDO_V2.exec(tail) ?? UNDO_V1.exec(tail);
   if (!m) return null;
   const cut = Number(m[1]);
   const opener = cut === 1 ? '"error":' : ',"error":';

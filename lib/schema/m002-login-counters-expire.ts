@@ -43,7 +43,7 @@ export const loginCountersExpire: Migration = {
  */
 function loginNode({ ctx }: MigrationStep): Redis {
   if (!isCluster(ctx.redis)) return ctx.redis;
-  const address = ctx.redis.slots[keySlot(ownKey(ctx.config, "{login}:x"))]?.[0];
+  const address = ctx.redis.slots[keySlot(ownKey(ctx.config, "{login}"))]?.[0];
   const node = masters(ctx.redis).find((n) => nodeName(n) === address);
   if (!node) throw new Error("no master holds the login counters' slot yet");
   return node;

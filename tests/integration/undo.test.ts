@@ -50,11 +50,57 @@ describe("redrive_undo", () => {
   it("should give back the message as taken, retry_count 0, when Redrive wrote the entry", () => {
     const original = '{"a":{"retry_count":9},"retry_count":2,"z":[1]}';
     const entry = toDlqEntry(Buffer.from(original), stamp(3));
-    expect(entry.toString()).toMatch(/"redrive_undo":\[\d+,\d+,\d+\]\}$/);
+    expect(entry.toString()).toMatch(/"redrive_undo":\{"v":2,"cut":\d+,"rc":\[\d+,\d+\]\}\}$/);
     expect(forRequeue(entry).toString()).toBe('{"a":{"retry_count":9},"retry_count":0,"z":[1]}');
     const noCount = toDlqEntry(Buffer.from('{"a":1}'), stamp(0));
     expect(JSON.parse(noCount.toString())).toMatchObject({ a: 1, retry_count: 0 });
     expect(forRequeue(noCount).toString()).toBe('{"a":1}');
+  });
+
+  it("should restore in Redis and in Node.js an entry 0.1.0 wrote with a version 1 trailer", async () => {
+    // toDlqEntry's output with the trailer 0.1.0 wrote: [cut] or [cut,rcStart,rcEnd].
+    const asV1 = (entry: Buffer) =>
+      Buffer.from(
+        entry
+          .toString("latin1")
+          .replace(/\{"v":2,"cut":(\d+)(?:,"rc":\[(\d+),(\d+)\])?\}\}$/, (_, c, a, z) =>
+            a === undefined ? `[${c}]}` : `[${c},${a},${z}]}`,
+          ),
+        "latin1",
+      );
+    const messages = ['{"a":1}', '{"retry_count":4,"b":"ü"}', "{}"];
+    const entries = messages.map((m) => asV1(toDlqEntry(Buffer.from(m), stamp(2))));
+    expect(entries.map(String)).toEqual([
+      expect.stringMatching(/"redrive_undo":\[\d+\]\}$/),
+      expect.stringMatching(/"redrive_undo":\[\d+,\d+,\d+\]\}$/),
+      expect.stringMatching(/"redrive_undo":\[1\]\}$/),
+    ]);
+    const restored = ['{"a":1}', '{"retry_count":0,"b":"ü"}', "{}"];
+    expect(entries.map((e) => forRequeue(e).toString())).toEqual(restored);
+    await r.redis.lpush(qk("document_dlq"), ...entries);
+    const [moved, stopped] = (await runScript(
+      r.redis,
+      "requeueTail",
+      [qk("document_dlq"), qk("document_queue")],
+      [10, BATCH_BYTES, LARGE_MOVE_BYTES],
+    )) as number[];
+    expect([moved, stopped]).toEqual([3, 0]);
+    expect((await r.redis.lrange(qk("document_queue"), 0, -1)).reverse()).toEqual(restored);
+  });
+
+  it("should leave a trailer of a version it does not know to the parser", async () => {
+    const entry = toDlqEntry(Buffer.from('{"retry_count":1,"a":2}'), stamp(1));
+    const v3 = Buffer.from(entry.toString().replace('{"v":2,', '{"v":3,'));
+    await r.redis.lpush(qk("document_dlq"), v3);
+    const [moved, stopped] = (await runScript(
+      r.redis,
+      "requeueTail",
+      [qk("document_dlq"), qk("document_queue")],
+      [10, BATCH_BYTES, LARGE_MOVE_BYTES],
+    )) as number[];
+    expect([moved, stopped]).toEqual([0, 1]);
+    await r.engine.requeueAll("document");
+    expect(await r.redis.lrange(qk("document_queue"), 0, -1)).toEqual(['{"retry_count":0,"a":2}']);
   });
 
   it("should leave an entry with a forged trailer to the parser", async () => {
@@ -96,7 +142,11 @@ describe("redrive_undo", () => {
       fc.asyncProperty(fc.array(trailer, { minLength: 1, maxLength: 10 }), async (trailers) => {
         await r.redis.del(qk("document_dlq"), qk("document_queue"));
         const entries = trailers.map((t, i) =>
-          Buffer.from(`{"retry_count":${i % 10},"error":"x","redrive_undo":[${t}]}`),
+          Buffer.from(
+            i % 2 === 0
+              ? `{"retry_count":${i % 10},"error":"x","redrive_undo":[${t}]}`
+              : `{"retry_count":${i % 10},"error":"x","redrive_undo":{"v":2,"cut":${t.replace(",", ',"rc":[')}]}}`,
+          ),
         );
         await r.redis.lpush(qk("document_dlq"), ...entries);
         expect(await r.engine.requeueAll("document")).toMatchObject({ moved: entries.length });

@@ -21,7 +21,7 @@
   items     per entry, the entry itself, or {bytes, sha1 hex of all its bytes,
             its first bytes, its last bytes, block} when it is larger than ARGV[4]:
             block is the block Redrive appends to an entry (`,"error":{…},…,
-            "redrive_undo":[…]}`, found by its trailer) as a JSON object with its
+            "redrive_undo":{…}}`, found by its trailer) as a JSON object with its
             strings cut, or nil when there is none or it is larger than ARGV[9]
   scores    for a ZSET, each item's score (a string); empty for a LIST
 
@@ -52,12 +52,23 @@ local function cutStrings(t, caps)
   end
 end
 
+-- Where Redrive's block starts: the cut its trailer records (message.ts
+-- toDlqEntry), version 2 {"v":2,"cut":C,…} or 0.1.0's version 1 [C,…], within
+-- the last 96 bytes; the decode below checks the rest.
+local function cutOf(e)
+  local tail = string.sub(e, -96)
+  local at = string.find(tail, '"redrive_undo":{"v":2,"cut":', 1, true)
+  if at then return tonumber(string.match(tail, "^(%d+)", at + 28)) end
+  at = string.find(tail, '"redrive_undo":[', 1, true)
+  if not at then return nil end
+  return tonumber(string.match(tail, "^(%d+)", at + 16))
+end
+
 -- Redrive's block of a large entry, decoded (it is JSON Redrive wrote) with its
 -- strings cut, so that a list shows the error however large the entry.
 local function redriveBlock(e, len)
-  local cut = string.match(string.sub(e, -64), '"redrive_undo":%[(%d+)[%d,]*%]}$')
+  local cut = cutOf(e)
   if not cut then return false end
-  cut = tonumber(cut)
   if cut >= len or len - cut > blockMax then return false end
   local body = string.sub(e, cut + 1)
   if string.sub(body, 1, 1) == "," then body = string.sub(body, 2) end

@@ -1,7 +1,7 @@
 --[[
   Requeues the oldest DLQ entries (the list's tail) inside Redis, while they
   are entries it can restore by splicing bytes: ones Redrive wrote (ending in
-  a valid "redrive_undo" trailer, see message.ts toDlqEntry) and ones that
+  a valid "redrive_undo" trailer of version 2 or 1, see message.ts toDlqEntry) and ones that
   cannot be a JSON object (their first byte is not "{" or whitespace), which
   go back unchanged. It stops at the first other entry; the caller restores
   that one with the full parser (moveTail-2.lua).
@@ -24,20 +24,27 @@
 local RC_KEY = '"retry_count":'
 local byte, find, match, max, sub = string.byte, string.find, string.match, math.max, string.sub
 
-local TRAILER = '"redrive_undo":['
+local TRAILER_V2, TRAILER_V1 = '"redrive_undo":{"v":2,"cut":', '"redrive_undo":['
+local TAIL = 96
 
--- The trailer's numbers: one (the cut) or three (the cut, then where
--- retry_count's value starts and ends), exactly as message.ts's UNDO pattern
--- takes them; anything else ("[6,3]", "[6,,]") is not Redrive's and goes to
--- the parser (a nil here), which never splices it.
+-- The trailer's numbers, exactly as message.ts's UNDO_V2 and UNDO_V1 patterns
+-- take them: version 2, {"v":2,"cut":C} or {"v":2,"cut":C,"rc":[A,Z]}, and
+-- 0.1.0's version 1, [C] or [C,A,Z]. Anything else ("[6,3]", "v":3) is not
+-- spliced and goes to the parser (a nil here). Each pattern has one quantifier
+-- per number, each followed by a literal that is no digit.
 local function undoOf(s, len)
-  local at = find(s, TRAILER, max(1, len - 63), true)
+  local at = find(s, TRAILER_V2, max(1, len - TAIL + 1), true)
+  if at then
+    local p = at + #TRAILER_V2
+    local cut = match(s, "^(%d+)}}$", p)
+    if cut then return cut end
+    return match(s, '^(%d+),"rc":%[(%d+),(%d+)%]}}$', p)
+  end
+  at = find(s, TRAILER_V1, max(1, len - TAIL + 1), true)
   if not at then return nil end
-  local cut, rest = match(s, "^(%d+)([%d,]*)%]}$", at + #TRAILER)
-  if not cut or rest == "" then return cut end
-  local a, z = match(rest, "^,(%d+),(%d+)$")
-  if not a then return nil end
-  return cut, a, z
+  local cut = match(s, "^(%d+)%]}$", at + #TRAILER_V1)
+  if cut then return cut end
+  return match(s, "^(%d+),(%d+),(%d+)%]}$", at + #TRAILER_V1)
 end
 
 -- Positions are searched from where they must be (plain find with an init
@@ -69,8 +76,7 @@ end
 -- block's strings are escaped, so the first '"failed_at":"' is the member.
 local function failedAt(s)
   if not s or byte(s, 1) ~= 123 then return false end
-  local at = find(s, TRAILER, math.max(1, #s - 63), true)
-  local cut = at and tonumber(match(s, "^(%d+)", at + #TRAILER))
+  local cut = tonumber((undoOf(s, #s)))
   if not cut or cut >= #s then return false end
   local f = find(s, '"failed_at":"', cut + 1, true)
   return f and match(s, '^([^"]*)"', f + 13) or false

@@ -14,15 +14,24 @@
   metadata hashes expire with the retention.
 ]]
 local find, match, byte = string.find, string.match, string.byte
-local TRAILER = '"redrive_undo":['
 
--- failed_at of an entry Redrive wrote: in the block its trailer points to
--- (toDlqEntry in message.ts). Quotes inside the block's strings are escaped,
--- so the first '"failed_at":"' after the cut is the member.
+-- Where Redrive's block starts in an entry it wrote: the cut its trailer
+-- records (toDlqEntry in message.ts), version 2 {"v":2,"cut":C,…} or 0.1.0's
+-- version 1 [C,…], within the last 96 bytes.
+local function cutOf(s)
+  local from = math.max(1, #s - 95)
+  local at = find(s, '"redrive_undo":{"v":2,"cut":', from, true)
+  if at then return tonumber(match(s, "^(%d+)", at + 28)) end
+  at = find(s, '"redrive_undo":[', from, true)
+  return at and tonumber(match(s, "^(%d+)", at + 16))
+end
+
+-- failed_at of an entry Redrive wrote: in the block its trailer points to.
+-- Quotes inside the block's strings are escaped, so the first
+-- '"failed_at":"' after the cut is the member.
 local function failedAt(s)
   if not s or byte(s, 1) ~= 123 then return false end
-  local at = find(s, TRAILER, math.max(1, #s - 63), true)
-  local cut = at and tonumber(match(s, "^(%d+)", at + #TRAILER))
+  local cut = cutOf(s)
   if not cut or cut >= #s then return false end
   local f = find(s, '"failed_at":"', cut + 1, true)
   return f and match(s, '^([^"]*)"', f + 13) or false
