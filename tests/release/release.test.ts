@@ -8,6 +8,7 @@ import { freePort, startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embe
 import { logIn, waitForHealth } from "@/scripts/http-client";
 import { ROOT } from "@/scripts/production-build";
 import { until } from "../helpers/until";
+import { SCHEMA_VERSION } from "@/lib/schema/version";
 import {
   mappedFiles,
   packagesIn,
@@ -33,6 +34,8 @@ let url = "";
 let env: Record<string, string> = {};
 let dashboard: ReleaseProcess;
 let worker: ReleaseProcess;
+
+const pkg = () => JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
 
 function hashWithRelease(): Promise<string> {
   const tool = runRelease(folder, ["hash-password"], {});
@@ -91,6 +94,7 @@ describe("the release folder", () => {
     expect(readdirSync(join(folder, "dist")).sort()).toEqual([
       "hash-password.mjs",
       "migrate-keys.mjs",
+      "migrate.mjs",
       "redis-acl.mjs",
       "simulate.mjs",
       "worker.mjs",
@@ -106,12 +110,19 @@ describe("the release folder", () => {
   });
 
   it("should print its version when asked", async () => {
-    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
     for (const args of [["--version"], ["worker", "--version"]]) {
       const tool = runRelease(folder, args, {});
       expect(await tool.exited).toBe(0);
-      expect(tool.output()).toBe(`${pkg.version}\n`);
+      expect(tool.output()).toBe(`${pkg().version}\n`);
     }
+  });
+
+  it("should say the worker brought the stored state to this release's schema when migrate --dry-run runs", async () => {
+    await until(async () => (await client.hget("redrive:schema", "version")) !== null, "schema");
+    const tool = runRelease(folder, ["migrate", "--dry-run"], env);
+    expect(await tool.exited).toBe(0);
+    expect(tool.output()).toContain(`this release (${pkg().version}): ${SCHEMA_VERSION}`);
+    expect(tool.output()).toContain("up to date: nothing to do");
   });
 
   it("should log in, requeue one message and finish a requeue-all task with the worker", async () => {
