@@ -78,6 +78,7 @@ export function Shell(props: { children: ReactNode }) {
         </div>
       )}
       <RedisWarnings />
+      <SchemaNotice />
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">
         {props.children}
       </main>
@@ -139,6 +140,31 @@ function RedisWarnings() {
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/**
+ * During an upgrade, old and new processes share the stored state: say when
+ * it is not at this release's schema, and why that is (or is not) expected.
+ */
+function SchemaNotice() {
+  const { data } = useRedisSafety();
+  const s = data?.schema;
+  if (!s || s.version === s.knows) return null;
+  const text =
+    s.version > s.knows
+      ? `The stored state is at schema ${s.version}, newer than this dashboard knows (${s.knows}): a newer Redrive runs beside it. Upgrade this dashboard; until then it shows what it can read.`
+      : s.migrating
+        ? `A worker is migrating the stored state from schema ${s.version} to ${s.knows}.`
+        : `The stored state is at schema ${s.version}; this release's workers migrate it to ${s.knows} when they start. Until then the dashboard reads both.`;
+  return (
+    <div
+      role="status"
+      data-testid="schema-notice"
+      className="border-b border-amber-300 bg-amber-50 px-4 py-2 text-center text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+    >
+      {text}
     </div>
   );
 }

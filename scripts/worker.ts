@@ -14,7 +14,7 @@ import { logLine } from "../lib/log";
 import { VERSION } from "../lib/version";
 import { RetryWorkerService } from "../lib/worker/service";
 import { keepAliveFile } from "../lib/worker/alive-file";
-import { migrate } from "../lib/schema/runner";
+import { keepMigrated, migrate } from "../lib/schema/runner";
 
 /** How often REDRIVE_WORKER_ALIVE_FILE is rewritten. */
 const ALIVE_EVERY_SECONDS = 5;
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
   );
   if (stopping.signal.aborted) return;
   service.start();
+  void keepMigrated({ redis, config }, { owner, log: logLine, signal: stopping.signal });
   exitIfRedisUnfit(redis, config).catch(() => undefined);
 }
 

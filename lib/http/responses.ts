@@ -4,6 +4,7 @@ import { CacheOverviewSchema } from "../cache/schemas";
 import { WorkerStatusSchema } from "../health-schemas";
 import { RedisSafetySchema, RedisWarningCodeSchema } from "../redis/safety";
 import { TopologySchema } from "../redis/topology";
+import { SchemaStatusSchema } from "../schema/version";
 import {
   HistoryResponseSchema,
   InsightsResponseSchema,
@@ -146,6 +147,9 @@ export const DeniedResponseSchema = DeniedSummarySchema;
 /** GET /api/admin/redis: what makes the queue Redis unsafe, for the banner on every page. */
 export const RedisSafetyResponseSchema = RedisSafetySchema.extend({
   topology: TopologySchema.describe("Where the master is, and since when (Sentinel)."),
+  schema: SchemaStatusSchema.describe(
+    "The stored state's schema beside this release's (docs/stored-state.md).",
+  ),
 });
 export type RedisStatus = z.infer<typeof RedisSafetyResponseSchema>;
 

@@ -172,3 +172,28 @@ async function migrateLocked(ctx: EngineContext, options: MigrateOptions): Promi
 function step(ctx: EngineContext, name: string, owner: string, ...args: (string | number)[]) {
   return runScript(ctx.redis, "schemaStep", [schemaKey(ctx.config)], [name, owner, ...args]);
 }
+
+/**
+ * Looks at the schema every `everyMs` and migrates when the state is behind:
+ * a Redis restarted without its data, or restored from an older backup, has
+ * lost the schema hash or holds an older one while the workers keep running.
+ */
+export async function keepMigrated(
+  ctx: EngineContext,
+  options: MigrateOptions & { signal: AbortSignal },
+  everyMs = 30_000,
+): Promise<void> {
+  for (;;) {
+    await sleep(everyMs, options.signal);
+    if (options.signal.aborted) return;
+    try {
+      if ((await readSchema(ctx.redis, ctx.config)).version < SCHEMA_VERSION) {
+        await migrate(ctx, options);
+      }
+    } catch (error) {
+      if (!options.signal.aborted) {
+        options.log("warn", "stored state schema not checked", { error: String(error) });
+      }
+    }
+  }
+}

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { RedisClient } from "../redis/client";
 import { ownKey, type KeyPrefix } from "../own-keys";
 
@@ -49,5 +50,36 @@ export async function readSchema(redis: RedisClient, config: KeyPrefix): Promise
     at: Number(h.at) || 0,
     lock: h.lock ?? "",
     progress,
+  };
+}
+
+export const SchemaStatusSchema = z.strictObject({
+  version: z
+    .number()
+    .int()
+    .min(1)
+    .describe("The schema the stored state is at (1: Redrive 0.1.0)."),
+  knows: z
+    .number()
+    .int()
+    .min(1)
+    .describe("The newest schema this dashboard's release reads and writes."),
+  release: z
+    .string()
+    .describe("The Redrive version that migrated the state to `version`; empty when none did."),
+  at: z.number().nullable().describe("When it did, epoch s; null when never migrated."),
+  migrating: z.boolean().describe("A worker holds the migration lock now."),
+});
+export type SchemaStatus = z.infer<typeof SchemaStatusSchema>;
+
+/** The schema as the dashboard shows it beside what this release knows. */
+export async function schemaStatus(redis: RedisClient, config: KeyPrefix): Promise<SchemaStatus> {
+  const s = await readSchema(redis, config);
+  return {
+    version: s.version,
+    knows: SCHEMA_VERSION,
+    release: s.release,
+    at: s.at > 0 ? s.at : null,
+    migrating: s.lock !== "",
   };
 }

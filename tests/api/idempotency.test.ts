@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { toDlqEntry } from "@/lib/queues/message";
 import { useApp } from "../helpers/app";
+import { until } from "../helpers/until";
+import { SCHEMA_VERSION } from "@/lib/schema/version";
 
 /**
  * Idempotency-Key on admin mutations, against the real dashboard server: a
@@ -144,6 +146,27 @@ describe("GET /api/admin/redis and /api/health", () => {
     } finally {
       await app.redis.config("SET", "maxmemory-policy", "noeviction");
     }
+  });
+
+  it("should report the stored state's schema beside this release's, and a worker migrating it", async () => {
+    const key = "redrive:schema";
+    await app.redis.del(key);
+    const cookie = await app.login("viewer");
+    const before = await (await app.call("/api/admin/redis", { cookie })).json();
+    expect(before.schema).toEqual({
+      version: 1,
+      knows: SCHEMA_VERSION,
+      release: "",
+      at: null,
+      migrating: false,
+    });
+    await app.redis.hset(key, "version", 1, "lock", "worker-1", "lockUntil", Date.now() + 60_000);
+    // The answer is shared for a moment (lib/http/shared-read.ts): wait for a fresh one.
+    await until(async () => {
+      const body = await (await app.call("/api/admin/redis", { cookie })).json();
+      return body.schema.migrating === true;
+    }, "the migrating flag");
+    await app.redis.del(key);
   });
 
   it("should answer a requeue refused at maxmemory with 503 REDIS_OOM and keep the entry", async () => {

@@ -79,4 +79,16 @@ test.describe("as an admin", () => {
       await redis.config("SET", "maxmemory-policy", "noeviction");
     }
   });
+
+  test("should say on every page when the stored state is newer than this dashboard knows", async ({
+    page,
+    redis,
+  }) => {
+    await redis.hset("redrive:schema", "version", 99);
+    const notice = page.getByTestId("schema-notice");
+    for (const path of ["/", "/audit"]) {
+      await page.goto(path);
+      await expect(notice).toContainText("schema 99, newer than this dashboard knows");
+    }
+  });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { useRedis } from "../helpers/redis";
 import { ownKey } from "@/lib/own-keys";
-import { migrate, type MigrateLog } from "@/lib/schema/runner";
+import { keepMigrated, migrate, type MigrateLog } from "@/lib/schema/runner";
+import { until } from "../helpers/until";
 import { readSchema, schemaKey, SCHEMA_VERSION } from "@/lib/schema/version";
 import { runScript } from "@/lib/redis/scripts";
 import { beginLogin, loginSucceeded } from "@/lib/auth/throttle";
@@ -119,6 +120,30 @@ describe("stored state migrations", () => {
       0,
     );
     expect(await r.redis.hget(schemaKey(r.config), "version")).toBeNull();
+  });
+});
+
+describe("keeping the schema", () => {
+  it("should migrate again when the schema hash is lost while the worker runs (a Redis restarted without its data)", async () => {
+    const stop = new AbortController();
+    const kept = keepMigrated(
+      r.engine.ctx,
+      { owner: "w1", log: () => {}, signal: stop.signal },
+      20,
+    );
+    try {
+      await r.redis.set(loginKey("cu", "a"), "-1");
+      await until(
+        async () => (await readSchema(r.redis, r.config)).version === SCHEMA_VERSION,
+        "migrated",
+      );
+      expect(await r.redis.ttl(loginKey("cu", "a"))).toBe(r.config.LOGIN_WINDOW_SECONDS);
+      await r.redis.del(schemaKey(r.config));
+      await until(async () => (await readSchema(r.redis, r.config)).release === VERSION, "again");
+    } finally {
+      stop.abort();
+      await kept;
+    }
   });
 });
 

@@ -3,18 +3,21 @@ import { shared } from "@/lib/http/shared-read";
 import { adminRead } from "@/lib/http/route";
 import { readRedisSafety } from "@/lib/redis/safety";
 import { readTopology } from "@/lib/redis/topology";
+import { schemaStatus } from "@/lib/schema/version";
 
 /**
  * Whether the queue Redis can keep what Redrive stores (eviction policy,
- * memory, persistence), and where its master is (Sentinel).
+ * memory, persistence), where its master is (Sentinel), and the schema of
+ * the state Redrive stores in it.
  */
 export const GET = adminRead(
   RedisSafetyResponseSchema,
   shared(async (_request, ctx) => {
-    const [safety, topology] = await Promise.all([
+    const [safety, topology, schema] = await Promise.all([
       readRedisSafety(ctx.redis),
       readTopology(ctx.redis, ctx.config),
+      schemaStatus(ctx.redis, ctx.config),
     ]);
-    return { body: { ...safety, topology } };
+    return { body: { ...safety, topology, schema } };
   }),
 );
