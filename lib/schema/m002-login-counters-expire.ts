@@ -9,16 +9,17 @@ import type { Migration, MigrationResult, MigrationStep } from "./migration";
 const PAGE = 500;
 
 /**
- * Up to 0.1.0, a successful login took one from counters that had expired in
- * the meantime, which left a counter at -1 with no TTL: a key that never went
- * away. The counters are now only lowered where they exist; this gives every
+ * The `{login}` counters came after 0.1.0; until this release a successful
+ * login took one from counters that had expired in the meantime, which left a
+ * counter at -1 with no TTL: a key that never went away (a deployment that ran
+ * a build from between the two has them; 0.1.0's own counters always expire). The counters are now only lowered where they exist; this gives every
  * counter without a TTL the window its kind counts in. A value that is not an
  * integer is not Redrive's counter: it is left as it is and counted in `left`.
  */
 export const loginCountersExpire: Migration = {
   version: 2,
   name: "login-counters-expire",
-  summary: "login counters without a TTL (left at -1 by 0.1.0) get their window's TTL",
+  summary: "login counters without a TTL (left at -1 by a successful login) get their window's TTL",
   run: async (step) => {
     const result: MigrationResult = { changed: 0, left: 0, unchanged: 0, notes: [] };
     const node = loginNode(step);

@@ -9,8 +9,10 @@ import { ownKey, type KeyPrefix } from "../own-keys";
  * worker service runs at start (lib/schema/runner.ts).
  *
  * 1: Redrive 0.1.0 (no schema hash; its absence reads as 1).
- * 2: DLQ entries carry the `redrive_undo` trailer in its versioned form,
- *    `{"v":2,…}`; login counters always expire.
+ * 2: the formats docs/stored-state.md lists (DLQ entries carry the
+ *    `redrive_undo` trailer in its versioned form, `{"v":2,…}`; login counters
+ *    always expire; sessions, idempotency records, alert state and the rest
+ *    that 0.1.0 did not have).
  */
 export const SCHEMA_VERSION = 2;
 

@@ -3,7 +3,7 @@
   browser's, or the address and name's) is cleared; the others lose the one
   this attempt added, only where they still exist and are above zero. A DECR
   of a counter whose window ended meanwhile would create it at -1 with no TTL,
-  a key that never went away (0.1.0 did; migration 2 gives those a TTL).
+  a key that never went away (builds before schema 2 did; migration 2 gives those a TTL).
 
   KEYS[1..n]   one attempt's counters (one hash slot: they share the {login} tag):
                KEYS[1] is cleared, the others are lowered by one
