@@ -19,7 +19,7 @@ async function stop(worker: WorkerProcess): Promise<void> {
 
 const COUNTERS = 100_000;
 
-/** Login counters as 0.1.0 could leave them, at -1 with no TTL: enough that migrating them takes a while. */
+/** Login counters as builds before schema 2 could leave them, at -1 with no TTL: enough that migrating them takes a while. */
 async function seedCounters(): Promise<void> {
   for (let at = 0; at < COUNTERS; at += 10_000) {
     const p = r.redis.pipeline();

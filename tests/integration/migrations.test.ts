@@ -18,7 +18,7 @@ function recorder() {
 
 const loginKey = (kind: string, h: string) => ownKey(r.config, `{login}:${kind}:${h}`);
 
-/** What 0.1.0 left: counters at -1 and at 2 without a TTL, one with a TTL, one foreign value. */
+/** What builds before schema 2 left: counters at -1 and at 2 without a TTL, one with a TTL, one foreign value. */
 async function seedOldCounters() {
   await r.redis.set(loginKey("cu", "a"), "-1");
   await r.redis.set(loginKey("u", "b"), "2");
@@ -27,7 +27,7 @@ async function seedOldCounters() {
 }
 
 describe("stored state migrations", () => {
-  it("should give 0.1.0's login counters without a TTL their window, leave a foreign value, and record the schema", async () => {
+  it("should give login counters without a TTL their window, leave a foreign value, and record the schema", async () => {
     await seedOldCounters();
     const { log, lines } = recorder();
     const outcome = await migrate(r.engine.ctx, { owner: "w1", log });
