@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hashTagOf } from "./hash-tag";
 import { parseTrustPolicy, TrustPolicyError } from "./client-address.mjs";
 import { bool, int, num } from "./env-schemas";
 import { redisSettingsProblems, redisSettingsShape } from "./redis-settings";
@@ -257,6 +258,14 @@ function resolveQueueKeys(
   const all = Object.values(keys).flatMap((k) => [k.work, k.retry, k.dlq]);
   const dup = all.find((k, i) => all.indexOf(k) !== i);
   if (dup) problems.push(`REDIS_*: the key ${JSON.stringify(dup)} is used twice`);
+  // A queue's task hash is named by its DLQ key's hash tag (lib/tasks/redrive.ts, taskKey).
+  const tags = queues.map((q) => hashTagOf(keys[q]!.dlq));
+  const shared = tags.find((t, i) => t !== null && tags.indexOf(t) !== i);
+  if (shared !== undefined) {
+    problems.push(
+      `REDIS_DLQ_*: two queues' DLQ keys share the hash tag {${shared}}, and so would share one requeue-all task; give each its own tag`,
+    );
+  }
   return keys;
 }
 

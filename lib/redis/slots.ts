@@ -4,6 +4,9 @@
  * it, when not empty, modulo 16384). A script may only touch keys of one
  * slot, so every key a queue's scripts touch together must share one.
  */
+import { hashTagOf } from "../hash-tag";
+
+export { hashTagOf };
 const SLOTS = 16384;
 
 const TABLE = (() => {
@@ -24,17 +27,4 @@ function crc16(bytes: Uint8Array): number {
 
 export function keySlot(key: string): number {
   return crc16(Buffer.from(hashTagOf(key) ?? key, "utf8")) % SLOTS;
-}
-
-/**
- * A key's Redis Cluster hash tag: the text between the first "{" and the
- * first "}" after it, when not empty; null otherwise (Redis then hashes the
- * whole key).
- */
-export function hashTagOf(key: string): string | null {
-  const open = key.indexOf("{");
-  if (open < 0) return null;
-  const close = key.indexOf("}", open + 1);
-  if (close <= open + 1) return null;
-  return key.slice(open + 1, close);
 }

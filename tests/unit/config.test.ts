@@ -60,6 +60,18 @@ describe("loadConfig", () => {
     expect(problemsOf({ REDIS_DLQ_DOCUMENT: "audio_dlq" })[0]).toMatch(/used twice/);
   });
 
+  it("should refuse two queues whose DLQ keys share a hash tag, which would share one task hash", () => {
+    const shared = {
+      REDIS_DLQ_DOCUMENT: "{jobs}_dlq_document",
+      REDIS_DLQ_VIDEO: "{jobs}_dlq_video",
+    };
+    expect(problemsOf(shared)).toEqual([
+      expect.stringMatching(/^REDIS_DLQ_\*: .*hash tag \{jobs\}/),
+    ]);
+    expect(problemsOf({ REDIS_KEY_STYLE: "hashtag" })).toEqual([]);
+    expect(problemsOf({ REDIS_DLQ_DOCUMENT: "{jobs}_dlq_document" })).toEqual([]);
+  });
+
   it("should name a bad secret without printing its value when it is invalid", () => {
     const secret = problemsOf({ NEXTAUTH_SECRET: "hunter2-short" });
     expect(secret[0]).toMatch(/^NEXTAUTH_SECRET: expected at least 16 characters/);
