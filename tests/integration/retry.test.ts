@@ -1,3 +1,4 @@
+import { VERSION } from "@/lib/version";
 import { describe, expect, it } from "vitest";
 import { readHeartbeats } from "@/lib/heartbeat";
 import { RetryWorkerService } from "@/lib/worker/service";
@@ -104,7 +105,7 @@ describe("RetryWorkerService", () => {
     const [beat] = await readHeartbeats(r.engine.ctx);
     expect(beat).toMatchObject({
       instanceId: service.instanceId,
-      version: "0.1.0",
+      version: VERSION,
       lastRunAt: r.clock.now,
     });
     expect(beat!.lastRun.promoted.audio).toBe(1);
