@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { runScript } from "../redis/scripts";
 import { keysOf, nowSeconds, sleep, type EngineContext } from "../queues/context";
-import { checkLuaReply } from "../queues/errors";
+import { checkLuaReply, LuaCode } from "../queues/errors";
 import type { MoveMode } from "../queues/dlq-move";
 import { drainDlq } from "../queues/drain";
 import { TaskStateSchema, type RedriveTaskSchema } from "./schemas";
@@ -10,6 +10,8 @@ import { ownKey } from "../own-keys";
 import type { Config } from "../config";
 import { queueKeys } from "../queues/keys";
 import { hashTagOf } from "../redis/slots";
+import { isCluster } from "../redis/client";
+import { readSchema } from "../schema/version";
 
 /**
  * Redrive tasks: "requeue all" and "delete all" as long-running tasks, the way
@@ -35,6 +37,17 @@ export function taskKey(config: Config, queue: string): string {
   return ownKey(config, `task:${tag === null ? queue : `{${tag}}`}`);
 }
 
+/**
+ * Where 0.1.0 kept the task hash of a queue whose DLQ key has a hash tag
+ * (`<prefix>:task:<q>`, untagged); null when it is taskKey's name. During an
+ * upgrade a 0.1.0 dashboard may still create tasks there: this release shows
+ * them when the queue has none of its own, and its workers run them.
+ */
+export function legacyTaskKey(config: Config, queue: string): string | null {
+  const legacy = ownKey(config, `task:${queue}`);
+  return legacy === taskKey(config, queue) ? null : legacy;
+}
+
 export async function createTask(
   ctx: EngineContext,
   queue: string,
@@ -50,20 +63,54 @@ export async function createTask(
     createdBy,
     Math.floor(nowSeconds(ctx)),
   ];
-  checkLuaReply(
-    await runScript(ctx.redis, "createTask", [taskKey(ctx.config, queue), dlq], args),
-    "createTask",
-  );
-  return (await getTask(ctx, queue))!;
+  const key = await creationKey(ctx, queue);
+  // One active task per queue, in whichever hash it is (the script checks its own).
+  const other = await readTask(ctx, queue);
+  if (other && other.key !== key && ACTIVE.has(other.task.state)) {
+    checkLuaReply(LuaCode.ACTIVE, "createTask");
+  }
+  checkLuaReply(await runScript(ctx.redis, "createTask", [key, dlq], args), "createTask");
+  return (await readTask(ctx, queue, key))!.task;
 }
+
+const ACTIVE = new Set<TaskState>(["pending", "running", "cancelling"]);
+
+/**
+ * Where a new task goes. While the stored state is at 0.1.0's schema, only
+ * 0.1.0 workers have run on it (a worker of this release migrates at start):
+ * a task created then goes where they look, so that a rolling upgrade that
+ * replaces the dashboards first still runs it, and a 0.1.0 dashboard shows it.
+ * 0.1.0 ran on no Cluster, so there the name is always this release's.
+ */
+async function creationKey(ctx: EngineContext, queue: string): Promise<string> {
+  const legacy = legacyTaskKey(ctx.config, queue);
+  if (!legacy || isCluster(ctx.redis)) return taskKey(ctx.config, queue);
+  const { version } = await readSchema(ctx.redis, ctx.config);
+  return version < TASK_KEY_SCHEMA ? legacy : taskKey(ctx.config, queue);
+}
+
+/** The schema from which tagged task hashes carry their DLQ's tag. */
+const TASK_KEY_SCHEMA = 2;
 
 /** The queue's current or last task (a small fixed hash), or null. */
 export async function getTask(ctx: EngineContext, queue: string): Promise<RedriveTask | null> {
+  return (await readTask(ctx, queue))?.task ?? null;
+}
+
+/** The task and the hash it is in: taskKey's, else a 0.1.0 dashboard's (legacyTaskKey). */
+async function readTask(ctx: EngineContext, queue: string, only?: string) {
   keysOf(ctx, queue); // unknown queues throw before any key is read
-  const h = await ctx.redis.hgetall(taskKey(ctx.config, queue));
-  if (!h.id) return null;
+  const legacy = legacyTaskKey(ctx.config, queue);
+  for (const key of only ? [only] : [taskKey(ctx.config, queue), ...(legacy ? [legacy] : [])]) {
+    const h = await ctx.redis.hgetall(key);
+    if (h.id) return { key, task: taskOf(queue, h) };
+  }
+  return null;
+}
+
+function taskOf(queue: string, h: Record<string, string>): RedriveTask {
   return {
-    id: h.id,
+    id: h.id ?? "",
     queue,
     kind: h.kind === "delete" ? "delete" : "requeue",
     rate: Number(h.rate) || 0,
@@ -81,31 +128,36 @@ export async function getTask(ctx: EngineContext, queue: string): Promise<Redriv
 
 /** Asks the task to stop; a pending one stops at once. Returns the task, or null when there is none. */
 export async function cancelTask(ctx: EngineContext, queue: string): Promise<RedriveTask | null> {
-  const task = await getTask(ctx, queue);
-  if (!task) return null;
-  const next =
-    task.state === "pending" ? "cancelled" : task.state === "running" ? "cancelling" : null;
-  if (next)
-    await ctx.redis.hset(
-      taskKey(ctx.config, queue),
-      "state",
-      next,
-      "updatedAt",
-      Math.floor(nowSeconds(ctx)),
-    );
-  return getTask(ctx, queue);
+  const found = await readTask(ctx, queue);
+  if (!found) return null;
+  const { state } = found.task;
+  const next = state === "pending" ? "cancelled" : state === "running" ? "cancelling" : null;
+  if (next) {
+    await ctx.redis.hset(found.key, "state", next, "updatedAt", Math.floor(nowSeconds(ctx)));
+  }
+  return (await readTask(ctx, queue, found.key))?.task ?? null;
 }
 
 async function progress(
   ctx: EngineContext,
-  queue: string,
+  key: string,
   owner: string,
   moved: number,
   final = "",
   error = "",
 ) {
   const args = [owner, moved, Math.floor(nowSeconds(ctx)), TASK_LEASE_SECONDS, final, error];
-  return String(await runScript(ctx.redis, "progressTask", [taskKey(ctx.config, queue)], args));
+  return String(await runScript(ctx.redis, "progressTask", [key], args));
+}
+
+/** Claims the queue's task to run, in taskKey's hash or a 0.1.0 dashboard's; the hash claimed, or null. */
+async function claim(ctx: EngineContext, queue: string, owner: string): Promise<string | null> {
+  const legacy = legacyTaskKey(ctx.config, queue);
+  for (const key of [taskKey(ctx.config, queue), ...(legacy ? [legacy] : [])]) {
+    const args = [owner, Math.floor(nowSeconds(ctx)), TASK_LEASE_SECONDS];
+    if (Number(await runScript(ctx.redis, "claimTask", [key], args)) === 1) return key;
+  }
+  return null;
 }
 
 /** Claims and runs one queue's task if there is one to run; returns whether it ran one. */
@@ -115,16 +167,11 @@ export async function runTask(
   owner: string,
   stop: AbortSignal,
 ): Promise<boolean> {
-  const claimed = await runScript(
-    ctx.redis,
-    "claimTask",
-    [taskKey(ctx.config, queue)],
-    [owner, Math.floor(nowSeconds(ctx)), TASK_LEASE_SECONDS],
-  );
-  if (Number(claimed) !== 1) return false;
-  const task = (await getTask(ctx, queue))!;
+  const key = await claim(ctx, queue, owner);
+  if (!key) return false;
+  const task = (await readTask(ctx, queue, key))!.task;
   if (task.state === "cancelling") {
-    await progress(ctx, queue, owner, task.moved, "cancelled");
+    await progress(ctx, key, owner, task.moved, "cancelled");
     return true;
   }
   const cancel = new AbortController();
@@ -138,17 +185,17 @@ export async function runTask(
       signal: cancel.signal,
       onProgress: (moved) => {
         last = task.moved + moved;
-        void progress(ctx, queue, owner, last).then((state) => {
+        void progress(ctx, key, owner, last).then((state) => {
           if (state !== "running") cancel.abort();
         });
       },
     });
     last = task.moved + result.moved;
     // Stopped by the service (shutdown): hand it back running, for any instance to resume.
-    if (stop.aborted) await progress(ctx, queue, owner, last, "release");
-    else await progress(ctx, queue, owner, last, result.cancelled ? "cancelled" : "done");
+    if (stop.aborted) await progress(ctx, key, owner, last, "release");
+    else await progress(ctx, key, owner, last, result.cancelled ? "cancelled" : "done");
   } catch (error) {
-    await progress(ctx, queue, owner, last, "failed", String(error)).catch(() => undefined);
+    await progress(ctx, key, owner, last, "failed", String(error)).catch(() => undefined);
   } finally {
     stop.removeEventListener("abort", onStop);
   }
