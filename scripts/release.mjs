@@ -69,23 +69,28 @@ function checkBuild() {
   return standalone;
 }
 
+/** esbuild's options for a tool run by plain Node.js from a folder without TypeScript. */
+export const TOOL_BUNDLE = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  // "server-only" resolves to an empty module under this condition, as under tsx.
+  conditions: ["react-server"],
+  // A native addon cannot be bundled; the standalone node_modules carries it.
+  external: ["bcrypt"],
+  banner: { js: REQUIRE_SHIM },
+  legalComments: "none",
+  logLevel: "warning",
+};
+
 async function bundleTools(out) {
   await build({
+    ...TOOL_BUNDLE,
     entryPoints: TOOLS,
     absWorkingDir: ROOT,
     outdir: join(out, "dist"),
     outExtension: { ".js": ".mjs" },
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    // "server-only" resolves to an empty module under this condition, as under tsx.
-    conditions: ["react-server"],
-    // A native addon cannot be bundled; the standalone node_modules carries it.
-    external: ["bcrypt"],
-    banner: { js: REQUIRE_SHIM },
-    legalComments: "none",
-    logLevel: "warning",
   });
 }
 
