@@ -151,7 +151,10 @@ function RedisWarnings() {
 function SchemaNotice() {
   const { data } = useRedisSafety();
   const s = data?.schema;
-  if (!s || s.version === s.knows) return null;
+  // Behind with a worker of this release running: a Redis that restarted empty, migrated within 30 s.
+  if (!s || s.version === s.knows || (s.version < s.knows && !s.migrating && !s.awaitingWorker)) {
+    return null;
+  }
   const text =
     s.version > s.knows
       ? `The stored state is at schema ${s.version}, newer than this dashboard knows (${s.knows}): a newer Redrive runs beside it. Upgrade this dashboard; until then it shows what it can read.`
@@ -161,6 +164,7 @@ function SchemaNotice() {
   return (
     <div
       role="status"
+      aria-label="Stored state schema"
       data-testid="schema-notice"
       className="border-b border-amber-300 bg-amber-50 px-4 py-2 text-center text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
     >

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { RedisClient } from "../redis/client";
 import { ownKey, type KeyPrefix } from "../own-keys";
+import { VERSION } from "../version";
 
 /**
  * The schema of the state Redrive stores: one number for every format listed
@@ -71,11 +72,25 @@ export const SchemaStatusSchema = z.strictObject({
     .describe("The Redrive version that migrated the state to `version`; empty when none did."),
   at: z.number().nullable().describe("When it did, epoch s; null when never migrated."),
   migrating: z.boolean().describe("A worker holds the migration lock now."),
+  awaitingWorker: z
+    .boolean()
+    .describe(
+      "The state is behind this release's schema and the newest worker is of another release: it migrates when a worker of this release starts.",
+    ),
 });
 export type SchemaStatus = z.infer<typeof SchemaStatusSchema>;
 
-/** The schema as the dashboard shows it beside what this release knows. */
-export async function schemaStatus(redis: RedisClient, config: KeyPrefix): Promise<SchemaStatus> {
+/**
+ * The schema as the dashboard shows it beside what this release knows.
+ * `newestWorker` is the release of the worker that beat last (null: none):
+ * a state behind while that worker is of this release is about to be
+ * migrated (a Redis that restarted empty), not waiting for an upgrade.
+ */
+export async function schemaStatus(
+  redis: RedisClient,
+  config: KeyPrefix,
+  newestWorker: string | null,
+): Promise<SchemaStatus> {
   const s = await readSchema(redis, config);
   return {
     version: s.version,
@@ -83,5 +98,6 @@ export async function schemaStatus(redis: RedisClient, config: KeyPrefix): Promi
     release: s.release,
     at: s.at > 0 ? s.at : null,
     migrating: s.lock !== "",
+    awaitingWorker: s.version < SCHEMA_VERSION && newestWorker !== VERSION,
   };
 }

@@ -12,6 +12,7 @@ import { queueKeys } from "../queues/keys";
 import { hashTagOf } from "../redis/slots";
 import { isCluster } from "../redis/client";
 import { readSchema } from "../schema/version";
+import { readHeartbeats } from "../heartbeat";
 
 /**
  * Redrive tasks: "requeue all" and "delete all" as long-running tasks, the way
@@ -76,17 +77,19 @@ export async function createTask(
 const ACTIVE = new Set<TaskState>(["pending", "running", "cancelling"]);
 
 /**
- * Where a new task goes. While the stored state is at 0.1.0's schema, only
- * 0.1.0 workers have run on it (a worker of this release migrates at start):
- * a task created then goes where they look, so that a rolling upgrade that
- * replaces the dashboards first still runs it, and a 0.1.0 dashboard shows it.
- * 0.1.0 ran on no Cluster, so there the name is always this release's.
+ * Where a new task goes. While the stored state is at 0.1.0's schema and a
+ * worker has run on it, that worker was a 0.1.0 one (a worker of this release
+ * migrates at start): a task created then goes where 0.1.0 workers look, so
+ * that a rolling upgrade that replaces the dashboards first still runs it, and
+ * a 0.1.0 dashboard shows it. 0.1.0 ran on no Cluster, so there the name is
+ * always this release's.
  */
 async function creationKey(ctx: EngineContext, queue: string): Promise<string> {
+  const own = taskKey(ctx.config, queue);
   const legacy = legacyTaskKey(ctx.config, queue);
-  if (!legacy || isCluster(ctx.redis)) return taskKey(ctx.config, queue);
-  const { version } = await readSchema(ctx.redis, ctx.config);
-  return version < TASK_KEY_SCHEMA ? legacy : taskKey(ctx.config, queue);
+  if (!legacy || isCluster(ctx.redis)) return own;
+  if ((await readSchema(ctx.redis, ctx.config)).version >= TASK_KEY_SCHEMA) return own;
+  return (await readHeartbeats(ctx)).length > 0 ? legacy : own;
 }
 
 /** The schema from which tagged task hashes carry their DLQ's tag. */

@@ -159,6 +159,8 @@ describe("GET /api/admin/redis and /api/health", () => {
       release: "",
       at: null,
       migrating: false,
+      // No worker has run: the state waits for one of this release.
+      awaitingWorker: true,
     });
     await app.redis.hset(key, "version", 1, "lock", "worker-1", "lockUntil", Date.now() + 60_000);
     // The answer is shared for a moment (lib/http/shared-read.ts): wait for a fresh one.

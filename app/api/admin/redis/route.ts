@@ -4,6 +4,7 @@ import { adminRead } from "@/lib/http/route";
 import { readRedisSafety } from "@/lib/redis/safety";
 import { readTopology } from "@/lib/redis/topology";
 import { schemaStatus } from "@/lib/schema/version";
+import { workerStatus } from "@/lib/health";
 
 /**
  * Whether the queue Redis can keep what Redrive stores (eviction policy,
@@ -13,11 +14,12 @@ import { schemaStatus } from "@/lib/schema/version";
 export const GET = adminRead(
   RedisSafetyResponseSchema,
   shared(async (_request, ctx) => {
-    const [safety, topology, schema] = await Promise.all([
+    const [safety, topology, worker] = await Promise.all([
       readRedisSafety(ctx.redis),
       readTopology(ctx.redis, ctx.config),
-      schemaStatus(ctx.redis, ctx.config),
+      workerStatus(ctx),
     ]);
+    const schema = await schemaStatus(ctx.redis, ctx.config, worker.version);
     return { body: { ...safety, topology, schema } };
   }),
 );
