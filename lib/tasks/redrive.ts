@@ -100,15 +100,27 @@ export async function getTask(ctx: EngineContext, queue: string): Promise<Redriv
   return (await readTask(ctx, queue))?.task ?? null;
 }
 
-/** The task and the hash it is in: taskKey's, else a 0.1.0 dashboard's (legacyTaskKey). */
+/**
+ * The task and the hash it is in: taskKey's, or a 0.1.0 dashboard's
+ * (legacyTaskKey). When both hold one, the active one, else the newer.
+ */
 async function readTask(ctx: EngineContext, queue: string, only?: string) {
   keysOf(ctx, queue); // unknown queues throw before any key is read
   const legacy = legacyTaskKey(ctx.config, queue);
-  for (const key of only ? [only] : [taskKey(ctx.config, queue), ...(legacy ? [legacy] : [])]) {
+  const keys = only ? [only] : [taskKey(ctx.config, queue), ...(legacy ? [legacy] : [])];
+  let best: { key: string; task: RedriveTask } | null = null;
+  for (const key of keys) {
     const h = await ctx.redis.hgetall(key);
-    if (h.id) return { key, task: taskOf(queue, h) };
+    if (!h.id) continue;
+    const found = { key, task: taskOf(queue, h) };
+    if (!best || rank(found.task) > rank(best.task)) best = found;
   }
-  return null;
+  return best;
+}
+
+/** Active tasks first, then the most recently updated. */
+function rank(task: RedriveTask): number {
+  return (ACTIVE.has(task.state) ? 1e12 : 0) + task.updatedAt;
 }
 
 function taskOf(queue: string, h: Record<string, string>): RedriveTask {

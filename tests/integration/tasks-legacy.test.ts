@@ -81,6 +81,21 @@ describe("a task a 0.1.0 dashboard created", () => {
     expect(await r.redis.exists("redrive:task:{document}")).toBe(0);
   });
 
+  it("should show an active task under 0.1.0's name before a finished one under this release's", async () => {
+    await r.redis.hset("redrive:task:{document}", { id: "t-new", state: "done", updatedAt: 50 });
+    await legacyTask(3);
+    expect(await getTask(r.engine.ctx, "document")).toMatchObject({
+      id: "t-old",
+      state: "pending",
+    });
+    await r.redis.hset(schemaKey(r.config), "version", SCHEMA_VERSION);
+    await expect(
+      createTask(r.engine.ctx, "document", "delete", 0, "ops-new"),
+    ).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+  });
+
   it("should be cancelled where it is", async () => {
     await legacyTask(5);
     expect(await cancelTask(r.engine.ctx, "document")).toMatchObject({ state: "cancelled" });
