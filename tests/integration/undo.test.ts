@@ -27,6 +27,16 @@ const message = fc.oneof(
   fc.string({ maxLength: 40 }),
 );
 
+/** One requeueTail-2.lua call on the document DLQ: [moved, stopped, ...]. */
+async function requeueTailOnce(): Promise<number[]> {
+  return (await runScript(
+    r.redis,
+    "requeueTail",
+    [qk("document_dlq"), qk("document_queue")],
+    [10, BATCH_BYTES, LARGE_MOVE_BYTES],
+  )) as number[];
+}
+
 describe("redrive_undo", () => {
   it("should restore in Redis exactly what the parser restores, for random messages", async () => {
     await fc.assert(
@@ -78,12 +88,7 @@ describe("redrive_undo", () => {
     const restored = ['{"a":1}', '{"retry_count":0,"b":"ü"}', "{}"];
     expect(entries.map((e) => forRequeue(e).toString())).toEqual(restored);
     await r.redis.lpush(qk("document_dlq"), ...entries);
-    const [moved, stopped] = (await runScript(
-      r.redis,
-      "requeueTail",
-      [qk("document_dlq"), qk("document_queue")],
-      [10, BATCH_BYTES, LARGE_MOVE_BYTES],
-    )) as number[];
+    const [moved, stopped] = await requeueTailOnce();
     expect([moved, stopped]).toEqual([3, 0]);
     expect((await r.redis.lrange(qk("document_queue"), 0, -1)).reverse()).toEqual(restored);
   });
@@ -92,12 +97,7 @@ describe("redrive_undo", () => {
     const entry = toDlqEntry(Buffer.from('{"retry_count":1,"a":2}'), stamp(1));
     const v3 = Buffer.from(entry.toString().replace('{"v":2,', '{"v":3,'));
     await r.redis.lpush(qk("document_dlq"), v3);
-    const [moved, stopped] = (await runScript(
-      r.redis,
-      "requeueTail",
-      [qk("document_dlq"), qk("document_queue")],
-      [10, BATCH_BYTES, LARGE_MOVE_BYTES],
-    )) as number[];
+    const [moved, stopped] = await requeueTailOnce();
     expect([moved, stopped]).toEqual([0, 1]);
     await r.engine.requeueAll("document");
     expect(await r.redis.lrange(qk("document_queue"), 0, -1)).toEqual(['{"retry_count":0,"a":2}']);
@@ -106,12 +106,7 @@ describe("redrive_undo", () => {
   it("should leave an entry with a forged trailer to the parser", async () => {
     const forged = '{"id":1,"retry_count":3,"x":"y","redrive_undo":[5,1,2]}';
     await r.redis.lpush(qk("document_dlq"), forged);
-    const [moved, stopped] = (await runScript(
-      r.redis,
-      "requeueTail",
-      [qk("document_dlq"), qk("document_queue")],
-      [10, BATCH_BYTES, LARGE_MOVE_BYTES],
-    )) as number[];
+    const [moved, stopped] = await requeueTailOnce();
     expect([moved, stopped]).toEqual([0, 1]);
     await r.engine.requeueAll("document");
     expect(await r.redis.lrange(qk("document_queue"), 0, -1)).toEqual([

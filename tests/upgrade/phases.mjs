@@ -68,6 +68,25 @@ async function taskFinished(d, p, queue, worker, startedBy = d.version, timeoutM
   return task;
 }
 
+/** Entries the admin actions of the first two phases act on: written by 0.1.0 processes. */
+const OLD_ENTRIES = {
+  queue: "audio",
+  writer: "0.1.0",
+  phase: "old",
+  deleteQueue: "document",
+  deleteWriter: "python",
+};
+
+/** What the 0.1.0 phase leaves for readAll to find: its admin, review, task, worker and samples. */
+const OLD_PHASE_LEFT = {
+  user: "ops-old",
+  other: "0.1.0",
+  review: "video",
+  task: "document",
+  worker: "0.1.0",
+  sampler: "0.1.0",
+};
+
 export async function phaseOld(ctx, stack, seconds) {
   const p = new PhaseLog("old", "0.1.0 dashboard + 0.1.0 worker");
   ctx.phases.push(p);
@@ -78,28 +97,12 @@ export async function phaseOld(ctx, stack, seconds) {
   ctx.dashboard = proc;
   await refusals(d, p, PASSWORD);
   await at(p, 12);
-  const plan = {
-    queue: "audio",
-    writer: "0.1.0",
-    phase: "old",
-    deleteQueue: "document",
-    deleteWriter: "python",
-    review: "video",
-  };
-  await adminActions(ctx, d, p, plan);
+  await adminActions(ctx, d, p, { ...OLD_ENTRIES, review: "video" });
   await startTask(d, p, "document");
   await taskFinished(d, p, "document", "0.1.0");
   await at(p, seconds - 2);
-  const expect = {
-    user: "ops-old",
-    other: "0.1.0",
-    review: "video",
-    task: "document",
-    worker: "0.1.0",
-    sampler: "0.1.0",
-  };
   await readAll(ctx, d, p, {
-    ...expect,
+    ...OLD_PHASE_LEFT,
     sampledAfter: p.startedAt,
     sampledBefore: Date.now() / 1000,
   });
@@ -118,25 +121,13 @@ export async function phaseMixed(ctx, stack, seconds) {
   await stopProcess(ctx.consumers.old);
   ctx.consumers.old = stack.consumer("old", ["audio"]);
   ctx.consumers.video = stack.consumer("new", ["video"]);
-  const plan = {
-    queue: "audio",
-    writer: "0.1.0",
-    phase: "old",
-    deleteQueue: "document",
-    deleteWriter: "python",
-    review: "audio",
-  };
-  await adminActions(ctx, d, p, plan);
+  await adminActions(ctx, d, p, { ...OLD_ENTRIES, review: "audio" });
   const old = ctx.phases[0];
-  const expect = {
-    user: "ops-old",
-    other: "0.1.0",
-    review: "video",
-    task: "document",
-    worker: "0.1.0",
-    sampler: "0.1.0",
-  };
-  await readAll(ctx, d, p, { ...expect, sampledAfter: old.startedAt, sampledBefore: old.endedAt });
+  await readAll(ctx, d, p, {
+    ...OLD_PHASE_LEFT,
+    sampledAfter: old.startedAt,
+    sampledBefore: old.endedAt,
+  });
   // By now video's DLQ holds entries of both consumers: the 0.1.0 worker moves both kinds.
   await at(p, 15);
   await startTask(d, p, "video");
