@@ -3,7 +3,8 @@
  * this release's schema, as the worker service does at start (under the same
  * lock: run beside workers, it waits for the one migrating). `--dry-run`
  * writes nothing and prints what each pending migration would change.
- * Exit 0 when the state is at this release's schema (or newer), 1 on failure.
+ * Exit 0 when the state is at this release's schema (or newer), 1 on failure,
+ * 2 (writing nothing) on an argument it does not know.
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
@@ -35,7 +36,13 @@ function describe(outcome: MigrateOutcome, dryRun: boolean): string[] {
 }
 
 async function main(): Promise<number> {
-  const dryRun = process.argv.includes("--dry-run");
+  const args = process.argv.slice(2);
+  // A mistyped flag (`--dryrun`) must not migrate for real.
+  if (args.some((a) => a !== "--dry-run")) {
+    process.stderr.write("usage: npm run migrate [-- --dry-run]\n");
+    return 2;
+  }
+  const dryRun = args.includes("--dry-run");
   const config = getConfig();
   const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
   try {

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { useRedis } from "../helpers/redis";
 import { until } from "../helpers/until";
@@ -39,6 +40,21 @@ async function countersWithoutTtl(): Promise<number> {
 }
 
 const count = (text: string, what: string) => text.split(what).length - 1;
+
+describe("npm run migrate", () => {
+  it("should refuse a mistyped flag and write nothing", async () => {
+    await r.redis.set(ownKey(r.config, "{login}:cu:x"), "-1");
+    const res = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "--conditions=react-server", "scripts/migrate.ts", "--dryrun"],
+      { env: { ...process.env, ...r.env }, encoding: "utf8" },
+    );
+    expect(res.status).toBe(2);
+    expect(res.stderr).toContain("usage: npm run migrate [-- --dry-run]");
+    expect(await r.redis.ttl(ownKey(r.config, "{login}:cu:x"))).toBe(-1);
+    expect((await readSchema(r.redis, r.config)).version).toBe(1);
+  }, 30_000);
+});
 
 describe("the worker's migration at start", () => {
   it("should resume after the worker is killed in the middle of a migration, and finish it", async () => {
