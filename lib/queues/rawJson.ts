@@ -90,15 +90,24 @@ function skipScalar(buf: Buffer, i: number): number {
   return i;
 }
 
-/** Returns the offset just past the JSON value starting at buf[i]. */
-function skipValue(buf: Buffer, i: number): number {
+/**
+ * Containers nested deeper than this make the bytes "not a JSON object
+ * Redrive edits" (shown and requeued as they are). The scan recurses, and a
+ * 10 KB entry of brackets would otherwise overflow the stack; Python's own
+ * json module refuses about 1 000 levels.
+ */
+export const MAX_JSON_DEPTH = 512;
+
+/** Returns the offset just past the JSON value starting at buf[i], `depth` containers deep. */
+function skipValue(buf: Buffer, i: number, depth = 0): number {
   const b = buf[i];
   if (b === QUOTE) return skipString(buf, i);
-  if (b === OPEN_BRACE || b === OPEN_BRACKET) return skipContainer(buf, i);
+  if (b === OPEN_BRACE || b === OPEN_BRACKET) return skipContainer(buf, i, depth + 1);
   return skipScalar(buf, i);
 }
 
-function skipContainer(buf: Buffer, i: number): number {
+function skipContainer(buf: Buffer, i: number, depth: number): number {
+  if (depth > MAX_JSON_DEPTH) throw new Malformed();
   const isObject = buf[i] === OPEN_BRACE;
   const close = isObject ? CLOSE_BRACE : CLOSE_BRACKET;
   i = skipSpace(buf, i + 1);
@@ -110,7 +119,7 @@ function skipContainer(buf: Buffer, i: number): number {
       if (buf[i] !== COLON) throw new Malformed();
       i = skipSpace(buf, i + 1);
     }
-    i = skipSpace(buf, skipValue(buf, i));
+    i = skipSpace(buf, skipValue(buf, i, depth));
     if (buf[i] === close) return i + 1;
     if (buf[i] !== COMMA) throw new Malformed();
     i = skipSpace(buf, i + 1);

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   editFields,
   findMember,
+  MAX_JSON_DEPTH,
   parseTopLevel,
   parseTopLevelPrefix,
   rawValue,
@@ -33,6 +34,15 @@ describe("parseTopLevel", () => {
       '{"a":tru}',
     ]) {
       expect(parseTopLevel(b(s)), s).toBeNull();
+    }
+  });
+
+  it("should return null, not overflow the stack, when containers nest past MAX_JSON_DEPTH", () => {
+    const nest = (depth: number) => b(`{"a":${"[".repeat(depth)}${"]".repeat(depth)}}`);
+    expect(parseTopLevel(nest(MAX_JSON_DEPTH))?.members.length).toBe(1);
+    for (const depth of [MAX_JSON_DEPTH + 1, 10_000, 200_000]) {
+      expect(parseTopLevel(nest(depth))).toBeNull();
+      expect(parseTopLevelPrefix(nest(depth))).toEqual([]);
     }
   });
 
