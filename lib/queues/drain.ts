@@ -82,7 +82,10 @@ async function readForeignRun(
   n: number,
 ): Promise<ForeignRun> {
   const window = await readTail(ctx, keysOf(ctx, queue).dlq, skip, n);
-  let run = 0;
+  // The oldest is one requeueTail left (a read ahead starts past the run being
+  // moved): the parser takes it whatever restoredInRedis guesses, so a drain
+  // never stalls on an entry the two judge differently.
+  let run = skip === 0 ? Math.min(1, window.length) : 0;
   while (run < window.length && !restoredInRedis(window[run]!)) run++;
   return { items: toItems("requeue", window.slice(0, run)), all: run > 0 && run === window.length };
 }
