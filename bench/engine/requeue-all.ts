@@ -15,9 +15,7 @@ import { QUEUE, rowJson, seconds, type ScenarioResult, type Sizes } from "./shar
 
 /**
  * b) Requeue all and delete all of a DLQ, entries written by the Python
- * backend first (the DLQs most deployments have; requeueTail's scan restores
- * them inside Redis, and the same entries written with indent=2 show the
- * other design, the parser in Node.js), then by Redrive, against
+ * backend first (the DLQs most deployments have), then by Redrive, against
  * BullMQ's retryJobs and clean(0, 0, "failed") on as many failed jobs in the
  * same run; the same at the full DLQ size for Redrive alone; where the time
  * goes; and how the figures depend on the size of what is moved (a 2 KB stack
@@ -94,16 +92,9 @@ interface Compared {
   /** The same drain at the full DLQ size, Redrive alone. */
   full?: DrainRuns;
   bullmq: DrainRuns;
-  /** Reported beside the others, without a target of its own. */
-  reported?: true;
 }
 
-function comparisons(
-  py: RedriveDrains,
-  rd: RedriveDrains,
-  bull: BullDrains,
-  parser: RedriveDrains,
-): Compared[] {
+function comparisons(py: RedriveDrains, rd: RedriveDrains, bull: BullDrains): Compared[] {
   const clean = bull.clean!;
   return [
     {
@@ -112,13 +103,6 @@ function comparisons(
       redrive: py.requeue,
       full: py.requeueFull,
       bullmq: bull.retry,
-    },
-    {
-      label: "requeue all, Python-written indent=2 (the parser path)",
-      id: "requeueAllParserPath",
-      redrive: parser.requeue,
-      bullmq: bull.retry,
-      reported: true,
     },
     {
       label: "delete all, Python-written",
@@ -146,26 +130,24 @@ function comparisons(
 
 /** Against BullMQ in the same run, and the worst PING over every Redrive run of the drain. */
 function drainTargets(cs: Compared[]): Target[] {
-  return cs
-    .filter((c) => !c.reported)
-    .flatMap((c) => [
-      target(
-        `${c.id}.vsBullmq`,
-        `b) ${c.label}: Redrive / BullMQ (${c.redrive.messages} each, medians)`,
-        c.redrive.rate / c.bullmq.rate,
-        ">=",
-        1.5,
-        "×",
-      ),
-      target(
-        `${c.id}.pingWorst`,
-        `b) ${c.label}: worst PING (every run, every size)`,
-        Math.max(c.redrive.ping.worstMs, c.full?.ping.worstMs ?? 0),
-        "<=",
-        10,
-        "ms",
-      ),
-    ]);
+  return cs.flatMap((c) => [
+    target(
+      `${c.id}.vsBullmq`,
+      `b) ${c.label}: Redrive / BullMQ (${c.redrive.messages} each, medians)`,
+      c.redrive.rate / c.bullmq.rate,
+      ">=",
+      1.5,
+      "×",
+    ),
+    target(
+      `${c.id}.pingWorst`,
+      `b) ${c.label}: worst PING (every run, every size)`,
+      Math.max(c.redrive.ping.worstMs, c.full?.ping.worstMs ?? 0),
+      "<=",
+      10,
+      "ms",
+    ),
+  ]);
 }
 
 function printRatios(cs: Compared[]): void {
@@ -217,22 +199,13 @@ async function entrySize(b: BenchServer, sz: Sizes, small: RedriveDrains, bull: 
 }
 
 /** The JSON of the drains: the keys of the former requeue-all scenario, and delete all beside. */
-function drainResults(
-  { py, rd, parser }: Record<"py" | "rd" | "parser", RedriveDrains>,
-  bull: BullDrains,
-  parserUs: number,
-) {
+function drainResults(py: RedriveDrains, rd: RedriveDrains, bull: BullDrains, parserUs: number) {
   const clean = bull.clean!;
   const opt = (r: DrainRuns | undefined) => (r ? drainJson(r) : null);
   return {
     requeueAll: {
       redrive: drainJson(rd.requeue),
-      redrivePythonWritten: drainJson(py.requeue),
-      redrivePythonIndentedParserPath: {
-        ...drainJson(parser.requeue),
-        parserPathJsMicrosPerMsg: parserUs,
-        ratioVsBullmq: parser.requeue.rate / bull.retry.rate,
-      },
+      redrivePythonWritten: { ...drainJson(py.requeue), parserPathJsMicrosPerMsg: parserUs },
       bullmq: drainJson(bull.retry),
       ratioVsBullmq: rd.requeue.rate / bull.retry.rate,
       ratioPythonWrittenVsBullmq: py.requeue.rate / bull.retry.rate,
@@ -260,17 +233,11 @@ export async function scenarioRequeueAll(b: BenchServer, sz: Sizes): Promise<Sce
   const sizes = { compare: sz.compare, full: sz.dlq, runs: sz.runs };
   const py = await redriveDrains(b, "python", sizes, "Python-written entries");
   const rd = await redriveDrains(b, "redrive", sizes, "Redrive-written entries");
-  const parser = await redriveDrains(
-    b,
-    "python-indent",
-    { ...sizes, full: sz.compare },
-    "Python-written, indent=2: the parser path",
-  );
   const bull = await bullmqDrains(b, sz.bullmqFailed, sz.runs);
-  const parserUs = parserPathCost("python-indent");
-  const cs = comparisons(py, rd, bull, parser);
+  const parserUs = parserPathCost("python");
+  const cs = comparisons(py, rd, bull);
   const all = [py, rd].flatMap((d) => [d.requeue, d.delete, d.requeueFull, d.deleteFull]);
-  const rows = [...all.filter((r) => r !== undefined), parser.requeue, bull.retry, bull.clean!];
+  const rows = [...all.filter((r) => r !== undefined), bull.retry, bull.clean!];
   printDrains(
     `b) Requeue all and delete all: Redrive on ${sz.compare} and ${sz.dlq} DLQ entries (Python-written ` +
       `first), BullMQ on ${sz.bullmqFailed} failed jobs; median of ${sz.runs} runs, fresh data each`,
@@ -280,10 +247,10 @@ export async function scenarioRequeueAll(b: BenchServer, sz: Sizes): Promise<Sce
   const size = await entrySize(b, sz, rd, bull);
   printWhereTimeGoes([...rows, ...size.rows]);
   console.log(
-    `Parser path (Python-written entries, indent=2), JavaScript alone: forRequeue takes ${parserUs.toFixed(2)} µs/entry`,
+    `Parser path (Python-written entries), JavaScript alone: forRequeue takes ${parserUs.toFixed(2)} µs/entry`,
   );
   return {
     targets: drainTargets(cs),
-    results: { ...drainResults({ py, rd, parser }, bull, parserUs), entrySize: size.json },
+    results: { ...drainResults(py, rd, bull, parserUs), entrySize: size.json },
   };
 }

@@ -142,12 +142,9 @@ return 0
  * Who wrote a DLQ's entries. "redrive": Redrive's pushToDlq (toDlqEntry, which
  * ends each entry with the redrive_undo trailer, and metadataFields beside it).
  * "python": the Python backend (bench/lib/python-entries.ts: its json.dumps, its
- * metadata hash): a foreign entry to Redrive, restored inside Redis by
- * requeueTail's scan. "python-indent": the same backend with
- * json.dumps(indent=2), whose newlines make the scan leave every entry to the
- * full parser in Node.js: the other design, measured in the same run.
+ * metadata hash): a foreign entry to Redrive, restored by the full parser.
  */
-export type DlqWriter = "redrive" | "python" | "python-indent";
+export type DlqWriter = "redrive" | "python";
 
 /** One dead letter: the DLQ entry, its metadata hash's key and fields. */
 interface DeadLetter {
@@ -170,8 +167,8 @@ export function deadLetters(
   failedAt: Date,
   options: DeadLetterOptions = {},
 ): (n: number) => DeadLetter {
-  if (writer !== "redrive") {
-    const next = pythonDeadLetters(options.seed, writer === "python-indent");
+  if (writer === "python") {
+    const next = pythonDeadLetters(options.seed);
     const shape = { stack: options.stack, originalQueue: `${queue}_queue`, failedAt };
     return (n) => next(n, shape);
   }

@@ -74,10 +74,8 @@ export function pythonIsoformat(at: Date): string {
 
 type Member = [key: string, text: string];
 
-/** json.dumps of the members: one line, or with indent=2 (the top level's members a line each). */
-function dumps(members: Member[], indent: boolean): string {
-  const items = members.map(([k, v]) => `${JSON.stringify(k)}: ${v}`);
-  return indent ? `{\n  ${items.join(",\n  ")}\n}` : `{${items.join(", ")}}`;
+function dumps(members: Member[]): string {
+  return `{${members.map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(", ")}}`;
 }
 
 /** Fisher–Yates with the seeded generator. */
@@ -122,10 +120,7 @@ function placeRetryCount(members: Member[], rnd: () => number): Member[] {
 }
 
 /** A seeded generator of dead letters, entry `i` at a time, for one fill. */
-export function pythonDeadLetters(
-  seed = 1,
-  indent = false,
-): (i: number, shape: PythonShape) => PythonDeadLetter {
+export function pythonDeadLetters(seed = 1): (i: number, shape: PythonShape) => PythonDeadLetter {
   const rnd = prng(seed);
   return (i, shape) => {
     const ascii = rnd() < 0.75;
@@ -142,7 +137,7 @@ export function pythonDeadLetters(
       );
     }
     return {
-      entry: Buffer.from(dumps(body, indent)),
+      entry: Buffer.from(dumps(body)),
       metadataKey: `dlq:metadata:${jobId}:${filename}`,
       metadata: {
         job_id: jobId,
