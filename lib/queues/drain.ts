@@ -82,10 +82,7 @@ async function readForeignRun(
   n: number,
 ): Promise<ForeignRun> {
   const window = await readTail(ctx, keysOf(ctx, queue).dlq, skip, n);
-  // The oldest is one requeueTail left (a read ahead starts past the run being
-  // moved): the parser takes it whatever restoredInRedis guesses, so a drain
-  // never stalls on an entry the two judge differently.
-  let run = skip === 0 ? Math.min(1, window.length) : 0;
+  let run = 0;
   while (run < window.length && !restoredInRedis(window[run]!)) run++;
   return { items: toItems("requeue", window.slice(0, run)), all: run > 0 && run === window.length };
 }

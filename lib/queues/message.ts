@@ -299,37 +299,14 @@ export function metadataFields(
 
 /**
  * Whether requeueTail-2.lua restores this entry itself (it mirrors these
- * checks): an entry with a valid redrive_undo trailer, one whose first byte
- * rules out a JSON object, or a JSON object its scan reads (scannedInRedis).
- * Drains use it to send runs of the others to the parser; a wrong guess costs
- * a call, never a wrong move.
+ * checks): an entry with a valid redrive_undo trailer, or one whose first byte
+ * rules out a JSON object.
  */
 export function restorableInRedis(buf: Buffer): boolean {
   const first = buf[0];
   if (first === undefined) return true;
-  if (first === 0x7b) return undoRequeue(buf) !== null || scannedInRedis(buf);
+  if (first === 0x7b) return undoRequeue(buf) !== null;
   return !(first === 0x20 || first === 0x09 || first === 0x0a || first === 0x0d);
-}
-
-/** Entries requeueTail-2.lua's scan reads at most (SCAN_BYTES there). */
-export const SCAN_BYTES = 256 * 1024;
-
-/**
- * Whether requeueTail-2.lua's scan reads this JSON object (it leaves the
- * rest to the parser): no byte below 0x20 anywhere, "{" first, no escape in a
- * top-level key, at most SCAN_BYTES, and well-formed. Its depth and step
- * limits are not mirrored: entries past them are rare, and a drain sends an
- * entry the scan left to the parser whatever this says.
- */
-function scannedInRedis(buf: Buffer): boolean {
-  if (buf.length > SCAN_BYTES) return false;
-  for (let i = 0; i < buf.length; i++) if (buf[i]! < 0x20) return false;
-  const obj = parseTopLevel(buf);
-  if (!obj) return false;
-  for (const m of obj.members) {
-    for (let i = m.start; i < m.valueStart; i++) if (buf[i] === 0x5c) return false;
-  }
-  return true;
 }
 
 /**

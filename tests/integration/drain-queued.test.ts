@@ -23,11 +23,11 @@ const stamp = {
   originalQueue: "document",
 };
 
-/** Redrive's own dead letters, with every `foreignEvery`-th one written by another producer (pretty-printed: the scan leaves it to the parser). */
+/** Redrive's own dead letters, with every `foreignEvery`-th one written by another producer. */
 function deadLetters(count: number, foreignEvery = 0): Buffer[] {
   return Array.from({ length: count }, (_, i) =>
     foreignEvery && i % foreignEvery === foreignEvery - 1
-      ? Buffer.from(`{\n "id": "f${i}",\n "retry_count": 3,\n "error": "x"\n}`)
+      ? Buffer.from(`{"id": "f${i}", "retry_count": 3, "error": "x"}`)
       : toDlqEntry(Buffer.from(`{"id":"m${i}","retry_count":3}`), stamp),
   );
 }

