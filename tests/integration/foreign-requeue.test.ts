@@ -130,6 +130,18 @@ describe("requeue all on foreign entries", () => {
     );
   });
 
+  it("should show an entry nested 10 000 deep and requeue it unchanged, not throw", async () => {
+    const depth = 10_000;
+    const deep = Buffer.from(
+      `{"retry_count": 3, "a": ${"[".repeat(depth)}${"]".repeat(depth)}, "error": "x"}`,
+    );
+    await r.redis.lpush(DLQ, deep);
+    const [shown] = await r.engine.getDlqMessages("document", 0, 50);
+    expect(shown?.raw).toBe(deep.toString());
+    expect(shown?.payload).toBeNull();
+    expect((await requeueAll([deep]))[0]).toEqual(deep);
+  });
+
   it("moves windows of 1 MB entries and a long run of small ones in order", async () => {
     const mb = (i: number) =>
       Buffer.from(`{"id": "big${i}", "retry_count": 3, "blob": "${"x".repeat(1024 * 1024)}"}`);
