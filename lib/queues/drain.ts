@@ -1,17 +1,18 @@
 import { runScript } from "../redis/scripts";
-import { BATCH_BYTES, readTail, reportBatch } from "./batch";
+import { BATCH_BYTES, reportBatch } from "./batch";
 import { countResolved } from "./counters";
 import { keysOf, nowSeconds, sleep, type EngineContext } from "./context";
-import { failedAtOf, parseTimestamp, restorableInRedis } from "./message";
+import { parseTimestamp } from "./message";
 import type { MoveMode } from "./dlq-move";
-import { LARGE_MOVE_BYTES, moveItems, toItems, type TailItem } from "./tail";
+import { parserStep, type ParserAhead, type Step } from "./drain-parser";
+import { LARGE_MOVE_BYTES } from "./tail";
 
 /**
  * Requeue all and delete all: the DLQ is moved from its oldest end in steps
  * of at most DRAIN_STEP entries and BATCH_BYTES. Deleting, and requeueing
  * entries Redrive wrote, run inside Redis (trimTail, requeueTail); a run of
  * entries only the full JSON parser restores is read, restored in Node.js and
- * moved with moveTail (tail.ts), which checks the tail first.
+ * moved with moveTail (drain-parser.ts), which checks the tail first.
  */
 
 export interface DrainOptions {
@@ -27,12 +28,6 @@ export interface DrainResult {
   moved: number;
   total: number;
   cancelled: boolean;
-}
-
-/** One step of a drain: how many moved, and the failure times of the oldest and newest of them. */
-interface Step {
-  moved: number;
-  ends: (number | null)[];
 }
 
 type EndsReply = [number, ...unknown[]];
@@ -67,35 +62,12 @@ async function requeueStep(ctx: EngineContext, queue: string, n: number): Promis
   return { moved, stopped: stopped === 1, ends: endTimes(ends) };
 }
 
-/** The run of oldest entries only the full parser restores, with what is pushed for them. */
-interface ForeignRun {
-  items: TailItem[];
-  /** Every entry read was one (so the next step tries the parser again). */
-  all: boolean;
-}
-
-/** Reads up to `n` tail entries past the `skip` oldest and restores the run of foreign ones. */
-async function readForeignRun(
-  ctx: EngineContext,
-  queue: string,
-  skip: number,
-  n: number,
-): Promise<ForeignRun> {
-  const window = await readTail(ctx, keysOf(ctx, queue).dlq, skip, n);
-  let run = 0;
-  while (run < window.length && !restoredInRedis(window[run]!)) run++;
-  return { items: toItems("requeue", window.slice(0, run)), all: run > 0 && run === window.length };
-}
-
-/** Whether requeueTail restores the entry: large ones move without a script (moveLarge). */
-const restoredInRedis = (e: Buffer) => e.length <= LARGE_MOVE_BYTES && restorableInRedis(e);
-
 /** What a drain carries from one step to the next. */
 interface DrainState {
   /** The tail holds entries only the parser restores: requeueTail is not tried in vain. */
   parser: boolean;
-  /** The window after the one being moved, read (and restored) while Redis moved it. */
-  ahead: Promise<ForeignRun> | null;
+  /** The next window of entries only the parser restores, restored while Redis moved the one before it. */
+  ahead: ParserAhead | null;
   /** Whether a requeueTail call may be sent before the one before it has answered. */
   pipelined: boolean;
   /** The requeueTail call sent behind the one being awaited, and how many it asked for. */
@@ -103,36 +75,6 @@ interface DrainState {
 }
 
 type InRedisStep = Step & { stopped: boolean };
-
-/**
- * Requeues the run of oldest entries that only the full parser restores, up
- * to `n`, and asks for the next `next` entries before moving them. Both go
- * to Redis back to back on one connection, the read first (it reads past the
- * entries about to move), so the next window is restored in Node.js while
- * Redis moves this one, instead of each side waiting for the other. The
- * window read ahead is used only when this step moved all it sent; moveTail's
- * check of the tail guards the rest.
- */
-async function parserStep(
-  ctx: EngineContext,
-  queue: string,
-  n: number,
-  next: number,
-  state: DrainState,
-): Promise<Step & { all: boolean }> {
-  const run = await (state.ahead ?? readForeignRun(ctx, queue, 0, n));
-  state.ahead = null;
-  const part = run.items.slice(0, n);
-  if (part.length === 0) return { moved: 0, ends: [], all: false };
-  const all = run.all || part.length < run.items.length;
-  const ahead = all && next > 0 ? readForeignRun(ctx, queue, part.length, next) : null;
-  // A read ahead that is dropped must not become an unhandled rejection.
-  ahead?.catch(() => undefined);
-  const { moved, changed } = await moveItems(ctx, queue, "requeue", part);
-  if (!changed && moved === part.length) state.ahead = ahead;
-  const ends = moved > 0 ? [part[0]!, part[moved - 1]!].map((i) => failedAtOf(i.entry)) : [];
-  return { moved, ends, all };
-}
 
 /**
  * The requeueTail call for this step, with the next one sent behind it
@@ -188,7 +130,8 @@ async function drainStep(
     if (step.moved > 0 || !state.parser) return step;
   }
   const { n, next } = sizesFor(left, left.step);
-  const step = await parserStep(ctx, queue, n, next, state);
+  const after = Math.max(0, Math.min(left.count - n - next, left.step));
+  const step = await parserStep(ctx, queue, { n, next, after }, state);
   state.parser = step.all;
   return step;
 }
