@@ -1,10 +1,19 @@
 import { z } from "zod";
-import { hashTagOf } from "./hash-tag";
 import { parseTrustPolicy, TrustPolicyError } from "./client-address.mjs";
 import { bool, int, num } from "./env-schemas";
 import { redisSettingsProblems, redisSettingsShape } from "./redis-settings";
 import { alertSettingsProblems, alertSettingsShape } from "./alert-settings";
 import { parseWorkerRoles, type WorkerRoles } from "./worker-roles";
+import {
+  readQueueRules,
+  resolveAlerts,
+  resolveQueueKeys,
+  unknownQueueProblems,
+  type AlertThresholds,
+  type QueueKeyNames,
+} from "./queue-settings";
+
+export type { AlertThresholds, QueueKeyNames } from "./queue-settings";
 
 /**
  * The one place that reads the environment. Names and defaults are the Python
@@ -13,7 +22,14 @@ import { parseWorkerRoles, type WorkerRoles } from "./worker-roles";
  */
 
 const QUEUE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
-const KEY_NAME = /^[A-Za-z0-9_:.{}-]{1,128}$/;
+
+/**
+ * At most this many queues. What bounds it is the work per queue: every
+ * overview poll reads each queue's lengths, the worker service promotes,
+ * recovers, purges and samples each one every cycle, and a DLQ page's
+ * insights read up to 1 000 entries of each (README, "Many queues").
+ */
+export const QUEUES_MAX = 500;
 
 const queueList = z
   .string()
@@ -31,7 +47,7 @@ const queueList = z
         }),
       )
       .min(1, { error: "expected at least one queue name" })
-      .max(64, { error: "expected at most 64 queues" })
+      .max(QUEUES_MAX, { error: `expected at most ${QUEUES_MAX} queues` })
       .refine((qs) => new Set(qs).size === qs.length, { error: "expected no duplicate names" }),
   );
 
@@ -167,21 +183,9 @@ const baseSchema = z.object({
   ALERT_DLQ_SIZE: int(0, 1_000_000_000).default(1000),
   ALERT_DLQ_GROWTH_PER_HOUR: int(0, 1_000_000_000).default(100),
   ALERT_DLQ_AGE_HOURS: num(0, 87_600).default(24),
+  // A JSON file of per-queue rules by name or glob (lib/queue-settings.ts), for many queues.
+  REDRIVE_QUEUE_CONFIG: z.string().optional(),
 });
-
-/** When a queue's card turns red (the Python backend's "alert on DLQ growth"); 0 means off. */
-export interface AlertThresholds {
-  dlqSize: number;
-  growthPerHour: number;
-  oldestAgeHours: number;
-}
-
-export interface QueueKeyNames {
-  /** Producers LPUSH here, consumers BLMOVE from the right. */
-  work: string;
-  retry: string;
-  dlq: string;
-}
 
 export type Config = Omit<z.infer<typeof baseSchema>, "QUEUES"> & {
   QUEUES: string[];
@@ -226,82 +230,6 @@ export function shownValue(name: string, value: string | undefined): string {
   return ` (got ${JSON.stringify(text)})`;
 }
 
-/** Per-queue key overrides, e.g. REDIS_DLQ_DOCUMENT=document_dlq (the Python backend's names). */
-function resolveQueueKeys(
-  queues: string[],
-  style: "plain" | "hashtag",
-  env: Env,
-  problems: string[],
-) {
-  const keys: Record<string, QueueKeyNames> = {};
-  for (const q of queues) {
-    // REDIS_KEY_STYLE=hashtag: one hash tag per queue, so a Cluster keeps a queue's keys in one slot.
-    const base = style === "hashtag" ? `{${q}}` : q;
-    const suffix = envSuffix(q);
-    const pick = (kind: string, fallback: string) => {
-      const name = `REDIS_${kind}_${suffix}`;
-      const value = env[name];
-      if (value === undefined || value === "") return fallback;
-      if (!KEY_NAME.test(value)) {
-        problems.push(
-          `${name}: expected a Redis key name of letters, digits and _:.{}-${shownValue(name, value)}`,
-        );
-      }
-      return value;
-    };
-    keys[q] = {
-      work: pick("QUEUE", `${base}_queue`),
-      retry: pick("RETRY", `${base}_retry`),
-      dlq: pick("DLQ", `${base}_dlq`),
-    };
-  }
-  const all = Object.values(keys).flatMap((k) => [k.work, k.retry, k.dlq]);
-  const dup = all.find((k, i) => all.indexOf(k) !== i);
-  if (dup) problems.push(`REDIS_*: the key ${JSON.stringify(dup)} is used twice`);
-  // A queue's task hash is named by its DLQ key's hash tag (lib/tasks/redrive.ts, taskKey).
-  const tags = queues.map((q) => hashTagOf(keys[q]!.dlq));
-  const shared = tags.find((t, i) => t !== null && tags.indexOf(t) !== i);
-  if (shared !== undefined) {
-    problems.push(
-      `REDIS_DLQ_*: two queues' DLQ keys share the hash tag {${shared}}, and so would share one requeue-all task; give each its own tag`,
-    );
-  }
-  return keys;
-}
-
-function envSuffix(queue: string): string {
-  return queue.toUpperCase().replace(/-/g, "_");
-}
-
-const ALERT_VARS = [
-  ["dlqSize", "ALERT_DLQ_SIZE", int(0, 1_000_000_000)],
-  ["growthPerHour", "ALERT_DLQ_GROWTH_PER_HOUR", int(0, 1_000_000_000)],
-  ["oldestAgeHours", "ALERT_DLQ_AGE_HOURS", num(0, 87_600)],
-] as const;
-
-/** Per-queue alert thresholds, e.g. ALERT_DLQ_SIZE_VIDEO=50 (the global value otherwise). */
-function resolveAlerts(
-  queues: string[],
-  defaults: AlertThresholds,
-  env: Env,
-  problems: string[],
-): Record<string, AlertThresholds> {
-  const alerts: Record<string, AlertThresholds> = {};
-  for (const q of queues) {
-    const t = { ...defaults };
-    for (const [field, base, schema] of ALERT_VARS) {
-      const name = `${base}_${envSuffix(q)}`;
-      const value = env[name];
-      if (value === undefined || value === "") continue;
-      const parsed = schema.safeParse(value);
-      if (parsed.success) t[field] = parsed.data;
-      else problems.push(...issuesToProblems(parsed.error, { [name]: value }, name));
-    }
-    alerts[q] = t;
-  }
-  return alerts;
-}
-
 /** Parses and validates an environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   // Empty strings mean "unset" so that `FOO=` in an .env file falls back to the default.
@@ -309,10 +237,13 @@ export function loadConfig(env: Env = process.env): Config {
   const parsed = baseSchema.safeParse(cleaned);
   if (!parsed.success) throw new ConfigError(issuesToProblems(parsed.error, env));
   const problems = [...redisSettingsProblems(parsed.data), ...alertSettingsProblems(parsed.data)];
+  const rules = readQueueRules(parsed.data.REDRIVE_QUEUE_CONFIG, problems);
+  problems.push(...unknownQueueProblems(rules, parsed.data.QUEUES));
+  const input = { env, rules, show: shownValue };
   const queueKeys = resolveQueueKeys(
     parsed.data.QUEUES,
     parsed.data.REDIS_KEY_STYLE,
-    env,
+    input,
     problems,
   );
   const alerts = resolveAlerts(
@@ -322,7 +253,7 @@ export function loadConfig(env: Env = process.env): Config {
       growthPerHour: parsed.data.ALERT_DLQ_GROWTH_PER_HOUR,
       oldestAgeHours: parsed.data.ALERT_DLQ_AGE_HOURS,
     },
-    env,
+    input,
     problems,
   );
   const roles = parseWorkerRoles(parsed.data.REDRIVE_WORKER_ROLES, parsed.data.QUEUES);

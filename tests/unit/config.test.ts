@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "@/lib/config";
+import { loadConfig } from "@/lib/config";
+import { problemsOf } from "../helpers/config-problems";
 import { backoffSeconds } from "@/lib/queues/producer";
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe("loadConfig", () => {
   it("should use the Python backend's defaults when nothing is set", () => {
