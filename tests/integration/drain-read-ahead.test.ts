@@ -44,6 +44,45 @@ describe("requeue all reading ahead", () => {
     expect(requeued.reverse()).toEqual(entries.map(forRequeue));
   });
 
+  it("should send the read of the window after next while the move before it still runs", async () => {
+    // About 900 bytes each: a window's move (500 entries and their restored copies) is one
+    // moveTail call of under 1 MB that keeps Redis busy for milliseconds.
+    const pad = "p".repeat(800);
+    const entries = Array.from({ length: 3000 }, (_, i) =>
+      Buffer.concat([foreign(i).subarray(0, -2), Buffer.from(`,\n "pad": "${pad}"\n}`)]),
+    );
+    await r.redis.lpush(DLQ, ...entries);
+    // At each read of the tail (readAt, one key) sent: how many moves (moveTail, its mode
+    // first) were sent and not yet answered.
+    let movesSent = 0;
+    let movesAnswered = 0;
+    const atRead: number[] = [];
+    const client = r.engine.ctx.redis as unknown as {
+      sendCommand(c: { name: string; args: unknown[] }): unknown;
+    };
+    const send = client.sendCommand.bind(client);
+    client.sendCommand = (c) => {
+      if (c.name === "evalsha" && Number(c.args[1]) === 1) atRead.push(movesSent - movesAnswered);
+      if (c.name === "evalsha" && c.args[4] === "requeue") movesSent++;
+      return send(c);
+    };
+    const onBatch = (b: BatchReport) => b.op === "moveTail" && movesAnswered++;
+    try {
+      expect(await drainDlq({ ...r.engine.ctx, onBatch }, "document", "requeue")).toMatchObject({
+        moved: 3000,
+      });
+    } finally {
+      client.sendCommand = send;
+    }
+    // Six windows: the first two reads go out before any move; each later one goes out
+    // behind the move of the window two before it, before that move has answered (sent only
+    // after the answer, as before, Redis would idle while Node.js restores).
+    expect(atRead.slice(0, 2)).toEqual([0, 0]);
+    expect(atRead.slice(2).filter((n) => n >= 1).length).toBeGreaterThanOrEqual(3);
+    const requeued = await r.redis.lrangeBuffer(WORK, 0, -1);
+    expect(requeued.reverse()).toEqual(entries.map(forRequeue));
+  });
+
   it("loses and repeats nothing when the tail changes between a read ahead and its move", async () => {
     const entries = Array.from({ length: 3000 }, (_, i) => foreign(i));
     await r.redis.lpush(DLQ, ...entries);
