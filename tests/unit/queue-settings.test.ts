@@ -131,7 +131,7 @@ describe("REDRIVE_QUEUE_CONFIG", () => {
       `REDRIVE_QUEUE_CONFIG (${missing}): cannot be read (ENOENT)`,
     ]);
     expect(problemsOf({ REDRIVE_QUEUE_CONFIG: configFile("{queues: [") })).toEqual([
-      expect.stringMatching(/: not JSON \(/),
+      expect.stringMatching(/: not JSON$/),
     ]);
     const large = configFile(`{"queues": [], "pad": "${"x".repeat(1024 * 1024)}"}`);
     expect(problemsOf({ REDRIVE_QUEUE_CONFIG: large })).toEqual([
