@@ -29,7 +29,7 @@ export interface QueueKeyNames {
 
 type Env = Record<string, string | undefined>;
 
-export const KEY_NAME = /^[A-Za-z0-9_:.{}-]{1,128}$/;
+const KEY_NAME = /^[A-Za-z0-9_:.{}-]{1,128}$/;
 
 /** A rule's pattern: a queue name, or one with `*` (any run) and `?` (one character). */
 const GLOB = /^[a-z0-9_*?-]{1,64}$/;

@@ -1,7 +1,7 @@
-import { BATCH_BYTES, BATCH_ENTRIES, readTail } from "./batch";
+import { readTail } from "./batch";
 import { keysOf, type EngineContext } from "./context";
 import { failedAtOf, restorableInRedis } from "./message";
-import { LARGE_MOVE_BYTES, moveItems, toItems, type TailItem } from "./tail";
+import { LARGE_MOVE_BYTES, moveItems, movesInOneCall, toItems, type TailItem } from "./tail";
 
 /**
  * Requeue all's path for the oldest entries only the full JSON parser
@@ -91,16 +91,6 @@ function restored(
   return { items: toItems("requeue", run), all, read };
 }
 
-/** Whether moveItems moves `items` with one moveTail call, so that a command sent after it runs after all of it. */
-function oneCall(items: TailItem[]): boolean {
-  let bytes = 0;
-  for (const i of items) {
-    if (i.entry.length > LARGE_MOVE_BYTES) return false;
-    bytes += i.entry.length + (i.push?.length ?? 0);
-  }
-  return bytes <= BATCH_BYTES && items.length <= BATCH_ENTRIES;
-}
-
 /** The next window restored, once its read is in; none when it failed (the next step reads again). */
 async function prepare(
   ctx: EngineContext,
@@ -133,7 +123,7 @@ export async function parserStep(
   // Should the move throw, the window prepared meanwhile is dropped with it.
   moving.catch(() => undefined);
   // Only once a move in several calls is over may the next read go out behind it.
-  const sent = oneCall(part) ? null : await moving;
+  const sent = movesInOneCall(part) ? null : await moving;
   const ahead = await prepare(ctx, queue, current.read, sizes);
   const { moved, changed } = sent ?? (await moving);
   if (!changed && moved === part.length) state.ahead = ahead;

@@ -164,6 +164,17 @@ export async function moveItems(
   }
 }
 
+/**
+ * Whether moveItems sends `items` as one moveTail call on the shared
+ * connection (moveChunks' own rule: one byte chunk, no entry for moveLarge),
+ * so that a command sent after it runs after all of it.
+ */
+export function movesInOneCall(items: TailItem[]): boolean {
+  return (
+    byteChunks(items, sizeOf).length <= 1 && items.every((i) => i.entry.length <= LARGE_MOVE_BYTES)
+  );
+}
+
 async function moveChunks(
   ctx: EngineContext,
   conn: () => RedisClient,
