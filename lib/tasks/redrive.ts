@@ -49,6 +49,12 @@ export function legacyTaskKey(config: Config, queue: string): string | null {
   return legacy === taskKey(config, queue) ? null : legacy;
 }
 
+/** The hashes a queue's task may be in: taskKey's, then 0.1.0's when it differs. */
+function taskKeys(config: Config, queue: string): string[] {
+  const legacy = legacyTaskKey(config, queue);
+  return [taskKey(config, queue), ...(legacy ? [legacy] : [])];
+}
+
 export async function createTask(
   ctx: EngineContext,
   queue: string,
@@ -106,8 +112,7 @@ export async function getTask(ctx: EngineContext, queue: string): Promise<Redriv
  */
 async function readTask(ctx: EngineContext, queue: string, only?: string) {
   keysOf(ctx, queue); // unknown queues throw before any key is read
-  const legacy = legacyTaskKey(ctx.config, queue);
-  const keys = only ? [only] : [taskKey(ctx.config, queue), ...(legacy ? [legacy] : [])];
+  const keys = only ? [only] : taskKeys(ctx.config, queue);
   let best: { key: string; task: RedriveTask } | null = null;
   for (const key of keys) {
     const h = await ctx.redis.hgetall(key);
@@ -167,8 +172,7 @@ async function progress(
 
 /** Claims the queue's task to run, in taskKey's hash or a 0.1.0 dashboard's; the hash claimed, or null. */
 async function claim(ctx: EngineContext, queue: string, owner: string): Promise<string | null> {
-  const legacy = legacyTaskKey(ctx.config, queue);
-  for (const key of [taskKey(ctx.config, queue), ...(legacy ? [legacy] : [])]) {
+  for (const key of taskKeys(ctx.config, queue)) {
     const args = [owner, Math.floor(nowSeconds(ctx)), TASK_LEASE_SECONDS];
     if (Number(await runScript(ctx.redis, "claimTask", [key], args)) === 1) return key;
   }
