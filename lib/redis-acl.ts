@@ -41,6 +41,7 @@ export const REDRIVE_COMMANDS = [
   "hget",
   "hmget",
   "hgetall",
+  "hkeys",
   "hdel",
   "hlen",
   "hexists",

@@ -1,15 +1,17 @@
 import "server-only";
 import type { WebhookFormat } from "../alert-settings";
-import { sleep } from "../queues/context";
+import { sleep, type EngineContext } from "../queues/context";
 import { webhookRequest, type Notice } from "./format";
+import { finishNotice, retryNotice, takeNotice, type Taken } from "./outbox";
 
 /**
- * Posts notices to the webhook one after another, in the background: a
- * receiver that is down or slow delays only the notices behind it, never the
- * worker's promotion (which does not wait for this). A failed post is tried
- * again with doubling delays; an answer that will not change (a 4xx other than
- * 408 and 429: a wrong URL, a revoked hook) is not. What is still waiting when
- * the worker stops is logged and dropped: the next change is announced anew.
+ * Posts the outbox's notices (./outbox.ts) to the webhook one after another,
+ * in the background: a receiver that is down or slow delays only the notices
+ * behind it, never the worker's promotion (which does not wait for this). A
+ * failed post is tried again with doubling delays; an answer that will not
+ * change (a 4xx other than 408 and 429: a wrong URL, a revoked hook) is not.
+ * Every worker with the alerts role posts from the same outbox, so a notice
+ * whose worker stops or dies is posted by another.
  */
 export interface SenderOptions {
   url: string;
@@ -20,81 +22,83 @@ export interface SenderOptions {
   attempts?: number;
   /** The delay before the second try; doubled for each after, up to 5 minutes. */
   baseDelayMs?: number;
+  /** One post's time limit; a taken notice is leased for this plus LEASE_MARGIN_MS. */
   timeoutMs?: number;
-  /** Notices held while the receiver is down; the oldest are dropped past it. */
-  maxPending?: number;
+  /** The longest wait between two looks at an empty outbox (another worker may fill it). */
+  pollMs?: number;
 }
 
 const MAX_DELAY_MS = 300_000;
+const LEASE_MARGIN_MS = 5_000;
 
 type Outcome = "sent" | "retry" | "give-up";
 
 export class WebhookSender {
-  private readonly pending: Notice[] = [];
-  private draining?: Promise<void>;
-  private readonly stopping = new AbortController();
+  private wakeUp?: () => void;
   /** Posts made, for the log and the tests. */
   attemptsMade = 0;
 
-  constructor(private readonly o: SenderOptions) {}
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly o: SenderOptions,
+  ) {}
 
-  send(notice: Notice): void {
-    if (this.stopping.signal.aborted) return;
-    this.pending.push(notice);
-    const max = this.o.maxPending ?? 100;
-    while (this.pending.length > max) {
-      const dropped = this.pending.shift()!;
-      this.o.log("warn", "alert webhook backlog full: notice dropped", { event: dropped.event });
-    }
-    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+  /** Looks at the outbox now (this worker just queued a notice). */
+  wake(): void {
+    this.wakeUp?.();
   }
 
-  /** Resolves when nothing is waiting (for tests and orderly shutdown). */
-  async idle(): Promise<void> {
-    while (this.draining) await this.draining;
-  }
-
-  /** Stops retrying; what waits is logged and dropped. */
-  async stop(): Promise<void> {
-    this.stopping.abort();
-    await this.idle();
-  }
-
-  private async drain(): Promise<void> {
-    while (this.pending.length > 0 && !this.stopping.signal.aborted) {
-      await this.deliver(this.pending[0]!);
-      this.pending.shift();
-    }
-    if (this.pending.length > 0) {
-      this.o.log("warn", "alert notices not sent before stop", { count: this.pending.length });
-      this.pending.length = 0;
+  /** Posts until `signal` aborts; a post in flight then is given up and its notice put back. */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      const next = await takeNotice(this.ctx, this.timeout() + LEASE_MARGIN_MS).catch(
+        (error: unknown) => {
+          this.o.log("warn", "alert outbox unreadable", { error: String(error) });
+          return { waitMs: this.o.pollMs ?? 1_000 };
+        },
+      );
+      if ("item" in next) await this.deliver(next, signal);
+      else await this.pause(next.waitMs, signal);
     }
   }
 
-  private async deliver(notice: Notice): Promise<void> {
-    const attempts = this.o.attempts ?? 8;
-    for (let i = 1; i <= attempts; i++) {
-      const outcome = await this.post(notice);
-      if (outcome === "sent") return;
-      const last = outcome === "give-up" || i === attempts || this.stopping.signal.aborted;
-      if (last) {
-        this.o.log("warn", "alert notice not delivered", { event: notice.event, attempts: i });
-        return;
-      }
-      const delay = Math.min((this.o.baseDelayMs ?? 2_000) * 2 ** (i - 1), MAX_DELAY_MS);
-      await sleep(delay, this.stopping.signal);
+  private timeout(): number {
+    return this.o.timeoutMs ?? 10_000;
+  }
+
+  private async pause(waitMs: number, signal: AbortSignal): Promise<void> {
+    const poll = this.o.pollMs ?? 1_000;
+    const ms = waitMs < 0 ? poll : Math.min(Math.max(waitMs, 10), poll);
+    const woken = new Promise<void>((resolve) => (this.wakeUp = resolve));
+    await Promise.race([sleep(ms, signal), woken]);
+    this.wakeUp = undefined;
+  }
+
+  private async deliver(taken: Taken, signal: AbortSignal): Promise<void> {
+    const { item } = taken;
+    const outcome = await this.post(item.notice, item.id, signal);
+    const tries = item.attempts + 1;
+    if (outcome === "retry" && signal.aborted) {
+      // Stopping: the notice goes back at once, for whichever worker runs next.
+      await retryNotice(this.ctx, taken, 0, false);
+      return;
     }
+    if (outcome === "retry" && tries < (this.o.attempts ?? 8)) {
+      const delay = Math.min((this.o.baseDelayMs ?? 2_000) * 2 ** (tries - 1), MAX_DELAY_MS);
+      await retryNotice(this.ctx, taken, delay);
+      return;
+    }
+    if (outcome !== "sent") {
+      this.o.log("warn", "alert notice not delivered", { event: item.notice.event, tries });
+    }
+    await finishNotice(this.ctx, taken);
   }
 
   /** One post; the URL is a secret (Slack's carries its token), so only the status is logged. */
-  private async post(notice: Notice): Promise<Outcome> {
+  private async post(notice: Notice, id: string, stop: AbortSignal): Promise<Outcome> {
     this.attemptsMade++;
-    const { body, headers } = webhookRequest(
-      this.o.format,
-      notice,
-      this.o.secret,
-      Date.now() / 1000,
-    );
+    const now = Date.now() / 1000;
+    const { body, headers } = webhookRequest(this.o.format, notice, this.o.secret, now, id);
     try {
       const res = await fetch(this.o.url, {
         method: "POST",
@@ -102,10 +106,7 @@ export class WebhookSender {
         body,
         redirect: "error",
         // A hung receiver is given up at the timeout, or at once when the worker stops.
-        signal: AbortSignal.any([
-          AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
-          this.stopping.signal,
-        ]),
+        signal: AbortSignal.any([AbortSignal.timeout(this.timeout()), stop]),
       });
       // The answer's body is not needed, and a receiver's could be of any size.
       await res.body?.cancel().catch(() => undefined);

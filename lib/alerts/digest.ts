@@ -1,18 +1,22 @@
 import "server-only";
 import { ownKey } from "../own-keys";
 import type { EngineContext } from "../queues/context";
+import type { Notice } from "./format";
+import { addedNotice, OUTBOX_MAX, outboxStep, queued } from "./outbox";
 
 /**
  * The daily digest's schedule: REDRIVE_DIGEST_AT is a wall-clock time in
  * REDRIVE_TIMEZONE (containers run in UTC; the team reads it at 09:00 its own
  * time, summer and winter). A day's digest is due from that local time for
- * DUE_WINDOW_MINUTES, and claimed in Redis by the local date, so that:
+ * DUE_WINDOW_MINUTES, and claimed in Redis by the local date, then put in
+ * the alert outbox (./outbox.ts) in the same call that marks the day done, so that:
  *
  * - it goes out once a day whatever the number of workers;
  * - on the night clocks go forward, a time that does not exist (02:30 when
  *   02:00 jumps to 03:00) is reached at the jump, not skipped;
  * - on the night clocks go back, a time that happens twice (01:30) sends once;
- * - a worker started hours after the time does not send a stale digest.
+ * - a worker started hours after the time does not send a stale digest;
+ * - a worker that dies after claiming the day leaves it to another.
  */
 export const DUE_WINDOW_MINUTES = 6 * 60;
 
@@ -43,16 +47,38 @@ export function digestDueDate(ms: number, at: string, zone: string): string | nu
 }
 
 export const digestKey = (c: EngineContext["config"], date: string) =>
-  ownKey(c, `alerts:digest:${date}`);
+  ownKey(c, `{alerts}:digest:${date}`);
 
-/** Whether this instance won the digest of `date` (kept two days, long past any repeat). */
+/** How long a claimed day waits for its claimer to queue the digest before another worker may. */
+const CLAIM_SECONDS = 600;
+/** A day's key is kept two days, long past any repeat of its local time. */
+const KEEP_SECONDS = 172_800;
+
+/**
+ * Claims the digest of `date` for this instance: the token to queue it with,
+ * or null when another instance has it. A claimer that dies before queueing
+ * the digest leaves the day to be claimed again after CLAIM_SECONDS.
+ */
 export async function claimDigest(
   ctx: EngineContext,
   date: string,
   instance: string,
+): Promise<string | null> {
+  const token = `claimed:${instance}`;
+  const set = await ctx.redis.set(digestKey(ctx.config, date), token, "EX", CLAIM_SECONDS, "NX");
+  return set === "OK" ? token : null;
+}
+
+/** Puts the day's digest in the outbox (or records a day with nothing to say); false if the claim ran out. */
+export async function queueDigest(
+  ctx: EngineContext,
+  date: string,
+  token: string,
+  notice: Notice | null,
 ): Promise<boolean> {
-  const set = await ctx.redis.set(digestKey(ctx.config, date), instance, "EX", 172_800, "NX");
-  return set === "OK";
+  const { id, json } = notice ? queued(notice) : { id: "", json: "" };
+  const args = ["digest", token, id, json, OUTBOX_MAX, KEEP_SECONDS];
+  return addedNotice(await outboxStep(ctx, [digestKey(ctx.config, date)], args));
 }
 
 /** Gives a claimed day back (its digest could not be read), for the next check to retry. */

@@ -82,18 +82,28 @@ export function signature(secret: string, t: number, body: string): string {
   return `t=${t},v1=${mac}`;
 }
 
+/**
+ * The request for one try of a notice. `delivery` is the same on every try of
+ * it (delivery is at least once): the `Redrive-Delivery` header in every
+ * format, and `delivery` in the generic body, let a receiver drop a repeat.
+ */
 export function webhookRequest(
   format: WebhookFormat,
   n: Notice,
   secret: string | undefined,
   nowSeconds: number,
+  delivery: string,
 ): WebhookRequest {
-  const headers: Record<string, string> = { "content-type": "application/json" };
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "redrive-delivery": delivery,
+  };
   if (format === "slack") return { body: slack(n), headers };
   if (format === "teams") return { body: teams(n), headers };
   const t = Math.floor(nowSeconds);
   const body = JSON.stringify({
     event: n.event,
+    delivery,
     title: n.title,
     lines: n.lines.slice(0, LINES_MAX).map(cut),
     url: n.link?.url ?? null,

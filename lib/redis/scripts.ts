@@ -41,6 +41,7 @@ export const SCRIPT_NAMES = [
   "renameKeys",
   "schemaStep",
   "forgiveLogin",
+  "alertOutbox",
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

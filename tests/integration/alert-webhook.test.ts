@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WebhookSender } from "@/lib/alerts/deliver";
-import { digestKey } from "@/lib/alerts/digest";
+import { claimDigest, digestKey, queueDigest } from "@/lib/alerts/digest";
+import { dueKey, outboxKey } from "@/lib/alerts/outbox";
 import { RetryWorkerService } from "@/lib/worker/service";
 import { testConfig, useRedis } from "../helpers/redis";
+import { qk } from "../helpers/cluster-mode";
 import { until } from "../helpers/until";
+import { startWorkerProcess } from "../helpers/worker-process";
 import { startReceiver, type WebhookReceiver } from "../helpers/webhook-receiver";
 
 /**
@@ -78,6 +81,13 @@ describe("alert webhook", () => {
     const t0 = Date.now();
     await worker!.stop();
     expect(Date.now() - t0).toBeLessThan(2_000);
+    // The post cut short is put back at once: the next worker posts it, with the same delivery id.
+    receiver.answer(200);
+    startWorkers(1, {});
+    await until(async () => receiver.received.length === 2, "the notice posted again", 3_000);
+    const [first, second] = receiver.received;
+    expect(second!.headers["redrive-delivery"]).toBe(first!.headers["redrive-delivery"]);
+    expect(second!.json.event).toBe("alert.firing");
   });
 
   it("should post the digest once at the local time across a daylight-saving change and skip an empty day", async () => {
@@ -112,24 +122,98 @@ describe("alert webhook", () => {
 });
 
 describe("webhook sender", () => {
-  const sender = (url: string) =>
-    new WebhookSender({ url, format: "slack", log: () => undefined, baseDelayMs: 20 });
   const notice = { event: "digest" as const, title: "t", lines: ["l"], data: {} };
+  let stop: AbortController;
+  afterEach(() => stop.abort());
+
+  /** Queues one notice in the outbox as the digest does, and posts the outbox in the background. */
+  async function sendOne(format: "slack" | "generic" = "slack"): Promise<WebhookSender> {
+    const ctx = { redis: r.redis, config: testConfig({ REDIS_URL: r.server.url }) };
+    const token = (await claimDigest(ctx, "2026-03-08", "test"))!;
+    expect(await queueDigest(ctx, "2026-03-08", token, notice)).toBe(true);
+    const s = new WebhookSender(ctx, {
+      url: receiver.url,
+      format,
+      secret: SECRET,
+      log: () => undefined,
+      baseDelayMs: 20,
+      pollMs: 20,
+    });
+    stop = new AbortController();
+    void s.run(stop.signal);
+    return s;
+  }
+  const outboxEmpty = async () => (await r.redis.zcard(dueKey(testConfig()))) === 0;
 
   it("should try a receiver that answers 500 again until it takes the notice", async () => {
     receiver.answer(500, 503, 200);
-    const s = sender(receiver.url);
-    s.send(notice);
-    await s.idle();
+    await sendOne();
+    await until(outboxEmpty, "the notice taken");
     expect(receiver.received).toHaveLength(3);
     expect(new Set(receiver.received.map((p) => p.body)).size).toBe(1);
+    expect(new Set(receiver.received.map((p) => p.headers["redrive-delivery"])).size).toBe(1);
+  });
+
+  it("should keep at most 100 notices, dropping the oldest, when the receiver stays away", async () => {
+    const ctx = { redis: r.redis, config: testConfig({ REDIS_URL: r.server.url }) };
+    for (let day = 1; day <= 105; day++) {
+      const date = `day-${String(day).padStart(3, "0")}`;
+      const token = (await claimDigest(ctx, date, "test"))!;
+      await queueDigest(ctx, date, token, { ...notice, title: date });
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const kept = Object.values(await r.redis.hgetall(outboxKey(ctx.config))).map(
+      (v) => (JSON.parse(v) as { notice: { title: string } }).notice.title,
+    );
+    expect(kept).toHaveLength(100);
+    expect(kept).not.toContain("day-005");
+    expect(kept).toContain("day-006");
+    expect(await r.redis.zcard(dueKey(ctx.config))).toBe(100);
   });
 
   it("should not try again when the receiver refuses the notice for good (404)", async () => {
     receiver.answer(404);
-    const s = sender(receiver.url);
-    s.send(notice);
-    await s.idle();
+    await sendOne();
+    await until(outboxEmpty, "the notice given up");
+    await settle();
     expect(receiver.received).toHaveLength(1);
   });
+});
+
+describe("alert delivery when a worker dies", () => {
+  it("should post the notice a killed worker was posting, from another worker after its lease", async () => {
+    receiver.answer(0, 200);
+    await r.redis.lpush(qk("document_dlq"), '{"id":"a"}', '{"id":"b"}', '{"id":"c"}');
+    const env = {
+      ...r.env,
+      QUEUES: "document,video",
+      ALERT_DLQ_SIZE: "2",
+      REDRIVE_ALERT_WEBHOOK_URL: receiver.url,
+      REDRIVE_ALERT_WEBHOOK_FORMAT: "generic",
+      REDRIVE_ALERT_WEBHOOK_SECRET: SECRET,
+      REDRIVE_ALERT_CHECK_SECONDS: "0.1",
+      REDRIVE_ALERT_WEBHOOK_TIMEOUT_SECONDS: "1",
+    };
+    const first = startWorkerProcess(env);
+    await until(async () => receiver.received.length === 1, "the post that hangs", 20_000);
+    // Killed while the receiver holds its post: the change is recorded in Redis, the post unanswered.
+    first.child.kill("SIGKILL");
+    await first.exited;
+    const second = startWorkerProcess(env);
+    try {
+      await until(async () => receiver.received.length === 2, "the notice posted again", 20_000);
+      await until(
+        async () => (await r.redis.zcard(dueKey(testConfig()))) === 0,
+        "the outbox empty",
+      );
+      const [hung, posted] = receiver.received;
+      expect(posted!.json).toMatchObject({ event: "alert.firing", alert: { queue: "document" } });
+      expect(posted!.json.delivery).toBe(hung!.json.delivery);
+      await settle();
+      expect(receiver.received).toHaveLength(2);
+    } finally {
+      second.child.kill("SIGTERM");
+      await second.exited;
+    }
+  }, 60_000);
 });

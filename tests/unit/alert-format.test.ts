@@ -16,7 +16,7 @@ const notice: Notice = {
 
 describe("webhook bodies", () => {
   it("should escape Slack's markup in dead letters' text so that it cannot mention or link", () => {
-    const { body } = webhookRequest("slack", notice, undefined, 0);
+    const { body } = webhookRequest("slack", notice, undefined, 0, "d1");
     const text = (JSON.parse(body) as { blocks: { text: { text: string } }[] }).blocks[0]!.text
       .text;
     expect(text).toContain("&lt;!channel&gt; &lt;https://evil.example|click&gt; &amp;");
@@ -25,7 +25,7 @@ describe("webhook bodies", () => {
   });
 
   it("should escape Markdown in a Teams card and carry the link as an action", () => {
-    const { body } = webhookRequest("teams", notice, undefined, 0);
+    const { body } = webhookRequest("teams", notice, undefined, 0, "d1");
     const card = (JSON.parse(body) as { attachments: { content: Record<string, unknown> }[] })
       .attachments[0]!.content as { body: { text: string }[]; actions: { url: string }[] };
     expect(card.body[1]!.text).toContain("\\[x\\]\\(https://evil\\.example\\) \\*\\*bold\\*\\*");
@@ -34,16 +34,18 @@ describe("webhook bodies", () => {
 
   it("should sign the generic body so that a receiver can check it with the secret", () => {
     const secret = "webhook-secret-webhook-secret";
-    const { body, headers } = webhookRequest("generic", notice, secret, 1_800_000_000.7);
+    const { body, headers } = webhookRequest("generic", notice, secret, 1_800_000_000.7, "d1");
     const [t, v1] = headers["redrive-signature"]!.split(",").map((p) => p.split("=")[1]);
     expect(t).toBe("1800000000");
     const mac = createHmac("sha256", secret).update(`${t}.${body}`).digest("hex");
     expect(v1).toBe(mac);
     expect(JSON.parse(body)).toMatchObject({
       event: "digest",
+      delivery: "d1",
       date: "2026-03-08",
       sentAt: 1_800_000_000,
     });
+    expect(headers["redrive-delivery"]).toBe("d1");
   });
 });
 
