@@ -13,6 +13,8 @@ import { HttpError, toErrorResponse } from "./errors";
 import type { JsonRoute } from "./route";
 import { sessionUser } from "./route";
 import { connected, type Services } from "./services";
+import { countRedisError } from "../metrics/process-metrics";
+import { isRedisUnavailable } from "../redis/errors";
 
 /**
  * GET /api/metrics: for a Prometheus server with `Authorization: Bearer
@@ -55,15 +57,38 @@ async function redisFigures(request: Request, ctx: EngineContext): Promise<strin
   return answer!.body as string;
 }
 
+/** `redrive_redis_up`: whether this scrape could read the queue figures from Redis. */
+function redisUp(up: boolean): string {
+  return [
+    "# HELP redrive_redis_up 1 when this scrape read the queue figures from Redis, 0 when Redis could not be reached (the queue series are then missing).",
+    "# TYPE redrive_redis_up gauge",
+    `redrive_redis_up ${up ? 1 : 0}`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * The queue figures, or only `redrive_redis_up 0` while Redis cannot be
+ * reached: a token's scrape still answers 200 then, with this process's own
+ * figures (its Redis errors and latency matter most during an outage), as
+ * exporters do, so that Prometheus sees Redis down rather than the dashboard.
+ */
+async function sharedFigures(request: Request, ctx: EngineContext): Promise<string> {
+  try {
+    return redisUp(true) + (await redisFigures(request, ctx));
+  } catch (error) {
+    if (!isRedisUnavailable(error)) throw error;
+    countRedisError("REDIS_UNAVAILABLE");
+    return redisUp(false);
+  }
+}
+
 async function serve(request: Request): Promise<Response> {
   try {
     const s = await connected();
     await authorize(request, s);
-    const [own, shared] = await Promise.all([
-      renderProcessFigures(),
-      redisFigures(request, { ...s.engine.ctx, cacheRedis: s.cacheRedis }),
-    ]);
-    return new Response(own + shared, {
+    const shared = await sharedFigures(request, { ...s.engine.ctx, cacheRedis: s.cacheRedis });
+    return new Response((await renderProcessFigures()) + shared, {
       headers: { "content-type": METRICS_CONTENT_TYPE, "cache-control": "no-store" },
     });
   } catch (error) {

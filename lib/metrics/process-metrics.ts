@@ -5,7 +5,7 @@ import { loadTemplates, routeOf, type RouteTemplate } from "./routes";
 /**
  * This dashboard process's own metrics, beside the queue figures read from
  * Redis at each scrape: Node's (event-loop lag, memory, CPU, prefixed
- * redrive_process_), the latency of every HTTP request by route, and the
+ * redrive_process_* and redrive_nodejs_*), the latency of every HTTP request by route, and the
  * Redis errors it answered with. One set per process, kept on globalThis:
  * Next loads the metrics route and the server's start-up code as separate
  * bundles, which must still count into the same histogram.
@@ -24,7 +24,7 @@ const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIO
 
 function create(): ProcessMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "redrive_process_" });
+  collectDefaultMetrics({ register: registry, prefix: "redrive_" });
   const httpDuration = new Histogram({
     name: "redrive_http_request_duration_seconds",
     help: "Time from a request's arrival to its response's end, by route template, method and status.",

@@ -7,6 +7,8 @@ import { nowSeconds, type EngineContext } from "../queues/context";
 import { readCounters } from "../queues/counters";
 import { getStats } from "../queues/stats";
 import { mergeInfo, readMasterInfos } from "../redis/info";
+import { execEachKey } from "../redis/pipeline";
+import { isActiveState, taskKeys } from "../tasks/redrive";
 import { readRedisSafety, RedisWarningCodeSchema } from "../redis/safety";
 import { processMetrics } from "./process-metrics";
 import { histogramText, readRuns } from "./worker-runs";
@@ -155,20 +157,45 @@ async function cacheMetrics(registry: Registry, ctx: EngineContext): Promise<voi
   );
 }
 
-/** Memory, evictions and the safety warnings, from one INFO per master. */
+/** Keys in every database of an INFO (summed over a Cluster's masters by mergeInfo). */
+function keysOf(info: Record<string, string>): number {
+  let keys = 0;
+  for (const [field, line] of Object.entries(info)) {
+    if (/^db\d+$/.test(field)) keys += Number(/keys=(\d+)/.exec(line)?.[1] ?? 0);
+  }
+  return keys;
+}
+
+/** Memory, evictions and keys of one Redis: `redrive_redis_*` for the queues', `redrive_cache_redis_*` for a separate cache's. */
+function memoryFigures(
+  registry: Registry,
+  info: Record<string, string>,
+  which: "redis" | "cache_redis",
+) {
+  const num = (field: string) => Number(info[field] ?? 0) || 0;
+  const what = which === "redis" ? "the queue Redis" : "the cache Redis (CACHE_REDIS_URL)";
+  const used = `used_memory of ${what} (summed over a Cluster's masters).`;
+  gauge(registry, `redrive_${which}_memory_used_bytes`, used, [[{}, num("used_memory")]]);
+  const max = `maxmemory of ${what}; 0: no limit.`;
+  gauge(registry, `redrive_${which}_memory_max_bytes`, max, [[{}, num("maxmemory")]]);
+  const evicted = `Keys ${what} evicted since it started.`;
+  counter(registry, `redrive_${which}_evicted_keys_total`, evicted, [[{}, num("evicted_keys")]]);
+  gauge(registry, `redrive_${which}_keys`, `Keys in ${what}, every database.`, [
+    [{}, keysOf(info)],
+  ]);
+}
+
+/** Memory, evictions, keys and the safety warnings, from one INFO per master (and the cache Redis's). */
 async function redisMetrics(registry: Registry, ctx: EngineContext): Promise<void> {
   const infos = readMasterInfos(ctx.redis);
-  const [info, safety] = await Promise.all([
+  const separateCache = ctx.cacheRedis && ctx.cacheRedis !== ctx.redis ? ctx.cacheRedis : null;
+  const [info, safety, cacheInfo] = await Promise.all([
     infos.then(mergeInfo),
     readRedisSafety(ctx.redis, infos),
+    separateCache ? readMasterInfos(separateCache).then(mergeInfo) : null,
   ]);
-  const num = (field: string) => Number(info[field] ?? 0) || 0;
-  const used = "used_memory of the queue Redis (summed over a Cluster's masters).";
-  gauge(registry, "redrive_redis_memory_used_bytes", used, [[{}, num("used_memory")]]);
-  const max = "maxmemory of the queue Redis; 0: no limit.";
-  gauge(registry, "redrive_redis_memory_max_bytes", max, [[{}, num("maxmemory")]]);
-  const evicted = "Keys the queue Redis evicted since it started.";
-  counter(registry, "redrive_redis_evicted_keys_total", evicted, [[{}, num("evicted_keys")]]);
+  memoryFigures(registry, info, "redis");
+  if (cacheInfo) memoryFigures(registry, cacheInfo, "cache_redis");
   const codes = new Set(safety.warnings.map((w) => w.code));
   const rows = RedisWarningCodeSchema.options.map((code): [Labels, number] => [
     { code },
@@ -176,6 +203,20 @@ async function redisMetrics(registry: Registry, ctx: EngineContext): Promise<voi
   ]);
   const help = "1 while the queue Redis has this safety warning (the dashboard's banner shows it).";
   gauge(registry, "redrive_redis_warning", help, rows);
+}
+
+/** Whether each queue has a requeue-all or delete-all task not yet finished: one HGET per task hash. */
+async function taskMetrics(registry: Registry, ctx: EngineContext): Promise<void> {
+  const perQueue = ctx.config.QUEUES.map((q) => taskKeys(ctx.config, q));
+  const states = await execEachKey(ctx.redis, perQueue.flat(), (p, key) => p.hget(key, "state"));
+  let next = 0;
+  const rows = perQueue.map((keys, i): [Labels, number] => {
+    const active = states.slice(next, (next += keys.length)).some(isActiveState);
+    return [{ queue: ctx.config.QUEUES[i]! }, active ? 1 : 0];
+  });
+  const help =
+    "Requeue-all or delete-all tasks pending, running or cancelling, per queue (0 or 1).";
+  gauge(registry, "redrive_tasks_running", help, rows);
 }
 
 /** The content type of the Prometheus text format that prom-client writes. */
@@ -193,6 +234,7 @@ export async function renderRedisFigures(ctx: EngineContext): Promise<string> {
     workerMetrics(registry, ctx),
     cacheMetrics(registry, ctx),
     redisMetrics(registry, ctx),
+    taskMetrics(registry, ctx),
   ]);
   return (await registry.metrics()) + runs;
 }

@@ -50,7 +50,7 @@ export function legacyTaskKey(config: Config, queue: string): string | null {
 }
 
 /** The hashes a queue's task may be in: taskKey's, then 0.1.0's when it differs. */
-function taskKeys(config: Config, queue: string): string[] {
+export function taskKeys(config: Config, queue: string): string[] {
   const legacy = legacyTaskKey(config, queue);
   return [taskKey(config, queue), ...(legacy ? [legacy] : [])];
 }
@@ -81,6 +81,9 @@ export async function createTask(
 }
 
 const ACTIVE = new Set<TaskState>(["pending", "running", "cancelling"]);
+
+/** Whether a task hash's `state` field is that of a task not yet finished. */
+export const isActiveState = (state: unknown) => ACTIVE.has(state as TaskState);
 
 /**
  * Where a new task goes. While the stored state is at 0.1.0's schema and a

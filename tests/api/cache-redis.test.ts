@@ -8,7 +8,8 @@ import { useApp } from "../helpers/app";
  * the queues on REDIS_URL. The cache page reads and clears the cache's
  * server, and never the queues' one.
  */
-const env: Record<string, string> = {};
+const TOKEN = "metrics-token-metrics-token";
+const env: Record<string, string> = { REDRIVE_METRICS_TOKEN: TOKEN };
 let cacheServer: EmbeddedRedis;
 let cache: Redis;
 
@@ -58,5 +59,16 @@ describe("a separate Redis for the cache", () => {
     const page = await app.call("/api/admin/dlq/document", { cookie: viewer });
     expect(((await page.json()) as { total: number }).total).toBe(1);
     expect(await cache.keys("redrive:session*")).toEqual([]);
+  });
+
+  it("should give the cache Redis's own keys and memory in the metrics when CACHE_REDIS_URL names one", async () => {
+    await cache.flushall();
+    await cache.mset("user:1", "{}", "user:2", "{}", "graph:g", "{}");
+    const res = await app.call("/api/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
+    const text = await res.text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
+    expect(value("redrive_cache_redis_keys")).toBe(3);
+    expect(value("redrive_cache_redis_memory_used_bytes")).toBeGreaterThan(0);
+    expect(value("redrive_redis_up")).toBe(1);
   });
 });

@@ -5,6 +5,7 @@ import { clusterEnv, qk } from "../helpers/cluster-mode";
 import { testConfig } from "../helpers/redis";
 import { loadTemplates } from "@/lib/metrics/routes";
 import { RetryWorkerService } from "@/lib/worker/service";
+import { taskKey } from "@/lib/tasks/redrive";
 import { NAMESPACE_NAMES, OTHER } from "@/lib/cache/namespaces";
 import { masters } from "@/lib/redis/client";
 import { RedisWarningCodeSchema } from "@/lib/redis/safety";
@@ -69,7 +70,7 @@ describe("GET /api/metrics", () => {
     expect(value("redrive_dlq_messages", "audio")).toBe(0);
     expect(value("redrive_failures_total", "document")).toBe(7);
     expect(value("redrive_dead_letters_total", "document")).toBe(3);
-    expect(all.some((s) => s.name === "redrive_process_nodejs_eventloop_lag_seconds")).toBe(true);
+    expect(all.some((s) => s.name === "redrive_nodejs_eventloop_lag_seconds")).toBe(true);
     expect(all.find((s) => s.name === "redrive_redis_memory_used_bytes")!.value).toBeGreaterThan(0);
   });
 
@@ -92,27 +93,40 @@ describe("GET /api/metrics", () => {
     expect(value("redrive_retries_promoted_total")).toBe(0);
   });
 
-  it("should answer 503 REDIS_UNAVAILABLE while Redis is down and serve again once it is back", async () => {
+  it("should answer with redrive_redis_up 0 and its own figures while Redis is down, and the queues again once it is back", async () => {
     await app.stopRedis();
     try {
       const down = await scrape();
-      expect(down.status).toBe(503);
-      expect(((await down.json()) as { error: { code: string } }).error.code).toBe(
-        "REDIS_UNAVAILABLE",
+      expect(down.status).toBe(200);
+      const all = samples(await down.text());
+      expect(all.find((s) => s.name === "redrive_redis_up")?.value).toBe(0);
+      expect(all.some((s) => s.name === "redrive_dlq_messages")).toBe(false);
+      const errors = all.find(
+        (s) => s.name === "redrive_redis_errors_total" && s.labels.kind === "REDIS_UNAVAILABLE",
       );
+      expect(errors?.value).toBeGreaterThanOrEqual(1);
+      expect(all.some((s) => s.name === "redrive_nodejs_eventloop_lag_seconds")).toBe(true);
     } finally {
       await app.startRedis();
     }
-    await until(
-      async () => (await scrape()).status === 200,
-      "metrics after the restart",
-      15_000,
-      250,
-    );
-    const errors = samples(await (await scrape()).text()).find(
-      (s) => s.name === "redrive_redis_errors_total" && s.labels.kind === "REDIS_UNAVAILABLE",
-    );
-    expect(errors?.value).toBeGreaterThanOrEqual(1);
+    const up = async () =>
+      samples(await (await scrape()).text()).find((s) => s.name === "redrive_redis_up")?.value;
+    await until(async () => (await up()) === 1, "metrics after the restart", 15_000, 250);
+    const all = samples(await (await scrape()).text());
+    expect(all.filter((s) => s.name === "redrive_dlq_messages")).toHaveLength(4);
+  });
+
+  it("should show a running task and the keys when a queue has a task", async () => {
+    const env = { REDIS_URL: app.server.url, ...(app.cluster ? clusterEnv(app.cluster) : {}) };
+    const key = (q: string) => taskKey(testConfig(env), q);
+    await app.redis.hset(key("document"), "id", "t1", "state", "running", "kind", "requeue");
+    await app.redis.hset(key("audio"), "id", "t0", "state", "done", "kind", "requeue");
+    const all = samples(await (await scrape()).text());
+    const task = (q: string) =>
+      all.find((s) => s.name === "redrive_tasks_running" && s.labels.queue === q)?.value;
+    expect(task("document")).toBe(1);
+    expect(task("audio")).toBe(0);
+    expect(all.find((s) => s.name === "redrive_redis_keys")!.value).toBeGreaterThanOrEqual(2);
   });
 
   it("should time each request under its route template, never its raw path, when the dashboard answers", async () => {
@@ -188,6 +202,7 @@ describe("GET /api/metrics", () => {
     const all = samples(await (await scrape()).text()).filter(
       (s) =>
         !s.name.startsWith("redrive_process_") &&
+        !s.name.startsWith("redrive_nodejs_") &&
         !s.name.startsWith("redrive_http_request_duration_seconds") &&
         !s.name.startsWith("redrive_worker_run_duration_seconds") &&
         s.name !== "redrive_redis_errors_total",

@@ -54,6 +54,8 @@ describe("scraped by Prometheus", () => {
     expect((await series('up{job="redrive"}'))[0]![1]).toBe(1);
     expect((await series('redrive_failures_total{queue="audio"}'))[0]![1]).toBe(12);
     expect((await series("count(redrive_dlq_messages)"))[0]![1]).toBe(4);
+    expect((await series("redrive_redis_up"))[0]![1]).toBe(1);
+    expect((await series("count(redrive_tasks_running)"))[0]![1]).toBe(4);
     await everyGrafanaQueryRuns(prometheus);
   }, 60_000);
 });
