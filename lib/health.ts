@@ -2,7 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import type { WorkerStatusSchema } from "./health-schemas";
 import type { EngineContext } from "./queues/context";
-import { readHeartbeats } from "./heartbeat";
+import { isLive, readHeartbeats } from "./heartbeat";
 
 export type WorkerStatus = z.infer<typeof WorkerStatusSchema>;
 
@@ -19,7 +19,7 @@ export async function workerStatus(ctx: EngineContext): Promise<WorkerStatus> {
   );
   if (!newest) return { instances: 0, lastBeatAgeSeconds: null, version: null, healthy: false };
   const age = Math.max(0, now - newest.lastRunAt);
-  const live = beats.filter((b) => now - b.lastRunAt <= 3 * b.intervalSeconds + 5);
+  const live = beats.filter((b) => isLive(b, now));
   return {
     instances: live.length,
     lastBeatAgeSeconds: age,

@@ -27,7 +27,14 @@ export interface Heartbeat {
   intervalSeconds: number;
   /** REDRIVE_WORKER_ROLES as lib/worker-roles.ts describes them (absent from older versions). */
   roles?: string;
+  /** The p99 event-loop delay of the worker process since its previous heartbeat, seconds (absent from older versions). */
+  eventLoopLagSeconds?: number;
   lastRun: RunReport;
+}
+
+/** Whether a heartbeat is recent enough to count its worker as running. */
+export function isLive(beat: Heartbeat, now: number): boolean {
+  return now - beat.lastRunAt <= 3 * beat.intervalSeconds + 5;
 }
 
 /** Every worker instance's last heartbeat (bounded: one entry per live instance). */

@@ -3,6 +3,7 @@ import { Counter, Gauge, Registry } from "prom-client";
 import { readCounters as readCacheCounters } from "../cache/counters";
 import { NAMESPACE_NAMES, OTHER } from "../cache/namespaces";
 import { workerStatus } from "../health";
+import { isLive, readHeartbeats } from "../heartbeat";
 import { nowSeconds, type EngineContext } from "../queues/context";
 import { readCounters } from "../queues/counters";
 import { getStats } from "../queues/stats";
@@ -124,9 +125,21 @@ async function queueMetrics(registry: Registry, ctx: EngineContext): Promise<voi
 }
 
 async function workerMetrics(registry: Registry, ctx: EngineContext): Promise<string> {
-  const [worker, runs] = await Promise.all([workerStatus(ctx), readRuns(ctx.redis, ctx.config)]);
+  const [worker, runs, beats] = await Promise.all([
+    workerStatus(ctx),
+    readRuns(ctx.redis, ctx.config),
+    readHeartbeats(ctx),
+  ]);
   const help = "Retry worker services whose heartbeat is recent.";
   gauge(registry, "redrive_worker_instances", help, [[{}, worker.instances]]);
+  const now = Date.now() / 1000;
+  const lags = beats.filter((b) => isLive(b, now)).map((b) => b.eventLoopLagSeconds);
+  const lag = lags.filter((l): l is number => typeof l === "number" && Number.isFinite(l));
+  const lagHelp =
+    "The highest p99 event-loop delay among running workers, over each one's last run interval.";
+  gauge(registry, "redrive_worker_event_loop_lag_seconds", lagHelp, [
+    [{}, lag.length > 0 ? Math.max(...lag) : null],
+  ]);
   const age = "Seconds since the newest worker heartbeat.";
   gauge(registry, "redrive_worker_heartbeat_age_seconds", age, [[{}, worker.lastBeatAgeSeconds]]);
   const runHelp =

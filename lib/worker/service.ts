@@ -1,6 +1,7 @@
 import "server-only";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { nowSeconds, sleep, type EngineContext } from "../queues/context";
 import { workerHeartbeatKey } from "../queues/keys";
 import { promoteDue } from "../queues/retry";
@@ -36,12 +37,15 @@ export class RetryWorkerService {
   private metrics?: Promise<void>;
   private alerts?: Promise<void>;
   private readonly safety: SafetyWatch;
+  /** The event loop's delay between heartbeats: a worker stalled by a large entry or a busy host shows here. */
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 20 });
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly log: typeof logLine = logLine,
   ) {
     this.startedAt = nowSeconds(ctx);
+    this.loopDelay.enable();
     this.safety = new SafetyWatch(log, { instance: this.instanceId });
   }
 
@@ -96,8 +100,10 @@ export class RetryWorkerService {
       lastRunAt: now,
       intervalSeconds: this.ctx.config.RETRY_WORKER_INTERVAL_SECONDS,
       roles: this.roles,
+      eventLoopLagSeconds: this.loopDelay.count > 0 ? this.loopDelay.percentile(99) / 1e9 : 0,
       lastRun,
     };
+    this.loopDelay.reset();
     await this.ctx.redis.hset(
       workerHeartbeatKey(this.ctx.config),
       this.instanceId,
@@ -147,5 +153,6 @@ export class RetryWorkerService {
   async stop(): Promise<void> {
     this.abort.abort();
     await Promise.all([this.loop, this.tasks, this.metrics, this.alerts]);
+    this.loopDelay.disable();
   }
 }

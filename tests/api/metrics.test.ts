@@ -174,6 +174,12 @@ describe("GET /api/metrics", () => {
     );
     expect(runs.find((s) => s.name.endsWith("_count"))?.value).toBe(1);
     expect(runs.find((s) => s.labels.le === "+Inf")?.value).toBe(1);
+    // The worker's own event-loop delay, from its heartbeat (a worker has no HTTP port).
+    const workerLag = samples(await (await scrape()).text()).find(
+      (s) => s.name === "redrive_worker_event_loop_lag_seconds",
+    );
+    expect(workerLag?.value).toBeGreaterThanOrEqual(0);
+    expect(workerLag?.value).toBeLessThan(5);
   });
 
   it("should set the EVICTION_POLICY warning to 1 when the queue Redis may evict keys", async () => {
