@@ -44,11 +44,16 @@ async function authorize(request: Request, s: Services): Promise<void> {
  * scrapes that arrive while one is read wait for it instead of reading again,
  * and a scraper that sends `Cache-Control: max-age=<s>` (Prometheus'
  * http_headers) accepts an answer that old, so that a pair of Prometheus
- * servers cost Redis one read per interval. Without the header a scrape reads
- * Redis as it is now, as curl does on every other route.
+ * servers cost Redis one read per interval; `no-cache` reads Redis now. Without the header a scrape takes
+ * an answer at most FRESH_MS old: scrapers started together (a Prometheus
+ * pair on the same interval, several federated ones) arrive over a few
+ * milliseconds, and a read ends before the last of them is served.
  */
+const FRESH_MS = 1_000;
+
 async function redisFigures(request: Request, ctx: EngineContext): Promise<string> {
-  const maxAge = acceptedAgeMs(request);
+  // `Cache-Control: no-cache` still asks for Redis as it is now.
+  const maxAge = request.headers.has("cache-control") ? acceptedAgeMs(request) : FRESH_MS;
   const { answer } = await readCache.read("GET /api/metrics", maxAge, async () => ({
     body: await renderRedisFigures(ctx),
     shareable: true,

@@ -64,7 +64,8 @@ describe("a separate Redis for the cache", () => {
   it("should give the cache Redis's own keys and memory in the metrics when CACHE_REDIS_URL names one", async () => {
     await cache.flushall();
     await cache.mset("user:1", "{}", "user:2", "{}", "graph:g", "{}");
-    const res = await app.call("/api/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
+    const headers = { authorization: `Bearer ${TOKEN}`, "cache-control": "no-cache" };
+    const res = await app.call("/api/metrics", { headers });
     const text = await res.text();
     const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
     expect(value("redrive_cache_redis_keys")).toBe(3);

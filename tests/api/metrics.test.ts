@@ -14,8 +14,11 @@ import { RedisWarningCodeSchema } from "@/lib/redis/safety";
 const TOKEN = "metrics-token-metrics-token";
 const app = useApp({ REDRIVE_METRICS_TOKEN: TOKEN });
 
+/** A scrape of Redis as it is now (without `no-cache`, an answer up to a second old is shared). */
 const scrape = (token = TOKEN) =>
-  app.call("/api/metrics", { headers: { authorization: `Bearer ${token}` } });
+  app.call("/api/metrics", {
+    headers: { authorization: `Bearer ${token}`, "cache-control": "no-cache" },
+  });
 
 /** The samples of the text format: metric name, labels and value per line. */
 function samples(text: string): { name: string; labels: Record<string, string>; value: number }[] {
