@@ -36,6 +36,10 @@ ENV NODE_ENV=production \
     HOSTNAME=0.0.0.0 \
     REDRIVE_WORKER_ALIVE_FILE=/tmp/redrive-worker.alive
 WORKDIR /app
+# The runtime needs node alone: npm, npx, corepack and yarn (a package manager
+# and the packages it bundles) are removed, not left for an intruder to use.
+RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx \
+    /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-*
 # Owned by root and read-only to the user that runs it.
 COPY --from=build --chown=root:root /release /app
 # The node user (uid 1000) of the official Node images; any unprivileged uid works.

@@ -2,7 +2,7 @@ import { cpus, loadavg } from "node:os";
 import { median } from "./lib/check";
 import { ensureProductionBuild, startNextApp, type NextApp } from "./lib/next-app";
 import { count, parseOptions, scale } from "./lib/options";
-import { startBenchServer, type BenchServer } from "./lib/server";
+import { cpuSplit, startBenchServer, type BenchServer } from "./lib/server";
 import { summarize, target, type Summary } from "./lib/summary";
 import { Count, printTable } from "./lib/table";
 import { QUEUES } from "./ui/shared";
@@ -49,13 +49,19 @@ const p = (values: number[], q: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
 
 async function sequential(b: BenchServer, app: NextApp, runs: number) {
+  // Why a PING waited: a slow command (SLOWLOG), or Redis kept off a CPU (run-queue wait).
+  const split = await cpuSplit(b.redis);
   const { result: scrapes, ping } = await b.ping.measure(async () => {
     const out: Scrape[] = [];
     for (let i = 0; i < runs; i++) out.push(await scrape(app));
     return out;
   });
   const ms = scrapes.map((s) => s.ms);
+  const cpu = await split();
   return {
+    longestCommandMs: cpu.longestCommandMs,
+    redisCpuMsPerScrape: cpu.redisCpuMs / runs,
+    redisWaitMs: cpu.redisWaitMs,
     runs,
     medianMs: median(ms),
     p95Ms: p(ms, 0.95),
@@ -99,7 +105,18 @@ async function bursts(b: BenchServer, app: NextApp, rounds: number) {
 function report(size: number, runs: number, seq: Sequential, burst: Bursts) {
   printTable(
     `GET /api/metrics, four DLQs of ${size} (${runs} fresh scrapes, one after another)`,
-    ["median ms", "p95 ms", "min ms", "max ms", "bytes", "series", "worst PING ms"],
+    [
+      "median ms",
+      "p95 ms",
+      "min ms",
+      "max ms",
+      "bytes",
+      "series",
+      "worst PING ms",
+      "longest command ms",
+      "Redis CPU ms/scrape",
+      "Redis run-queue wait ms",
+    ],
     [
       [
         seq.medianMs,
@@ -109,6 +126,9 @@ function report(size: number, runs: number, seq: Sequential, burst: Bursts) {
         new Count(seq.bytes),
         new Count(seq.series),
         seq.worstPingMs,
+        seq.longestCommandMs,
+        seq.redisCpuMsPerScrape,
+        seq.redisWaitMs,
       ],
     ],
   );

@@ -44,12 +44,16 @@ function finalStage(): string[] {
 }
 
 describe("Dockerfile", () => {
-  it("should copy only the release folder into a non-root final stage without build steps", () => {
+  it("should copy only the release folder into a non-root final stage without build steps or npm", () => {
     const stage = finalStage();
     expect(stage.filter((l) => l.startsWith("COPY"))).toEqual([
       "COPY --from=build --chown=root:root /release /app",
     ]);
-    expect(stage.filter((l) => l.startsWith("RUN"))).toEqual([]);
+    // One step only: removing the package managers the base image carries.
+    const runs = stage.filter((l) => l.startsWith("RUN"));
+    expect(runs).toEqual([
+      "RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx \\",
+    ]);
     expect(stage).toContain("USER 1000:1000");
     expect(DOCKERFILE).toContain("node scripts/release.mjs /release");
   });
