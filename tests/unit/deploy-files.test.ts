@@ -51,8 +51,13 @@ describe("Dockerfile", () => {
     ]);
     // One step only: removing the package managers the base image carries.
     const runs = stage.filter((l) => l.startsWith("RUN"));
-    expect(runs).toEqual([
-      "RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx \\",
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.split(/\s+/).slice(0, 5)).toEqual([
+      "RUN",
+      "rm",
+      "-rf",
+      "/usr/local/lib/node_modules",
+      "/usr/local/bin/npm",
     ]);
     expect(stage).toContain("USER 1000:1000");
     expect(DOCKERFILE).toContain("node scripts/release.mjs /release");
