@@ -167,7 +167,18 @@ for tool in redis-server redis-cli curl git; do
 done
 
 # --- 1. Base image: Debian + nodejs + npm, from debootstrap -----------------
-if [[ ${SMOKE_REBUILD_BASE:-0} != 1 ]] && "${B[@]}" inspect --type image "$BASE_IMAGE" >/dev/null 2>&1; then
+# The release writes an SBOM with `npm sbom` (npm 9.5 or later); Debian's npm is
+# older, so the base carries a current npm in /usr/local, where the official
+# node: images keep theirs. A base made before that is made again.
+NPM_VERSION=11
+base_npm_ok() {
+  local c v
+  c=$("${B[@]}" from --quiet "$BASE_IMAGE" 2>/dev/null) || return 1
+  v=$("${B[@]}" "${RUN[@]}" "$c" npm -v 2>/dev/null || true)
+  "${B[@]}" rm "$c" >/dev/null 2>&1
+  [[ ${v%%.*} == "$NPM_VERSION" ]]
+}
+if [[ ${SMOKE_REBUILD_BASE:-0} != 1 ]] && "${B[@]}" inspect --type image "$BASE_IMAGE" >/dev/null 2>&1 && base_npm_ok; then
   log "base image $BASE_IMAGE exists: reused"
   T[debootstrap]=reused
   T[base_packages]=reused
@@ -196,6 +207,14 @@ else
   in_root() { chroot "$ROOTFS" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive "$@"; }
   in_root sh -c 'apt-get update -q && apt-get install -y -q --no-install-recommends nodejs npm ca-certificates' \
     >"$WORK/base-packages.log" 2>&1 || die "apt-get inside the base failed, see $WORK/base-packages.log"
+  # npm from the registry, trusting what this machine trusts (the bundle is removed after).
+  CA=${SMOKE_CA_BUNDLE-/etc/ssl/certs/ca-certificates.crt}
+  if [[ -n $CA && -f $CA ]]; then cp "$CA" "$ROOTFS/tmp/host-ca.crt"; fi
+  in_root sh -c "npm install --global --prefix /usr/local --no-fund --no-audit \
+      \$( [ -f /tmp/host-ca.crt ] && echo --cafile=/tmp/host-ca.crt ) npm@$NPM_VERSION" \
+    >>"$WORK/base-packages.log" 2>&1 || die "npm $NPM_VERSION inside the base failed, see $WORK/base-packages.log"
+  rm -f "$ROOTFS/tmp/host-ca.crt"
+  rm -rf "$ROOTFS/root/.npm"
   # The node user (uid 1000) of the official Node images, which the Dockerfile runs as.
   in_root sh -c 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/sh --create-home node && apt-get clean'
   # No package lists, logs, this machine's mirror or resolver in the image.
@@ -212,7 +231,7 @@ else
   tar -C "$ROOTFS" -cf - . | tar -C "$mnt" -xpf - --numeric-owner
   "${B[@]}" umount "$ctr" >/dev/null
   "${B[@]}" config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd '["node"]' \
-    --label "org.opencontainers.image.description=Debian $SUITE minbase with nodejs and npm (debootstrap)" "$ctr"
+    --label "org.opencontainers.image.description=Debian $SUITE minbase with nodejs and npm $NPM_VERSION (debootstrap)" "$ctr"
   "${B[@]}" commit --quiet --rm "$ctr" "$BASE_IMAGE" >/dev/null
   rm -rf --one-file-system "$ROOTFS"
   if [[ -n $old_base ]]; then "${B[@]}" rmi "$old_base" >/dev/null 2>&1 || true; fi
