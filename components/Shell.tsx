@@ -10,6 +10,8 @@ import { fmtClock } from "./format";
 import { setTimeZone, Time, useTimeZone } from "./time";
 import { Button, Segmented } from "./ui";
 import { useActivity } from "./useActivity";
+import { QueueSwitcher } from "./QueueSwitcher";
+import { TAB_LIMIT, usePins } from "./queues-nav";
 
 /** The frame of every dashboard page: navigation, refresh control, outage banner. */
 export function Shell(props: { children: ReactNode }) {
@@ -44,11 +46,7 @@ export function Shell(props: { children: ReactNode }) {
             className={`${menuOpen ? "flex" : "hidden"} w-full flex-col gap-1 md:flex md:w-auto md:flex-row md:items-center`}
           >
             <NavLink href="/">Overview</NavLink>
-            {queues.map((q) => (
-              <NavLink key={q} href={`/queues/${encodeURIComponent(q)}`}>
-                {q}
-              </NavLink>
-            ))}
+            <QueueLinks queues={queues} />
             <NavLink href="/cache">Cache</NavLink>
             <NavLink href="/audit">Audit</NavLink>
           </nav>
@@ -170,6 +168,22 @@ function SchemaNotice() {
     >
       {text}
     </div>
+  );
+}
+
+/** Every queue as a tab while they are few; beyond, the pinned ones and the switcher. */
+function QueueLinks(props: { queues: string[] }) {
+  const pins = usePins(props.queues);
+  const many = props.queues.length > TAB_LIMIT;
+  return (
+    <>
+      {(many ? pins : props.queues).map((q) => (
+        <NavLink key={q} href={`/queues/${encodeURIComponent(q)}`}>
+          {q}
+        </NavLink>
+      ))}
+      {many && <QueueSwitcher queues={props.queues} pins={pins} />}
+    </>
   );
 }
 

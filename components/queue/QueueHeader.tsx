@@ -1,11 +1,26 @@
 "use client";
 
+import { useDashboard } from "../DashboardProvider";
 import { fmtDuration, fmtInt } from "../format";
+import { TAB_LIMIT, togglePin, usePins } from "../queues-nav";
 import { useFmtTime } from "../time";
 import { Button } from "../ui";
 import { useAction, useQueue } from "./context";
 import { markReviewed as markQueueReviewed, useDlqStats, useReview } from "./data";
 import { fmtRelative } from "./text";
+
+/** With many queues, pins this one to the header (in this browser). */
+function PinButton(props: { queue: string }) {
+  const { queues } = useDashboard();
+  const pins = usePins(queues);
+  if (queues.length <= TAB_LIMIT) return null;
+  const pinned = pins.includes(props.queue);
+  return (
+    <Button tone="ghost" aria-pressed={pinned} onClick={() => togglePin(props.queue, pins)}>
+      {pinned ? "Unpin from header" : "Pin to header"}
+    </Button>
+  );
+}
 
 /** Queue name, its counts, and the daily review mark. */
 export function QueueHeader() {
@@ -40,11 +55,14 @@ export function QueueHeader() {
             )}
           </p>
         </div>
-        {isAdmin && (
-          <Button onClick={markReviewed} disabled={busy}>
-            Mark reviewed
-          </Button>
-        )}
+        <div className="flex flex-wrap gap-2">
+          <PinButton queue={queue} />
+          {isAdmin && (
+            <Button onClick={markReviewed} disabled={busy}>
+              Mark reviewed
+            </Button>
+          )}
+        </div>
       </div>
       <dl className="grid grid-cols-2 gap-3 rounded-lg border border-zinc-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-5 dark:border-zinc-800 dark:bg-zinc-900">
         <Count label="Work" value={fmtInt(s?.work)} />

@@ -1,0 +1,100 @@
+import AxeBuilder from "@axe-core/playwright";
+import { test as base, expect, type Page } from "@playwright/test";
+import { startManyQueues, type ManyQueues } from "./many-queues";
+
+/**
+ * A hundred queues: the header stays one line wide, and any queue is reached
+ * by typing or by keyboard alone through the switcher; pinned queues stay one
+ * click away.
+ */
+let many: ManyQueues;
+
+base.beforeAll(async () => {
+  many = await startManyQueues();
+});
+base.afterAll(async () => {
+  await many?.stop();
+});
+
+const test = base.extend<{ page: Page }>({
+  page: async ({ browser }, use) => {
+    const context = await browser.newContext({ baseURL: many.baseUrl });
+    const [name, ...value] = many.session.split(";")[0]!.split("=");
+    await context.addCookies([
+      { name: name!, value: value.join("="), domain: "127.0.0.1", path: "/", sameSite: "Lax" },
+    ]);
+    const page = await context.newPage();
+    await use(page);
+    await context.close();
+  },
+});
+
+const overflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+test("should not widen the page past the window when a hundred queues are configured", async ({
+  page,
+}) => {
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const path of ["/", "/queues/q042"]) {
+      await page.goto(path);
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      expect(await overflow(page), `${path} at ${width} px`).toBeLessThanOrEqual(0);
+    }
+  }
+});
+
+test("should open a queue found by typing its name in the switcher", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("button", { name: /Go to queue/ }).click();
+  await page.getByRole("combobox", { name: "Queue name" }).fill("q07");
+  const options = page.getByRole("listbox", { name: "Queues" }).getByRole("option");
+  await expect(options).toHaveCount(10);
+  await options.filter({ hasText: "q073" }).click();
+  await expect(page).toHaveURL(/\/queues\/q073$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("q073");
+});
+
+test("should reach a queue by keyboard alone and pin it to the header", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await page.keyboard.press("/");
+  const box = page.getByRole("combobox", { name: "Queue name" });
+  await expect(box).toBeFocused();
+  await page.keyboard.type("q04");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  const chosen = page
+    .getByRole("listbox", { name: "Queues" })
+    .getByRole("option", { name: "q042" });
+  await expect(chosen).toHaveAttribute("aria-selected", "true");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/queues\/q042$/);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link", { name: "q042" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Pin to header" }).click();
+  await page.reload();
+  await expect(nav.getByRole("link", { name: "q042" })).toBeVisible();
+  await page.keyboard.press("Control+k");
+  await expect(
+    page.getByRole("listbox", { name: "Queues" }).getByRole("option").first(),
+  ).toHaveText(/q042/);
+  await page.keyboard.press("Escape");
+  await expect(box).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /Go to queue/ })).toBeFocused();
+});
+
+test("should pass axe in the header with the switcher open when a hundred queues are configured", async ({
+  page,
+}) => {
+  await page.goto("/");
+  await page.getByRole("button", { name: /Go to queue/ }).click();
+  await expect(page.getByRole("combobox", { name: "Queue name" })).toBeFocused();
+  // The header, where the switcher lives (the whole overview's check runs in a11y.spec.ts).
+  const results = await new AxeBuilder({ page }).include("header").analyze();
+  const serious = results.violations.filter(
+    (v) => v.impact === "serious" || v.impact === "critical",
+  );
+  expect(serious.map((v) => `${v.id}: ${v.nodes[0]?.target.join(" ")}`)).toEqual([]);
+});
