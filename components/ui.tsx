@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useRef, type ButtonHTMLAttributes, type ReactNode } from "react";
+import { useEffect, useId, useRef, type ComponentProps, type ReactNode } from "react";
 
 /** Small building blocks with one look: cards, buttons, badges, dialogs. */
 
@@ -41,7 +41,7 @@ export function Button({
   tone = "default",
   className,
   ...rest
-}: ButtonHTMLAttributes<HTMLButtonElement> & { tone?: Tone }) {
+}: ComponentProps<"button"> & { tone?: Tone }) {
   return (
     <button
       type="button"

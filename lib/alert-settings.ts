@@ -39,7 +39,7 @@ export const alertSettingsShape = {
   REDRIVE_ALERT_CHECK_SECONDS: num(0.05, 3600).default(30),
   /** How long an alert's condition must stay clear before "resolved" is sent (no flapping). */
   REDRIVE_ALERT_RESOLVE_SECONDS: int(0, 86_400).default(300),
-  /** How long one post may take before it is tried again; a notice is leased for this plus 5 s. */
+  /** How long one post may take before it is tried again; a notice is leased for twice this. */
   REDRIVE_ALERT_WEBHOOK_TIMEOUT_SECONDS: num(0.5, 120).default(10),
   /** The daily digest's local time, HH:MM in REDRIVE_TIMEZONE; unset, no digest. */
   REDRIVE_DIGEST_AT: z

@@ -57,6 +57,8 @@ export default function TimeSeriesChart(props: TimeSeriesChartProps) {
     const hm = `${pad(hours)}:${pad(minutes)}`;
     return seconds ? `${hm}:${pad(utc ? d.getUTCSeconds() : d.getSeconds())}` : hm;
   };
+  // The legend in the series' order (a chart of many queues: largest first, "others" last).
+  const order = new Map(props.series.map((s, i) => [s.key, i]));
   // Ticks are too narrow for a zone each: the axis says it once.
   const axisZone = zoneName(new Date((last ?? 0) * 1000), zone);
   return (
@@ -86,7 +88,10 @@ export default function TimeSeriesChart(props: TimeSeriesChartProps) {
             formatter={(v) => (typeof v === "number" ? props.format(v) : String(v))}
             contentStyle={{ fontSize: 12, color: "#18181b" }}
           />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend
+            wrapperStyle={{ fontSize: 12 }}
+            itemSorter={(item) => order.get(item.dataKey as string) ?? 0}
+          />
           {props.series.map((s) => (
             <Line
               key={s.key}

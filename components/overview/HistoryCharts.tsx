@@ -1,6 +1,7 @@
 "use client";
 
 import dynamic from "next/dynamic";
+import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import type { HistoryPoint, HistoryWindow, QueuePoint } from "@/lib/metrics/types";
 import { WINDOWS } from "@/lib/metrics/types";
@@ -9,7 +10,10 @@ import { useDashboard } from "../DashboardProvider";
 import { fmtBytes, fmtInt, fmtPercent } from "../format";
 import { Card, ErrorNote, Segmented } from "../ui";
 import { useMetrics } from "./data";
-import { queueColor } from "./palette";
+import { TAB_LIMIT } from "../queues-nav";
+import { CHART_PARAM, drawn, OTHERS, parsePicked } from "./chart-queues";
+import { ChartQueuePicker } from "./ChartQueuePicker";
+import { colorAt, queueColor } from "./palette";
 
 // recharts is loaded after the page's first paint, not in its first-load JavaScript.
 const TimeSeriesChart = dynamic<TimeSeriesChartProps>(() => import("../charts/TimeSeriesChart"), {
@@ -39,19 +43,51 @@ interface ChartSpec {
   format: (v: number) => string;
 }
 
+/** The "others" series: neutral, apart from every queue's colour. */
+const OTHERS_COLOR = "#71717a";
+
+/**
+ * The queues picked for the charts: read from the URL (`?chart=a,b`) when the
+ * page opens, and written back to it as they change, so that a link shares
+ * them (replaceState: a pick is no navigation, and the boxes follow at once).
+ */
+function usePickedQueues(queues: string[]): [string[] | null, (p: string[] | null) => void] {
+  const params = useSearchParams();
+  const [picked, setLocal] = useState(() => parsePicked(params.get(CHART_PARAM), queues));
+  const setPicked = (next: string[] | null) => {
+    setLocal(next);
+    const url = new URL(window.location.href);
+    if (next) url.searchParams.set(CHART_PARAM, next.join(","));
+    else url.searchParams.delete(CHART_PARAM);
+    window.history.replaceState(window.history.state, "", url);
+  };
+  return [picked, setPicked];
+}
+
 const FAILURE_KINDS = ["failures", "dead-lettered"] as const;
 type FailureKind = (typeof FAILURE_KINDS)[number];
 
-/** The six charts of a window's points. */
-function chartSpecs(points: HistoryPoint[], queues: string[], failures: FailureKind): ChartSpec[] {
-  const series: Series[] = queues.map((q) => ({ key: q, label: q, color: queueColor(queues, q) }));
-  const depth = (name: string, title: string, pick: (p: QueuePoint) => number | null) => ({
-    name,
-    title,
-    rows: perQueue(points, queues, (p, q) => (p.queues[q] ? pick(p.queues[q]) : null)),
-    series,
-    format: fmtInt,
-  });
+/** The six charts of a window's points; per-queue charts draw what `chartQueues` chooses. */
+function chartSpecs(
+  points: HistoryPoint[],
+  queues: string[],
+  failures: FailureKind,
+  picked: string[] | null,
+): ChartSpec[] {
+  const depth = (name: string, title: string, pick: (p: QueuePoint) => number | null) => {
+    const all = perQueue(points, queues, (p, q) => (p.queues[q] ? pick(p.queues[q]) : null));
+    const d = drawn(all, queues, TAB_LIMIT, picked);
+    const reduced = d.queues !== queues;
+    const series: Series[] = d.queues.map((q, i) => ({
+      key: q,
+      label: q,
+      color: reduced ? colorAt(i) : queueColor(queues, q),
+    }));
+    if (d.others > 0) {
+      series.push({ key: OTHERS, label: `others (${d.others})`, color: OTHERS_COLOR });
+    }
+    return { name, title, rows: d.rows, series, format: fmtInt };
+  };
   return [
     depth("dlq", "DLQ depth", (q) => q.dlq),
     depth("work", "Work queue depth", (q) => q.work),
@@ -92,16 +128,22 @@ export function HistoryCharts() {
   const { queues } = useDashboard();
   const [range, setRange] = useState<HistoryWindow>("1h");
   const [failures, setFailures] = useState<FailureKind>("failures");
+  const [picked, setPicked] = usePickedQueues(queues);
   const { data, error } = useMetrics(range);
   const points = data?.points ?? [];
-  const charts = chartSpecs(points, queues, failures);
+  const charts = chartSpecs(points, queues, failures, picked);
   return (
     <section aria-labelledby="history-title" className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 id="history-title" className="text-lg font-semibold">
           History
         </h2>
-        <Segmented label="Chart window" options={WINDOWS} value={range} onChange={setRange} />
+        <div className="flex flex-wrap items-center gap-2">
+          {queues.length > TAB_LIMIT && (
+            <ChartQueuePicker queues={queues} picked={picked} onChange={setPicked} />
+          )}
+          <Segmented label="Chart window" options={WINDOWS} value={range} onChange={setRange} />
+        </div>
       </div>
       <ErrorNote error={data ? null : error} />
       {data && points.length < 2 && (

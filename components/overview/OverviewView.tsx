@@ -1,6 +1,6 @@
 "use client";
 
-import type { OverviewResponse } from "@/lib/metrics/types";
+import type { InsightsResponse, OverviewResponse, QueueOverview } from "@/lib/metrics/types";
 import { fmtBytes, fmtDuration, fmtInt } from "../format";
 import { Ago } from "../time";
 import { Badge, Card, ErrorNote } from "../ui";
@@ -8,9 +8,16 @@ import { useInsights, useOverview } from "./data";
 import { HistoryCharts } from "./HistoryCharts";
 import { Insights } from "./Insights";
 import { NewSinceReview } from "./NewSinceReview";
+import { TAB_LIMIT } from "../queues-nav";
+import { AttentionList } from "./AttentionList";
 import { QueueCard } from "./QueueCard";
+import { QueueTable } from "./QueueTable";
 
-/** The overview: queue cards, alerts, worker and Redis status, history charts, DLQ metrics. */
+/**
+ * The overview: alerts, then the queues (a card each for a handful; beyond,
+ * the queues that need attention and a sortable table of all), worker and
+ * Redis status, history charts, DLQ metrics.
+ */
 export function OverviewView() {
   const { data, error } = useOverview();
   const { data: insights } = useInsights();
@@ -38,23 +45,37 @@ export function OverviewView() {
           </ul>
         </section>
       )}
-      <section aria-label="Queues" className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
-        {(data?.queues ?? []).map((q) => {
-          const since = insights?.queues.find((i) => i.queue === q.queue)?.sinceReview;
-          return (
-            <QueueCard
-              key={q.queue}
-              q={q}
-              newSinceReview={since?.count ?? null}
-              atLeast={since?.atLeast ?? false}
-            />
-          );
-        })}
-      </section>
+      {data && data.queues.length > TAB_LIMIT ? (
+        <>
+          <AttentionList queues={data.queues} insights={insights} />
+          <QueueTable queues={data.queues} insights={insights} />
+        </>
+      ) : (
+        <QueueCards queues={data?.queues ?? []} insights={insights} />
+      )}
       {data && insights && <NewSinceReview insights={insights} />}
       <HistoryCharts />
       {data && <Insights insights={insights} queues={data.queues} />}
     </div>
+  );
+}
+
+/** A card per queue: what a handful of queues show. */
+function QueueCards(props: { queues: QueueOverview[]; insights: InsightsResponse | undefined }) {
+  return (
+    <section aria-label="Queues" className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
+      {props.queues.map((q) => {
+        const since = props.insights?.queues.find((i) => i.queue === q.queue)?.sinceReview;
+        return (
+          <QueueCard
+            key={q.queue}
+            q={q}
+            newSinceReview={since?.count ?? null}
+            atLeast={since?.atLeast ?? false}
+          />
+        );
+      })}
+    </section>
   );
 }
 

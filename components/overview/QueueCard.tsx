@@ -6,6 +6,7 @@ import { Sparkline } from "../charts/Sparkline";
 import { fmtDuration, fmtInt } from "../format";
 import { Ago } from "../time";
 import { Badge } from "../ui";
+import { signed } from "./numbers";
 
 /** A queue at a glance: its counts, DLQ trend, alerts and the last review. */
 export function QueueCard(props: {
@@ -90,9 +91,4 @@ function Count(props: { label: string; value: string }) {
       <dd className="tabular-nums">{props.value}</dd>
     </div>
   );
-}
-
-function signed(n: number): string {
-  const r = Math.round(n);
-  return r > 0 ? `+${fmtInt(r)}` : fmtInt(r);
 }

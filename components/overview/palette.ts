@@ -13,3 +13,8 @@ const PALETTE = [
 export function queueColor(queues: string[], queue: string): string {
   return PALETTE[Math.max(0, queues.indexOf(queue)) % PALETTE.length]!;
 }
+
+/** The palette's `i`th colour: distinct for the few series a chart of many queues draws. */
+export function colorAt(i: number): string {
+  return PALETTE[i % PALETTE.length]!;
+}

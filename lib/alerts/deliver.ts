@@ -22,14 +22,16 @@ export interface SenderOptions {
   attempts?: number;
   /** The delay before the second try; doubled for each after, up to 5 minutes. */
   baseDelayMs?: number;
-  /** One post's time limit; a taken notice is leased for this plus LEASE_MARGIN_MS. */
+  /** One post's time limit; a taken notice is leased for twice this (leaseMs). */
   timeoutMs?: number;
   /** The longest wait between two looks at an empty outbox (another worker may fill it). */
   pollMs?: number;
 }
 
 const MAX_DELAY_MS = 300_000;
-const LEASE_MARGIN_MS = 5_000;
+
+/** A post holds its notice for twice its time limit: long past any answer, short for a dead worker's. */
+const leaseMs = (timeoutMs: number) => 2 * timeoutMs;
 
 type Outcome = "sent" | "retry" | "give-up";
 
@@ -51,12 +53,10 @@ export class WebhookSender {
   /** Posts until `signal` aborts; a post in flight then is given up and its notice put back. */
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      const next = await takeNotice(this.ctx, this.timeout() + LEASE_MARGIN_MS).catch(
-        (error: unknown) => {
-          this.o.log("warn", "alert outbox unreadable", { error: String(error) });
-          return { waitMs: this.o.pollMs ?? 1_000 };
-        },
-      );
+      const next = await takeNotice(this.ctx, leaseMs(this.timeout())).catch((error: unknown) => {
+        this.o.log("warn", "alert outbox unreadable", { error: String(error) });
+        return { waitMs: this.o.pollMs ?? 1_000 };
+      });
       if ("item" in next) await this.deliver(next, signal);
       else await this.pause(next.waitMs, signal);
     }

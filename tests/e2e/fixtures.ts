@@ -73,13 +73,20 @@ export function dlqEntry(
 
 const QUEUES = ["document", "audio", "video", "graph"];
 
-/** An hour of history samples at 10 s, in the worker service's stored format. */
-export function historySamples(now: number): string[] {
+/**
+ * An hour of history samples at 10 s, in the worker service's stored format;
+ * queue k's DLQ grows by `dlqStep(k)` a sample.
+ */
+export function historySamples(
+  now: number,
+  queues: string[] = QUEUES,
+  dlqStep: (k: number) => number = (k) => k + 1,
+): string[] {
   const out: string[] = [];
   for (let i = 0; i < 60; i++) {
     const t = Math.floor((now - 3000 + i * 50) / 10) * 10;
     const q = Object.fromEntries(
-      QUEUES.map((name, k) => [name, [10 + i, 0, 5, i * (k + 1), i * 3, i, 0, 0]]),
+      queues.map((name, k) => [name, [10 + i, 0, 5, i * dlqStep(k), i * 3, i, 0, 0]]),
     );
     out.push(
       JSON.stringify({

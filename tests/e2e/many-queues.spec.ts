@@ -58,7 +58,10 @@ test("should open a queue found by typing its name in the switcher", async ({ pa
 
 test("should reach a queue by keyboard alone and pin it to the header", async ({ page }) => {
   await page.goto("/");
-  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  // Drawn by the client once the page is live (the heading comes with the server's HTML).
+  await expect(
+    page.getByRole("table", { name: "Queues" }).locator("tbody tr").first(),
+  ).toBeVisible();
   await page.keyboard.press("/");
   const box = page.getByRole("combobox", { name: "Queue name" });
   await expect(box).toBeFocused();
@@ -97,4 +100,77 @@ test("should pass axe in the header with the switcher open when a hundred queues
     (v) => v.impact === "serious" || v.impact === "critical",
   );
   expect(serious.map((v) => `${v.id}: ${v.nodes[0]?.target.join(" ")}`)).toEqual([]);
+});
+
+/** The numbers of one column of the queue table, top to bottom. */
+async function column(page: Page, header: string): Promise<number[]> {
+  const table = page.getByRole("table", { name: "Queues" });
+  const index = await table
+    .getByRole("columnheader")
+    .evaluateAll((hs, name) => hs.findIndex((h) => h.textContent?.includes(name)), header);
+  const cells = await table
+    .locator(`tbody tr td:nth-child(${index + 1}), tbody tr th:nth-child(${index + 1})`)
+    .allTextContents();
+  return cells.map((c) => Number(c.replace(/[^\d.-]/g, "")) || 0);
+}
+
+const descending = (values: number[]) => values.every((v, i) => i === 0 || values[i - 1]! >= v);
+
+test("should lead with the queues that need attention and sort the queue table by DLQ and by growth", async ({
+  page,
+}) => {
+  await page.goto("/");
+  const attention = page.getByRole("region", { name: /Needs attention/ });
+  await expect(attention.getByRole("listitem").first()).toBeVisible();
+  // Before the table and the charts: what needs a look comes first.
+  const order = await page
+    .locator("h2")
+    .allTextContents()
+    .then((hs) => hs.map((h) => h.split("(")[0]!.trim()));
+  expect(order.indexOf("Needs attention")).toBeLessThan(order.indexOf("Queues"));
+  expect(order.indexOf("Queues")).toBeLessThan(order.indexOf("History"));
+  await expect(page.locator("[data-queue-card]")).toHaveCount(0);
+  const table = page.getByRole("table", { name: "Queues" });
+  await expect(table.locator("tbody tr")).toHaveCount(100);
+  const dlq = await column(page, "DLQ");
+  expect(dlq[0]).toBe(7);
+  expect(descending(dlq)).toBe(true);
+  await table.getByRole("button", { name: /Growth/ }).click();
+  const growth = await column(page, "Growth");
+  expect(descending(growth)).toBe(true);
+  expect(growth[0]).toBeGreaterThan(growth.at(-1)!);
+  await page.getByRole("searchbox", { name: "Filter queues" }).fill("q09");
+  await expect(table.locator("tbody tr")).toHaveCount(10);
+});
+
+/** The legend entries of one history chart. */
+const legend = (page: Page, chart: string) =>
+  page.locator(`[data-chart="${chart}"] .recharts-legend-item-text`).allTextContents();
+
+test("should draw five queues and others per chart, and the picked queues once picked, kept in the URL", async ({
+  page,
+}) => {
+  await page.goto("/");
+  await expect(page.locator('[data-chart="dlq"][data-ready="true"]')).toBeVisible();
+  expect(await legend(page, "dlq")).toEqual([
+    "q012",
+    "q025",
+    "q038",
+    "q051",
+    "q064",
+    "others (95)",
+  ]);
+  await page.getByRole("button", { name: /Queues: top 5/ }).click();
+  const picker = page.getByRole("dialog", { name: "Queues to draw" });
+  await picker.getByRole("searchbox").fill("q042");
+  await picker.getByRole("checkbox", { name: "q042" }).check();
+  await picker.getByRole("searchbox").fill("q017");
+  await picker.getByRole("checkbox", { name: "q017" }).check();
+  await picker.getByRole("button", { name: "Done" }).click();
+  await expect(page).toHaveURL(/[?&]chart=q042%2Cq017/);
+  await expect.poll(() => legend(page, "dlq")).toEqual(["q042", "q017", "others (98)"]);
+  // A shared link draws the same queues.
+  await page.goto(page.url());
+  await expect(page.locator('[data-chart="work"][data-ready="true"]')).toBeVisible();
+  expect(await legend(page, "work")).toEqual(["q042", "q017", "others (98)"]);
 });

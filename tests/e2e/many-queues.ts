@@ -3,14 +3,15 @@ import { hash } from "bcrypt";
 import Redis from "ioredis";
 import { freePort, startEmbeddedRedis, type EmbeddedRedis } from "../../scripts/embedded-redis";
 import { logIn, waitForHealth } from "../../scripts/http-client";
-import { dlqEntry } from "./fixtures";
+import { dlqEntry, historySamples } from "./fixtures";
 import { PASSWORD } from "./setup-env";
 
 /**
  * A second dashboard for the tests at scale: its own redis-server and `next
  * start` configured with a hundred queues (`q000` ... `q099`), each holding a
- * few dead letters (queue k holds k % 7 + 1), so that the pages are drawn as
- * a team with many queues sees them.
+ * few dead letters (queue k holds k % 7 + 1) and an hour of history in which
+ * queue k's DLQ grew by k % 13 a sample (q012, q025, q038, q051, q064 the
+ * most), so that the pages are drawn as a team with many queues sees them.
  */
 export const MANY = Array.from({ length: 100 }, (_, k) => `q${String(k).padStart(3, "0")}`);
 
@@ -67,5 +68,6 @@ async function fill(redis: Redis): Promise<void> {
     const entries = Array.from({ length: (k % 7) + 1 }, (_, i) => dlqEntry(`${k}-${i}`, queue));
     pipeline.lpush(`${queue}_dlq`, ...entries);
   });
+  pipeline.lpush("redrive:metrics:10s", ...historySamples(Date.now() / 1000, MANY, (k) => k % 13));
   await pipeline.exec();
 }
