@@ -66,7 +66,9 @@ async function timeApi(app: NextApp, path: string, runs: number): Promise<ApiFig
     const res = await fetch(app.url + path, { headers });
     body = Buffer.from(await res.arrayBuffer());
     ms.push(performance.now() - t0);
-    if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+    if (res.status !== 200) {
+      throw new Error(`${path} answered ${res.status}: ${body.toString("utf8", 0, 500)}`);
+    }
   }
   return {
     medianMs: median(ms),
