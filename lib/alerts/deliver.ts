@@ -76,6 +76,11 @@ export class WebhookSender {
 
   private async deliver(taken: Taken, signal: AbortSignal): Promise<void> {
     const { item } = taken;
+    if (!item) {
+      this.o.log("warn", "alert outbox held a notice Redrive did not write: dropped", {});
+      await finishNotice(this.ctx, taken);
+      return;
+    }
     const outcome = await this.post(item.notice, item.id, signal);
     const tries = item.attempts + 1;
     if (outcome === "retry" && signal.aborted) {

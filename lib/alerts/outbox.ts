@@ -59,7 +59,9 @@ export function outboxStep(
 }
 
 export interface Taken {
-  item: Queued;
+  /** null: the field holds something Redrive did not write (it is dropped, never posted). */
+  item: Queued | null;
+  id: string;
   leaseEnd: number;
 }
 
@@ -74,24 +76,25 @@ export async function takeNotice(
     number,
   ];
   if (!id) return { waitMs: Number(json) };
-  return { item: parseQueued(id, String(json)), leaseEnd };
+  return { item: parseQueued(String(json)), id, leaseEnd };
 }
 
-/** A stored notice; one that is not Redrive's JSON is posted as its text, once. */
-function parseQueued(id: string, json: string): Queued {
+/** A stored notice, or null for anything Redrive did not write there. */
+function parseQueued(json: string): Queued | null {
   try {
     const parsed = JSON.parse(json) as Queued;
-    if (parsed?.notice?.event) return parsed;
+    const n = parsed?.notice;
+    const ok =
+      typeof n?.title === "string" && Array.isArray(n.lines) && typeof n.event === "string";
+    return ok && typeof parsed.id === "string" ? parsed : null;
   } catch {
-    // Falls through.
+    return null;
   }
-  const notice: Notice = { event: "digest", title: "Redrive notice", lines: [json], data: {} };
-  return { id, attempts: 0, notice };
 }
 
 /** Removes a notice whose post was answered (or given up); false when the lease had run out. */
 export async function finishNotice(ctx: EngineContext, taken: Taken): Promise<boolean> {
-  return (await outboxStep(ctx, [], ["done", taken.item.id, taken.leaseEnd])) === 1;
+  return (await outboxStep(ctx, [], ["done", taken.id, taken.leaseEnd])) === 1;
 }
 
 /** Puts a notice back, due after `delayMs`, with this try counted unless it was cut short. */
@@ -101,7 +104,7 @@ export async function retryNotice(
   delayMs: number,
   counted = true,
 ): Promise<boolean> {
-  const item = { ...taken.item, attempts: taken.item.attempts + (counted ? 1 : 0) };
+  const item = { ...taken.item!, attempts: taken.item!.attempts + (counted ? 1 : 0) };
   const args = ["again", item.id, taken.leaseEnd, Math.round(delayMs), JSON.stringify(item)];
   return (await outboxStep(ctx, [], args)) === 1;
 }

@@ -171,6 +171,21 @@ describe("webhook sender", () => {
     expect(await r.redis.zcard(dueKey(ctx.config))).toBe(100);
   });
 
+  it("should drop, never post, an outbox field that Redrive did not write", async () => {
+    const config = testConfig({ REDIS_URL: r.server.url });
+    await r.redis.hset(outboxKey(config), "0000000000000-x", '{"text":"<!channel> hello"}');
+    await r.redis.zadd(dueKey(config), 0, "0000000000000-x");
+    const s = new WebhookSender(
+      { redis: r.redis, config },
+      { url: receiver.url, format: "slack", log: () => undefined, pollMs: 20 },
+    );
+    stop = new AbortController();
+    void s.run(stop.signal);
+    await until(outboxEmpty, "the foreign field dropped");
+    expect(await r.redis.hlen(outboxKey(config))).toBe(0);
+    expect(receiver.received).toHaveLength(0);
+  });
+
   it("should not try again when the receiver refuses the notice for good (404)", async () => {
     receiver.answer(404);
     await sendOne();
