@@ -57,8 +57,15 @@ export class WebhookSender {
         this.o.log("warn", "alert outbox unreadable", { error: String(error) });
         return { waitMs: this.o.pollMs ?? 1_000 };
       });
-      if ("item" in next) await this.deliver(next, signal);
-      else await this.pause(next.waitMs, signal);
+      if (!("item" in next)) {
+        await this.pause(next.waitMs, signal);
+        continue;
+      }
+      // Redis failing while a post is recorded: the lease runs out and the notice is posted again.
+      await this.deliver(next, signal).catch(async (error: unknown) => {
+        this.o.log("warn", "alert notice not recorded", { error: String(error) });
+        await this.pause(this.o.pollMs ?? 1_000, signal);
+      });
     }
   }
 

@@ -17,6 +17,8 @@ export interface WebhookReceiver {
   received: Received[];
   /** Statuses for the next posts, in order; 0 means hold the request open unanswered. */
   answer(...statuses: number[]): void;
+  /** Answers every request held so far with `status`. */
+  release(status: number): void;
   stop(): Promise<void>;
 }
 
@@ -44,6 +46,9 @@ export async function startReceiver(): Promise<WebhookReceiver> {
     url: `http://127.0.0.1:${port}/hook`,
     received,
     answer: (...next) => (statuses = next),
+    release: (status) => {
+      for (const res of held.splice(0)) res.writeHead(status).end();
+    },
     stop: () =>
       new Promise((resolve) => {
         for (const res of held) res.destroy();

@@ -171,6 +171,33 @@ describe("webhook sender", () => {
     expect(await r.redis.zcard(dueKey(ctx.config))).toBe(100);
   });
 
+  it("should keep the notice and keep running when Redis is lost while a post is answered", async () => {
+    receiver.answer(0);
+    const config = testConfig({ REDIS_URL: r.server.url });
+    const client = r.connect();
+    const ctx = { redis: client, config };
+    const token = (await claimDigest(ctx, "2026-03-08", "test"))!;
+    await queueDigest(ctx, "2026-03-08", token, notice);
+    const logged: string[] = [];
+    const s = new WebhookSender(ctx, {
+      url: receiver.url,
+      format: "slack",
+      log: (_level, msg) => logged.push(msg),
+      pollMs: 20,
+    });
+    stop = new AbortController();
+    const running = s.run(stop.signal);
+    await until(async () => receiver.received.length === 1, "the post");
+    // Redis unreachable when the answer comes: recording it fails, and nothing may crash.
+    client.disconnect();
+    receiver.release(200);
+    await until(async () => logged.includes("alert notice not recorded"), "the failure logged");
+    stop.abort();
+    await running;
+    // Still in the outbox: any worker posts it again once its lease ends.
+    expect(await r.redis.zcard(dueKey(config))).toBe(1);
+  });
+
   it("should drop, never post, an outbox field that Redrive did not write", async () => {
     const config = testConfig({ REDIS_URL: r.server.url });
     await r.redis.hset(outboxKey(config), "0000000000000-x", '{"text":"<!channel> hello"}');
