@@ -1,6 +1,6 @@
 import type { AlertThresholds } from "../config";
 import type { QueueStats } from "../queues/types";
-import type { HistoryPoint, QueueAlert } from "./types";
+import type { QueueAlert } from "./types";
 
 /**
  * The Python backend's "alert on DLQ growth": a queue is in alert when its DLQ is larger
@@ -51,20 +51,18 @@ export function alertsOf(
 
 /**
  * DLQ growth over the last hour, from the 10 s history: the length now minus
- * the length an hour ago, scaled up when the history is shorter than an hour
+ * the length at the hour's first sample (`first`), scaled up when the history is shorter than an hour
  * (at least 5 minutes of it, else null: too little to tell).
  */
 export function growthPerHour(
-  points: HistoryPoint[],
-  queue: string,
+  first: { t: number; dlq: number } | null,
   dlqNow: number,
   now: number,
 ): number | null {
-  const first = points.find((p) => p.queues[queue] !== undefined);
   if (!first) return null;
-  // To now, not to the last point: the length is read now, and a worker that
+  // To now, not to the last sample: the length is read now, and a worker that
   // stopped sampling a while ago must not make an hour's growth look sudden.
   const span = now - first.t;
   if (span < 300) return null;
-  return ((dlqNow - first.queues[queue]!.dlq) * 3600) / span;
+  return ((dlqNow - first.dlq) * 3600) / span;
 }

@@ -106,20 +106,59 @@ export async function recordSample(ctx: EngineContext, sample: StoredSample): Pr
   return written;
 }
 
+/**
+ * Parsed samples by their stored text, per tier. A sample is appended once
+ * and never changed, so each is parsed once while it stays in its list: at
+ * 100 queues the hour's list is 1.4 MB of JSON, and every overview poll reads
+ * it. Each read keeps only the texts it saw, so a tier's memo is never larger
+ * than its list. The samples are shared between reads: nothing may change them.
+ */
+const parsedTexts = new Map<string, Map<string, StoredSample | null>>();
+
+/** The stored samples of one chart window (and the one just before it), oldest first. */
+export async function readSamples(
+  ctx: EngineContext,
+  window: HistoryWindow,
+): Promise<{ tier: Tier; since: number; samples: StoredSample[] }> {
+  const tier = tiers(ctx.config)[window];
+  const raw = await ctx.redis.lrange(tier.key, 0, tier.keep - 1);
+  const known = parsedTexts.get(tier.key);
+  const seen = new Map<string, StoredSample | null>();
+  for (const text of raw) seen.set(text, known?.has(text) ? known.get(text)! : parseSample(text));
+  parsedTexts.set(tier.key, seen);
+  const since = nowSeconds(ctx) - WINDOW_SECONDS[window];
+  const samples = raw
+    .map((text) => seen.get(text)!)
+    .filter((s): s is StoredSample => s !== null && s.t >= since - tier.stepSeconds)
+    .reverse();
+  return { tier, since, samples };
+}
+
 /** The points of one chart window, oldest first. */
 export async function readHistory(
   ctx: EngineContext,
   window: HistoryWindow,
 ): Promise<HistoryResponse> {
-  const tier = tiers(ctx.config)[window];
-  const raw = await ctx.redis.lrange(tier.key, 0, tier.keep - 1);
-  const since = nowSeconds(ctx) - WINDOW_SECONDS[window];
-  const samples = raw
-    .map(parseSample)
-    .filter((s): s is StoredSample => s !== null && s.t >= since - tier.stepSeconds)
-    .reverse();
+  const { tier, since, samples } = await readSamples(ctx, window);
   const points = samples.map((s, i) => toPoint(s, i > 0 ? samples[i - 1]! : null));
   return { window, stepSeconds: tier.stepSeconds, points: points.filter((p) => p.t >= since) };
+}
+
+/** Index of the DLQ length in a stored sample's queue row. */
+const DLQ = 3;
+
+/** A queue's DLQ length at the hour's first sample that has the queue, or null when none has. */
+export function firstDlq(
+  samples: StoredSample[],
+  queue: string,
+): { t: number; dlq: number } | null {
+  const first = samples.find((s) => s.q[queue] !== undefined);
+  return first ? { t: first.t, dlq: first.q[queue]![DLQ]! } : null;
+}
+
+/** A queue's DLQ length at each of the given samples (0 where a sample lacks the queue). */
+export function dlqAt(samples: StoredSample[], queue: string): number[] {
+  return samples.map((s) => s.q[queue]?.[DLQ] ?? 0);
 }
 
 /** A stored sample, or null for anything else in the list (another writer, an older format). */

@@ -7,7 +7,7 @@ import { ReadBudget } from "../queues/read";
 import { getStats } from "../queues/stats";
 import { alertsOf, growthPerHour } from "./alerts";
 import { readCounters } from "../queues/counters";
-import { readHistory } from "./history";
+import { dlqAt, firstDlq, readSamples, type StoredSample } from "./history";
 import { countNewSince, readReviews } from "./review";
 import type { InsightsResponse, OverviewResponse, QueueInsights } from "./types";
 
@@ -19,20 +19,21 @@ export async function buildOverview(ctx: EngineContext): Promise<OverviewRespons
   const [stats, worker, history, reviews, counters, info] = await Promise.all([
     getStats(ctx),
     workerStatus(ctx),
-    readHistory(ctx, "1h"),
+    hourOfSamples(ctx),
     readReviews(ctx),
     readCounters(ctx),
     readInfo(ctx.redis),
   ]);
   const server = info;
+  const trendSamples = sparkline(history);
   const queues = stats.map((s) => {
-    const growth = growthPerHour(history.points, s.queue, s.dlq, nowSeconds(ctx));
+    const growth = growthPerHour(firstDlq(history, s.queue), s.dlq, nowSeconds(ctx));
     const c = counters[s.queue]!;
     return {
       ...s,
       dlqGrowthPerHour: growth,
       alerts: alertsOf(s, ctx.config.alerts[s.queue]!, growth),
-      trend: sparkline(history.points.map((p) => p.queues[s.queue]?.dlq ?? 0)),
+      trend: dlqAt(trendSamples, s.queue),
       review: reviews[s.queue] ?? null,
       resolved: {
         count: c.resolved,
@@ -54,7 +55,14 @@ export async function buildOverview(ctx: EngineContext): Promise<OverviewRespons
   };
 }
 
-function sparkline(values: number[]): number[] {
+/** The last hour's samples: only the DLQ lengths are read, so no chart points are built. */
+async function hourOfSamples(ctx: EngineContext): Promise<StoredSample[]> {
+  const { since, samples } = await readSamples(ctx, "1h");
+  return samples.filter((s) => s.t >= since);
+}
+
+/** At most TREND_POINTS evenly spaced items, and the last one. */
+function sparkline<T>(values: T[]): T[] {
   if (values.length <= TREND_POINTS) return values;
   const step = values.length / TREND_POINTS;
   return Array.from({ length: TREND_POINTS }, (_, i) => values[Math.floor(i * step)]!).concat(

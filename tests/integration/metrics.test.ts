@@ -124,6 +124,20 @@ describe("overview", () => {
     expect(overview.queues.find((q) => q.queue === "graph")!.dlqGrowthPerHour).toBeCloseTo(60, 0);
   });
 
+  it("should draw the trend from the stored history when it was replaced between two reads", async () => {
+    const trend = async () =>
+      (await buildOverview(r.engine.ctx)).queues.find((q) => q.queue === "video")!.trend;
+    await r.engine.pushToDlq("video", { id: "v1" }, new Error("x"), 3);
+    await sampleAndWait(0);
+    expect(await trend()).toEqual([1]);
+    // The same bucket written again with other lengths: parsed samples are known by their text.
+    const ctx = r.engine.ctx;
+    await ctx.redis.del(...Object.values(tiers(ctx.config)).map((t) => t.key));
+    await r.engine.pushToDlq("video", { id: "v2" }, new Error("x"), 3);
+    await sampleAndWait(0);
+    expect(await trend()).toEqual([2]);
+  });
+
   it("should count the entries a requeue-all resolved, with their estimated wait", async () => {
     for (let i = 0; i < 10; i++) {
       await r.engine.pushToDlq("audio", { id: `a${i}` }, new Error("x"), 3);
