@@ -24,6 +24,12 @@ export interface Viewer {
   role: "admin" | "viewer";
   /** A read-only display session: no idle timeout, never any control that changes something. */
   display: boolean;
+  /** A grant over every queue: the cache and the denied requests are theirs to see. */
+  everyQueue: boolean;
+  /** Admin of every queue (and of the cache). */
+  adminEverywhere: boolean;
+  /** The queues (among those shown) the user is an admin of. */
+  adminOf: string[];
 }
 
 interface DashboardState {
@@ -31,7 +37,10 @@ interface DashboardState {
   queues: string[];
   /** Redrive's version, shown to signed-in users only. */
   version: string;
+  /** Admin of every queue: the cache's controls. */
   isAdmin: boolean;
+  /** Whether the user may change `queue` (their role on it is admin). */
+  isAdminOf(queue: string): boolean;
   /** Polling interval in ms; 0 is paused. */
   interval: number;
   setInterval(ms: number): void;
@@ -116,18 +125,20 @@ export function DashboardProvider(props: {
   // One value per interval: a new config object on every render re-renders every hook.
   const swr = useMemo(() => swrOptions(interval, setOutage, setLastUpdated), [interval]);
 
+  const adminOf = useMemo(() => new Set(props.viewer.adminOf), [props.viewer.adminOf]);
   const state = useMemo<DashboardState>(
     () => ({
       viewer: props.viewer,
       queues: props.queues,
       version: props.version,
-      isAdmin: props.viewer.role === "admin",
+      isAdmin: props.viewer.adminEverywhere,
+      isAdminOf: (queue: string) => adminOf.has(queue),
       interval,
       setInterval: storeInterval,
       outage,
       lastUpdated,
     }),
-    [props.viewer, props.queues, props.version, interval, outage, lastUpdated],
+    [props.viewer, props.queues, props.version, adminOf, interval, outage, lastUpdated],
   );
 
   return (

@@ -4,9 +4,9 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { useState, type ReactNode } from "react";
-import { useDashboard, useRefreshAll } from "./DashboardProvider";
+import { useDashboard, useRefreshAll, type Viewer } from "./DashboardProvider";
 import { endAllSessions, useRedisSafety } from "./data";
-import { fmtClock } from "./format";
+import { fmtClock, fmtInt } from "./format";
 import { setTimeZone, Time, useTimeZone } from "./time";
 import { Button, Segmented } from "./ui";
 import { useActivity } from "./useActivity";
@@ -47,7 +47,7 @@ export function Shell(props: { children: ReactNode }) {
           >
             <NavLink href="/">Overview</NavLink>
             <QueueLinks queues={queues} />
-            <NavLink href="/cache">Cache</NavLink>
+            {viewer.everyQueue && <NavLink href="/cache">Cache</NavLink>}
             <NavLink href="/audit">Audit</NavLink>
           </nav>
           <div className="ml-auto flex flex-wrap items-center gap-3 text-sm">
@@ -55,7 +55,7 @@ export function Shell(props: { children: ReactNode }) {
             <RefreshControl />
             <ZoneToggle />
             <span className="hidden text-zinc-600 sm:inline dark:text-zinc-400">
-              {viewer.name} · {viewer.display ? "read-only display" : viewer.role}
+              {viewer.name} · {viewer.display ? "read-only display" : roleLabel(viewer)}
             </span>
             <span
               className="hidden text-zinc-500 lg:inline dark:text-zinc-400"
@@ -88,6 +88,14 @@ export function Shell(props: { children: ReactNode }) {
  * Through Sentinel: which server is the master, and since when (a failover
  * moves it). On a Cluster: how many masters serve the keyspace, and which.
  */
+/** "admin", "viewer", or for a user of some queues which role on how many of them. */
+function roleLabel(viewer: Viewer): string {
+  if (viewer.everyQueue && (viewer.adminEverywhere || viewer.adminOf.length === 0)) {
+    return viewer.role;
+  }
+  return viewer.adminOf.length > 0 ? `admin of ${fmtInt(viewer.adminOf.length)} queues` : "viewer";
+}
+
 function RedisMaster() {
   const { data } = useRedisSafety();
   const t = data?.topology;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseTrustPolicy, TrustPolicyError } from "./client-address.mjs";
 import { bool, int, num } from "./env-schemas";
+import { parseGroupScopes } from "./access";
 import { redisSettingsProblems, redisSettingsShape } from "./redis-settings";
 import { alertSettingsProblems, alertSettingsShape } from "./alert-settings";
 import { parseWorkerRoles, type WorkerRoles } from "./worker-roles";
@@ -141,6 +142,15 @@ const baseSchema = z.object({
   OIDC_ALLOWED_GROUPS: nameList.default([]),
   OIDC_ADMIN_GROUPS: nameList.default([]),
   OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
+  // The queues each allowed or admin group's grant covers (lib/auth/access.ts).
+  OIDC_QUEUE_GROUPS: z
+    .string()
+    .transform((text, ctx) => {
+      const scopes = parseGroupScopes(text);
+      if (typeof scopes === "string") ctx.addIssue({ code: "custom", message: scopes });
+      return typeof scopes === "string" ? new Map<string, string[]>() : scopes;
+    })
+    .default(new Map<string, string[]>()),
   // Failed logins: per client address and user name, per client address, per user name from
   // clients without a device cookie (more tries, shorter lock), per device cookie.
   LOGIN_MAX_FAILURES: int(1, 1000).default(5),
@@ -256,10 +266,22 @@ export function loadConfig(env: Env = process.env): Config {
     input,
     problems,
   );
+  problems.push(...groupScopeProblems(parsed.data));
   const roles = parseWorkerRoles(parsed.data.REDRIVE_WORKER_ROLES, parsed.data.QUEUES);
   problems.push(...roles.problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...parsed.data, queueKeys, alerts, workerRoles: roles.roles };
+}
+
+/** A group given queues must be one that lets its members in, else it grants nothing. */
+function groupScopeProblems(c: z.infer<typeof baseSchema>): string[] {
+  const known = new Set([...c.OIDC_ALLOWED_GROUPS, ...c.OIDC_ADMIN_GROUPS]);
+  return [...c.OIDC_QUEUE_GROUPS.keys()]
+    .filter((g) => !known.has(g))
+    .map(
+      (g) =>
+        `OIDC_QUEUE_GROUPS: group ${JSON.stringify(g.slice(0, 64))} is in neither OIDC_ALLOWED_GROUPS nor OIDC_ADMIN_GROUPS, so it would grant nothing`,
+    );
 }
 
 let cached: Config | undefined;

@@ -5,6 +5,7 @@ import { DashboardProvider } from "@/components/DashboardProvider";
 import { Shell } from "@/components/Shell";
 import { pageUser } from "@/lib/http/page";
 import { getConfig } from "@/lib/config";
+import { adminQueues, roleEverywhere, visibleQueues } from "@/lib/access";
 import { VERSION } from "@/lib/version";
 
 export const dynamic = "force-dynamic";
@@ -16,12 +17,19 @@ export const dynamic = "force-dynamic";
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const user = await pageUser((await headers()).get("cookie"));
   if (!user) redirect("/login");
+  // Only the queues the user has a grant on reach the browser (roles per queue).
+  const queues = visibleQueues(getConfig().QUEUES, user.grants);
+  const everywhere = roleEverywhere(user.grants);
+  const viewer = {
+    name: user.name,
+    role: user.role,
+    display: user.display,
+    everyQueue: everywhere !== null,
+    adminEverywhere: everywhere === "admin",
+    adminOf: adminQueues(queues, user.grants),
+  };
   return (
-    <DashboardProvider
-      viewer={{ name: user.name, role: user.role, display: user.display }}
-      queues={getConfig().QUEUES}
-      version={VERSION}
-    >
+    <DashboardProvider viewer={viewer} queues={queues} version={VERSION}>
       <Shell>{children}</Shell>
     </DashboardProvider>
   );

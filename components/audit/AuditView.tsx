@@ -3,6 +3,7 @@
 import { useState } from "react";
 import type { AuditEntry } from "@/lib/audit/audit";
 import { ApiError } from "../api";
+import { useDashboard } from "../DashboardProvider";
 import { fmtInt } from "../format";
 import { ErrorNote } from "../ui";
 import { AuditFilter } from "./AuditFilter";
@@ -23,6 +24,7 @@ function pageSummary(page: number, shown: number, loaded: number, filtered: bool
 
 /** The audit log: every mutation, newest first, a page at a time. */
 export function AuditView() {
+  const { viewer } = useDashboard();
   const pages = useAuditPages();
   const [filter, setFilter] = useState("");
   const q = filter.trim().toLowerCase();
@@ -77,7 +79,8 @@ export function AuditView() {
 
       <AuditTable entries={shown} empty={empty} busy={pages.isLoading} />
 
-      <DeniedRequests />
+      {/* Denied requests name no queue: they are for users of every queue. */}
+      {viewer.everyQueue && <DeniedRequests />}
     </div>
   );
 }

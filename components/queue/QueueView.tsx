@@ -19,7 +19,7 @@ type TabId = (typeof TABS)[number]["id"];
 
 /** The page of one queue: its counts, and its dead letters, error groups and retries. */
 export function QueueView(props: { queue: string }) {
-  const { isAdmin } = useDashboard();
+  const isAdmin = useDashboard().isAdminOf(props.queue);
   const [tab, setTab] = useState<TabId>("dlq");
   const [status, setStatus] = useState<Status | null>(null);
   const notify = useCallback(

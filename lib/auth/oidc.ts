@@ -3,6 +3,7 @@ import type { OAuthConfig } from "next-auth/providers/oauth";
 import { getConfig, type Config } from "../config";
 import { logLine } from "../log";
 import type { Role } from "./users";
+import type { QueueGrant } from "../access";
 
 /**
  * Single sign-on with an OpenID Connect issuer (OIDC_ISSUER, OIDC_CLIENT_ID,
@@ -20,14 +21,14 @@ declare module "next-auth" {
 }
 
 /**
- * The role an SSO session's user has under the configuration now, from what
- * the session kept of the login (the verified e-mail, the groups that
+ * The grants an SSO session's user has under the configuration now, from
+ * what the session kept of the login (the verified e-mail, the groups that
  * counted), or null when they are no longer allowed at all.
  */
-export function oidcRoleNow(
+export function oidcGrantsNow(
   session: { sub: string; email: string | null; groups: string[] },
   config: OidcSettings,
-): Role | null {
+): QueueGrant[] | null {
   const identity = oidcIdentity(
     {
       sub: session.sub,
@@ -37,7 +38,7 @@ export function oidcRoleNow(
     },
     config,
   );
-  return "denied" in identity ? null : identity.role;
+  return "denied" in identity ? null : identity.grants;
 }
 
 /** The claims of the id token, as the issuer sent them: nothing in here is trusted yet. */
@@ -48,7 +49,10 @@ export interface OidcIdentity {
   /** The verified e-mail, else `sub`: what the session and the audit log name. */
   name: string;
   email: string | null;
+  /** The highest role of the grants. */
   role: Role;
+  /** One grant per way the user is allowed in: an admin e-mail, the domain, each group. */
+  grants: QueueGrant[];
   /** The groups that counted (allowed or admin), kept in the session to check it again later. */
   groups: string[];
 }
@@ -60,6 +64,7 @@ type OidcSettings = Pick<
   | "OIDC_ALLOWED_DOMAINS"
   | "OIDC_ALLOWED_GROUPS"
   | "OIDC_GROUPS_CLAIM"
+  | "OIDC_QUEUE_GROUPS"
 >;
 
 /** Whether anyone at all is allowed: without a list every account at the issuer would get in. */
@@ -102,23 +107,39 @@ export function oidcIdentity(
   if (rawEmail && !verified) return { denied: "the e-mail address is not verified" };
   const email = rawEmail || null;
   const groups = claimStrings(profile[config.OIDC_GROUPS_CLAIM]);
-  const domain = email ? emailDomain(email) : null;
-  const admin =
-    (email !== null && config.OIDC_ADMIN_EMAILS.includes(email)) ||
-    groups.some((g) => config.OIDC_ADMIN_GROUPS.includes(g));
-  const allowed =
-    admin ||
-    (domain !== null && config.OIDC_ALLOWED_DOMAINS.includes(domain)) ||
-    groups.some((g) => config.OIDC_ALLOWED_GROUPS.includes(g));
-  if (!allowed) return { denied: "neither the e-mail domain nor a group is allowed" };
+  const grants = grantsOf(email, groups, config);
+  if (grants.length === 0) return { denied: "neither the e-mail domain nor a group is allowed" };
   const known = new Set([...config.OIDC_ALLOWED_GROUPS, ...config.OIDC_ADMIN_GROUPS]);
   return {
     id: sub,
     name: email ?? sub,
     email,
-    role: admin ? "admin" : "viewer",
+    role: grants.some((g) => g.role === "admin") ? "admin" : "viewer",
+    grants,
     groups: groups.filter((g) => known.has(g)),
   };
+}
+
+/**
+ * Every way the user is allowed in, each a grant: an admin e-mail (admin of
+ * every queue), the e-mail's domain (viewer of every queue), each admin or
+ * allowed group (over the queues OIDC_QUEUE_GROUPS gives it, else every queue).
+ */
+function grantsOf(email: string | null, groups: string[], config: OidcSettings): QueueGrant[] {
+  const grants: QueueGrant[] = [];
+  const domain = email ? emailDomain(email) : null;
+  if (email !== null && config.OIDC_ADMIN_EMAILS.includes(email)) {
+    grants.push({ role: "admin", queues: null });
+  }
+  if (domain !== null && config.OIDC_ALLOWED_DOMAINS.includes(domain)) {
+    grants.push({ role: "viewer", queues: null });
+  }
+  for (const group of new Set(groups)) {
+    const queues = config.OIDC_QUEUE_GROUPS.get(group) ?? null;
+    if (config.OIDC_ADMIN_GROUPS.includes(group)) grants.push({ role: "admin", queues });
+    if (config.OIDC_ALLOWED_GROUPS.includes(group)) grants.push({ role: "viewer", queues });
+  }
+  return grants;
 }
 
 export function oidcProvider(config: Config): OAuthConfig<OidcClaims> | null {

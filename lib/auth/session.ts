@@ -3,7 +3,8 @@ import { decode, type JWT } from "next-auth/jwt";
 import { getConfig, type Config } from "../config";
 import type { RedisClient } from "../redis/client";
 import { isRedisUnavailable } from "../redis/errors";
-import { isOidcConfigured, oidcRoleNow } from "./oidc";
+import { asViewer, type QueueGrant } from "../access";
+import { isOidcConfigured, oidcGrantsNow } from "./oidc";
 import { readSession, sessionLifetimeMs, type SessionClaims } from "./sessions";
 import { currentUsers, type Role } from "./users";
 
@@ -19,7 +20,14 @@ import { currentUsers, type Role } from "./users";
  */
 export interface SessionUser {
   name: string;
+  /**
+   * The role this request acts with: the highest of the grants when the
+   * session is read, then narrowed by the route to the role on the path's
+   * queue, or over the queues a list shows (lib/http/route.ts).
+   */
   role: Role;
+  /** What the user may see and do, queue by queue (./access.ts). */
+  grants: QueueGrant[];
   sid: string;
   display: boolean;
 }
@@ -64,8 +72,8 @@ export async function userOfCookies(
   if (!claims) return null;
   const user = await checkNow(redis, config, claims, now).catch((error: unknown) => {
     if (!options.whileRedisDown || !isRedisUnavailable(error)) throw error;
-    const role = currentRole(config, claims);
-    return role ? userOf(claims, role) : null;
+    const grants = currentGrants(config, claims);
+    return grants ? userOf(claims, grants) : null;
   });
   if (!user) return null;
   if (remembered.size >= CACHE_MAX) remembered.clear();
@@ -98,28 +106,33 @@ async function checkNow(
   claims: SessionClaims,
   now: number,
 ): Promise<SessionUser | null> {
-  const role = currentRole(config, claims);
-  if (!role) return null;
+  const grants = currentGrants(config, claims);
+  if (!grants) return null;
   const state = await readSession(redis, config, claims, now);
   if (!state.valid) return null;
-  return userOf(claims, role);
+  return userOf(claims, grants);
 }
 
-function userOf(claims: SessionClaims, role: Role): SessionUser {
+function userOf(claims: SessionClaims, granted: QueueGrant[]): SessionUser {
+  // A read-only display views whatever its user may see, and changes nothing.
+  const grants = claims.display ? asViewer(granted) : granted;
   return {
     name: claims.name,
-    role: claims.display ? "viewer" : role,
+    role: grants.some((g) => g.role === "admin") ? "admin" : "viewer",
+    grants,
     sid: claims.sid,
     display: claims.display,
   };
 }
 
-/** The role the user has now, or null when they may no longer log in at all. */
-function currentRole(config: Config, claims: SessionClaims): Role | null {
+/** The grants the user has now, or null when they may no longer log in at all. */
+function currentGrants(config: Config, claims: SessionClaims): QueueGrant[] | null {
   if (claims.provider === "credentials") {
-    return currentUsers(config).find((u) => u.name === claims.name)?.role ?? null;
+    const user = currentUsers(config).find((u) => u.name === claims.name);
+    return user ? [{ role: user.role, queues: user.queues }] : null;
   }
-  return isOidcConfigured(config) ? oidcRoleNow(claims, config) : null;
+  const grants = isOidcConfigured(config) ? oidcGrantsNow(claims, config) : null;
+  return grants && grants.length > 0 ? grants : null;
 }
 
 /**

@@ -3,21 +3,28 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import bcrypt from "bcrypt";
 import type { Config } from "../config";
+import { parseQueueScope, type Role } from "../access";
 
 /**
  * Dashboard users, from REDRIVE_USERS and/or REDRIVE_USERS_FILE: entries
  * `name:role:bcrypt-hash`, separated by commas or new lines (a file may have
- * `#` comments). Make a hash with `npm run hash-password`.
+ * `#` comments). Make a hash with `npm run hash-password`. A fourth field
+ * limits the user to some queues: `name:role:hash:tenant-a-*|billing` (the
+ * role holds on those queues only, and the others do not exist for the user;
+ * see ../access.ts).
  */
-export type Role = "admin" | "viewer";
+export type { Role } from "../access";
 
 export interface User {
   name: string;
   role: Role;
   hash: string;
+  /** Globs of the queues the role covers; null for every queue. */
+  queues: string[] | null;
 }
 
-const ENTRY = /^([A-Za-z0-9_.@-]{1,64}):(admin|viewer):(\$2[aby]\$\d\d\$[./A-Za-z0-9]{53})$/;
+const ENTRY =
+  /^([A-Za-z0-9_.@-]{1,64}):(admin|viewer):(\$2[aby]\$\d\d\$[./A-Za-z0-9]{53})(?::([^:]{1,4000}))?$/;
 
 export class UsersError extends Error {}
 
@@ -30,10 +37,12 @@ export function parseUsers(text: string, source: string): User[] {
       const m = ENTRY.exec(entry);
       if (!m) {
         throw new UsersError(
-          `${source}: entry ${i + 1} is not name:role:bcrypt-hash (role admin or viewer; make a hash with npm run hash-password)`,
+          `${source}: entry ${i + 1} is not name:role:bcrypt-hash or name:role:bcrypt-hash:queues (role admin or viewer; make a hash with npm run hash-password)`,
         );
       }
-      return { name: m[1]!, role: m[2] as Role, hash: m[3]! };
+      const queues = m[4] === undefined ? null : parseQueueScope(m[4], `${source}: entry ${i + 1}`);
+      if (typeof queues === "string") throw new UsersError(queues);
+      return { name: m[1]!, role: m[2] as Role, hash: m[3]!, queues };
     });
 }
 

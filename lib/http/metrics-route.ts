@@ -9,6 +9,7 @@ import {
 import type { EngineContext } from "../queues/context";
 import { readCache } from "./read-cache";
 import { acceptedAgeMs } from "./shared-read";
+import { roleEverywhere } from "../access";
 import { HttpError, toErrorResponse } from "./errors";
 import type { JsonRoute } from "./route";
 import { sessionUser } from "./route";
@@ -36,7 +37,10 @@ async function authorize(request: Request, s: Services): Promise<void> {
     throw new HttpError(401, "UNAUTHENTICATED", "The metrics token is not the configured one");
   }
   const user = await sessionUser(request, s);
-  if (user.role !== "admin") throw new HttpError(403, "FORBIDDEN", "Only admins read the metrics");
+  // Every queue's figures: an admin of some queues only is no admin here.
+  if (roleEverywhere(user.grants) !== "admin") {
+    throw new HttpError(403, "FORBIDDEN", "Only admins of every queue read the metrics");
+  }
 }
 
 /**

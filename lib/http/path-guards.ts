@@ -2,6 +2,7 @@ import "server-only";
 import { isQueue } from "../queues/keys";
 import type { MoveMode } from "../queues/dlq-move";
 import { HttpError } from "./errors";
+import { unknownQueue } from "./scope";
 import type { BaseContext, Handler, Params } from "./route";
 
 /**
@@ -12,7 +13,9 @@ import type { BaseContext, Handler, Params } from "./route";
 
 /**
  * The path's queue: a configured queue name, else 404 UNKNOWN_QUEUE (no other
- * key can be addressed). The handler gets it as `ctx.queue`.
+ * key can be addressed). The handler gets it as `ctx.queue`. Whether it is
+ * one of the user's was checked with the session (./scope.ts), before any
+ * guard or shared answer.
  */
 export function withQueue<C extends BaseContext, B>(
   // NoInfer: the body type comes from the route's schema, not from what the handler
@@ -21,13 +24,7 @@ export function withQueue<C extends BaseContext, B>(
 ): Handler<C, B> {
   return async (request, ctx) => {
     const value = ctx.params.queue;
-    if (!value || !isQueue(ctx.config, value)) {
-      throw new HttpError(
-        404,
-        "UNKNOWN_QUEUE",
-        `Unknown queue ${JSON.stringify((value ?? "").slice(0, 100))}`,
-      );
-    }
+    if (!value || !isQueue(ctx.config, value)) throw unknownQueue(value ?? "");
     return handler(request, { ...ctx, queue: value });
   };
 }

@@ -12,6 +12,7 @@ import { runIdempotent } from "./idempotency";
 import { readCache } from "./read-cache";
 import { errorResponse, errorStatus, HttpError, toErrorResponse } from "./errors";
 import { clientIp, isSameOrigin } from "./request";
+import { scopedUser, type Coverage } from "./scope";
 import { connected, type Services } from "./services";
 
 /**
@@ -203,14 +204,24 @@ export async function sessionUser(request: Request, services: Services): Promise
   return user;
 }
 
-/** Any logged-in user, else 401. */
-export function withSession<B>(handler: Handler<SessionContext, B>): Handler<BaseContext, B> {
-  return async (request, ctx) =>
-    handler(request, {
+/**
+ * Any logged-in user, else 401; then what the route covers (./scope.ts): the
+ * path's queue must be one of the user's (else 404), a route of no queue needs
+ * a grant over every queue (else 403), and the user's role becomes the one
+ * they have there. `coverage` null: the caller's own session, any user.
+ */
+export function withSession<B>(
+  handler: Handler<SessionContext, B>,
+  coverage: Coverage | null = "all",
+): Handler<BaseContext, B> {
+  return async (request, ctx) => {
+    const user = await sessionUser(request, ctx);
+    return handler(request, {
       ...ctx,
-      user: await sessionUser(request, ctx),
+      user: coverage === null ? user : scopedUser(user, ctx.params, coverage, ctx.config.QUEUES),
       ip: clientIp(request),
     });
+  };
 }
 
 /** A request that changes something must come from our own pages, else 403. */
@@ -307,15 +318,19 @@ function withAudit<B>(
   };
 }
 
-/** A read: any logged-in user. */
+/** A read: any logged-in user whose grants cover what it shows (./scope.ts). */
 export function adminRead<S extends ResponseSchema>(
   schema: S,
   handler: Handler<SessionContext, z.output<S>>,
+  coverage: Coverage = "all",
 ): JsonRoute<S> {
-  return route(schema, withSession(handler));
+  return route(schema, withSession(handler, coverage));
 }
 
-/** A change: admin only, same origin only, a JSON body, always audited as `action`. */
+/**
+ * A change: admin (of the path's queue, else of every queue) only, same
+ * origin only, a JSON body, always audited as `action`.
+ */
 export function adminMutation<S extends ResponseSchema>(
   schema: S,
   action: Action,
@@ -333,7 +348,7 @@ export function sessionAction<S extends ResponseSchema>(
   schema: S,
   handler: Handler<BodyContext, z.output<S>>,
 ): JsonRoute<S> {
-  return route(schema, withSession(withSameOrigin(withJsonBody(handler))));
+  return route(schema, withSession(withSameOrigin(withJsonBody(handler)), null));
 }
 
 async function audit(

@@ -1,5 +1,6 @@
 import "server-only";
 import { readCost } from "../queues/read";
+import { scopeKey } from "../access";
 import { redactorFor } from "../queues/redact";
 import { readCache } from "./read-cache";
 import type { Handler, RouteResult, SessionContext } from "./route";
@@ -37,10 +38,11 @@ export function acceptedAgeMs(request: Request): number {
 /**
  * A read whose answer is shared between sessions (see read-cache.ts). The key
  * is what the answer depends on: the method, the path, the query (in a fixed
- * order) and whether the caller sees masked payloads (REDRIVE_REDACT), never
- * who the caller is. A heavy read (`heavyMs`) is computed at most once per
- * that many ms for every request that accepts a cached answer at all; a fresh
- * read (no header, no-cache) still reads now.
+ * order), whether the caller sees masked payloads (REDRIVE_REDACT) and which
+ * queues they see (roles per queue), never who the caller is. A heavy read
+ * (`heavyMs`) is computed at most once per that many ms for every request
+ * that accepts a cached answer at all; a fresh read (no header, no-cache)
+ * still reads now.
  */
 export function shared<C extends SessionContext, B>(
   handler: Handler<C, B>,
@@ -69,5 +71,7 @@ function keyOf(request: Request, ctx: SessionContext): string {
   const url = new URL(request.url);
   const query = [...url.searchParams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const view = redactorFor(ctx.config, ctx.user) ? "masked" : "full";
-  return `${request.method} ${url.pathname}?${new URLSearchParams(query).toString()} ${view}`;
+  // Lists show only the user's queues: users who see other queues get other answers.
+  const scope = scopeKey(ctx.user.grants);
+  return `${request.method} ${url.pathname}?${new URLSearchParams(query).toString()} ${view} ${scope}`;
 }

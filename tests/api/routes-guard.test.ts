@@ -1,19 +1,23 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "@/lib/config";
+import { tiers } from "@/lib/metrics/history";
 import { useApp } from "../helpers/app";
 
-const app = useApp();
+// Roles per queue: "team" is admin of document and audio, "peek" a viewer of video only.
+const app = useApp({}, { users: ["team:admin:document|aud*", "peek:viewer:video"] });
 
-/** Every route file under `dir` with the methods it exports. */
-function routesUnder(dir: string): { path: string; method: string }[] {
+/** Every route file under `dir` with the methods it exports, `[queue]` being `queue`. */
+function routesUnder(
+  dir: string,
+  queue = "document",
+): { path: string; method: string; file: string }[] {
   return readdirSync(dir).flatMap((name) => {
     const full = join(dir, name);
-    if (statSync(full).isDirectory()) return routesUnder(full);
+    if (statSync(full).isDirectory()) return routesUnder(full, queue);
     if (name !== "route.ts") return [];
-    const template = `/${relative("app", dir)}`
-      .replace("[queue]", "document")
-      .replace("[index]", "0");
+    const template = `/${relative("app", dir)}`.replace("[queue]", queue).replace("[index]", "0");
     // A [mode] route is the requeue route and the delete route.
     const paths = template.includes("[mode]")
       ? ["requeue", "delete"].map((mode) => template.replace("[mode]", mode))
@@ -21,7 +25,7 @@ function routesUnder(dir: string): { path: string; method: string }[] {
     const methods = [
       ...readFileSync(full, "utf8").matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g),
     ].map((m) => m[1]!);
-    return paths.flatMap((path) => methods.map((method) => ({ path, method })));
+    return paths.flatMap((path) => methods.map((method) => ({ path, method, file: full })));
   });
 }
 
@@ -98,5 +102,122 @@ describe("the move routes' mode", () => {
       ([, fields]) => (JSON.parse(fields[1]!) as { action: string }).action,
     );
     expect(new Set(actions)).toEqual(new Set(["move", "move selected", "move error group"]));
+  });
+});
+
+describe("roles per queue", () => {
+  const MUTATION_BODY = JSON.stringify({
+    identity: "id:x",
+    messages: [{ identity: "id:x" }],
+    all: true,
+    olderThanDays: 0,
+    user: "admin",
+  });
+  const queueRoutes = (queue: string) =>
+    routesUnder("app/api/admin", queue).filter((r) => r.file.includes("[queue]"));
+  const otherRoutes = routes.filter((r) => !r.file.includes("[queue]"));
+  // What a user of some queues may read although it names no queue of theirs.
+  const LISTS = ["overview", "dlq/stats", "insights", "metrics", "audit", "redis"].map(
+    (p) => `/api/admin/${p}`,
+  );
+
+  it("should answer 404 on every route of a queue the user has no grant on, even after another user's shared answer", async () => {
+    await app.redis.lpush("graph_dlq", '{"id":"x"}');
+    const admin = await app.login("admin");
+    const team = await app.login("team");
+    for (const { path, method } of queueRoutes("graph")) {
+      // An unscoped admin's answer, kept for those who accept one a minute old...
+      const cache = { "cache-control": "max-age=60" };
+      if (method === "GET") await app.call(path, { cookie: admin, headers: cache });
+      // ...is never the answer to a user without the queue.
+      const res = await app.call(path, {
+        cookie: team,
+        method,
+        headers: method === "GET" ? cache : undefined,
+        body: method === "GET" ? undefined : MUTATION_BODY,
+      });
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("UNKNOWN_QUEUE");
+    }
+    expect(await app.redis.llen("graph_dlq")).toBe(1);
+  });
+
+  it("should act with the user's role on each queue when they have a grant on it", async () => {
+    await app.redis.lpush("video_dlq", '{"id":"v"}');
+    await app.redis.lpush("document_dlq", '{"id":"d"}');
+    const peek = await app.login("peek");
+    for (const { path, method } of queueRoutes("video").filter((r) => r.method !== "GET")) {
+      const res = await app.call(path, { cookie: peek, method, body: MUTATION_BODY });
+      expect(res.status, `${method} ${path}`).toBe(403);
+    }
+    expect((await app.call("/api/admin/dlq/video", { cookie: peek })).status).toBe(200);
+    const team = await app.login("team");
+    const requeue = await app.call("/api/admin/dlq/document/requeue", {
+      cookie: team,
+      method: "POST",
+      body: JSON.stringify({ messages: [{ identity: "id:d" }] }),
+    });
+    expect(requeue.status).toBe(200);
+    expect(await app.redis.llen("document_dlq")).toBe(0);
+    expect(await app.redis.llen("video_dlq")).toBe(1);
+  });
+
+  it("should answer 403 on every route of no queue that is not a list, to an admin of some queues", async () => {
+    await app.redis.set("user:1", "cached");
+    const team = await app.login("team");
+    const global = otherRoutes.filter((r) => !LISTS.includes(r.path));
+    expect(global.map((r) => r.path)).toEqual(
+      expect.arrayContaining(["/api/admin/cache/stats", "/api/admin/sessions/end"]),
+    );
+    for (const { path, method } of [...global, { path: "/api/metrics", method: "GET" }]) {
+      const body = method === "GET" ? undefined : MUTATION_BODY;
+      const res = await app.call(path, { cookie: team, method, body });
+      expect(res.status, `${method} ${path}`).toBe(403);
+    }
+    expect(await app.redis.get("user:1")).toBe("cached");
+  });
+
+  it("should list only the user's queues in every list when they have a grant on some", async () => {
+    const admin = await app.login("admin");
+    // An audited change on graph and one on document.
+    for (const queue of ["graph", "document"]) {
+      await app.call(`/api/admin/dlq/${queue}/purge`, {
+        cookie: admin,
+        method: "POST",
+        body: JSON.stringify({ olderThanDays: 1 }),
+      });
+    }
+    const team = await app.login("team");
+    const names = async (path: string) => {
+      const text = await (await app.call(path, { cookie: team })).text();
+      return ["document", "audio", "video", "graph"].filter((q) => text.includes(`"${q}"`));
+    };
+    for (const path of ["/api/admin/overview", "/api/admin/dlq/stats", "/api/admin/insights"]) {
+      expect(await names(path), path).toEqual(["document", "audio"]);
+    }
+    expect(await names("/api/admin/audit")).toEqual(["document"]);
+    // Two history samples holding every queue: the charts get the user's queues only.
+    const row = [0, 0, 0, 1, 0, 0, 0, 0];
+    const q = Object.fromEntries(["document", "audio", "video", "graph"].map((n) => [n, row]));
+    const now = Math.floor(Date.now() / 1000);
+    for (const t of [now - 20, now - 10]) {
+      const sample = { t, q, ks: [0, 0], c: [0, 0], m: [0, 0] };
+      await app.redis.lpush(tiers(loadConfig({}))["1h"].key, JSON.stringify(sample));
+    }
+    expect(await names("/api/admin/metrics?window=1h")).toEqual(["document", "audio"]);
+    expect((await app.call("/api/admin/redis", { cookie: team })).status).toBe(200);
+    // The pages: a queue without a grant and the cache are not there; the frame lists theirs.
+    // (The status is sent before the page is streamed, so the answer is the not-found page's text.)
+    const page = async (path: string) => (await app.call(path, { cookie: team })).text();
+    // The queue page's tabs are rendered for a queue of theirs only.
+    expect(await page("/queues/graph")).not.toContain("graph views");
+    expect(await page("/cache")).not.toContain(">Cache</h1>");
+    const frame = await page("/queues/audio");
+    expect(frame).toContain("audio views");
+    const adminPage = async (path: string) => (await app.call(path, { cookie: admin })).text();
+    expect(await adminPage("/queues/graph")).toContain("graph views");
+    expect(await adminPage("/cache")).toContain(">Cache</h1>");
+    expect(frame).toContain("/queues/document");
+    expect(frame).not.toContain("/queues/graph");
   });
 });

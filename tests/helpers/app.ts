@@ -29,7 +29,7 @@ export interface AppFixture {
   server: EmbeddedRedis;
   cluster?: LocalCluster;
   /** Logs in and returns the Cookie header of the session. */
-  login(user: "admin" | "viewer"): Promise<string>;
+  login(user: string): Promise<string>;
   /** fetch with the session cookie; mutations get this origin unless `headers` say otherwise. */
   call(path: string, init?: RequestInit & { cookie?: string }): Promise<Response>;
   stopRedis(): Promise<void>;
@@ -54,6 +54,18 @@ export interface AppOptions {
   redisUrl?: (server: EmbeddedRedis) => string;
   /** The file provokes RESPONSE_SHAPE on purpose; any other file fails on one (see afterAll). */
   shapeMismatches?: "expected";
+  /** More users beside admin and viewer, as `name:role` or `name:role:queues` (the password hash is added). */
+  users?: string[];
+}
+
+/** admin and viewer, and `more` (`name:role[:queues]`), all with the test password's hash. */
+function usersWith(hash: string, more: string[]): string {
+  return ["admin:admin", "viewer:viewer", ...more]
+    .map((u) => {
+      const [name, role, queues] = u.split(":");
+      return [name, role, hash, ...(queues ? [queues] : [])].join(":");
+    })
+    .join(",");
 }
 
 export function useApp(env: Record<string, string> = {}, options: AppOptions = {}): AppFixture {
@@ -81,7 +93,7 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
         ...redisEnv,
         NEXTAUTH_URL: fixture.url,
         NEXTAUTH_SECRET: "test-secret-test-secret-test-secret",
-        REDRIVE_USERS: `admin:admin:${hash},viewer:viewer:${hash}`,
+        REDRIVE_USERS: usersWith(hash, options.users ?? []),
         // Every API test also checks every successful body against its route's schema.
         REDRIVE_CHECK_RESPONSES: "true",
         ...env,

@@ -36,6 +36,10 @@ describe("oidcIdentity", () => {
         name: "ops@example.com",
         email: "ops@example.com",
         role: "admin",
+        grants: [
+          { role: "admin", queues: null },
+          { role: "viewer", queues: null },
+        ],
         groups: [],
       });
     }
@@ -101,6 +105,7 @@ describe("oidcIdentity", () => {
       name: "svc-9",
       email: null,
       role: "viewer",
+      grants: [{ role: "viewer", queues: null }],
       groups: ["redrive-viewers"],
     });
     expect(oidcIdentity({ sub: "svc-9", name: "ops@example.com" }, config)).toHaveProperty(

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { readAudit } from "@/lib/audit/audit";
-import { AUDIT_PAGE_MAX, AUDIT_PAGE_SIZE } from "@/lib/audit/types";
+import { AUDIT_PAGE_MAX, AUDIT_PAGE_SIZE, type AuditPage } from "@/lib/audit/types";
+import { roleEverywhere, type QueueGrant } from "@/lib/access";
 import { AuditResponseSchema } from "@/lib/http/responses";
 import { shared } from "@/lib/http/shared-read";
 import { adminRead } from "@/lib/http/route";
+import { sees } from "@/lib/http/scope";
 import { redactorFor } from "@/lib/queues/redact";
 
 const U64_MAX = 2n ** 64n - 1n;
@@ -30,7 +32,8 @@ export const GET = adminRead(
   AuditResponseSchema,
   shared(async (request, ctx) => {
     const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-    const page = await readAudit(ctx.redis, query.limit, query.before, ctx.config);
+    const read = await readAudit(ctx.redis, query.limit, query.before, ctx.config);
+    const page = mine(read, ctx.user.grants);
     // A viewer gets the same identity tokens as in the DLQ list: `h:<sha1>` would check guesses.
     const redactor = redactorFor(ctx.config, ctx.user);
     if (!redactor) return { body: page };
@@ -39,4 +42,18 @@ export const GET = adminRead(
     );
     return { body: { ...page, entries } };
   }),
+  "listed",
 );
+
+/**
+ * The entries about the user's queues; a user of every queue gets them all
+ * (logins, the cache, sessions are no queue's). The cursor stays the page's
+ * last id read, so a page can hold fewer entries than asked and paging goes on.
+ */
+function mine(page: AuditPage, grants: readonly QueueGrant[]): AuditPage {
+  if (roleEverywhere(grants) !== null) return page;
+  return {
+    ...page,
+    entries: page.entries.filter((e) => e.queue !== undefined && sees(grants, e.queue)),
+  };
+}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { HistoryResponseSchema } from "@/lib/http/responses";
 import { shared } from "@/lib/http/shared-read";
 import { adminRead } from "@/lib/http/route";
+import { sees } from "@/lib/http/scope";
 import { readHistory } from "@/lib/metrics/history";
 import { WINDOWS } from "@/lib/metrics/types";
 
@@ -12,6 +13,15 @@ export const GET = adminRead(
   HistoryResponseSchema,
   shared(async (request, ctx) => {
     const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-    return { body: await readHistory(ctx.engine.ctx, query.window) };
+    const history = await readHistory(ctx.engine.ctx, query.window);
+    const grants = ctx.user.grants;
+    if (grants.some((g) => g.queues === null)) return { body: history };
+    // Only the user's queues; the cache's hit rate and Redis's memory are no queue's.
+    const points = history.points.map((p) => ({
+      ...p,
+      queues: Object.fromEntries(Object.entries(p.queues).filter(([q]) => sees(grants, q))),
+    }));
+    return { body: { ...history, points } };
   }),
+  "listed",
 );

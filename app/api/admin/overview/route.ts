@@ -1,12 +1,14 @@
 import { OverviewResponseSchema } from "@/lib/http/responses";
 import { shared } from "@/lib/http/shared-read";
 import { adminRead } from "@/lib/http/route";
+import { engineFor } from "@/lib/http/scope";
 import { buildOverview } from "@/lib/metrics/overview";
 
-/** The overview's cards: every queue's counts, alerts, trend and review, the worker and Redis. */
+/** The overview's cards: the counts of every queue the user sees, alerts, trend and review, the worker and Redis. */
 export const GET = adminRead(
   OverviewResponseSchema,
   shared(async (_request, ctx) => ({
-    body: await buildOverview(ctx.engine.ctx),
+    body: await buildOverview(engineFor(ctx)),
   })),
+  "listed",
 );

@@ -22,4 +22,6 @@ export const GET = adminRead(
     const schema = await schemaStatus(ctx.redis, ctx.config, worker.version);
     return { body: { ...safety, topology, schema } };
   }),
+  // Redis's settings and where its master is: every user's concern, no queue's data.
+  "none",
 );

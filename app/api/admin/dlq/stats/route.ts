@@ -2,14 +2,17 @@ import { workerStatus } from "@/lib/health";
 import { DlqStatsResponseSchema } from "@/lib/http/responses";
 import { shared } from "@/lib/http/shared-read";
 import { adminRead } from "@/lib/http/route";
+import { engineFor } from "@/lib/http/scope";
+import { getStats } from "@/lib/queues/stats";
 
 export const GET = adminRead(
   DlqStatsResponseSchema,
   shared(async (_request, ctx) => {
     const [queues, worker] = await Promise.all([
-      ctx.engine.getStats(),
+      getStats(engineFor(ctx)),
       workerStatus(ctx.engine.ctx),
     ]);
     return { body: { queues, worker } };
   }),
+  "listed",
 );
