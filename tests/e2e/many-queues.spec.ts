@@ -45,14 +45,23 @@ test("should not widen the page past the window when a hundred queues are config
   }
 });
 
-test("should pass axe in the header with the switcher open, and open a queue found by typing", async ({
+test("should pass axe on the overview with the switcher open, and open a queue found by typing", async ({
   page,
 }) => {
   await page.goto("/");
+  await expect(
+    page.getByRole("table", { name: "Queues" }).locator("tbody tr").first(),
+  ).toBeVisible();
   await page.getByRole("button", { name: /Go to queue/ }).click();
   await expect(page.getByRole("combobox", { name: "Queue name" })).toBeFocused();
-  // The header, where the switcher lives (the whole overview's check runs in a11y.spec.ts).
-  const results = await new AxeBuilder({ page }).include("header").analyze();
+  // The header with the switcher, the attention list, the queue table and the chart
+  // controls. The charts' drawing surfaces are left out (a11y.spec.ts checks them at four
+  // queues): at a hundred queues axe spends half a minute on their SVG nodes.
+  const results = await new AxeBuilder({ page })
+    .include("header")
+    .include("main")
+    .exclude(".recharts-surface")
+    .analyze();
   const serious = results.violations.filter(
     (v) => v.impact === "serious" || v.impact === "critical",
   );
