@@ -1,6 +1,7 @@
 import "server-only";
 import { logLine } from "../log";
-import { buildInsights, buildOverview } from "../metrics/overview";
+import { buildInsights } from "../metrics/insights";
+import { buildOverview } from "../metrics/overview";
 import { nowSeconds, sleep, type EngineContext } from "../queues/context";
 import { claimDigest, digestDueDate, queueDigest, releaseDigest } from "./digest";
 import { WebhookSender } from "./deliver";

@@ -1,15 +1,13 @@
 import "server-only";
 import { readInfo } from "../redis/info";
 import { workerStatus } from "../health";
-import { BATCH, nowSeconds, type EngineContext } from "../queues/context";
-import { getErrorGroups } from "../queues/errorGroups";
-import { ReadBudget } from "../queues/read";
+import { nowSeconds, type EngineContext } from "../queues/context";
 import { getStats } from "../queues/stats";
 import { alertsOf, growthPerHour } from "./alerts";
 import { readCounters } from "../queues/counters";
 import { dlqAt, firstDlq, readSamples, type StoredSample } from "./history";
-import { countNewSince, readReviews } from "./review";
-import type { InsightsResponse, OverviewResponse, QueueInsights } from "./types";
+import { readReviews } from "./review";
+import type { OverviewResponse } from "./types";
 
 /** Points in a card's sparkline. */
 const TREND_POINTS = 30;
@@ -68,45 +66,4 @@ function sparkline<T>(values: T[]): T[] {
   return Array.from({ length: TREND_POINTS }, (_, i) => values[Math.floor(i * step)]!).concat(
     values[values.length - 1]!,
   );
-}
-
-/**
- * The Python backend's other DLQ metrics, from the newest BATCH entries of each DLQ (one
- * read): top error groups and the average retry count; and what is new since
- * the last review (counted from the head up to 10 000 entries). Bounded reads,
- * in entries and in bytes (READ_LIMITS), so it stays fast on a DLQ of millions
- * and of huge entries.
- */
-export async function buildInsights(ctx: EngineContext): Promise<InsightsResponse> {
-  const reviews = await readReviews(ctx);
-  // One byte budget for the whole response, shared by every queue's reads.
-  const budget = new ReadBudget();
-  const queues = await Promise.all(
-    ctx.config.QUEUES.map((q) => queueInsights(ctx, q, reviews[q]?.at ?? null, budget)),
-  );
-  return { queues, computedAt: nowSeconds(ctx) };
-}
-
-async function queueInsights(
-  ctx: EngineContext,
-  queue: string,
-  reviewedAt: number | null,
-  budget: ReadBudget,
-): Promise<QueueInsights> {
-  const groups = await getErrorGroups(ctx, queue, BATCH, budget);
-  const sinceReview =
-    reviewedAt === null
-      ? null
-      : {
-          ...(await countNewSince(ctx, queue, reviewedAt, undefined, budget)),
-          newGroups: groups.groups.filter((g) => g.firstSeen !== null && g.firstSeen > reviewedAt),
-        };
-  return {
-    queue,
-    scanned: groups.scanned,
-    total: groups.total,
-    topErrors: groups.groups.slice(0, 10),
-    averageRetryCount: groups.averageRetryCount,
-    sinceReview,
-  };
 }

@@ -132,8 +132,12 @@ describe("heavy reads", () => {
     }
     const again = await app.call("/api/admin/insights", { cookie, headers: POLL });
     expect(((await again.json()) as InsightsResponse).computedAt).toBe(computed);
-    // The viewer's read is its own (masked): the admins shared the first computation.
-    expect((await calls("llen")) - before).toBe(cost);
+    // The viewer's read is its own (masked): the admins shared the first computation. It
+    // reads again only the DLQ that changed (lib/metrics/insights.ts), so it costs less than
+    // the first; one more computation would cost at least the queues' signatures again.
+    const viewerCost = (await calls("llen")) - before;
+    expect(viewerCost).toBeGreaterThan(0);
+    expect(viewerCost).toBeLessThanOrEqual(cost);
   });
 
   it("should compute error groups once per interval and give them their time", async () => {

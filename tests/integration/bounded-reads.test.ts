@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CACHE_SAMPLE, inspectCache } from "@/lib/cache/inspect";
 import { parseInfo } from "@/lib/redis/info";
-import { buildInsights } from "@/lib/metrics/overview";
+import { buildInsights } from "@/lib/metrics/insights";
 import { getDlqMessage, getDlqMessages, searchDlq } from "@/lib/queues/dlq-read";
 import { getErrorGroups } from "@/lib/queues/errorGroups";
 import { EngineError } from "@/lib/queues/errors";

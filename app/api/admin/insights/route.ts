@@ -1,8 +1,9 @@
 import { InsightsResponseSchema } from "@/lib/http/responses";
 import { HEAVY_READ_MS, shared } from "@/lib/http/shared-read";
 import { adminRead } from "@/lib/http/route";
+import { engineFor } from "@/lib/http/scope";
 import { redactorFor } from "@/lib/queues/redact";
-import { buildInsights } from "@/lib/metrics/overview";
+import { buildInsights } from "@/lib/metrics/insights";
 import type { ErrorGroup } from "@/lib/queues/errorGroups";
 
 /** Top errors, average retry count and what is new since the last review, per queue. */
@@ -10,7 +11,7 @@ export const GET = adminRead(
   InsightsResponseSchema,
   shared(
     async (_request, ctx) => {
-      const insights = await buildInsights(ctx.engine.ctx);
+      const insights = await buildInsights(engineFor(ctx));
       const redactor = redactorFor(ctx.config, ctx.user);
       if (!redactor) return { body: insights };
       const groups = (gs: ErrorGroup[]) => gs.map((g) => redactor.group(g));
@@ -26,4 +27,5 @@ export const GET = adminRead(
     },
     { heavyMs: HEAVY_READ_MS },
   ),
+  "listed",
 );
