@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback } from "react";
+import { useCallback, useSyncExternalStore } from "react";
 import { fmtAgo, fmtTime, isoTime, type TimeZoneChoice } from "./format";
 import { readStored, useStored, writeStored } from "./stored";
 
@@ -36,18 +36,39 @@ export function useFmtTime(): (
   return useCallback((t, opts) => fmtTime(t, zone, opts), [zone]);
 }
 
+const noSubscription = () => () => undefined;
+
+/**
+ * False while the server renders and while the browser hydrates that HTML,
+ * true after. Times depend on the browser's zone and clock, which the server
+ * does not have: a page rendered with its data (the overview) shows them once
+ * hydrated, or React would find the server's text wrong and redraw the page.
+ */
+function useHydrated(): boolean {
+  return useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+}
+
+/** What a time shows until the browser's zone and clock are known. */
+const PENDING = "…";
+
 /** An absolute time in the chosen zone, machine-readable in dateTime. */
 export function Time(props: { at: number | null | undefined; seconds?: boolean }) {
   const fmt = useFmtTime();
-  return <time dateTime={isoTime(props.at)}>{fmt(props.at, { seconds: props.seconds })}</time>;
+  const text = useHydrated() ? fmt(props.at, { seconds: props.seconds }) : PENDING;
+  return <time dateTime={isoTime(props.at)}>{text}</time>;
 }
 
 /** "3 min ago", with the absolute time in the chosen zone as its title. */
 export function Ago(props: { at: number | null | undefined }) {
   const fmt = useFmtTime();
+  const hydrated = useHydrated();
   return (
-    <time dateTime={isoTime(props.at)} title={fmt(props.at)}>
-      {fmtAgo(props.at)}
+    <time dateTime={isoTime(props.at)} title={hydrated ? fmt(props.at) : undefined}>
+      {hydrated ? fmtAgo(props.at) : PENDING}
     </time>
   );
 }

@@ -1,4 +1,4 @@
-import type { Browser } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import { freshContext, since, waitForCount } from "../lib/browser";
 import { median } from "../lib/check";
 import { startNextApp, type NextApp } from "../lib/next-app";
@@ -12,9 +12,11 @@ import type { ScenarioOptions, UiOutcome } from "./shared";
  * The overview at a hundred queues (`--only many`): its own Redis and
  * dashboard configured with 100 queues of 10 000 dead letters each (at scale
  * 1) and an hour of history; from navigating to / in a fresh context until the
- * first "needs attention" row, the queue table's hundredth row, and the six
- * charts drawn. Target: the first row median ≤ 1.5 s (the four-queue
- * overview's bound for its charts).
+ * first "needs attention" row is painted (the browser's Element Timing), and
+ * until a script on the page finds it, the queue table's hundredth row, and
+ * the six charts drawn (those wait for the page's own scripts to finish).
+ * Target: the first row painted, median ≤ 1.5 s (the four-queue overview's
+ * bound for its charts).
  */
 const TARGET_S = 1.5;
 const ATTENTION = "[data-attention]";
@@ -22,14 +24,40 @@ const TABLE_ROWS = 'table[aria-label="Queues"] tbody tr';
 const CHARTS = '[data-chart][data-ready="true"]';
 
 interface ManyRun {
+  /** When the first row's name was painted (Element Timing), from the navigation's start. */
+  paintedMs: number;
+  /** When a script on the page first found the row (after the page's own scripts ran). */
   attentionMs: number;
   tableMs: number;
   chartsMs: number;
 }
 
+/**
+ * Records the paint time of the element marked `elementtiming="needs-attention"`
+ * (components/overview/AttentionList.tsx) as ms since the page's time origin.
+ */
+const PAINT_OBSERVER = `
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.identifier === "needs-attention" && window.__painted === undefined) {
+        window.__painted = e.renderTime || e.loadTime;
+      }
+    }
+  }).observe({ type: "element", buffered: true });`;
+
+/**
+ * The paint time in the page's own clock: ms since its navigation started
+ * (a few ms after this process asked for it), NaN when nothing was reported.
+ */
+async function paintedMs(page: Page): Promise<number> {
+  const at = (await page.evaluate("window.__painted ?? null")) as number | null;
+  return at ?? NaN;
+}
+
 async function once(browser: Browser, app: NextApp, timeoutMs: number): Promise<ManyRun> {
   const context = await freshContext(browser, app.url, app.cookie);
   try {
+    await context.addInitScript(PAINT_OBSERVER);
     const page = await context.newPage();
     const t0 = performance.now();
     await page.goto(`${app.url}/`, { waitUntil: "commit", timeout: timeoutMs });
@@ -38,7 +66,7 @@ async function once(browser: Browser, app: NextApp, timeoutMs: number): Promise<
     const table = waitForCount(page, TABLE_ROWS, MANY, timeoutMs, "").then(() => since(t0));
     const charts = waitForCount(page, CHARTS, 6, timeoutMs, "").then(() => since(t0));
     const [attentionMs, tableMs, chartsMs] = await Promise.all([attention, table, charts]);
-    return { attentionMs, tableMs, chartsMs };
+    return { paintedMs: await paintedMs(page), attentionMs, tableMs, chartsMs };
   } finally {
     await context.close();
   }
@@ -59,16 +87,28 @@ export async function scenarioMany(browser: Browser, o: ScenarioOptions): Promis
     const pick = (f: (r: ManyRun) => number) => median(runs.map(f));
     printTable(
       `Overview at ${MANY} queues of ${perQueue} dead letters (${o.runs} runs, fresh context each; median)`,
-      ["first needs-attention row ms", `${MANY} table rows ms`, "six charts drawn ms"],
-      [[pick((r) => r.attentionMs), pick((r) => r.tableMs), pick((r) => r.chartsMs)]],
+      [
+        "first needs-attention row painted ms",
+        "found by a script ms",
+        `${MANY} table rows ms`,
+        "six charts drawn ms",
+      ],
+      [
+        [
+          pick((r) => r.paintedMs),
+          pick((r) => r.attentionMs),
+          pick((r) => r.tableMs),
+          pick((r) => r.chartsMs),
+        ],
+      ],
     );
-    const attention = pick((r) => r.attentionMs) / 1000;
+    const attention = pick((r) => r.paintedMs) / 1000;
     return {
       results: { many: { perQueue, runs } },
       targets: [
         target(
           "many-attention",
-          `${MANY} queues: first needs-attention row`,
+          `${MANY} queues: first needs-attention row painted`,
           attention,
           "<=",
           TARGET_S,

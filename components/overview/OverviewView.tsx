@@ -16,10 +16,11 @@ import { QueueTable } from "./QueueTable";
 /**
  * The overview: alerts, then the queues (a card each for a handful; beyond,
  * the queues that need attention and a sortable table of all), worker and
- * Redis status, history charts, DLQ metrics.
+ * Redis status, history charts, DLQ metrics. `initial`: the server's read, so
+ * that the first paint already shows what needs attention.
  */
-export function OverviewView() {
-  const { data, error } = useOverview();
+export function OverviewView(props: { initial?: OverviewResponse }) {
+  const { data, error } = useOverview(props.initial);
   const { data: insights } = useInsights();
   return (
     <div className="flex flex-col gap-6">

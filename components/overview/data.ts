@@ -22,9 +22,12 @@ export function metricsPath(window: HistoryWindow): string {
   return apiPath("/api/admin/metrics", { window });
 }
 
-/** Queue cards, alerts, worker and Redis status, polled with the dashboard's interval. */
-export function useOverview() {
-  return useSWR<OverviewResponse>(OVERVIEW_PATH);
+/**
+ * Queue cards, alerts, worker and Redis status, polled with the dashboard's
+ * interval; `initial` (the page's own read) is shown until the first poll.
+ */
+export function useOverview(initial?: OverviewResponse) {
+  return useSWR<OverviewResponse>(OVERVIEW_PATH, { fallbackData: initial });
 }
 
 export function useInsights() {
