@@ -4,7 +4,7 @@ import { mapLimit } from "../map-limit";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "../queues/context";
 import { getErrorGroups } from "../queues/errorGroups";
 import { isQueue } from "../queues/keys";
-import { entriesOf, entrySha1, READ_LIMITS, ReadBudget } from "../queues/read";
+import { READ_LIMITS, ReadBudget } from "../queues/read";
 import { execBySlot } from "../redis/pipeline";
 import { pipeScript } from "../redis/scripts";
 import { countNewSince, readReviews } from "./review";
@@ -176,19 +176,12 @@ class BudgetPool {
  * anything outside the list (metadata hashes, read for entries without an
  * inline error): those wait for INSIGHTS_MEMO_MAX_AGE_SECONDS.
  *
- * Read by the readRange script with nothing returned whole and no head or
- * tail: a few dozen bytes an entry whatever its size (entries may be 512 MB;
- * Redis still copies and hashes it, as every read of it does), three script
- * calls and an LLEN per queue, in one pipeline (one per hash slot on a Cluster).
+ * Read by one script call per queue (dlqSignature-1.lua): a few dozen bytes
+ * an entry whatever its size (entries may be 512 MB; Redis still copies and
+ * hashes it, as every read of it does), in one pipeline (one per hash slot on
+ * a Cluster).
  */
 const SAMPLED = [0, BATCH - 1, -1] as const;
-
-/** readRange's ARGV (lib/queues/lua/readRange-1.lua) for one entry as its size and sha1 only. */
-function sampleArgs(start: number): (string | number)[] {
-  const [whole, head, tail, block] = [0, 0, 0, 0];
-  const [returnMax, readMax] = [READ_LIMITS.callReturnBytes, READ_LIMITS.callReadBytes];
-  return ["list", start, 1, whole, head, tail, returnMax, readMax, block, 0, 0, 0];
-}
 
 interface Signature {
   /** The DLQ's length when the signature was read. */
@@ -196,25 +189,19 @@ interface Signature {
   signature: string;
 }
 
+/** Every queue's signature: one script call each (dlqSignature-1.lua), one pipeline per slot. */
 async function readSignatures(ctx: EngineContext, queues: readonly string[]): Promise<Signature[]> {
   const batches = queues.map((queue) => {
     const { dlq } = keysOf(ctx, queue);
-    const add = (pipeline: ChainableCommander) => {
-      pipeline.llen(dlq);
-      for (const at of SAMPLED) pipeScript(pipeline, "readRange", [dlq], sampleArgs(at), true);
-    };
+    const add = (pipeline: ChainableCommander) =>
+      pipeScript(pipeline, "dlqSignature", [dlq], [...SAMPLED]);
     return { key: dlq, add };
   });
   const replies = await execBySlot(ctx.redis, batches);
-  return replies.map(([length, ...samples]) => ({
-    length: Number(length),
-    signature: [String(length), ...samples.map(sampleOf)].join(" "),
-  }));
-}
-
-function sampleOf(reply: unknown): string {
-  const [entry] = entriesOf(reply, 0);
-  return entry ? `${entry.bytes}:${entrySha1(entry)}` : "-";
+  return replies.map(([reply]) => {
+    const [length, ...samples] = reply as [number, ...string[]];
+    return { length: Number(length), signature: [length, ...samples].join(" ") };
+  });
 }
 
 interface MemoInput extends Signature {

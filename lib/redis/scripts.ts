@@ -42,6 +42,7 @@ export const SCRIPT_NAMES = [
   "schemaStep",
   "forgiveLogin",
   "alertOutbox",
+  "dlqSignature",
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
