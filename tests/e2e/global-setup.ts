@@ -4,7 +4,7 @@ import { dirname } from "node:path";
 import Redis from "ioredis";
 import { hash } from "bcrypt";
 import { freePort, startEmbeddedRedis } from "../../scripts/embedded-redis";
-import { ADMIN_STATE, PASSWORD, VIEWER_STATE } from "./setup-env";
+import { ADMIN_STATE, PASSWORD, TEAM_STATE, VIEWER_STATE } from "./setup-env";
 import { logIn, waitForHealth } from "../../scripts/http-client";
 
 /**
@@ -25,7 +25,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     REDIS_URL: redis.url,
     NEXTAUTH_URL: baseUrl,
     NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret",
-    REDRIVE_USERS: `admin:admin:${passwordHash},viewer:viewer:${passwordHash}`,
+    REDRIVE_USERS: [
+      `admin:admin:${passwordHash}`,
+      `viewer:viewer:${passwordHash}`,
+      `team:admin:${passwordHash}:document|audio`,
+    ].join(","),
     RETRY_WORKER_INTERVAL_SECONDS: "1",
     ALERT_DLQ_SIZE: "50",
     // Every browser test also checks every API body the pages read against its schema.
@@ -44,6 +48,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   });
   await saveSession(baseUrl, "admin", ADMIN_STATE);
   await saveSession(baseUrl, "viewer", VIEWER_STATE);
+  await saveSession(baseUrl, "team", TEAM_STATE);
   process.env.E2E_BASE_URL = baseUrl;
   process.env.E2E_REDIS_URL = redis.url;
   return async () => {

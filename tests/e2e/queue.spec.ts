@@ -1,5 +1,5 @@
 import { dlqEntry, expect, test } from "./fixtures";
-import { ADMIN_STATE, VIEWER_STATE } from "./setup-env";
+import { ADMIN_STATE, TEAM_STATE, VIEWER_STATE } from "./setup-env";
 
 /** The document DLQ with `n` entries; index 0 (the newest) is d{n-1}. */
 async function fill(redis: import("ioredis").default, n: number) {
@@ -255,5 +255,31 @@ test.describe("as a viewer", () => {
     await page.getByRole("tab", { name: "Error groups" }).click();
     await expect(page.getByRole("table", { name: "Error groups of document" })).toBeVisible();
     await expect(page.getByRole("button", { name: /^(Requeue|Delete)/ })).toHaveCount(0);
+  });
+});
+
+test.describe("as an admin of some queues", () => {
+  test.use({ storageState: TEAM_STATE });
+
+  test("should see only their queues, act on them, and find no other queue nor the cache", async ({
+    page,
+    redis,
+  }) => {
+    await fill(redis, 2);
+    await page.goto("/");
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await expect(nav.getByRole("link", { name: "document" })).toBeVisible();
+    await expect(nav.getByRole("link", { name: "audio" })).toBeVisible();
+    for (const name of ["video", "graph", "Cache"]) {
+      await expect(nav.getByRole("link", { name })).toHaveCount(0);
+    }
+    await expect(page.getByText("team · admin of 2 queues")).toBeVisible();
+    await page.goto("/queues/document");
+    await expect(page.getByRole("table", { name: "Dead letters of document" })).toContainText(
+      "bad input 1",
+    );
+    await expect(page.getByRole("button", { name: "Requeue all" })).toBeVisible();
+    await page.goto("/queues/video");
+    await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
   });
 });
