@@ -2,17 +2,21 @@ import "server-only";
 import type { z } from "zod";
 import type { WorkerStatusSchema } from "./health-schemas";
 import type { EngineContext } from "./queues/context";
-import { isLive, readHeartbeats } from "./heartbeat";
+import { isLive, readHeartbeats, type Heartbeat } from "./heartbeat";
 
 export type WorkerStatus = z.infer<typeof WorkerStatusSchema>;
 
 export async function workerStatus(ctx: EngineContext): Promise<WorkerStatus> {
+  return statusOf(await readHeartbeats(ctx), Date.now() / 1000);
+}
+
+/** The status the heartbeats `read` tell at `now` (epoch seconds). */
+export function statusOf(read: Heartbeat[], now: number): WorkerStatus {
   // The hash is JSON anyone can write (another version, a hand-made entry): a beat without
   // its times tells nothing, and the status promises a version string or null.
-  const beats = (await readHeartbeats(ctx)).filter(
+  const beats = read.filter(
     (b) => Number.isFinite(b.lastRunAt) && Number.isFinite(b.intervalSeconds),
   );
-  const now = Date.now() / 1000;
   const newest = beats.reduce<(typeof beats)[number] | null>(
     (a, b) => (!a || b.lastRunAt > a.lastRunAt ? b : a),
     null,

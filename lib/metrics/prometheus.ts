@@ -2,7 +2,7 @@ import "server-only";
 import { Counter, Gauge, Registry } from "prom-client";
 import { readCounters as readCacheCounters } from "../cache/counters";
 import { NAMESPACE_NAMES, OTHER } from "../cache/namespaces";
-import { workerStatus } from "../health";
+import { statusOf } from "../health";
 import { isLive, readHeartbeats } from "../heartbeat";
 import { nowSeconds, type EngineContext } from "../queues/context";
 import { readCounters } from "../queues/counters";
@@ -125,14 +125,12 @@ async function queueMetrics(registry: Registry, ctx: EngineContext): Promise<voi
 }
 
 async function workerMetrics(registry: Registry, ctx: EngineContext): Promise<string> {
-  const [worker, runs, beats] = await Promise.all([
-    workerStatus(ctx),
-    readRuns(ctx.redis, ctx.config),
-    readHeartbeats(ctx),
-  ]);
+  // One read of the heartbeats for the status and the lag alike.
+  const [runs, beats] = await Promise.all([readRuns(ctx.redis, ctx.config), readHeartbeats(ctx)]);
+  const now = Date.now() / 1000;
+  const worker = statusOf(beats, now);
   const help = "Retry worker services whose heartbeat is recent.";
   gauge(registry, "redrive_worker_instances", help, [[{}, worker.instances]]);
-  const now = Date.now() / 1000;
   const lags = beats.filter((b) => isLive(b, now)).map((b) => b.eventLoopLagSeconds);
   const lag = lags.filter((l): l is number => typeof l === "number" && Number.isFinite(l));
   const lagHelp =
