@@ -4,6 +4,7 @@ import {
   createContext,
   useCallback,
   useContext,
+  useEffect,
   useMemo,
   useState,
   type Dispatch,
@@ -126,6 +127,11 @@ export function DashboardProvider(props: {
   const swr = useMemo(() => swrOptions(interval, setOutage, setLastUpdated), [interval]);
 
   const adminOf = useMemo(() => new Set(props.viewer.adminOf), [props.viewer.adminOf]);
+  // A page rendered with its data (the overview) looks ready before React has
+  // attached its handlers: this says when it has, for browser tests and scripts.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   const state = useMemo<DashboardState>(
     () => ({
       viewer: props.viewer,

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { test as base, expect } from "@playwright/test";
+import { test as base, expect, type Page } from "@playwright/test";
 import Redis from "ioredis";
 import { e2eEnv } from "./setup-env";
 import { SCHEMA_VERSION } from "../../lib/schema/version";
@@ -23,6 +23,14 @@ export const test = base.extend<{ redis: Redis }>({
 });
 
 export { expect };
+
+/**
+ * Waits until React has hydrated the page: the overview arrives with its data
+ * (rendered on the server), so what is visible may not answer clicks and keys yet.
+ */
+export async function hydrated(page: Page): Promise<void> {
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+}
 
 /** Stops the dashboard's redis-server as a crash would: no save, no goodbye to clients. */
 export async function stopRedis(redis: Redis): Promise<void> {

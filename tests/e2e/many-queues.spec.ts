@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Page } from "@playwright/test";
+import { hydrated } from "./fixtures";
 import { startManyQueues, type ManyQueues } from "./many-queues";
 
 /**
@@ -49,6 +50,7 @@ test("should pass axe on the overview with the switcher open, and open a queue f
   page,
 }) => {
   await page.goto("/");
+  await hydrated(page);
   await expect(
     page.getByRole("table", { name: "Queues" }).locator("tbody tr").first(),
   ).toBeVisible();
@@ -76,10 +78,8 @@ test("should pass axe on the overview with the switcher open, and open a queue f
 
 test("should reach a queue by keyboard alone and pin it to the header", async ({ page }) => {
   await page.goto("/");
-  // Drawn by the client once the page is live (the heading comes with the server's HTML).
-  await expect(
-    page.getByRole("table", { name: "Queues" }).locator("tbody tr").first(),
-  ).toBeVisible();
+  // The table comes with the server's HTML: the keys work once the page is hydrated.
+  await hydrated(page);
   await page.keyboard.press("/");
   const box = page.getByRole("combobox", { name: "Queue name" });
   await expect(box).toBeFocused();
@@ -124,6 +124,7 @@ test("should lead with the queues that need attention and sort the queue table b
   page,
 }) => {
   await page.goto("/");
+  await hydrated(page);
   const attention = page.getByRole("region", { name: /Needs attention/ });
   await expect(attention.getByRole("listitem").first()).toBeVisible();
   // Before the table and the charts: what needs a look comes first.

@@ -1,4 +1,12 @@
-import { dlqEntry, expect, historySamples, startRedis, stopRedis, test } from "./fixtures";
+import {
+  dlqEntry,
+  expect,
+  historySamples,
+  hydrated,
+  startRedis,
+  stopRedis,
+  test,
+} from "./fixtures";
 import { ADMIN_STATE, PASSWORD } from "./setup-env";
 import pkg from "../../package.json";
 
@@ -48,6 +56,7 @@ test.describe("as an admin", () => {
   }) => {
     await redis.lpush("document_dlq", dlqEntry("d1", "document"));
     await page.goto("/");
+    await hydrated(page);
     await page.getByLabel("Auto refresh").selectOption("2000");
     const card = page.locator('[data-queue-card="document"]');
     await expect(card).toContainText("Dead letters");
