@@ -60,6 +60,11 @@ export function roleOn(grants: readonly QueueGrant[], queue: string): Role | nul
   return role;
 }
 
+/** The highest role among the grants (what the user is, at most, anywhere). */
+export function highestRole(grants: readonly QueueGrant[]): Role {
+  return grants.some((g) => g.role === "admin") ? "admin" : "viewer";
+}
+
 /** The user's role over every queue (and what is no queue's), or null when they have none. */
 export function roleEverywhere(grants: readonly QueueGrant[]): Role | null {
   let role: Role | null = null;

@@ -142,7 +142,7 @@ const baseSchema = z.object({
   OIDC_ALLOWED_GROUPS: nameList.default([]),
   OIDC_ADMIN_GROUPS: nameList.default([]),
   OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
-  // The queues each allowed or admin group's grant covers (lib/auth/access.ts).
+  // The queues each allowed or admin group's grant covers (lib/access.ts).
   OIDC_QUEUE_GROUPS: z
     .string()
     .transform((text, ctx) => {

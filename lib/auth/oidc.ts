@@ -3,7 +3,7 @@ import type { OAuthConfig } from "next-auth/providers/oauth";
 import { getConfig, type Config } from "../config";
 import { logLine } from "../log";
 import type { Role } from "./users";
-import type { QueueGrant } from "../access";
+import { highestRole, type QueueGrant } from "../access";
 
 /**
  * Single sign-on with an OpenID Connect issuer (OIDC_ISSUER, OIDC_CLIENT_ID,
@@ -114,7 +114,7 @@ export function oidcIdentity(
     id: sub,
     name: email ?? sub,
     email,
-    role: grants.some((g) => g.role === "admin") ? "admin" : "viewer",
+    role: highestRole(grants),
     grants,
     groups: groups.filter((g) => known.has(g)),
   };

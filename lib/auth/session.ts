@@ -3,7 +3,7 @@ import { decode, type JWT } from "next-auth/jwt";
 import { getConfig, type Config } from "../config";
 import type { RedisClient } from "../redis/client";
 import { isRedisUnavailable } from "../redis/errors";
-import { asViewer, type QueueGrant } from "../access";
+import { asViewer, highestRole, type QueueGrant } from "../access";
 import { isOidcConfigured, oidcGrantsNow } from "./oidc";
 import { readSession, sessionLifetimeMs, type SessionClaims } from "./sessions";
 import { currentUsers, type Role } from "./users";
@@ -118,7 +118,7 @@ function userOf(claims: SessionClaims, granted: QueueGrant[]): SessionUser {
   const grants = claims.display ? asViewer(granted) : granted;
   return {
     name: claims.name,
-    role: grants.some((g) => g.role === "admin") ? "admin" : "viewer",
+    role: highestRole(grants),
     grants,
     sid: claims.sid,
     display: claims.display,

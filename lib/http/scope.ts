@@ -14,7 +14,7 @@ interface ScopeContext {
 
 /**
  * What a route's answer covers, which decides who may call it and the role it
- * is served with (roles per queue, lib/auth/access.ts):
+ * is served with (roles per queue, lib/access.ts):
  *   - a route with a `[queue]` in its path covers that queue: a queue the user
  *     has no grant on answers 404 as an unknown one would (it does not exist
  *     for them), and the request acts with the user's role on that queue;
