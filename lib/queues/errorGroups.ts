@@ -17,7 +17,8 @@ import {
   readRange,
   type ReadEntry,
 } from "./read";
-import type { ErrorGroup, ErrorGroups } from "./types";
+import { EntryFacts, type EntryFact, type GroupKind } from "./facts";
+import type { ErrorGroups } from "./types";
 
 export type { ErrorGroup, ErrorGroups } from "./types";
 
@@ -132,27 +133,18 @@ export async function getErrorGroups(
 ): Promise<ErrorGroups> {
   const { dlq } = keysOf(ctx, queue);
   const total = await ctx.redis.llen(dlq);
-  const groups = new Map<string, ErrorGroup>();
   const max = Math.min(total, scanMax, READ_LIMITS.scanEntries);
-  let scanned = 0;
-  let retries = 0;
-  while (scanned < max) {
-    const want = Math.min(BATCH, max - scanned);
-    const page = await readRange(ctx.redis, dlq, scanned, want, { budget });
-    if (page.entries.length === 0) break;
-    const fields = page.entries.map((e) => new EntryFields(e));
-    const errors = await errorsOfRead(ctx, page.entries, fields);
-    page.entries.forEach((_, i) => {
-      addToGroup(groups, errors[i]!, entryFailedAt(fields[i]!));
-      retries += entryRetryCount(fields[i]!);
-    });
-    scanned += page.entries.length;
-    if (page.stopped || page.end) break;
-  }
-  const sorted = [...groups.values()].sort((a, b) => b.count - a.count);
+  const { facts } = await readFacts(ctx, dlq, max, budget, false);
+  return groupsOf(facts, total);
+}
+
+/** The error groups of entries read from the head of a DLQ of `total` entries. */
+export function groupsOf(facts: EntryFacts, total: number): ErrorGroups {
+  const { groups, retries } = facts.groups();
+  const scanned = facts.length;
   const complete = scanned >= total;
   return {
-    groups: sorted,
+    groups,
     scanned,
     total,
     complete,
@@ -162,46 +154,69 @@ export async function getErrorGroups(
 }
 
 /**
+ * The facts of the first `count` entries of a DLQ, BATCH a page, within the
+ * budget (`stopped` when it ran out first); with each entry's sha1 when
+ * `hashes` (the insights' window keeps them).
+ */
+export async function readFacts(
+  ctx: EngineContext,
+  dlq: string,
+  count: number,
+  budget: ReadBudget,
+  hashes: boolean,
+): Promise<{ facts: EntryFacts; stopped: boolean }> {
+  const rows: EntryFact[] = [];
+  while (rows.length < count) {
+    const want = Math.min(BATCH, count - rows.length);
+    const page = await readRange(ctx.redis, dlq, rows.length, want, { budget });
+    rows.push(...(await factRows(ctx, page.entries, hashes)));
+    if (page.stopped) return { facts: EntryFacts.of(rows, hashes), stopped: true };
+    if (page.end || page.entries.length === 0) break;
+  }
+  return { facts: EntryFacts.of(rows, hashes), stopped: false };
+}
+
+/** What the error groups need of each entry read: one metadata pipeline for those without an inline error. */
+export async function factRows(
+  ctx: EngineContext,
+  entries: ReadEntry[],
+  hashes: boolean,
+): Promise<EntryFact[]> {
+  if (entries.length === 0) return [];
+  const fields = entries.map((e) => new EntryFields(e));
+  const errors = await errorsOfRead(ctx, entries, fields);
+  return entries.map((e, i) => ({
+    kind: groupOf(errors[i]!),
+    message: errors[i]!.message,
+    at: entryFailedAt(fields[i]!),
+    retries: entryRetryCount(fields[i]!),
+    bytes: e.bytes,
+    ...(hashes ? { sha1: entrySha1(e) } : {}),
+  }));
+}
+
+/**
  * The group of an error, remembered by its type and message: a DLQ holds the
  * same few failures many times over, and normalising a message and hashing
  * its group is most of the CPU an insights read costs (about 10 of 23 µs an
  * entry). Short messages only, and at most GROUP_MEMO_MAX of them, so that
  * it stays a few megabytes whatever the DLQs hold.
  */
-const groupMemo = new Map<string, { pattern: string; id: string }>();
+const groupMemo = new Map<string, GroupKind>();
 const GROUP_MEMO_MAX = 5_000;
 const GROUP_MEMO_CHARS = 512;
 
-function groupOf(error: EntryError): { pattern: string; id: string } {
+function groupOf(error: EntryError): GroupKind {
   const key = error.message.length <= GROUP_MEMO_CHARS ? `${error.type}\n${error.message}` : null;
   const known = key === null ? undefined : groupMemo.get(key);
   if (known) return known;
   const pattern = normalizeError(error.message);
-  const group = { pattern, id: groupId(error.type, pattern) };
+  const group = { id: groupId(error.type, pattern), errorType: error.type, pattern };
   if (key !== null) {
     if (groupMemo.size >= GROUP_MEMO_MAX) groupMemo.clear();
     groupMemo.set(key, group);
   }
   return group;
-}
-
-function addToGroup(groups: Map<string, ErrorGroup>, error: EntryError, at: number | null): void {
-  const { pattern, id } = groupOf(error);
-  const g = groups.get(id) ?? {
-    id,
-    errorType: error.type,
-    pattern,
-    example: error.message.slice(0, 500),
-    count: 0,
-    firstSeen: null,
-    lastSeen: null,
-  };
-  g.count++;
-  if (at !== null) {
-    g.firstSeen = g.firstSeen === null ? at : Math.min(g.firstSeen, at);
-    g.lastSeen = g.lastSeen === null ? at : Math.max(g.lastSeen, at);
-  }
-  groups.set(id, g);
 }
 
 /**
