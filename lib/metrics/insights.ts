@@ -1,12 +1,21 @@
 import "server-only";
-import type { ChainableCommander } from "ioredis";
 import { mapLimit } from "../map-limit";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "../queues/context";
-import { getErrorGroups } from "../queues/errorGroups";
+import { groupsOf, readFacts } from "../queues/errorGroups";
+import { EntryFacts } from "../queues/facts";
 import { isQueue } from "../queues/keys";
-import { READ_LIMITS, ReadBudget } from "../queues/read";
-import { execBySlot } from "../redis/pipeline";
-import { pipeScript } from "../redis/scripts";
+import { READ_LIMITS, type ReadBudget } from "../queues/read";
+import { BudgetPool } from "./budget-pool";
+import {
+  isWholeWindow,
+  keptCount,
+  probeAll,
+  shiftWindows,
+  type Kept,
+  type Probe,
+  type Shift,
+  type Window,
+} from "./insights-window";
 import { countNewSince, readReviews } from "./review";
 import type { InsightsResponse, QueueInsights } from "./types";
 
@@ -23,205 +32,221 @@ import type { InsightsResponse, QueueInsights } from "./types";
 export const INSIGHTS_CONCURRENCY = 4;
 
 /**
- * A queue's figures are reused while its signature (below) and review mark
- * are unchanged, for at most this long: what the signature cannot see (a
- * metadata hash rewritten or expired, an entry rewritten in place in the
- * middle of the list) shows within this time. The same minute as the oldest
- * answer a dashboard may ask for (shared-read.ts).
+ * A queue's window (the facts of its newest BATCH dead letters) is read whole
+ * at least this often; in between, its figures are reused while its DLQ and
+ * review mark are unchanged, and follow new entries by reading only those
+ * (insights-window.ts). What neither check can see (a metadata hash rewritten
+ * or expired, an entry rewritten in place) shows within this time. The same
+ * minute as the oldest answer a dashboard may ask for (shared-read.ts).
  */
 export const INSIGHTS_MEMO_MAX_AGE_SECONDS = 60;
-
-/** A queue's figures larger than this (as JSON) are not kept: the memo stays small beside 500 queues. */
-const MEMO_ENTRY_MAX_BYTES = 64 * 1024;
 
 /**
  * The Python backend's other DLQ metrics, from the newest BATCH entries of each
  * DLQ: top error groups and the average retry count; and what is new since the
  * last review (counted from the head up to 10 000 entries). Bounded reads, in
- * entries and in bytes (READ_LIMITS), INSIGHTS_CONCURRENCY queues at a time;
- * a queue whose DLQ and review did not change since the last call is not read
- * again (see SAMPLED below), so a poll costs one pipeline plus the queues that
- * changed. Figures the byte budget cut are kept too: they say so (`scanned`),
- * and reading them again each time would cost most where there is most to
- * read. `computedAt` is when their input was last checked: this call.
+ * entries and in bytes (READ_LIMITS), INSIGHTS_CONCURRENCY queues at a time.
+ *
+ * A poll costs one pipeline (every queue's probe) plus what changed: a queue
+ * whose DLQ and review did not change is not read again; one whose DLQ only
+ * gained entries at the head reads those (all such queues in one pipeline)
+ * and keeps the rest of its window; one whose review changed counts from its
+ * window; the others, and every window older than INSIGHTS_MEMO_MAX_AGE_SECONDS,
+ * are read whole. Figures the byte budget cut are kept too: they say so
+ * (`scanned`), and reading them again each time would cost most where there
+ * is most to read.
  *
  * Also for `Cache-Control: no-cache` (the "refresh now" button, the
- * benchmark): a reused figure is one whose input was checked in Redis by this
- * very call, so it is what reading the DLQ again would give, within
- * INSIGHTS_MEMO_MAX_AGE_SECONDS for what the check cannot see; the same stand
- * as the overview's memo of a large oldest entry (queues/stats.ts).
+ * benchmark): what is reused was checked in Redis by this very call, so it is
+ * what reading the DLQ again would give, within INSIGHTS_MEMO_MAX_AGE_SECONDS
+ * for what the checks cannot see; the same stand as the overview's memo of a
+ * large oldest entry (queues/stats.ts).
  */
 export async function buildInsights(ctx: EngineContext): Promise<InsightsResponse> {
-  const queues = ctx.config.QUEUES;
   const checkedAt = nowSeconds(ctx);
-  // The signatures are read before any figure is computed: a change made while
-  // they are computed then differs from the signature kept with them.
-  const [reviews, signatures] = await Promise.all([readReviews(ctx), readSignatures(ctx, queues)]);
   const memo = memoOf(ctx);
-  const inputs = queues.map((queue, i) => ({
-    queue,
-    dlq: keysOf(ctx, queue).dlq,
-    ...signatures[i]!,
-    reviewedAt: reviews[queue]?.at ?? null,
-  }));
-  const results = inputs.map((input) => reusable(memo.get(input.queue), input, checkedAt));
-  // Shortest DLQs first: they need least of the byte budget and give the rest
-  // back (BudgetPool) before the long ones start.
-  const stale = inputs
-    .flatMap((input, i) => (results[i] ? [] : [i]))
-    .sort((a, b) => inputs[a]!.length - inputs[b]!.length);
-  const pool = new BudgetPool(stale.filter((i) => inputs[i]!.length > 0).length);
-  await mapLimit(stale, INSIGHTS_CONCURRENCY, async (i) => {
-    const input = inputs[i]!;
-    const budget = pool.take(input.length === 0);
-    let insights: QueueInsights;
-    try {
-      insights = await queueInsights(ctx, input.queue, input.reviewedAt, budget);
-    } finally {
-      pool.give(budget);
-    }
-    results[i] = insights;
-    remember(memo, { ...input, at: checkedAt, insights });
-  });
-  return { queues: results as QueueInsights[], computedAt: nowSeconds(ctx) };
+  const inputs = ctx.config.QUEUES.map((queue) => ({ queue, dlq: keysOf(ctx, queue).dlq }));
+  const kept = inputs.map(({ queue, dlq }) => usable(memo.get(queue), dlq, checkedAt));
+  // The probes are read before any figure is computed: a change made while
+  // they are computed then differs from the signature kept with them.
+  const [reviews, probes] = await Promise.all([
+    readReviews(ctx),
+    probeAll(
+      ctx,
+      inputs.map((i) => i.dlq),
+      kept,
+    ),
+  ]);
+  const plans = inputs.map((input, i) =>
+    planOf(kept[i], { ...input, reviewedAt: reviews[input.queue]?.at ?? null }, probes[i]!),
+  );
+  const results = await carryOut(ctx, plans);
+  plans.forEach((plan, i) => plan.reuse || remember(memo, plan, results[i]!, checkedAt));
+  return { queues: results, computedAt: nowSeconds(ctx) };
 }
 
-/** One queue's figures, read within `budget`. */
-export async function queueInsights(
-  ctx: EngineContext,
-  queue: string,
-  reviewedAt: number | null,
-  budget: ReadBudget,
-): Promise<QueueInsights> {
-  const groups = await getErrorGroups(ctx, queue, BATCH, budget);
-  const sinceReview =
-    reviewedAt === null
-      ? null
-      : {
-          ...(await countNewSince(ctx, queue, reviewedAt, undefined, budget)),
-          newGroups: groups.groups.filter((g) => g.firstSeen !== null && g.firstSeen > reviewedAt),
-        };
-  return {
-    queue,
-    scanned: groups.scanned,
-    total: groups.total,
-    topErrors: groups.groups.slice(0, 10),
-    averageRetryCount: groups.averageRetryCount,
-    sinceReview,
-  };
-}
-
-// ------------------------------------------------------------------ the byte budget
-
-/** An empty DLQ's part of what is left: 1/64 (see BudgetPool.take). */
-const EMPTY_PARTS = 64;
-
-/**
- * One request's byte budget (READ_LIMITS.requestReturnBytes and
- * requestReadBytes) dealt out to the queues it reads. One budget shared as
- * reads come let the first queues spend it and left the last ones nothing:
- * figures that look like an empty DLQ. Here each queue, when it starts, takes
- * an equal part of what is left for the non-empty queues not yet started, and
- * gives back what it did not spend: with n DLQs not empty, each gets at least
- * 1/n of the budget (less at most the small parts of the empty queues in
- * flight beside it), the queues that need less leave the rest to the later
- * ones (buildInsights starts the shortest DLQs first), and the request as a
- * whole stays within its budget (plus at most one entry per script call, as
- * any read). A queue whose part ran out says so: `scanned` below both its
- * `total` and BATCH (a count since the review is then `atLeast`).
- */
-class BudgetPool {
-  private returnLeft: number = READ_LIMITS.requestReturnBytes;
-  private readLeft: number = READ_LIMITS.requestReadBytes;
-
-  constructor(private queuesLeft: number) {}
-
-  /**
-   * A queue's part. One whose DLQ was empty when its signature was read is not
-   * counted among the queues left (it reads nothing and gives its part back),
-   * and takes a small part only (1/EMPTY_PARTS of what is left), so that empty
-   * queues in flight hold back little from the others; should entries have
-   * come since, it reads them within that part.
-   */
-  take(empty: boolean): ReadBudget {
-    const parts = empty ? Math.max(EMPTY_PARTS, this.queuesLeft) : Math.max(1, this.queuesLeft);
-    const share = new ReadBudget(
-      Math.floor(this.returnLeft / parts),
-      Math.floor(this.readLeft / parts),
-    );
-    this.returnLeft -= share.returnMax;
-    this.readLeft -= share.readMax;
-    if (!empty) this.queuesLeft--;
-    return share;
-  }
-
-  give(share: ReadBudget): void {
-    this.returnLeft += Math.max(0, share.returnMax - share.returned);
-    this.readLeft += Math.max(0, share.readMax - share.read);
-  }
-}
-
-// ------------------------------------------------------------------ the memo
-
-/**
- * What a queue's figures depend on: its DLQ's length, and the size and sha1
- * of the entries at three positions: the newest (index 0: producers LPUSH),
- * the last of the error groups' window (BATCH - 1) and the oldest (-1, the
- * end of a shorter list). Entries come in at the head (LPUSH) and leave by
- * index or from the tail, so any push changes the newest entry, any removal
- * changes the length, and a removal with as many pushes changes the newest
- * too; a window shifted by changes the other two miss moves its last entry.
- * Not seen: an entry rewritten in place (LSET) away from these positions, a
- * removal undone by putting a different entry back at the same place, and
- * anything outside the list (metadata hashes, read for entries without an
- * inline error): those wait for INSIGHTS_MEMO_MAX_AGE_SECONDS.
- *
- * Read by one script call per queue (dlqSignature-1.lua): a few dozen bytes
- * an entry whatever its size (entries may be 512 MB; Redis still copies and
- * hashes it, as every read of it does), in one pipeline (one per hash slot on
- * a Cluster).
- */
-const SAMPLED = [0, BATCH - 1, -1] as const;
-
-interface Signature {
-  /** The DLQ's length when the signature was read. */
-  length: number;
-  signature: string;
-}
-
-/** Every queue's signature: one script call each (dlqSignature-1.lua), one pipeline per slot. */
-async function readSignatures(ctx: EngineContext, queues: readonly string[]): Promise<Signature[]> {
-  const batches = queues.map((queue) => {
-    const { dlq } = keysOf(ctx, queue);
-    const add = (pipeline: ChainableCommander) =>
-      pipeScript(pipeline, "dlqSignature", [dlq], [...SAMPLED]);
-    return { key: dlq, add };
-  });
-  const replies = await execBySlot(ctx.redis, batches);
-  return replies.map(([reply]) => {
-    const [length, ...samples] = reply as [number, ...string[]];
-    return { length: Number(length), signature: [length, ...samples].join(" ") };
-  });
-}
-
-interface MemoInput extends Signature {
+interface Input {
   queue: string;
-  /** The DLQ key the figures were read from (a reconfigured queue may name another). */
   dlq: string;
   reviewedAt: number | null;
 }
 
-interface Memo extends MemoInput {
-  /** When the signature was read (the engine's clock, epoch seconds). */
-  at: number;
-  insights: QueueInsights;
+/**
+ * What to do for one queue: reuse its figures, compute them from a window
+ * (kept, or kept and moved by new entries at its head), or read it whole.
+ */
+interface Plan extends Input {
+  probe: Probe;
+  /** When its window was last read whole (now for `read`). */
+  fullAt: number | null;
+  reuse?: QueueInsights;
+  window?: Window;
+  shift?: { shift: number; kept: number; window: Window };
+}
+
+function planOf(m: Memo | undefined, input: Input, probe: Probe): Plan {
+  const plan: Plan = { ...input, probe, fullAt: m?.fullAt ?? null };
+  if (!m) return { ...plan, fullAt: null };
+  if (m.signature === probe.signature) {
+    if (m.insights && m.reviewedAt === input.reviewedAt) return { ...plan, reuse: m.insights };
+    return m.window ? { ...plan, window: m.window } : { ...plan, fullAt: null };
+  }
+  const kept = m.window ? keptCount(m.window, probe) : null;
+  if (kept === null) return { ...plan, fullAt: null };
+  if (probe.shift === 0) {
+    const facts = EntryFacts.of([], true).concat(m.window!.facts, kept);
+    return { ...plan, window: { facts, total: probe.length } };
+  }
+  return { ...plan, shift: { shift: probe.shift!, kept, window: m.window! } };
+}
+
+/**
+ * Every plan's figures: the moved windows first (one pipeline), then the
+ * queues to count or read, INSIGHTS_CONCURRENCY at a time, shortest DLQs
+ * first: they need least of the byte budget and give the rest back
+ * (BudgetPool) before the long ones start.
+ */
+async function carryOut(ctx: EngineContext, plans: Plan[]): Promise<QueueInsights[]> {
+  const toRead = (p: Plan) => !p.reuse && !p.window && !p.shift;
+  const pool = new BudgetPool(
+    plans.filter((p) => p.shift || (toRead(p) && p.probe.length > 0)).length,
+  );
+  await moveWindows(ctx, plans, pool);
+  const results = plans.map((p) => p.reuse);
+  const rest = plans
+    .flatMap((p, i) => (p.reuse ? [] : [i]))
+    .sort((a, b) => plans[a]!.probe.length - plans[b]!.probe.length);
+  const needy = (p: Plan) => (p.window ? needsMore(p.window, p.reviewedAt) : p.probe.length > 0);
+  pool.expect(rest.filter((i) => plans[i]!.window && needy(plans[i]!)).length);
+  await mapLimit(rest, INSIGHTS_CONCURRENCY, async (i) => {
+    const plan = plans[i]!;
+    const budget = pool.take(!needy(plan));
+    try {
+      results[i] = await insightsOf(ctx, plan, budget);
+    } finally {
+      pool.give(budget);
+    }
+  });
+  return results as QueueInsights[];
+}
+
+/**
+ * The new windows of the plans whose DLQs gained entries at the head (each
+ * with its part of the budget); a plan whose read did not follow on from its
+ * window is left to read whole, taking a part of the budget of its own.
+ */
+async function moveWindows(ctx: EngineContext, plans: Plan[], pool: BudgetPool): Promise<void> {
+  const moving = plans.filter((p) => p.shift);
+  if (moving.length === 0) return;
+  const shifts: Shift[] = moving.map((p) => ({
+    ...p.shift!,
+    dlq: p.dlq,
+    total: p.probe.length,
+    budget: pool.take(false),
+  }));
+  const windows = await shiftWindows(ctx, shifts);
+  shifts.forEach((s) => pool.give(s.budget));
+  moving.forEach((p, i) => {
+    if (windows[i]) p.window = windows[i];
+    else p.fullAt = null;
+    delete p.shift;
+  });
+  pool.expect(windows.filter((w) => !w).length);
+}
+
+/** True when counting what is new since the review reads past the window. */
+function needsMore(window: Window, reviewedAt: number | null): boolean {
+  if (reviewedAt === null) return false;
+  const { facts, total } = window;
+  return facts.newSince(reviewedAt) === facts.length && facts.length < total;
+}
+
+/** One queue's figures, from its window or from its DLQ read whole (the window kept in the plan). */
+async function insightsOf(
+  ctx: EngineContext,
+  plan: Plan,
+  budget: ReadBudget,
+): Promise<QueueInsights> {
+  if (!plan.window) {
+    const total = await ctx.redis.llen(plan.dlq);
+    const { facts } = await readFacts(ctx, plan.dlq, Math.min(total, BATCH), budget, true);
+    plan.window = { facts, total };
+  }
+  const { facts, total } = plan.window;
+  const groups = groupsOf(facts, total);
+  const reviewedAt = plan.reviewedAt;
+  return {
+    queue: plan.queue,
+    scanned: groups.scanned,
+    total: groups.total,
+    topErrors: groups.groups.slice(0, 10),
+    averageRetryCount: groups.averageRetryCount,
+    sinceReview:
+      reviewedAt === null
+        ? null
+        : {
+            ...(await newSince(ctx, plan.queue, plan.window, reviewedAt, budget)),
+            newGroups: groups.groups.filter(
+              (g) => g.firstSeen !== null && g.firstSeen > reviewedAt,
+            ),
+          },
+  };
+}
+
+/** What failed after the review: counted in the window, and past it when all of the window did. */
+async function newSince(
+  ctx: EngineContext,
+  queue: string,
+  { facts, total }: Window,
+  since: number,
+  budget: ReadBudget,
+): Promise<{ count: number; atLeast: boolean }> {
+  const count = facts.newSince(since);
+  if (count < facts.length || facts.length >= total) return { count, atLeast: false };
+  const more = await countNewSince(ctx, queue, since, READ_LIMITS.scanEntries, budget, count);
+  return { count: count + more.count, atLeast: more.atLeast };
+}
+
+// ------------------------------------------------------------------ the memo
+
+/** A queue's figures larger than this (as JSON) are not kept: the memo stays small beside 500 queues. */
+const MEMO_ENTRY_MAX_BYTES = 64 * 1024;
+
+interface Memo extends Kept {
+  /** The DLQ key the figures were read from (a reconfigured queue may name another). */
+  dlq: string;
+  reviewedAt: number | null;
+  /** When the window was last read whole (the engine's clock, epoch seconds). */
+  fullAt: number;
+  insights: QueueInsights | null;
 }
 
 /**
  * Per connection (per Redis), per queue; only configured queues are kept. A
  * caller may pass a context whose QUEUES are the ones a user sees (its
  * queueKeys still name every configured queue): the others stay kept for the
- * callers that see them.
+ * callers that see them. A window is at most BATCH entries of a few dozen
+ * bytes each, plus one message per error group.
  */
 const memos = new WeakMap<object, Map<string, Memo>>();
 
@@ -232,16 +257,27 @@ function memoOf(ctx: EngineContext): Map<string, Memo> {
   return memo;
 }
 
-/** The kept figures when their input is the one just read and they are young enough. */
-function reusable(m: Memo | undefined, input: MemoInput, now: number): QueueInsights | undefined {
-  if (!m || m.dlq !== input.dlq || m.signature !== input.signature) return undefined;
-  if (m.reviewedAt !== input.reviewedAt) return undefined;
+/** What is kept of a queue when it was read from this DLQ and its window is young enough. */
+function usable(m: Memo | undefined, dlq: string, now: number): Memo | undefined {
+  if (!m || m.dlq !== dlq) return undefined;
   // A clock that went back (tests move it) is no proof of youth either.
-  const age = now - m.at;
-  return age >= 0 && age < INSIGHTS_MEMO_MAX_AGE_SECONDS ? m.insights : undefined;
+  const age = now - m.fullAt;
+  return age >= 0 && age < INSIGHTS_MEMO_MAX_AGE_SECONDS ? m : undefined;
 }
 
-function remember(memo: Map<string, Memo>, m: Memo): void {
-  if (Buffer.byteLength(JSON.stringify(m.insights)) > MEMO_ENTRY_MAX_BYTES) memo.delete(m.queue);
-  else memo.set(m.queue, m);
+function remember(memo: Map<string, Memo>, plan: Plan, insights: QueueInsights, now: number): void {
+  const window = plan.window && isWholeWindow(plan.window.facts, plan.window.total);
+  const small = Buffer.byteLength(JSON.stringify(insights)) <= MEMO_ENTRY_MAX_BYTES;
+  if (!window && !small) {
+    memo.delete(plan.queue);
+    return;
+  }
+  memo.set(plan.queue, {
+    signature: plan.probe.signature,
+    window: window ? plan.window! : null,
+    dlq: plan.dlq,
+    reviewedAt: plan.reviewedAt,
+    fullAt: plan.fullAt ?? now,
+    insights: small ? insights : null,
+  });
 }

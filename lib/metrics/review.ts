@@ -47,7 +47,7 @@ function parseMark(text: string | null): ReviewMark | null {
  * first older one (the DLQ is in failure order) and at most `scanMax` entries
  * or the byte budget (large entries are read cut; Redrive's failed_at is in
  * their tail). Entries without a failure time are counted as new: nobody has
- * seen them.
+ * seen them. From index `from` when the caller counted those before it.
  */
 export async function countNewSince(
   ctx: EngineContext,
@@ -55,10 +55,11 @@ export async function countNewSince(
   since: number,
   scanMax: number = READ_LIMITS.scanEntries,
   budget: ReadBudget = new ReadBudget(),
+  from = 0,
 ): Promise<{ count: number; atLeast: boolean }> {
   const { dlq } = keysOf(ctx, queue);
   let count = 0;
-  for (let start = 0; start < scanMax;) {
+  for (let start = from; start < scanMax;) {
     const page = await readRange(ctx.redis, dlq, start, Math.min(BATCH, scanMax - start), {
       budget,
     });

@@ -42,7 +42,7 @@ export const SCRIPT_NAMES = [
   "schemaStep",
   "forgiveLogin",
   "alertOutbox",
-  "dlqSignature",
+  "dlqProbe",
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
