@@ -14,17 +14,20 @@ import { pipeScript } from "../redis/scripts";
 
 /**
  * A queue's window for the insights: the facts (lib/queues/facts.ts) of the
- * newest BATCH entries of its DLQ, all of them (a window the byte budget cut
- * is not kept), and the DLQ's length then.
+ * newest entries of its DLQ, and the DLQ's length then. It covers the newest
+ * `cap` entries, or all when fewer: BATCH, or fewer when the byte budget cut
+ * the read (then as many as it read, so that it covers what a read would).
  */
 export interface Window {
   facts: EntryFacts;
   total: number;
+  cap: number;
 }
 
-/** True when `facts` hold every entry of the window of a DLQ of `total` entries. */
-export function isWholeWindow(facts: EntryFacts, total: number): boolean {
-  return facts.length === Math.min(BATCH, total) && facts.hashes !== null;
+/** The window of facts read from the head of a DLQ of `total` entries; null when there is none to keep. */
+export function windowOf(facts: EntryFacts, total: number): Window | null {
+  if (facts.length === 0 || facts.hashes === null) return null;
+  return { facts, total, cap: facts.length >= Math.min(BATCH, total) ? BATCH : facts.length };
 }
 
 /** Positions checked after the old newest entry is found (dlqProbe-1.lua). */
@@ -68,10 +71,11 @@ function probeArgs(kept: Kept | undefined): (string | number)[] {
   const facts = kept?.window?.facts;
   const head = facts?.hashAt(0) ?? null;
   return [
-    BATCH,
+    BATCH - 1,
     kept?.signature ?? "",
     head === null ? 0 : facts!.bytes[0]!,
     head ?? "",
+    kept?.window?.cap ?? BATCH,
     PROBE_CHECKS,
     PROBE_BYTES,
   ];
@@ -103,7 +107,7 @@ function parseProbe(reply: (string | number)[]): Probe {
 export function keptCount(window: Window, probe: Probe): number | null {
   const shift = probe.shift;
   if (shift === null) return null;
-  const kept = Math.min(BATCH, probe.length) - shift;
+  const kept = Math.min(window.cap, probe.length) - shift;
   if (kept < 1 || kept > window.facts.length) return null;
   const agree = probe.checks.every(([at, hash]) => window.facts.hashAt(at - shift) === hash);
   return agree ? kept : null;
@@ -159,7 +163,7 @@ export async function shiftWindows(
     const read = reads[i];
     if (!read) return null;
     const fresh = EntryFacts.of(rows.slice(at, (at += read.length)), true);
-    return { facts: fresh.concat(s.window.facts, s.kept), total: s.total };
+    return { facts: fresh.concat(s.window.facts, s.kept), total: s.total, cap: s.window.cap };
   });
 }
 

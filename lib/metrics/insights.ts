@@ -7,7 +7,7 @@ import { isQueue } from "../queues/keys";
 import { READ_LIMITS, type ReadBudget } from "../queues/read";
 import { BudgetPool } from "./budget-pool";
 import {
-  isWholeWindow,
+  windowOf,
   keptCount,
   probeAll,
   shiftWindows,
@@ -115,7 +115,7 @@ function planOf(m: Memo | undefined, input: Input, probe: Probe): Plan {
   if (kept === null) return { ...plan, fullAt: null };
   if (probe.shift === 0) {
     const facts = EntryFacts.of([], true).concat(m.window!.facts, kept);
-    return { ...plan, window: { facts, total: probe.length } };
+    return { ...plan, window: { facts, total: probe.length, cap: m.window!.cap } };
   }
   return { ...plan, shift: { shift: probe.shift!, kept, window: m.window! } };
 }
@@ -190,7 +190,7 @@ async function insightsOf(
   if (!plan.window) {
     const total = await ctx.redis.llen(plan.dlq);
     const { facts } = await readFacts(ctx, plan.dlq, Math.min(total, BATCH), budget, true);
-    plan.window = { facts, total };
+    plan.window = windowOf(facts, total) ?? { facts, total, cap: BATCH };
   }
   const { facts, total } = plan.window;
   const groups = groupsOf(facts, total);
@@ -266,7 +266,7 @@ function usable(m: Memo | undefined, dlq: string, now: number): Memo | undefined
 }
 
 function remember(memo: Map<string, Memo>, plan: Plan, insights: QueueInsights, now: number): void {
-  const window = plan.window && isWholeWindow(plan.window.facts, plan.window.total);
+  const window = plan.window && windowOf(plan.window.facts, plan.window.total) !== null;
   const small = Buffer.byteLength(JSON.stringify(insights)) <= MEMO_ENTRY_MAX_BYTES;
   if (!window && !small) {
     memo.delete(plan.queue);

@@ -154,4 +154,35 @@ describe("insights window", () => {
       ctx.redis.disconnect();
     }
   });
+
+  it("should follow a window the byte budget cut, keeping as many entries as the read could", async () => {
+    // 250 entries of 100 KB a queue, each returned cut to ~80 KB: 20 MB a queue
+    // against its half of the request's 32 MB, so each read stops near 200.
+    const large = (n: number) => `{"id":"b${n}","pad":"${"y".repeat(100 * 1024)}"}`;
+    const fill = async (from: number, count: number) => {
+      for (const q of ["long", "short"]) {
+        const values = Array.from({ length: count }, (_, k) => large(from + k));
+        for (let i = 0; i < count; i += 50) await r.redis.lpush(dlq(q), ...values.slice(i, i + 50));
+      }
+    };
+    await fill(0, 250);
+    const ctx = ownContext();
+    try {
+      const first = await buildInsights(ctx);
+      const scanned = first.queues.map((q) => q.scanned);
+      for (const n of scanned) {
+        expect(n).toBeGreaterThan(150);
+        expect(n).toBeLessThan(250);
+      }
+      await fill(1_000, 2);
+      const { insights, cost, fresh } = await compare(ctx);
+      expect(insights.queues.map((q) => [q.scanned, q.total])).toEqual(
+        scanned.map((n) => [n, 252]),
+      );
+      expect(insights).toEqual({ ...fresh, computedAt: insights.computedAt });
+      expect(cost).toBeLessThan(8);
+    } finally {
+      ctx.redis.disconnect();
+    }
+  });
 });

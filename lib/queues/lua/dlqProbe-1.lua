@@ -14,12 +14,13 @@
   search stops at ARGV[6] bytes, plus at most the one entry that crossed it.
 
   KEYS[1] LIST
-  ARGV[1] the window: entries from the head the figures cover
+  ARGV[1] the index sampled at the end of the signature's window
   ARGV[2] the signature kept ("" when none)
   ARGV[3], ARGV[4] the kept window's newest entry: its size and short sha1
                    (ARGV[4] "" when no window was kept)
-  ARGV[5] how many checks to return at most
-  ARGV[6] bytes to look at, at most, for the search and the checks
+  ARGV[5] the window: entries from the head the figures cover, at most
+  ARGV[6] how many checks to return at most
+  ARGV[7] bytes to look at, at most, for the search and the checks
 
   Returns {signature} when it is the one kept or there is nothing to look
   for, {signature, -1} when the old newest entry is not found, else
@@ -27,7 +28,6 @@
 ]]
 local key = KEYS[1]
 local len = redis.call("LLEN", key)
-local window = math.min(tonumber(ARGV[1]), len)
 local HEX = 16
 
 local function sample(index)
@@ -36,11 +36,12 @@ local function sample(index)
   return #entry .. ":" .. redis.sha1hex(entry)
 end
 
-local signature = table.concat({ len, sample(0), sample(tonumber(ARGV[1]) - 1), sample(-1) }, " ")
+local signature = table.concat({ len, sample(0), sample(tonumber(ARGV[1])), sample(-1) }, " ")
 if signature == ARGV[2] or ARGV[4] == "" then return { signature } end
 
 local size, head = tonumber(ARGV[3]), ARGV[4]
-local bytesLeft = tonumber(ARGV[6])
+local window = math.min(tonumber(ARGV[5]), len)
+local bytesLeft = tonumber(ARGV[7])
 -- The entry at `index` when the bytes allow, else nil.
 local function entryAt(index)
   if bytesLeft <= 0 then return nil end
@@ -62,7 +63,7 @@ if p < 0 then return { signature, -1 } end
 
 local out = { signature, p }
 local kept = window - p
-local checks = math.max(1, tonumber(ARGV[5]))
+local checks = math.max(1, tonumber(ARGV[6]))
 local previous = p
 for c = 1, checks do
   local position = p + math.floor(c * (kept - 1) / checks)
