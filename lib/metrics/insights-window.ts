@@ -31,9 +31,11 @@ export function windowOf(facts: EntryFacts, total: number): Window | null {
 }
 
 /** Positions checked after the old newest entry is found (dlqProbe-1.lua). */
-const PROBE_CHECKS = 16;
+const PROBE_CHECKS = 8;
 /** Bytes of entries the search and the checks look at, at most, a queue. */
 const PROBE_BYTES = 4 * 1024 * 1024;
+/** New entries of up to this many bytes in all come back with the probe (no read of their own). */
+const PROBE_RETURN_BYTES = 64 * 1024;
 
 /** What dlqProbe-1.lua answered for one DLQ. */
 export interface Probe {
@@ -44,6 +46,8 @@ export interface Probe {
   shift: number | null;
   /** Positions at or after `shift` and the short sha1 of the entry there. */
   checks: [number, string][];
+  /** The `shift` new entries, whole, when the probe returned them (PROBE_RETURN_BYTES). */
+  fresh: Buffer[] | null;
 }
 
 /** What was kept of a queue: its signature and, when whole, its window. */
@@ -61,11 +65,13 @@ export async function probeAll(
   const batches = dlqs.map((dlq, i) => ({
     key: dlq,
     add: (pipeline: Parameters<typeof pipeScript>[0]) =>
-      pipeScript(pipeline, "dlqProbe", [dlq], probeArgs(kept[i])),
+      pipeScript(pipeline, "dlqProbe", [dlq], probeArgs(kept[i]), true),
   }));
   const replies = await execBySlot(ctx.redis, batches);
-  return replies.map(([reply]) => parseProbe(reply as (string | number)[]));
+  return replies.map(([reply]) => parseProbe(reply as ProbeReply));
 }
+
+type ProbeReply = [Buffer, number?, (number | Buffer)[]?, Buffer[]?];
 
 function probeArgs(kept: Kept | undefined): (string | number)[] {
   const facts = kept?.window?.facts;
@@ -78,19 +84,20 @@ function probeArgs(kept: Kept | undefined): (string | number)[] {
     kept?.window?.cap ?? BATCH,
     PROBE_CHECKS,
     PROBE_BYTES,
+    PROBE_RETURN_BYTES,
   ];
 }
 
-function parseProbe(reply: (string | number)[]): Probe {
-  const [signature, shift, ...rest] = reply;
+function parseProbe([signature, shift = -1, flat = [], fresh = []]: ProbeReply): Probe {
   const checks: [number, string][] = [];
-  for (let i = 0; i + 1 < rest.length; i += 2) checks.push([Number(rest[i]), String(rest[i + 1])]);
-  const at = shift === undefined ? -1 : Number(shift);
+  for (let i = 0; i + 1 < flat.length; i += 2) checks.push([Number(flat[i]), String(flat[i + 1])]);
+  const text = signature.toString();
   return {
-    signature: String(signature),
-    length: Number(String(signature).split(" ", 1)[0]),
-    shift: at >= 0 ? at : null,
+    signature: text,
+    length: Number(text.split(" ", 1)[0]),
+    shift: shift >= 0 ? shift : null,
     checks,
+    fresh: shift > 0 && fresh.length === shift ? fresh : null,
   };
 }
 
@@ -117,6 +124,8 @@ export function keptCount(window: Window, probe: Probe): number | null {
 export interface Shift {
   dlq: string;
   shift: number;
+  /** The new entries when the probe returned them. */
+  fresh: Buffer[] | null;
   kept: number;
   window: Window;
   total: number;
@@ -125,16 +134,44 @@ export interface Shift {
 
 /**
  * The new windows of queues whose DLQs gained entries at the head: their new
- * entries read in one pipeline (one per slot), their facts in one more for
- * the metadata hashes, in front of the kept part of each window. Each read
- * also takes the old newest entry, which must still be right behind the new
- * ones; a queue where it is not (more came since the probe) or whose budget
- * cut its read gets null: read its window again.
+ * entries (from the probe, else read in one pipeline, one per slot), their
+ * facts (one more for the metadata hashes), in front of the kept part of each
+ * window. A queue whose new entries are not known gets null: read its window
+ * again.
  */
 export async function shiftWindows(
   ctx: EngineContext,
   shifts: Shift[],
 ): Promise<(Window | null)[]> {
+  const read = await readNew(
+    ctx,
+    shifts.filter((s) => !s.fresh),
+  );
+  const reads = shifts.map((s) =>
+    // The probe's entries count as read (the budget, the request's cost), as entriesOf counts them.
+    s.fresh ? entriesOf([s.shift, 0, s.fresh, []], 0, s.budget) : (read.get(s) ?? null),
+  );
+  const rows = await factRows(
+    ctx,
+    reads.flatMap((r) => r ?? []),
+    true,
+  );
+  let at = 0;
+  return shifts.map((s, i) => {
+    const read = reads[i];
+    if (!read) return null;
+    const fresh = EntryFacts.of(rows.slice(at, (at += read.length)), true);
+    return { facts: fresh.concat(s.window.facts, s.kept), total: s.total, cap: s.window.cap };
+  });
+}
+
+/**
+ * The new entries of shifts the probe did not return them for, in one
+ * pipeline (one per slot). Each read also takes the old newest entry, which
+ * must still be right behind the new ones; a shift where it is not (more came
+ * since the probe) or whose budget cut its read is left out.
+ */
+async function readNew(ctx: EngineContext, shifts: Shift[]): Promise<Map<Shift, ReadEntry[]>> {
   const replies = await execBySlot(
     ctx.redis,
     shifts.map((s) => ({
@@ -149,22 +186,12 @@ export async function shiftWindows(
         ),
     })),
   );
-  const reads = shifts.map((s, i) => {
+  const read = new Map<Shift, ReadEntry[]>();
+  shifts.forEach((s, i) => {
     const entries = entriesOf(replies[i]![0], 0, s.budget);
-    return followsOn(entries, s) ? entries.slice(0, s.shift) : null;
+    if (followsOn(entries, s)) read.set(s, entries.slice(0, s.shift));
   });
-  const rows = await factRows(
-    ctx,
-    reads.flatMap((r) => r ?? []),
-    true,
-  );
-  let at = 0;
-  return shifts.map((s, i) => {
-    const read = reads[i];
-    if (!read) return null;
-    const fresh = EntryFacts.of(rows.slice(at, (at += read.length)), true);
-    return { facts: fresh.concat(s.window.facts, s.kept), total: s.total, cap: s.window.cap };
-  });
+  return read;
 }
 
 /** True when `entries` are the shift's new ones followed by the kept window's newest. */

@@ -101,7 +101,7 @@ interface Plan extends Input {
   fullAt: number | null;
   reuse?: QueueInsights;
   window?: Window;
-  shift?: { shift: number; kept: number; window: Window };
+  shift?: { shift: number; kept: number; window: Window; fresh: Buffer[] | null };
 }
 
 function planOf(m: Memo | undefined, input: Input, probe: Probe): Plan {
@@ -117,7 +117,7 @@ function planOf(m: Memo | undefined, input: Input, probe: Probe): Plan {
     const facts = EntryFacts.of([], true).concat(m.window!.facts, kept);
     return { ...plan, window: { facts, total: probe.length, cap: m.window!.cap } };
   }
-  return { ...plan, shift: { shift: probe.shift!, kept, window: m.window! } };
+  return { ...plan, shift: { shift: probe.shift!, kept, window: m.window!, fresh: probe.fresh } };
 }
 
 /**

@@ -32,13 +32,18 @@ const EXAMPLE_CHARS = 500;
  * from where they were read), without the entries: a few dozen bytes each,
  * so that the insights can keep a queue's window of 1 000 entries and, when
  * new entries come in at the head, add theirs in front instead of reading the
- * window again (lib/metrics/insights-window.ts). Messages are kept only for
- * entries first (newest) in their group, the group's example: an entry joining
- * at the head is either first in its group or behind such an entry.
+ * window again (lib/metrics/insights-window.ts). Each entry's group is an
+ * index into `table`, so that grouping is arithmetic on arrays rather than a
+ * map lookup an entry. Messages are kept only for entries first (newest) in
+ * their group, the group's example: an entry joining at the head is either
+ * first in its group or behind such an entry.
  */
 export class EntryFacts {
   private constructor(
-    readonly kinds: GroupKind[],
+    /** The groups these entries fall in (some perhaps no longer by any). */
+    readonly table: GroupKind[],
+    /** Each entry's group: an index into `table`. */
+    readonly kind: Uint32Array,
     readonly examples: Map<number, string>,
     readonly at: Float64Array,
     readonly retries: Float64Array,
@@ -48,26 +53,28 @@ export class EntryFacts {
   ) {}
 
   get length(): number {
-    return this.kinds.length;
+    return this.kind.length;
   }
 
   static of(facts: EntryFact[], keepHashes: boolean): EntryFacts {
     const n = facts.length;
     const out = new EntryFacts(
       [],
+      new Uint32Array(n),
       new Map(),
       new Float64Array(n),
       new Float64Array(n),
       new Float64Array(n),
       keepHashes ? Buffer.alloc(n * HASH_BYTES) : null,
     );
-    const seen = new Set<string>();
+    const index = new Map<string, number>();
     facts.forEach((f, i) => {
-      out.kinds.push(f.kind);
-      if (!seen.has(f.kind.id)) {
-        seen.add(f.kind.id);
+      let k = index.get(f.kind.id);
+      if (k === undefined) {
+        index.set(f.kind.id, (k = out.table.push(f.kind) - 1));
         out.examples.set(i, f.message.slice(0, EXAMPLE_CHARS));
       }
+      out.kind[i] = k;
       out.at[i] = f.at ?? NaN;
       out.retries[i] = f.retries;
       out.bytes[i] = f.bytes;
@@ -79,6 +86,10 @@ export class EntryFacts {
   /** These entries followed by `rest`'s first `restCount` (hashes kept only when both keep them). */
   concat(rest: EntryFacts, restCount: number = rest.length): EntryFacts {
     const n = this.length;
+    const { table, translate } = this.joinTables(rest);
+    const kind = new Uint32Array(n + restCount);
+    kind.set(this.kind);
+    for (let i = 0; i < restCount; i++) kind[n + i] = translate[rest.kind[i]!]!;
     const join = (a: Float64Array, b: Float64Array) => {
       const out = new Float64Array(n + restCount);
       out.set(a);
@@ -91,18 +102,29 @@ export class EntryFacts {
       this.hashes && rest.hashes
         ? Buffer.concat([this.hashes, rest.hashes.subarray(0, restCount * HASH_BYTES)])
         : null;
+    const { at, retries, bytes } = rest;
     return new EntryFacts(
-      [...this.kinds, ...rest.kinds.slice(0, restCount)],
+      table,
+      kind,
       examples,
-      join(this.at, rest.at),
-      join(this.retries, rest.retries),
-      join(this.bytes, rest.bytes),
+      join(this.at, at),
+      join(this.retries, retries),
+      join(this.bytes, bytes),
       hashes,
     );
   }
 
-  static concatAll(parts: EntryFacts[], keepHashes: boolean): EntryFacts {
-    return parts.reduce((a, b) => a.concat(b), EntryFacts.of([], keepHashes));
+  /** This table followed by the groups of `rest` it lacks, and where each of rest's went. */
+  private joinTables(rest: EntryFacts): { table: GroupKind[]; translate: Uint32Array } {
+    const table = [...this.table];
+    const index = new Map(table.map((g, k) => [g.id, k]));
+    const translate = new Uint32Array(rest.table.length);
+    rest.table.forEach((g, k) => {
+      let at = index.get(g.id);
+      if (at === undefined) index.set(g.id, (at = table.push(g) - 1));
+      translate[k] = at;
+    });
+    return { table, translate };
   }
 
   /** The kept part of entry i's sha1, as hex (HASH_HEX digits). */
@@ -112,30 +134,39 @@ export class EntryFacts {
   }
 
   /**
-   * The error groups of these entries, largest first, and their retry count
-   * in total. Drops the examples of entries no longer first in their group,
-   * so that what is kept stays one message per group.
+   * The error groups of these entries, largest first (ties in the order they
+   * first appear from the head), and their retry count in total. Drops the
+   * examples of entries no longer first in their group, so that what is kept
+   * stays one message per group.
    */
   groups(): { groups: ErrorGroup[]; retries: number } {
-    const groups = new Map<string, ErrorGroup>();
+    const k = this.table.length;
+    const count = new Uint32Array(k);
+    const first = new Int32Array(k).fill(-1);
+    const oldest = new Float64Array(k).fill(Infinity);
+    const newest = new Float64Array(k).fill(-Infinity);
     let retries = 0;
     for (let i = 0; i < this.length; i++) {
-      const kind = this.kinds[i]!;
-      let g = groups.get(kind.id);
-      if (!g) {
-        const example = this.examples.get(i) ?? kind.pattern;
-        g = { ...kind, example, count: 0, firstSeen: null, lastSeen: null };
-        groups.set(kind.id, g);
-      } else this.examples.delete(i);
-      g.count++;
+      const g = this.kind[i]!;
+      if (count[g] === 0) first[g] = i;
+      count[g] = count[g]! + 1;
       const at = this.at[i]!;
-      if (!Number.isNaN(at)) {
-        g.firstSeen = g.firstSeen === null ? at : Math.min(g.firstSeen, at);
-        g.lastSeen = g.lastSeen === null ? at : Math.max(g.lastSeen, at);
-      }
+      // NaN (no failure time) leaves both as they are.
+      if (at < oldest[g]!) oldest[g] = at;
+      if (at > newest[g]!) newest[g] = at;
       retries += this.retries[i]!;
     }
-    return { groups: [...groups.values()].sort((a, b) => b.count - a.count), retries };
+    for (const i of this.examples.keys()) if (first[this.kind[i]!] !== i) this.examples.delete(i);
+    const used = [...this.table.keys()].filter((g) => count[g]! > 0);
+    used.sort((a, b) => count[b]! - count[a]! || first[a]! - first[b]!);
+    const groups = used.map((g) => ({
+      ...this.table[g]!,
+      example: this.examples.get(first[g]!) ?? this.table[g]!.pattern,
+      count: count[g]!,
+      firstSeen: oldest[g] === Infinity ? null : oldest[g]!,
+      lastSeen: newest[g] === -Infinity ? null : newest[g]!,
+    }));
+    return { groups, retries };
   }
 
   /** How many entries from the head failed after `since` (or have no failure time), up to the first that did not. */

@@ -8,7 +8,9 @@
   the head, so when it is now at index p the p entries before it are new and
   the old window should continue from p. To let the caller check that, the
   short sha1s of a few entries from p to the end of the window (the caller
-  compares them with the old window's entries p places earlier).
+  compares them with the old window's entries p places earlier). And the p
+  new entries themselves when they are few bytes (at most ARGV[8] in all):
+  they were read for the search already, and this saves the caller a read.
 
   Every entry looked at is copied and hashed (as any read of it is); the
   search stops at ARGV[6] bytes, plus at most the one entry that crossed it.
@@ -21,10 +23,12 @@
   ARGV[5] the window: entries from the head the figures cover, at most
   ARGV[6] how many checks to return at most
   ARGV[7] bytes to look at, at most, for the search and the checks
+  ARGV[8] bytes of new entries to return, at most
 
   Returns {signature} when it is the one kept or there is nothing to look
   for, {signature, -1} when the old newest entry is not found, else
-  {signature, p, position, sha1, position, sha1, ...}.
+  {signature, p, {position, sha1, position, sha1, ...}, {new entries}}, the
+  last empty when they are more than ARGV[8] bytes.
 ]]
 local key = KEYS[1]
 local len = redis.call("LLEN", key)
@@ -51,6 +55,7 @@ local function entryAt(index)
 end
 
 local p = -1
+local fresh, freshBytes = {}, 0
 for i = 0, window - 1 do
   local entry = entryAt(i)
   if not entry then break end
@@ -58,10 +63,12 @@ for i = 0, window - 1 do
     p = i
     break
   end
+  fresh[#fresh + 1] = entry
+  freshBytes = freshBytes + #entry
 end
 if p < 0 then return { signature, -1 } end
 
-local out = { signature, p }
+local checked = {}
 local kept = window - p
 local checks = math.max(1, tonumber(ARGV[6]))
 local previous = p
@@ -70,9 +77,10 @@ for c = 1, checks do
   if position ~= previous then
     local entry = entryAt(position)
     if not entry then return { signature, -1 } end
-    out[#out + 1] = position
-    out[#out + 1] = string.sub(redis.sha1hex(entry), 1, HEX)
+    checked[#checked + 1] = position
+    checked[#checked + 1] = string.sub(redis.sha1hex(entry), 1, HEX)
     previous = position
   end
 end
-return out
+if freshBytes > tonumber(ARGV[8]) then fresh = {} end
+return { signature, p, checked, fresh }
