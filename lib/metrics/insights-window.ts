@@ -31,7 +31,7 @@ export function windowOf(facts: EntryFacts, total: number): Window | null {
 }
 
 /** Positions checked after the old newest entry is found (dlqProbe-1.lua). */
-const PROBE_CHECKS = 8;
+const PROBE_CHECKS = 4;
 /** Bytes of entries the search and the checks look at, at most, a queue. */
 const PROBE_BYTES = 4 * 1024 * 1024;
 /** New entries of up to this many bytes in all come back with the probe (no read of their own). */

@@ -265,9 +265,22 @@ function usable(m: Memo | undefined, dlq: string, now: number): Memo | undefined
   return age >= 0 && age < INSIGHTS_MEMO_MAX_AGE_SECONDS ? m : undefined;
 }
 
+/**
+ * An upper bound of the bytes of `insights` as JSON, from the lengths of its strings
+ * (a UTF-16 unit is at most 3 bytes of UTF-8 or 6 escaped), without writing it.
+ */
+function sizeBound(insights: QueueInsights): number {
+  const groups = [...insights.topErrors, ...(insights.sinceReview?.newGroups ?? [])];
+  const chars = groups.reduce(
+    (n, g) => n + g.example.length + g.pattern.length + g.errorType.length,
+    0,
+  );
+  return 6 * (chars + insights.queue.length) + 200 * (groups.length + 1);
+}
+
 function remember(memo: Map<string, Memo>, plan: Plan, insights: QueueInsights, now: number): void {
   const window = plan.window && windowOf(plan.window.facts, plan.window.total) !== null;
-  const small = Buffer.byteLength(JSON.stringify(insights)) <= MEMO_ENTRY_MAX_BYTES;
+  const small = sizeBound(insights) <= MEMO_ENTRY_MAX_BYTES;
   if (!window && !small) {
     memo.delete(plan.queue);
     return;
