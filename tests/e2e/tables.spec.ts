@@ -171,7 +171,9 @@ test("should keep a confirmation open with the reason while Redis is down, and c
   await redis.lpush("document_dlq", dlqEntry("p1", "document"));
   await confirm.getByRole("button", { name: "Delete", exact: true }).click();
   await expect(confirm).toBeHidden({ timeout: 15_000 });
-  await expect(page.getByRole("status")).toContainText("1 message deleted");
+  // The restarted Redis is empty with no worker to migrate it: the schema notice,
+  // also a status, may show beside the action's.
+  await expect(page.getByRole("status").filter({ hasText: "1 message deleted" })).toBeVisible();
   expect(await redis.llen("document_dlq")).toBe(0);
 });
 
