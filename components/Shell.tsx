@@ -49,6 +49,7 @@ export function Shell(props: { children: ReactNode }) {
             <QueueLinks queues={queues} />
             {viewer.everyQueue && <NavLink href="/cache">Cache</NavLink>}
             <NavLink href="/audit">Audit</NavLink>
+            {viewer.adminEverywhere && !viewer.display && <NavLink href="/tokens">Tokens</NavLink>}
           </nav>
           <div className="ml-auto flex flex-wrap items-center gap-3 text-sm">
             <RedisMaster />

@@ -147,6 +147,7 @@ function compareIds(a: string, b: string): number {
 const StoredRecord = z.object({
   // Every field of a record, and only those (the type says so if one is added).
   user: z.string().catch("?"),
+  token: z.strictObject({ id: z.string(), createdBy: z.string() }).optional().catch(undefined),
   role: z.string().catch("?"),
   action: z.string().catch("unreadable entry"),
   queue: z.string().optional().catch(undefined),

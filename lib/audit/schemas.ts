@@ -9,7 +9,11 @@ import { z } from "zod";
 export const AuditResultSchema = z.enum(["ok", "conflict", "error", "denied"]);
 
 export const AuditRecordSchema = z.strictObject({
-  user: z.string(),
+  user: z.string().describe("Who: a user's name, or `token:<name>` for an API token."),
+  token: z
+    .strictObject({ id: z.string(), createdBy: z.string() })
+    .optional()
+    .describe("When made with an API token: its id and the user who created it."),
   role: z.string(),
   action: z.string(),
   queue: z.string().optional(),

@@ -6,6 +6,7 @@ import { isRedisUnavailable } from "../redis/errors";
 import { asViewer, highestRole, type QueueGrant } from "../access";
 import { isOidcConfigured, oidcGrantsNow } from "./oidc";
 import { readSession, sessionLifetimeMs, type SessionClaims } from "./sessions";
+import { tokenGrants, tokenRecord, type TokenActor } from "./tokens";
 import { currentUsers, type Role } from "./users";
 
 /**
@@ -28,8 +29,11 @@ export interface SessionUser {
   role: Role;
   /** What the user may see and do, queue by queue (./access.ts). */
   grants: QueueGrant[];
+  /** The session's id; "" for a token (which has none). */
   sid: string;
   display: boolean;
+  /** Set when the request carries an API token (./tokens.ts): `name` is then `token:<its name>`. */
+  token?: TokenActor;
 }
 
 const CACHE_MAX = 1_000;
@@ -48,6 +52,33 @@ export function requestUser(
   redis: RedisClient,
 ): Promise<SessionUser | null> {
   return userOfCookies(request.headers.get("cookie"), redis);
+}
+
+/**
+ * The API token of an `Authorization: Bearer <token>` header; null when the
+ * request has no such header. Only there: a token in a URL ends up in logs
+ * and histories, and one in a cookie would be sent by the browser to pages
+ * of another site's making.
+ */
+export function bearerToken(request: { headers: Headers }): string | null {
+  const header = request.headers.get("authorization");
+  if (header === null || !/^bearer /i.test(header)) return null;
+  return header.slice(7).trim();
+}
+
+/** The user a live API token acts as, or null (unknown, revoked, expired or malformed). */
+export async function tokenUser(redis: RedisClient, token: string): Promise<SessionUser | null> {
+  const record = await tokenRecord(redis, getConfig(), token, Date.now() / 1000);
+  if (!record) return null;
+  const grants = tokenGrants(record);
+  return {
+    name: `token:${record.name}`,
+    role: highestRole(grants),
+    grants,
+    sid: "",
+    display: false,
+    token: { id: record.id, createdBy: record.createdBy },
+  };
 }
 
 /**

@@ -19,8 +19,9 @@ import { isRedisUnavailable } from "../redis/errors";
 
 /**
  * GET /api/metrics: for a Prometheus server with `Authorization: Bearer
- * <REDRIVE_METRICS_TOKEN>`, or for an admin's session (a viewer gets 403).
- * Never open: without the token set, only a session reads it.
+ * <REDRIVE_METRICS_TOKEN>` or an API token (viewer or admin) over every
+ * queue, or for the session of an admin of every queue (a viewer gets 403).
+ * Never open: without either token, only a session reads it.
  */
 const digest = (text: string) => createHash("sha256").update(text).digest();
 
@@ -33,13 +34,17 @@ function tokenMatches(request: Request, token: string | undefined): boolean {
 
 async function authorize(request: Request, s: Services): Promise<void> {
   if (tokenMatches(request, s.config.REDRIVE_METRICS_TOKEN)) return;
-  if (request.headers.has("authorization")) {
-    throw new HttpError(401, "UNAUTHENTICATED", "The metrics token is not the configured one");
-  }
+  // An API token, else the session: 401 for a bearer that is neither token.
   const user = await sessionUser(request, s);
-  // Every queue's figures: an admin of some queues only is no admin here.
-  if (roleEverywhere(user.grants) !== "admin") {
-    throw new HttpError(403, "FORBIDDEN", "Only admins of every queue read the metrics");
+  // Every queue's figures: a grant over some queues only is not enough. A
+  // token made for a scraper may be a viewer's; a person's session must be an admin's.
+  const everywhere = roleEverywhere(user.grants);
+  if (user.token ? everywhere === null : everywhere !== "admin") {
+    throw new HttpError(
+      403,
+      "FORBIDDEN",
+      "Only admins of every queue, or tokens over every queue, read the metrics",
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import { appendAudit, auditOptions, type AuditRecord } from "../audit/audit";
-import { requestUser, type SessionUser } from "../auth/session";
+import { bearerToken, requestUser, tokenUser, type SessionUser } from "../auth/session";
 import { touchSession } from "../auth/sessions";
 import { withReplicas } from "./replication";
 import { logLine } from "../log";
@@ -197,11 +197,31 @@ function checkedResponse(
   );
 }
 
-/** The request's logged-in user, or 401. */
+/**
+ * The request's user, or 401: the API token of its `Authorization: Bearer`
+ * header when it has one (its cookie is then not looked at), else its
+ * session cookie.
+ */
 export async function sessionUser(request: Request, services: Services): Promise<SessionUser> {
+  const token = bearerToken(request);
+  if (token !== null) {
+    const user = await tokenUser(services.redis, token);
+    if (!user)
+      throw new HttpError(401, "INVALID_TOKEN", "The token is unknown, revoked or expired");
+    return user;
+  }
   const user = await requestUser(request, services.redis);
   if (!user) throw new HttpError(401, "UNAUTHENTICATED", "Log in first");
   return user;
+}
+
+/** A route a token may not use (its own session's, the tokens'), else 403. */
+export function withoutToken<B>(handler: Handler<SessionContext, B>): Handler<SessionContext, B> {
+  return async (request, ctx) => {
+    if (ctx.user.token)
+      throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Log in to the dashboard to do this");
+    return handler(request, ctx);
+  };
 }
 
 /**
@@ -224,10 +244,14 @@ export function withSession<B>(
   };
 }
 
-/** A request that changes something must come from our own pages, else 403. */
-export function withSameOrigin<C, B>(handler: Handler<C, B>): Handler<C, B> {
+/**
+ * A request that changes something must come from our own pages, else 403;
+ * unless it carries an API token: a token is no ambient credential a browser
+ * adds to another site's request, so there is no forgery to stop.
+ */
+export function withSameOrigin<C extends SessionContext, B>(handler: Handler<C, B>): Handler<C, B> {
   return async (request, ctx) => {
-    if (!isSameOrigin(request))
+    if (!ctx.user.token && !isSameOrigin(request))
       throw new HttpError(403, "CROSS_SITE", "Cross-site requests cannot change anything");
     return handler(request, ctx);
   };
@@ -289,7 +313,7 @@ function withAdminRole<B>(handler: Handler<SessionContext, B>): Handler<SessionC
     if (ctx.user.role !== "admin")
       throw new HttpError(403, "FORBIDDEN", "Viewers cannot change anything");
     // A change is the user doing something: the idle timeout starts again.
-    await touchSession(ctx.redis, ctx.config, ctx.user.sid);
+    if (!ctx.user.token) await touchSession(ctx.redis, ctx.config, ctx.user.sid);
     return handler(request, ctx);
   };
 }
@@ -348,7 +372,7 @@ export function sessionAction<S extends ResponseSchema>(
   schema: S,
   handler: Handler<BodyContext, z.output<S>>,
 ): JsonRoute<S> {
-  return route(schema, withSession(withSameOrigin(withJsonBody(handler)), null));
+  return route(schema, withSession(withoutToken(withSameOrigin(withJsonBody(handler))), null));
 }
 
 async function audit(
@@ -362,6 +386,7 @@ async function audit(
     ctx.redis,
     {
       user: ctx.user.name,
+      ...(ctx.user.token ? { token: ctx.user.token } : {}),
       role: ctx.user.role,
       action,
       queue: queue && isQueue(ctx.config, queue) ? queue : undefined,

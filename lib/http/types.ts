@@ -25,6 +25,11 @@ import type {
   TaskStartedResponseSchema,
 } from "./responses";
 import type { AuditEntry, AuditPage, DeniedRow, DeniedSummary } from "../audit/types";
+import type {
+  CreatedTokenResponseSchema,
+  TokensResponseSchema,
+  TokenViewSchema,
+} from "../auth/token-schemas";
 import type { CacheOverview, NamespaceStats, TopKey } from "../cache/types";
 import type { WorkerStatus } from "../health";
 import type { ReviewMark } from "../metrics/types";
@@ -92,3 +97,7 @@ export { AUDIT_PAGE_SIZE, DENIED_MINUTES_MAX } from "../audit/types";
 
 /** Limits the UI shares with the DLQ routes. */
 export { PURGE_DAYS_MAX, REDRIVE_RATE_MAX } from "../queues/limits";
+
+export type TokenView = z.infer<typeof TokenViewSchema>;
+export type TokenList = z.infer<typeof TokensResponseSchema>;
+export type CreatedToken = z.infer<typeof CreatedTokenResponseSchema>;

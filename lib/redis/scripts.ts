@@ -43,6 +43,7 @@ export const SCRIPT_NAMES = [
   "forgiveLogin",
   "alertOutbox",
   "dlqProbe",
+  "createToken",
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

@@ -17,7 +17,10 @@ function routesUnder(
     const full = join(dir, name);
     if (statSync(full).isDirectory()) return routesUnder(full, queue);
     if (name !== "route.ts") return [];
-    const template = `/${relative("app", dir)}`.replace("[queue]", queue).replace("[index]", "0");
+    const template = `/${relative("app", dir)}`
+      .replace("[queue]", queue)
+      .replace("[index]", "0")
+      .replace("[id]", "0123456789ab");
     // A [mode] route is the requeue route and the delete route.
     const paths = template.includes("[mode]")
       ? ["requeue", "delete"].map((mode) => template.replace("[mode]", mode))

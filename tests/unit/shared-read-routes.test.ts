@@ -8,6 +8,8 @@ const ROOT = resolve(__dirname, "../..");
 const FRESH: Record<string, string> = {
   "app/api/admin/dlq/[queue]/message/[index]/route.ts":
     "one whole message, up to 16 MB, opened once: sharing it would only fill the cache",
+  "app/api/admin/tokens/route.ts":
+    "a small list read only by the tokens page, whose last-used times must be current",
 };
 
 function routeFiles(dir = join(ROOT, "app/api/admin")): string[] {
