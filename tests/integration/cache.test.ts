@@ -103,7 +103,8 @@ describe("getOrSet", () => {
     const cache = await ready(makeCache());
     let release!: (v: string) => void;
     const pending = cache.getOrSet("user:5", () => new Promise<string>((res) => (release = res)));
-    await new Promise((res) => setTimeout(res, 10));
+    // Until the load has begun (a fixed wait was too short on a busy machine).
+    while (!release) await new Promise((res) => setTimeout(res, 2));
     await invalidate.user(cache, 5); // the user changed while the old record was being read
     release("old record");
     expect(await pending).toBe("old record");
