@@ -111,5 +111,6 @@ async function serve(request: Request): Promise<Response> {
 }
 
 export const metricsRoute: JsonRoute = Object.assign(serve, {
+  access: "metrics" as const,
   responseSchema: z.string().describe("The Prometheus text exposition format (not JSON)."),
 });

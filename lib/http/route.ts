@@ -12,6 +12,7 @@ import { runIdempotent } from "./idempotency";
 import { readCache } from "./read-cache";
 import { errorResponse, errorStatus, HttpError, toErrorResponse } from "./errors";
 import { clientIp, isSameOrigin } from "./request";
+import type { RouteAccess, RouteDoc } from "./route-doc";
 import { scopedUser, type Coverage } from "./scope";
 import { connected, type Services } from "./services";
 
@@ -90,12 +91,19 @@ export type ResponseSchema = z.ZodType;
 export type JsonRoute<S extends ResponseSchema = ResponseSchema> = ((
   request: Request,
   next?: Next,
-) => Promise<Response>) & { readonly responseSchema: S };
+) => Promise<Response>) & {
+  readonly responseSchema: S;
+  /** Who may call it (for the OpenAPI description). */
+  readonly access: RouteAccess;
+  /** Its summary and request schemas, when given with `documented` (./route-doc.ts). */
+  readonly doc?: RouteDoc;
+};
 
 /** The outermost layer: services, the path's parameters, the response, the error envelope. */
 export function route<S extends ResponseSchema>(
   schema: S,
   handler: Handler<BaseContext, z.output<S>>,
+  access: RouteAccess = "public",
 ): JsonRoute<S> {
   const run = async (request: Request, next?: Next): Promise<Response> => {
     try {
@@ -115,7 +123,7 @@ export function route<S extends ResponseSchema>(
       return toErrorResponse(error);
     }
   };
-  return Object.assign(run, { responseSchema: schema });
+  return Object.assign(run, { responseSchema: schema, access });
 }
 
 /** Where a body departs from its schema: the field's path and what is wrong, never its value. */
@@ -348,7 +356,7 @@ export function adminRead<S extends ResponseSchema>(
   handler: Handler<SessionContext, z.output<S>>,
   coverage: Coverage = "all",
 ): JsonRoute<S> {
-  return route(schema, withSession(handler, coverage));
+  return route(schema, withSession(handler, coverage), "read");
 }
 
 /**
@@ -360,7 +368,7 @@ export function adminMutation<S extends ResponseSchema>(
   action: Action,
   handler: Handler<BodyContext, z.output<S>>,
 ): JsonRoute<S> {
-  return route(schema, withSession(withAdmin(action, handler)));
+  return route(schema, withSession(withAdmin(action, handler)), "admin");
 }
 
 /**
@@ -372,7 +380,11 @@ export function sessionAction<S extends ResponseSchema>(
   schema: S,
   handler: Handler<BodyContext, z.output<S>>,
 ): JsonRoute<S> {
-  return route(schema, withSession(withoutToken(withSameOrigin(withJsonBody(handler))), null));
+  return route(
+    schema,
+    withSession(withoutToken(withSameOrigin(withJsonBody(handler))), null),
+    "session",
+  );
 }
 
 async function audit(

@@ -7,6 +7,7 @@ import { freePort, startEmbeddedRedis, type EmbeddedRedis } from "@/scripts/embe
 import { logIn, waitForHealth } from "@/scripts/http-client";
 import { killOnExit } from "@/scripts/processes";
 import { ACL_MODE, aclDenials, createAclUser } from "./acl";
+import { describedAnswerProblem } from "./openapi-check";
 import { startLocalCluster, type LocalCluster } from "@/scripts/local-cluster";
 import { CLUSTER_MODE, clusterClient, clusterEnv, flushAll } from "./cluster-mode";
 import { oneServer, type RedisClient } from "@/lib/redis/client";
@@ -72,6 +73,8 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
   const fixture = {} as AppFixture;
   let child: ChildProcess;
   let output = "";
+  // Answers of `call` that depart from the OpenAPI description (./openapi-check.ts).
+  const undescribed: string[] = [];
   let hash = "";
   // Under REDRIVE_TEST_ACL the dashboard logs in as the least-privilege user (./acl.ts).
   let redisUrl = "";
@@ -144,6 +147,7 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
       expect(output.split("\n").filter((l) => l.includes(SHAPE_MISMATCH))).toEqual([]);
     }
     expect(denials, "commands or keys the least-privilege user was refused").toEqual([]);
+    expect(undescribed, "answers that GET /api/openapi.json does not describe").toEqual([]);
   });
 
   fixture.login = (user) => logIn(fixture.url, user, PASSWORD);
@@ -161,6 +165,12 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
       ...rest,
       redirect: "manual",
       headers: { ...base, ...(headers as Record<string, string>) },
+    }).then(async (res) => {
+      const text = await res.clone().text();
+      const type = res.headers.get("content-type");
+      const problem = describedAnswerProblem(method, res.url, res.status, type, text);
+      if (problem) undescribed.push(problem);
+      return res;
     });
   };
 

@@ -7,6 +7,7 @@ import { shared } from "@/lib/http/shared-read";
 import { adminRead } from "@/lib/http/route";
 import { sees } from "@/lib/http/scope";
 import { redactorFor } from "@/lib/queues/redact";
+import { documented } from "@/lib/http/route-doc";
 
 const U64_MAX = 2n ** 64n - 1n;
 
@@ -57,3 +58,8 @@ function mine(page: AuditPage, grants: readonly QueueGrant[]): AuditPage {
     entries: page.entries.filter((e) => e.queue !== undefined && sees(grants, e.queue)),
   };
 }
+
+documented(GET, {
+  summary: "The audit log, newest first, a page at a time (pass `next` as `before`).",
+  query: Query,
+});

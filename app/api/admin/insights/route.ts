@@ -5,6 +5,7 @@ import { engineFor } from "@/lib/http/scope";
 import { redactorFor } from "@/lib/queues/redact";
 import { buildInsights } from "@/lib/metrics/insights";
 import type { ErrorGroup } from "@/lib/queues/errorGroups";
+import { documented } from "@/lib/http/route-doc";
 
 /** Top errors, average retry count and what is new since the last review, per queue. */
 export const GET = adminRead(
@@ -29,3 +30,8 @@ export const GET = adminRead(
   ),
   "listed",
 );
+
+documented(GET, {
+  summary:
+    "Per queue, from the newest 1 000 dead letters: top error groups, average retry count, what is new since the review.",
+});

@@ -6,6 +6,7 @@ import { roleEverywhere } from "@/lib/access";
 import { sees } from "@/lib/http/scope";
 import { readHistory } from "@/lib/metrics/history";
 import { WINDOWS } from "@/lib/metrics/types";
+import { documented } from "@/lib/http/route-doc";
 
 const Query = z.object({ window: z.enum(WINDOWS).default("1h") });
 
@@ -26,3 +27,9 @@ export const GET = adminRead(
   }),
   "listed",
 );
+
+documented(GET, {
+  summary:
+    "The metrics history of a window (1h, 24h or 7d): per-queue lengths and rates, cache hit rate, Redis memory.",
+  query: Query,
+});

@@ -5,6 +5,7 @@ import { readRedisSafety } from "@/lib/redis/safety";
 import { readTopology } from "@/lib/redis/topology";
 import { schemaStatus } from "@/lib/schema/version";
 import { workerStatus } from "@/lib/health";
+import { documented } from "@/lib/http/route-doc";
 
 /**
  * Whether the queue Redis can keep what Redrive stores (eviction policy,
@@ -25,3 +26,8 @@ export const GET = adminRead(
   // Redis's settings and where its master is: every user's concern, no queue's data.
   "none",
 );
+
+documented(GET, {
+  summary:
+    "Redis's settings that matter to the queues (eviction, persistence), its topology and the stored state's schema.",
+});

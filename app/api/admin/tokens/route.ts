@@ -6,6 +6,7 @@ import {
 } from "@/lib/auth/token-schemas";
 import { HttpError } from "@/lib/http/errors";
 import { adminMutation, adminRead, type SessionContext } from "@/lib/http/route";
+import { documented } from "@/lib/http/route-doc";
 
 /**
  * API tokens (lib/auth/tokens.ts): listed, and created, by an admin of every
@@ -46,4 +47,12 @@ export const POST = adminMutation(CreatedTokenResponseSchema, "create token", as
     body: { token: outcome.token, record: view },
     audit: { detail: `token ${view.id} "${view.name}": ${view.role} of ${scope}` },
   };
+});
+
+documented(GET, { summary: "Every kept API token, newest first (never a secret). Sessions only." });
+documented(POST, {
+  summary: "Creates an API token; its secret is in this answer only. Sessions only.",
+  body: CreateTokenBodySchema,
+  status: 201,
+  errors: [409],
 });

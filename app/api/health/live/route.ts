@@ -1,4 +1,5 @@
 import { LivenessResponseSchema } from "@/lib/http/responses";
+import { documented } from "@/lib/http/route-doc";
 
 /**
  * No login: liveness for an orchestrator. 200 while the process serves
@@ -8,5 +9,9 @@ import { LivenessResponseSchema } from "@/lib/http/responses";
  */
 export const GET = Object.assign(
   async () => Response.json({ status: "ok" }, { headers: { "cache-control": "no-store" } }),
-  { responseSchema: LivenessResponseSchema },
+  { responseSchema: LivenessResponseSchema, access: "public" as const },
 );
+
+documented(GET, {
+  summary: "Liveness: 200 while the process serves requests, whatever Redis does.",
+});

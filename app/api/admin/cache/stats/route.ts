@@ -2,6 +2,7 @@ import { inspectCache } from "@/lib/cache/inspect";
 import { CacheStatsResponseSchema } from "@/lib/http/responses";
 import { shared } from "@/lib/http/shared-read";
 import { adminRead } from "@/lib/http/route";
+import { documented } from "@/lib/http/route-doc";
 
 export const GET = adminRead(
   CacheStatsResponseSchema,
@@ -9,3 +10,5 @@ export const GET = adminRead(
     body: await inspectCache(ctx.cacheRedis, ctx.config),
   })),
 );
+
+documented(GET, { summary: "Cache figures: hit rate, memory, namespaces and their largest keys." });

@@ -7,6 +7,7 @@ import { adminRead } from "@/lib/http/route";
 import { withQueue } from "@/lib/http/path-guards";
 import { redactorFor } from "@/lib/queues/redact";
 import type { DlqMessage } from "@/lib/queues/types";
+import { documented } from "@/lib/http/route-doc";
 
 const Query = z.object({
   offset: z.coerce.number().int().min(0).max(1e9).default(0),
@@ -58,3 +59,10 @@ export const GET = adminRead(
     }),
   ),
 );
+
+documented(GET, {
+  summary:
+    "A page of a queue's DLQ, newest first; with `q`, the messages containing that text (a bounded scan).",
+  query: Query,
+  errors: [404],
+});

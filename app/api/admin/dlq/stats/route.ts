@@ -4,6 +4,7 @@ import { shared } from "@/lib/http/shared-read";
 import { adminRead } from "@/lib/http/route";
 import { engineFor } from "@/lib/http/scope";
 import { getStats } from "@/lib/queues/stats";
+import { documented } from "@/lib/http/route-doc";
 
 export const GET = adminRead(
   DlqStatsResponseSchema,
@@ -16,3 +17,7 @@ export const GET = adminRead(
   }),
   "listed",
 );
+
+documented(GET, {
+  summary: "Every queue's lengths: work, processing, retry, due retries and DLQ.",
+});

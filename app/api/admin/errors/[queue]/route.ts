@@ -7,6 +7,7 @@ import { HEAVY_READ_MS, shared } from "@/lib/http/shared-read";
 import { adminRead } from "@/lib/http/route";
 import { withQueue } from "@/lib/http/path-guards";
 import { redactorFor } from "@/lib/queues/redact";
+import { documented } from "@/lib/http/route-doc";
 
 // Larger values are accepted (older clients send them) and capped at READ_LIMITS.scanEntries.
 const Query = z.object({
@@ -32,3 +33,10 @@ export const GET = adminRead(
     { heavyMs: HEAVY_READ_MS },
   ),
 );
+
+documented(GET, {
+  summary:
+    "A DLQ's error groups (same type and normalised message), largest first, from up to `scan` entries.",
+  query: Query,
+  errors: [404],
+});

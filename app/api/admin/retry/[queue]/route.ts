@@ -5,6 +5,7 @@ import { adminRead } from "@/lib/http/route";
 import { withQueue } from "@/lib/http/path-guards";
 import { redactorFor } from "@/lib/queues/redact";
 import { listRetries } from "@/lib/queues/retry";
+import { documented } from "@/lib/http/route-doc";
 
 const Query = z.object({
   offset: z.coerce.number().int().min(0).max(1e9).default(0),
@@ -32,3 +33,9 @@ export const GET = adminRead(
     }),
   ),
 );
+
+documented(GET, {
+  summary: "A page of a queue's scheduled retries, soonest first.",
+  query: Query,
+  errors: [404],
+});

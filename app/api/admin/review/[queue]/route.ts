@@ -3,6 +3,7 @@ import { shared } from "@/lib/http/shared-read";
 import { adminMutation, adminRead } from "@/lib/http/route";
 import { withQueue } from "@/lib/http/path-guards";
 import { markReviewed, readReviews } from "@/lib/metrics/review";
+import { documented } from "@/lib/http/route-doc";
 
 /** Marks the queue's DLQ as reviewed now: the overview then counts what failed since. */
 export const POST = adminMutation(
@@ -22,3 +23,9 @@ export const GET = adminRead(
     })),
   ),
 );
+
+documented(POST, { summary: "Marks the queue's DLQ reviewed now, by the caller.", errors: [404] });
+documented(GET, {
+  summary: "The queue's last review mark (null before the first).",
+  errors: [404],
+});

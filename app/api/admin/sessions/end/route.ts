@@ -2,6 +2,7 @@ import { z } from "zod";
 import { endAllSessions } from "@/lib/auth/sessions";
 import { EndSessionsResponseSchema } from "@/lib/http/responses";
 import { adminMutation } from "@/lib/http/route";
+import { documented } from "@/lib/http/route-doc";
 
 const Body = z.object({ user: z.string().min(1).max(200) });
 
@@ -18,3 +19,5 @@ export const POST = adminMutation(
     return { body: { user }, audit: { detail: `user ${user}` } };
   },
 );
+
+documented(POST, { summary: "Ends every session of a user, on every browser.", body: Body });

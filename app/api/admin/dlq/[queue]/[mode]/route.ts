@@ -3,6 +3,7 @@ import { RequeueResponseSchema } from "@/lib/http/responses";
 import { adminMutation } from "@/lib/http/route";
 import { Selection } from "@/lib/http/schemas";
 import { moveMany } from "@/lib/queues/dlq-move";
+import { documented } from "@/lib/http/route-doc";
 
 /**
  * POST …/requeue and …/delete: the selected messages, named by identity (and
@@ -23,3 +24,10 @@ export const POST = adminMutation(
     }),
   ),
 );
+
+documented(POST, {
+  summary:
+    "Requeues or deletes up to 1 000 selected messages by identity; `missing` lists those already gone.",
+  body: Selection,
+  errors: [404],
+});

@@ -3,6 +3,7 @@ import { PurgeResponseSchema } from "@/lib/http/responses";
 import { adminMutation } from "@/lib/http/route";
 import { withQueue } from "@/lib/http/path-guards";
 import { PURGE_DAYS_MAX } from "@/lib/queues/limits";
+import { documented } from "@/lib/http/route-doc";
 
 const Body = z.object({ olderThanDays: z.number().min(0).max(PURGE_DAYS_MAX) });
 
@@ -22,3 +23,9 @@ export const POST = adminMutation(
     };
   }),
 );
+
+documented(POST, {
+  summary: "Deletes the dead letters that failed more than `olderThanDays` days ago.",
+  body: Body,
+  errors: [404],
+});

@@ -5,6 +5,7 @@ import { adminMutation, adminRead } from "@/lib/http/route";
 import { withQueue } from "@/lib/http/path-guards";
 import { REDRIVE_RATE_MAX } from "@/lib/queues/limits";
 import { createTask, getTask } from "@/lib/tasks/redrive";
+import { documented } from "@/lib/http/route-doc";
 
 /** The queue's current or last requeue-all / delete-all task (null when there was none). */
 export const GET = adminRead(
@@ -38,3 +39,15 @@ export const POST = adminMutation(
     };
   }),
 );
+
+documented(GET, {
+  summary: "The queue's current or last requeue-all / delete-all task (null when none).",
+  errors: [404],
+});
+documented(POST, {
+  summary:
+    "Starts requeue all or delete all, run by the worker service at `ratePerSecond` (0: full speed); 409 while one runs.",
+  body: Body,
+  status: 202,
+  errors: [404, 409],
+});

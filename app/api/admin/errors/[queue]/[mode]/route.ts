@@ -3,6 +3,7 @@ import { moveAction, withMoveMode, withQueue } from "@/lib/http/path-guards";
 import { RequeueResponseSchema } from "@/lib/http/responses";
 import { adminMutation } from "@/lib/http/route";
 import { moveErrorGroup } from "@/lib/queues/errorGroups";
+import { documented } from "@/lib/http/route-doc";
 
 const Body = z.object({
   group: z.string().regex(/^[0-9a-f]{12}$/, { error: "group must be a group id" }),
@@ -23,3 +24,9 @@ export const POST = adminMutation(
     }),
   ),
 );
+
+documented(POST, {
+  summary: "Requeues or deletes every message of an error group, over the whole DLQ.",
+  body: Body,
+  errors: [404],
+});

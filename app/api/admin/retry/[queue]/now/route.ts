@@ -3,6 +3,7 @@ import { RetryNowResponseSchema } from "@/lib/http/responses";
 import { adminMutation } from "@/lib/http/route";
 import { withQueue } from "@/lib/http/path-guards";
 import { Identity } from "@/lib/http/schemas";
+import { documented } from "@/lib/http/route-doc";
 
 const Body = z.union([
   z.object({ all: z.literal(true) }),
@@ -23,3 +24,9 @@ export const POST = adminMutation(
     return { body: { moved: 1 }, audit: { identities: [parsed.identity] } };
   }),
 );
+
+documented(POST, {
+  summary: "Makes one scheduled retry (by identity and rank) or all of them due now.",
+  body: Body,
+  errors: [404, 409],
+});

@@ -2,6 +2,7 @@ import { revokeToken } from "@/lib/auth/tokens";
 import { RevokedTokenResponseSchema } from "@/lib/auth/token-schemas";
 import { HttpError } from "@/lib/http/errors";
 import { adminMutation } from "@/lib/http/route";
+import { documented } from "@/lib/http/route-doc";
 
 /** Revokes a token: every dashboard instance refuses it from the next request on. */
 export const POST = adminMutation(RevokedTokenResponseSchema, "revoke token", async (_r, ctx) => {
@@ -11,4 +12,9 @@ export const POST = adminMutation(RevokedTokenResponseSchema, "revoke token", as
     throw new HttpError(404, "TOKEN_NOT_FOUND", "No token has this id");
   }
   return { body: { id }, audit: { detail: `token ${id}` } };
+});
+
+documented(POST, {
+  summary: "Revokes an API token at once, on every dashboard instance. Sessions only.",
+  errors: [404],
 });

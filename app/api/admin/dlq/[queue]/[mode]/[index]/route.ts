@@ -4,6 +4,7 @@ import { RequeueResponseSchema } from "@/lib/http/responses";
 import { adminMutation } from "@/lib/http/route";
 import { SingleMessage } from "@/lib/http/schemas";
 import { moveFromDlq } from "@/lib/queues/dlq-move";
+import { documented } from "@/lib/http/route-doc";
 
 /**
  * POST …/requeue/{index} (the Python backend's endpoint) and …/delete/{index}:
@@ -24,3 +25,10 @@ export const POST = adminMutation(
     }),
   ),
 );
+
+documented(POST, {
+  summary:
+    "Requeues or deletes the message at `index`, named by its identity (409 when it is no longer there).",
+  body: SingleMessage,
+  errors: [404, 409],
+});

@@ -5,6 +5,7 @@ import { adminRead } from "@/lib/http/route";
 import { withQueue } from "@/lib/http/path-guards";
 import { Identity } from "@/lib/http/schemas";
 import { redactorFor } from "@/lib/queues/redact";
+import { documented } from "@/lib/http/route-doc";
 
 const Query = z.object({ identity: Identity });
 const Index = z.coerce.number().int().min(0).max(1e9);
@@ -22,3 +23,9 @@ export const GET = adminRead(
     return { body: { queue, message: redactor ? redactor.view(message) : message } };
   }),
 );
+
+documented(GET, {
+  summary: "One dead letter whole (up to 16 MB), checked against its identity.",
+  query: Query,
+  errors: [404, 413],
+});

@@ -3,6 +3,7 @@ import { TaskStartedResponseSchema } from "@/lib/http/responses";
 import { adminMutation } from "@/lib/http/route";
 import { withQueue } from "@/lib/http/path-guards";
 import { cancelTask } from "@/lib/tasks/redrive";
+import { documented } from "@/lib/http/route-doc";
 
 /** Stops the queue's task after the batch in hand. */
 export const POST = adminMutation(
@@ -14,3 +15,8 @@ export const POST = adminMutation(
     return { body: { task }, audit: { detail: `task ${task.id} ${task.state}` } };
   }),
 );
+
+documented(POST, {
+  summary: "Cancels the queue's running requeue-all or delete-all task.",
+  errors: [404],
+});
