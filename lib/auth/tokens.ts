@@ -64,10 +64,19 @@ export interface TokenActor {
 
 const DAY = 86_400;
 
+/** The HMAC key, derived once per secret (a rotated NEXTAUTH_SECRET derives another). */
+let derived: { secret: string; key: Buffer } | undefined;
+
 function hashKey(config: Config): Buffer {
   const secret = config.NEXTAUTH_SECRET;
   if (!secret) throw new Error("NEXTAUTH_SECRET is required for API tokens");
-  return Buffer.from(hkdfSync("sha256", secret, "redrive", "api token hash", 32));
+  if (derived?.secret !== secret) {
+    derived = {
+      secret,
+      key: Buffer.from(hkdfSync("sha256", secret, "redrive", "api token hash", 32)),
+    };
+  }
+  return derived.key;
 }
 
 function hashOf(config: Config, token: string): string {
