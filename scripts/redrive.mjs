@@ -10,6 +10,8 @@
  *   node scripts/redrive.mjs migrate [--dry-run] as `npm run migrate`
  *   node scripts/redrive.mjs migrate-keys ... as `npm run migrate-keys`
  *   node scripts/redrive.mjs simulate         the demo's traffic simulator (writes messages!)
+ *   node scripts/redrive.mjs dlq|errors ...   the admin API with a token (REDRIVE_URL,
+ *                                             REDRIVE_TOKEN): `redrive dlq --help`
  *   node scripts/redrive.mjs health           the container's health check: a worker's alive
  *                                             file when REDRIVE_WORKER_ALIVE_FILE exists, else
  *                                             the dashboard's /api/health/live
@@ -22,6 +24,20 @@ import { fileURLToPath } from "node:url";
 
 const HERE = new URL("..", import.meta.url);
 const TOOLS = ["worker", "hash-password", "redis-acl", "migrate", "migrate-keys", "simulate"];
+/** The admin API's commands (scripts/cli/main.ts): `redrive dlq stats`, `redrive errors <queue>`, … */
+const CLI = ["dlq", "errors"];
+
+/**
+ * The command line, with the whole argument list: compiled in dist/ in a
+ * release folder; from its TypeScript source (through tsx) in the repository.
+ */
+async function runCli(argv) {
+  process.argv = [process.argv[0], process.argv[1], ...argv];
+  const compiled = new URL("dist/cli.mjs", HERE);
+  if (existsSync(compiled)) return import(compiled.href);
+  const { tsImport } = await import("tsx/esm/api");
+  return tsImport("./cli/main.ts", import.meta.url);
+}
 
 /** The worker wrote its alive file (REDRIVE_WORKER_ALIVE_FILE) within three periods. */
 function workerHealth(env = process.env) {
@@ -73,6 +89,7 @@ async function main(argv) {
     process.stdout.write(`${pkg.version}\n`);
     return;
   }
+  if (CLI.includes(command)) return runCli(argv);
   // The tools read their own arguments from process.argv.slice(2).
   process.argv = [process.argv[0], process.argv[1], ...rest];
   // The Lua scripts and the compiled app are found from the working folder.
@@ -83,7 +100,7 @@ async function main(argv) {
   }
   if (command === "health") return health();
   if (TOOLS.includes(command)) return import(new URL(`dist/${command}.mjs`, HERE).href);
-  const commands = ["dashboard", ...TOOLS, "health"].join(" | ");
+  const commands = ["dashboard", ...TOOLS, "health", ...CLI].join(" | ");
   process.stderr.write(`usage: redrive.mjs [${commands}] [arguments]\n`);
   process.exit(2);
 }

@@ -36,6 +36,8 @@ export const TOOLS = {
   migrate: "scripts/migrate.ts",
   // The demo's traffic simulator, for the compose file's demo profile.
   simulate: "scripts/simulate.ts",
+  // The admin API's command line (redrive dlq …).
+  cli: "scripts/cli/main.ts",
 };
 
 /** Source files copied as they are (plain JavaScript the server loads directly). */

@@ -92,6 +92,7 @@ describe("the release folder", () => {
       ].sort(),
     );
     expect(readdirSync(join(folder, "dist")).sort()).toEqual([
+      "cli.mjs",
       "hash-password.mjs",
       "migrate-keys.mjs",
       "migrate.mjs",
@@ -115,6 +116,12 @@ describe("the release folder", () => {
       expect(await tool.exited).toBe(0);
       expect(tool.output()).toBe(`${pkg().version}\n`);
     }
+  });
+
+  it("should run the compiled command line from the release folder", async () => {
+    const tool = runRelease(folder, ["dlq", "--help"], {});
+    expect(await tool.exited).toBe(0);
+    expect(tool.output()).toContain("stats");
   });
 
   it("should say the worker brought the stored state to this release's schema when migrate --dry-run runs", async () => {
