@@ -224,7 +224,7 @@ export async function sessionUser(request: Request, services: Services): Promise
 }
 
 /** A route a token may not use (its own session's, the tokens'), else 403. */
-export function withoutToken<B>(handler: Handler<SessionContext, B>): Handler<SessionContext, B> {
+export function withoutToken<C extends SessionContext, B>(handler: Handler<C, B>): Handler<C, B> {
   return async (request, ctx) => {
     if (ctx.user.token)
       throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Log in to the dashboard to do this");

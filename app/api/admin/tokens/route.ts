@@ -5,49 +5,50 @@ import {
   TokensResponseSchema,
 } from "@/lib/auth/token-schemas";
 import { HttpError } from "@/lib/http/errors";
-import { adminMutation, adminRead, type SessionContext } from "@/lib/http/route";
+import { adminMutation, adminRead, withoutToken } from "@/lib/http/route";
 import { documented } from "@/lib/http/route-doc";
 
 /**
  * API tokens (lib/auth/tokens.ts): listed, and created, by an admin of every
- * queue in a dashboard session. A token cannot list or make tokens: one that
- * leaked must not be able to mint others that outlive its revocation.
+ * queue (a route of no queue: the role here is the one over every queue) in a
+ * dashboard session. A token cannot list or make tokens: one that leaked must
+ * not be able to mint others that outlive its revocation.
  */
-function sessionAdmin(ctx: SessionContext): void {
-  if (ctx.user.token) throw new HttpError(403, "TOKEN_NOT_ALLOWED", "Tokens cannot manage tokens");
-  if (ctx.user.role !== "admin")
-    throw new HttpError(403, "FORBIDDEN", "Only admins of every queue manage tokens");
-}
+export const GET = adminRead(
+  TokensResponseSchema,
+  withoutToken(async (_request, ctx) => {
+    if (ctx.user.role !== "admin")
+      throw new HttpError(403, "FORBIDDEN", "Only admins of every queue manage tokens");
+    const tokens = await listTokens(ctx.redis, ctx.config, Date.now() / 1000);
+    return { body: { tokens, max: TOKENS_MAX } };
+  }),
+);
 
-export const GET = adminRead(TokensResponseSchema, async (_request, ctx) => {
-  sessionAdmin(ctx);
-  return {
-    body: { tokens: await listTokens(ctx.redis, ctx.config, Date.now() / 1000), max: TOKENS_MAX },
-  };
-});
-
-export const POST = adminMutation(CreatedTokenResponseSchema, "create token", async (_r, ctx) => {
-  sessionAdmin(ctx);
-  const input = CreateTokenBodySchema.parse(ctx.body);
-  const outcome = await createToken(
-    ctx.redis,
-    ctx.config,
-    { ...input, createdBy: ctx.user.name },
-    Date.now() / 1000,
-  );
-  if (!outcome.ok) {
-    throw outcome.reason === "name-taken"
-      ? new HttpError(409, "TOKEN_NAME_TAKEN", `A live token is already named ${input.name}`)
-      : new HttpError(409, "TOO_MANY_TOKENS", `At most ${TOKENS_MAX} tokens are kept`);
-  }
-  const { view } = outcome;
-  const scope = view.queues ? view.queues.join("|") : "every queue";
-  return {
-    status: 201,
-    body: { token: outcome.token, record: view },
-    audit: { detail: `token ${view.id} "${view.name}": ${view.role} of ${scope}` },
-  };
-});
+export const POST = adminMutation(
+  CreatedTokenResponseSchema,
+  "create token",
+  withoutToken(async (_r, ctx) => {
+    const input = CreateTokenBodySchema.parse(ctx.body);
+    const outcome = await createToken(
+      ctx.redis,
+      ctx.config,
+      { ...input, createdBy: ctx.user.name },
+      Date.now() / 1000,
+    );
+    if (!outcome.ok) {
+      throw outcome.reason === "name-taken"
+        ? new HttpError(409, "TOKEN_NAME_TAKEN", `A live token is already named ${input.name}`)
+        : new HttpError(409, "TOO_MANY_TOKENS", `At most ${TOKENS_MAX} tokens are kept`);
+    }
+    const { view } = outcome;
+    const scope = view.queues ? view.queues.join("|") : "every queue";
+    return {
+      status: 201,
+      body: { token: outcome.token, record: view },
+      audit: { detail: `token ${view.id} "${view.name}": ${view.role} of ${scope}` },
+    };
+  }),
+);
 
 documented(GET, { summary: "Every kept API token, newest first (never a secret). Sessions only." });
 documented(POST, {
