@@ -24,10 +24,14 @@ export interface Window {
   cap: number;
 }
 
-/** The window of facts read from the head of a DLQ of `total` entries; null when there is none to keep. */
-export function windowOf(facts: EntryFacts, total: number): Window | null {
-  if (facts.length === 0 || facts.hashes === null) return null;
+/** The window of facts read from the head of a DLQ of `total` entries. */
+export function windowOf(facts: EntryFacts, total: number): Window {
   return { facts, total, cap: facts.length >= Math.min(BATCH, total) ? BATCH : facts.length };
+}
+
+/** Whether a window can be kept and followed: it has a newest entry, and the entries' hashes. */
+export function isFollowable(window: Window): boolean {
+  return window.facts.length > 0 && window.facts.hashes !== null;
 }
 
 /** Positions checked after the old newest entry is found (dlqProbe-1.lua). */

@@ -7,6 +7,7 @@ import { isQueue } from "../queues/keys";
 import { READ_LIMITS, type ReadBudget } from "../queues/read";
 import { BudgetPool } from "./budget-pool";
 import {
+  isFollowable,
   windowOf,
   keptCount,
   probeAll,
@@ -106,7 +107,7 @@ interface Plan extends Input {
 
 function planOf(m: Memo | undefined, input: Input, probe: Probe): Plan {
   const plan: Plan = { ...input, probe, fullAt: m?.fullAt ?? null };
-  if (!m) return { ...plan, fullAt: null };
+  if (!m) return plan;
   if (m.signature === probe.signature) {
     if (m.insights && m.reviewedAt === input.reviewedAt) return { ...plan, reuse: m.insights };
     return m.window ? { ...plan, window: m.window } : { ...plan, fullAt: null };
@@ -190,7 +191,7 @@ async function insightsOf(
   if (!plan.window) {
     const total = await ctx.redis.llen(plan.dlq);
     const { facts } = await readFacts(ctx, plan.dlq, Math.min(total, BATCH), budget, true);
-    plan.window = windowOf(facts, total) ?? { facts, total, cap: BATCH };
+    plan.window = windowOf(facts, total);
   }
   const { facts, total } = plan.window;
   const groups = groupsOf(facts, total);
@@ -279,7 +280,7 @@ function sizeBound(insights: QueueInsights): number {
 }
 
 function remember(memo: Map<string, Memo>, plan: Plan, insights: QueueInsights, now: number): void {
-  const window = plan.window && windowOf(plan.window.facts, plan.window.total) !== null;
+  const window = plan.window && isFollowable(plan.window);
   const small = sizeBound(insights) <= MEMO_ENTRY_MAX_BYTES;
   if (!window && !small) {
     memo.delete(plan.queue);
