@@ -1,11 +1,10 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
+import { ROOT, routeFiles } from "../helpers/route-files";
 import { describe, expect, it } from "vitest";
 import { ROUTES } from "@/app/api/openapi.json/routes";
 import { METHODS, openApiDocument } from "@/lib/http/openapi";
-
-const ROOT = resolve(__dirname, "../..");
 
 /** Route files the description leaves out, and why. */
 const LEFT_OUT: Record<string, string> = {
@@ -13,14 +12,6 @@ const LEFT_OUT: Record<string, string> = {
   "app/api/auth/[...nextauth]/route.ts": "next-auth's login flow, for browsers",
   "app/api/openapi.json/route.ts": "the description itself",
 };
-
-function routeFiles(dir = join(ROOT, "app/api")): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) return routeFiles(full);
-    return name === "route.ts" ? [relative(ROOT, full)] : [];
-  });
-}
 
 type Operation = {
   summary: string;

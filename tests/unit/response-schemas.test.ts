@@ -1,11 +1,11 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, routeFiles } from "../helpers/route-files";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import * as responses from "@/lib/http/responses";
 import { shapeMismatch, type JsonRoute } from "@/lib/http/route";
 
-const ROOT = resolve(__dirname, "../..");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 /**
@@ -16,14 +16,6 @@ const WITHOUT_SCHEMA: Record<string, string> = {
   "app/api/[...path]/route.ts": "answers only the error envelope",
   "app/api/auth/[...nextauth]/route.ts": "next-auth's own answers",
 };
-
-function routeFiles(dir = join(ROOT, "app/api")): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) return routeFiles(full);
-    return name === "route.ts" ? [relative(ROOT, full)] : [];
-  });
-}
 
 const files = routeFiles();
 

@@ -1,8 +1,7 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, routeFiles } from "../helpers/route-files";
 import { describe, expect, it } from "vitest";
-
-const ROOT = resolve(__dirname, "../..");
 
 /** Reads that answer each caller on its own, and why. */
 const FRESH: Record<string, string> = {
@@ -12,17 +11,9 @@ const FRESH: Record<string, string> = {
     "a small list read only by the tokens page, whose last-used times must be current",
 };
 
-function routeFiles(dir = join(ROOT, "app/api/admin")): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) return routeFiles(full);
-    return name === "route.ts" ? [relative(ROOT, full)] : [];
-  });
-}
-
 describe("admin read routes", () => {
   it("should share their answers between dashboards unless listed as fresh reads", () => {
-    const reads = routeFiles().filter((f) =>
+    const reads = routeFiles("app/api/admin").filter((f) =>
       readFileSync(join(ROOT, f), "utf8").includes("adminRead("),
     );
     expect(reads.length).toBeGreaterThan(10);
