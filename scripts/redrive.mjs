@@ -10,8 +10,9 @@
  *   node scripts/redrive.mjs migrate [--dry-run] as `npm run migrate`
  *   node scripts/redrive.mjs migrate-keys ... as `npm run migrate-keys`
  *   node scripts/redrive.mjs simulate         the demo's traffic simulator (writes messages!)
- *   node scripts/redrive.mjs dlq|errors ...   the admin API with a token (REDRIVE_URL,
- *                                             REDRIVE_TOKEN): `redrive dlq --help`
+ *   node scripts/redrive.mjs dlq|errors|retry|cache|tokens|audit ...
+ *                                             the admin API with a token (REDRIVE_URL,
+ *                                             REDRIVE_TOKEN): `redrive --help`
  *   node scripts/redrive.mjs health           the container's health check: a worker's alive
  *                                             file when REDRIVE_WORKER_ALIVE_FILE exists, else
  *                                             the dashboard's /api/health/live
@@ -24,8 +25,8 @@ import { fileURLToPath } from "node:url";
 
 const HERE = new URL("..", import.meta.url);
 const TOOLS = ["worker", "hash-password", "redis-acl", "migrate", "migrate-keys", "simulate"];
-/** The admin API's commands (scripts/cli/main.ts): `redrive dlq stats`, `redrive errors <queue>`, … */
-const CLI = ["dlq", "errors"];
+/** The admin API's commands (scripts/cli/main.ts): `redrive dlq stats`, `redrive cache clear`, … */
+const CLI = ["dlq", "errors", "retry", "cache", "tokens", "audit"];
 
 /**
  * The command line, with the whole argument list: compiled in dist/ in a
@@ -89,7 +90,8 @@ async function main(argv) {
     process.stdout.write(`${pkg.version}\n`);
     return;
   }
-  if (CLI.includes(command)) return runCli(argv);
+  // The command line's own options (--url, --json, --help) may come before its command.
+  if (CLI.includes(command) || command.startsWith("-")) return runCli(argv);
   // The tools read their own arguments from process.argv.slice(2).
   process.argv = [process.argv[0], process.argv[1], ...rest];
   // The Lua scripts and the compiled app are found from the working folder.

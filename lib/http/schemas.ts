@@ -1,6 +1,10 @@
 import { z } from "zod";
+import { PURGE_DAYS_MAX, REDRIVE_RATE_MAX } from "../queues/limits";
 
-/** Request bodies shared by several routes. */
+/**
+ * Request bodies the routes validate, exported so that the OpenAPI description
+ * and the `redrive` command line are typed from the same schemas.
+ */
 export const Identity = z.string().min(3).max(200);
 
 export const Selection = z.object({
@@ -11,3 +15,18 @@ export const Selection = z.object({
 });
 
 export const SingleMessage = z.object({ identity: Identity });
+
+/** POST …/dlq/{queue}/purge. */
+export const PurgeBody = z.object({ olderThanDays: z.number().min(0).max(PURGE_DAYS_MAX) });
+
+/** POST …/dlq/{queue}/tasks: requeue all or delete all. */
+export const TaskBody = z.object({
+  kind: z.enum(["requeue", "delete"]),
+  ratePerSecond: z.number().int().min(0).max(REDRIVE_RATE_MAX).default(0),
+});
+
+/** POST …/retry/{queue}/now: one scheduled retry (identity + the rank it was listed at), or all. */
+export const RetryNowBody = z.union([
+  z.object({ all: z.literal(true) }),
+  z.object({ identity: Identity, rank: z.number().int().min(0).max(1e9) }),
+]);

@@ -31,32 +31,53 @@ function exitCodeOf(status: number): number {
   return 1;
 }
 
+type Query = Record<string, string | number | undefined>;
+
+function withQuery(path: string, query: Query): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(name, String(value));
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
 const RESEND_AFTER_MS = [500, 1_000, 2_000];
+
+/** `attempt` again after each wait while it got no answer at all (status 0). */
+async function resending<T>(attempt: () => Promise<T>): Promise<T> {
+  for (const wait of RESEND_AFTER_MS) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof CliError && error.status === 0)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+  return attempt();
+}
 
 export class ApiClient {
   constructor(private readonly connection: Connection) {}
 
-  get<T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> {
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(query)) {
-      if (value !== undefined) params.set(name, String(value));
-    }
-    const qs = params.toString();
-    return this.send<T>("GET", qs ? `${path}?${qs}` : path);
+  /** A read: sent again, as a change is, when no answer came (a dashboard restarting). */
+  get<T>(path: string, query: Query = {}): Promise<T> {
+    return resending(() => this.send<T>("GET", withQuery(path, query)));
   }
 
   /** A change: resent with the same Idempotency-Key when no answer came. */
-  async post<T>(path: string, body: unknown = {}): Promise<T> {
+  post<T>(path: string, body: unknown = {}): Promise<T> {
+    return this.change<T>("POST", path, body);
+  }
+
+  /** DELETE, with its query: a change like post. */
+  delete<T>(path: string, query: Query = {}): Promise<T> {
+    return this.change<T>("DELETE", withQuery(path, query));
+  }
+
+  private change<T>(method: string, path: string, body?: unknown): Promise<T> {
     const key = randomBytes(16).toString("hex");
-    for (const wait of [...RESEND_AFTER_MS, null]) {
-      try {
-        return await this.send<T>("POST", path, body, key);
-      } catch (error) {
-        if (!(error instanceof CliError && error.status === 0) || wait === null) throw error;
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-    }
-    throw new CliError("unreachable", 1);
+    return resending(() => this.send<T>(method, path, body, key));
   }
 
   private async send<T>(method: string, path: string, body?: unknown, key?: string) {

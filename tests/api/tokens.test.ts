@@ -133,14 +133,30 @@ describe("API tokens", () => {
     );
   });
 
-  it("should not let a token manage tokens or act on a session", async () => {
-    const { token, record } = await create({ name: "powerful", role: "admin" });
-    expect((await withToken(token, "/api/admin/tokens")).status).toBe(403);
+  it("should let an admin token list and revoke tokens but not create one nor act on a session", async () => {
+    const { token } = await create({ name: "powerful", role: "admin" });
+    const leaked = await create({ name: "leaked", role: "viewer" });
+    const { token: viewer } = await create({ name: "reader", role: "viewer" });
+    const listed = await withToken(token, "/api/admin/tokens");
+    expect(listed.status).toBe(200);
+    const body = await listed.text();
+    expect(body).toContain('"leaked"');
+    expect(body).not.toContain(leaked.token);
+    expect((await withToken(viewer, "/api/admin/tokens")).status).toBe(403);
     const mint = await post(token, "/api/admin/tokens", { name: "another", role: "admin" });
     expect(mint.status).toBe(403);
-    expect((await post(token, `/api/admin/tokens/${record.id}/revoke`, {})).status).toBe(403);
+    expect(((await mint.json()) as { error: { code: string } }).error.code).toBe(
+      "TOKEN_NOT_ALLOWED",
+    );
+    expect((await post(viewer, `/api/admin/tokens/${leaked.record.id}/revoke`, {})).status).toBe(
+      403,
+    );
+    expect((await post(token, `/api/admin/tokens/${leaked.record.id}/revoke`, {})).status).toBe(
+      200,
+    );
+    expect((await withToken(leaked.token, "/api/admin/dlq/stats")).status).toBe(401);
     expect((await post(token, "/api/session/end-all", {})).status).toBe(403);
-    expect((await list()).map((t) => t.name)).toEqual(["powerful"]);
+    expect((await list()).map((t) => t.name).sort()).toEqual(["powerful", "reader"]);
   });
 
   it("should accept a token only from the Authorization header", async () => {

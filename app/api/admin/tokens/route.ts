@@ -9,20 +9,18 @@ import { adminMutation, adminRead, withoutToken } from "@/lib/http/route";
 import { documented } from "@/lib/http/route-doc";
 
 /**
- * API tokens (lib/auth/tokens.ts): listed, and created, by an admin of every
- * queue (a route of no queue: the role here is the one over every queue) in a
- * dashboard session. A token cannot list or make tokens: one that leaked must
- * not be able to mint others that outlive its revocation.
+ * API tokens (lib/auth/tokens.ts), managed by an admin of every queue (a route
+ * of no queue: the role here is the one over every queue). Listing (no secret
+ * is ever listed) and revoking take an admin token too, for scripts that check
+ * expiries or revoke a leaked token; only a dashboard session creates one: a
+ * token that leaked must not mint others that outlive its revocation.
  */
-export const GET = adminRead(
-  TokensResponseSchema,
-  withoutToken(async (_request, ctx) => {
-    if (ctx.user.role !== "admin")
-      throw new HttpError(403, "FORBIDDEN", "Only admins of every queue manage tokens");
-    const tokens = await listTokens(ctx.redis, ctx.config, Date.now() / 1000);
-    return { body: { tokens, max: TOKENS_MAX } };
-  }),
-);
+export const GET = adminRead(TokensResponseSchema, async (_request, ctx) => {
+  if (ctx.user.role !== "admin")
+    throw new HttpError(403, "FORBIDDEN", "Only admins of every queue manage tokens");
+  const tokens = await listTokens(ctx.redis, ctx.config, Date.now() / 1000);
+  return { body: { tokens, max: TOKENS_MAX } };
+});
 
 export const POST = adminMutation(
   CreatedTokenResponseSchema,
@@ -50,7 +48,9 @@ export const POST = adminMutation(
   }),
 );
 
-documented(GET, { summary: "Every kept API token, newest first (never a secret). Sessions only." });
+documented(GET, {
+  summary: "Every kept API token, newest first (never a secret); an admin of every queue.",
+});
 documented(POST, {
   summary: "Creates an API token; its secret is in this answer only. Sessions only.",
   body: CreateTokenBodySchema,

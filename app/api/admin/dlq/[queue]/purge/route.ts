@@ -1,11 +1,8 @@
-import { z } from "zod";
 import { PurgeResponseSchema } from "@/lib/http/responses";
 import { adminMutation } from "@/lib/http/route";
 import { withQueue } from "@/lib/http/path-guards";
-import { PURGE_DAYS_MAX } from "@/lib/queues/limits";
+import { PurgeBody as Body } from "@/lib/http/schemas";
 import { documented } from "@/lib/http/route-doc";
-
-const Body = z.object({ olderThanDays: z.number().min(0).max(PURGE_DAYS_MAX) });
 
 /**
  * Purge entries older than N days, by the retention purge's rule: failed_at from

@@ -1,9 +1,8 @@
-import { z } from "zod";
 import { TaskResponseSchema, TaskStartedResponseSchema } from "@/lib/http/responses";
 import { shared } from "@/lib/http/shared-read";
 import { adminMutation, adminRead } from "@/lib/http/route";
 import { withQueue } from "@/lib/http/path-guards";
-import { REDRIVE_RATE_MAX } from "@/lib/queues/limits";
+import { TaskBody as Body } from "@/lib/http/schemas";
 import { createTask, getTask } from "@/lib/tasks/redrive";
 import { documented } from "@/lib/http/route-doc";
 
@@ -16,11 +15,6 @@ export const GET = adminRead(
     })),
   ),
 );
-
-const Body = z.object({
-  kind: z.enum(["requeue", "delete"]),
-  ratePerSecond: z.number().int().min(0).max(REDRIVE_RATE_MAX).default(0),
-});
 
 /**
  * Requeue all / delete all, run by the worker service: 202 with the task;

@@ -1,14 +1,8 @@
-import { z } from "zod";
 import { RetryNowResponseSchema } from "@/lib/http/responses";
 import { adminMutation } from "@/lib/http/route";
 import { withQueue } from "@/lib/http/path-guards";
-import { Identity } from "@/lib/http/schemas";
+import { RetryNowBody as Body } from "@/lib/http/schemas";
 import { documented } from "@/lib/http/route-doc";
-
-const Body = z.union([
-  z.object({ all: z.literal(true) }),
-  z.object({ identity: Identity, rank: z.number().int().min(0).max(1e9) }),
-]);
 
 /** "Retry now": one scheduled retry (identity + the rank it was listed at), or all of them. */
 export const POST = adminMutation(

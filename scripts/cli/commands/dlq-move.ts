@@ -1,0 +1,103 @@
+import type { Command } from "commander";
+import type { z } from "zod";
+import type { PurgeBody, Selection } from "../../../lib/http/schemas";
+import type { PurgeResponse, RequeueResponse } from "../../../lib/http/types";
+import { CliError } from "../client";
+import { confirm } from "../confirm";
+import { type Cli, connect, nothingMoved, queuePath, wholeNumber } from "../context";
+import { print, table } from "../output";
+import { messagesAt } from "./lookup";
+
+type Picked = z.input<typeof Selection>["messages"];
+
+/** `redrive dlq requeue | delete | purge`: changes to a DLQ, for admins. */
+export function dlqMoveCommands(dlq: Command): void {
+  for (const mode of ["requeue", "delete"] as const) moveCommand(dlq, mode);
+  purgeCommand(dlq);
+}
+
+function moveCommand(dlq: Command, mode: "requeue" | "delete"): void {
+  const doing = mode === "requeue" ? "to its work queue" : "for good";
+  dlq
+    .command(`${mode} <queue> [index...]`)
+    .summary(`${mode} the dead letters at these indexes (from \`dlq list\`)`)
+    .description(
+      `${mode === "requeue" ? "Requeues" : "Deletes"} the dead letters at these indexes ${doing}. ` +
+        "Each is named by its identity, read now at its index (or given with --identity): one " +
+        "that moved since is still found, and one that is gone is reported, never replaced by another.",
+    )
+    .option(
+      "--identity <id...>",
+      "identities from `dlq list --json` instead of reading them at the indexes now",
+    )
+    .action(async (queue: string, indexes: string[], opts: { identity?: string[] }, cmd) => {
+      const cli = connect(cmd as Command);
+      const picked = await pick(cli, queue, indexes, opts.identity ?? []);
+      if (mode === "delete") {
+        const shown = table(
+          ["index", "identity"],
+          picked.map((p) => [p.index ?? null, p.identity]),
+        );
+        await confirm(`Delete these ${picked.length} dead letters of ${queue}?`, cli.yes, shown);
+      }
+      const result = await cli.api.post<RequeueResponse>(queuePath("dlq", queue, mode), {
+        messages: picked,
+      } satisfies z.input<typeof Selection>);
+      reportMoved(cli, mode, queue, result);
+    });
+}
+
+/** The messages named: identities given, else read at the indexes now. */
+async function pick(cli: Cli, queue: string, indexes: string[], ids: string[]): Promise<Picked> {
+  const numbers = indexes.map((i) => wholeNumber(i, "index"));
+  if (ids.length > 0) {
+    if (numbers.length > 0 && numbers.length !== ids.length)
+      throw new CliError("Give one index per --identity, or identities alone", 2);
+    return ids.map((identity, i) => ({ identity, index: numbers[i] }));
+  }
+  if (numbers.length === 0) throw new CliError("Name at least one index or --identity", 2);
+  const found = await messagesAt(cli.api, queue, numbers);
+  const absent = numbers.filter((n) => !found.has(n));
+  if (absent.length > 0)
+    throw new CliError(`${queue}'s DLQ has no message at index ${absent.join(", ")}`, 3);
+  return [...found.values()].map((m) => ({ identity: m.identity, index: m.index }));
+}
+
+function reportMoved(cli: Cli, mode: string, queue: string, result: RequeueResponse): void {
+  const done = mode === "requeue" ? "requeued" : "deleted";
+  print(cli.o, result, (r) =>
+    [
+      `${done} ${r.moved.length} of ${queue}'s dead letters`,
+      ...r.missing.map((id) => `no longer in the DLQ: ${id}`),
+    ].join("\n"),
+  );
+  if (result.moved.length === 0) nothingMoved(`nothing ${done}: none was still in the DLQ`);
+}
+
+/** `7d`, `12h`, `30m` or a number of days, as days. */
+function days(text: string): number {
+  const match = /^(\d{1,6}(?:\.\d{1,6})?)([dhm]?)$/.exec(text);
+  if (!match) throw new CliError(`--older-than takes 7d, 12h, 30m or days, not ${text}`, 2);
+  const per = { "": 1, d: 1, h: 24, m: 1440 }[match[2]!]!;
+  return Number(match[1]) / per;
+}
+
+function purgeCommand(dlq: Command): void {
+  dlq
+    .command("purge <queue>")
+    .description("delete the dead letters that failed longer ago than --older-than")
+    .requiredOption("--older-than <age>", "7d, 12h, 30m, or a number of days")
+    .action(async (queue: string, opts: { olderThan: string }, cmd: Command) => {
+      const cli = connect(cmd);
+      const olderThanDays = days(opts.olderThan);
+      await confirm(
+        `Delete every dead letter of ${queue} that failed more than ${opts.olderThan} ago?`,
+        cli.yes,
+      );
+      const result = await cli.api.post<PurgeResponse>(queuePath("dlq", queue, "purge"), {
+        olderThanDays,
+      } satisfies z.input<typeof PurgeBody>);
+      print(cli.o, result, (r) => `purged ${r.purged} of ${queue}'s dead letters`);
+      if (result.purged === 0) nothingMoved("nothing was that old");
+    });
+}
