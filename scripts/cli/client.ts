@@ -70,9 +70,9 @@ export class ApiClient {
     return this.change<T>("POST", path, body);
   }
 
-  /** DELETE, with its query: a change like post. */
+  /** DELETE, with its query: a change like post (with an empty JSON body, as every change has). */
   delete<T>(path: string, query: Query = {}): Promise<T> {
-    return this.change<T>("DELETE", withQuery(path, query));
+    return this.change<T>("DELETE", withQuery(path, query), {});
   }
 
   private change<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -44,6 +44,8 @@ export interface AppFixture {
   restartServer(): Promise<void>;
   /** Everything the server wrote to stdout and stderr so far. */
   output(): string;
+  /** The Redis settings of a worker service beside this dashboard (a full-rights user). */
+  workerEnv(): Record<string, string>;
   /** The server's JSON log lines whose msg is `msg`, oldest first. */
   logged(msg: string): Record<string, unknown>[];
 }
@@ -183,6 +185,7 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
   fixture.restartServer = spawnServer;
 
   fixture.output = () => output;
+  fixture.workerEnv = () => ({ REDIS_URL: fixture.server.url, ...redisEnv, ...env });
   fixture.logged = (msg) =>
     output
       .split("\n")

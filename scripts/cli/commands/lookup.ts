@@ -16,7 +16,8 @@ export async function messagesAt(
   queue: string,
   indexes: number[],
 ): Promise<Map<number, DlqMessage>> {
-  const wanted = [...new Set(indexes)].sort((a, b) => a - b);
+  const asked = new Set(indexes);
+  const wanted = [...asked].sort((a, b) => a - b);
   const found = new Map<number, DlqMessage>();
   let i = 0;
   while (i < wanted.length) {
@@ -27,7 +28,7 @@ export async function messagesAt(
       offset,
       limit: wanted[last]! - offset + 1,
     });
-    for (const m of page.messages) found.set(m.index, m);
+    for (const m of page.messages) if (asked.has(m.index)) found.set(m.index, m);
     i = last + 1;
   }
   return found;
