@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { toDlqEntry } from "@/lib/queues/message";
 import { useApp } from "../helpers/app";
 import { cliRunner, newToken } from "../helpers/cli";
+import { cuttingProxy } from "../helpers/cutting-proxy";
 import { qk, setMany } from "../helpers/cluster-mode";
 
 /** The `redrive` command line's changes: by identity, confirmed, audited, with exit codes. */
@@ -55,6 +56,24 @@ describe("the redrive command line's changes", () => {
     const past = await redrive(["dlq", "requeue", "audio", "5"], admin);
     expect(past.code).toBe(3);
     expect(past.err).toContain("no message at index 5");
+  });
+
+  it("should resend a change whose answer was lost with the same Idempotency-Key, and act once", async () => {
+    await dlqOf("a", "b");
+    const admin = await newToken(app, "admin");
+    const proxy = await cuttingProxy(app.url);
+    try {
+      const args = ["dlq", "requeue", "audio", "--identity", "id:a", "--json"];
+      const run = await redrive(args, { ...admin, url: proxy.url });
+      expect(proxy.cut()).toBe(1);
+      // The first request moved it; the resend got that answer back instead of "missing".
+      expect(run.code, run.err).toBe(0);
+      expect(JSON.parse(run.out)).toEqual({ moved: ["id:a"], missing: [] });
+    } finally {
+      await proxy.close();
+    }
+    expect(await dlqIds()).toEqual(["b"]);
+    expect(await app.redis.llen(qk("audio_queue"))).toBe(1);
   });
 
   it("should refuse a destructive command without --yes and no terminal, and do it with --yes", async () => {

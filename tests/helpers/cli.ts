@@ -14,6 +14,8 @@ export interface CliOptions {
   answer?: string;
   /** Run on a terminal (a pseudo-terminal from util-linux `script`): out holds everything. */
   terminal?: boolean;
+  /** The dashboard's address, if not the test app's (a proxy in front of it, say). */
+  url?: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface CliOptions {
  */
 export function cliRunner(app: AppFixture) {
   return (args: string[], options: CliOptions = {}): Promise<CliRun> => {
-    const env: NodeJS.ProcessEnv = { ...process.env, REDRIVE_URL: app.url };
+    const env: NodeJS.ProcessEnv = { ...process.env, REDRIVE_URL: options.url ?? app.url };
     delete env.REDRIVE_TOKEN;
     delete env.NO_COLOR;
     if (options.token) env.REDRIVE_TOKEN = options.token;
