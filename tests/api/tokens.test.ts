@@ -68,6 +68,28 @@ describe("API tokens", () => {
     );
   });
 
+  it("should refuse a revoked token at once on every dashboard instance", async () => {
+    const { token, record } = await create({ name: "two instances", role: "viewer" });
+    const other = await app.anotherServer();
+    try {
+      const read = (base: string) =>
+        fetch(`${base}/api/admin/dlq/stats`, { headers: { authorization: `Bearer ${token}` } });
+      expect((await read(other.url)).status).toBe(200);
+      const cookie = await app.login("admin");
+      const revoke = await app.call(`/api/admin/tokens/${record.id}/revoke`, {
+        cookie,
+        method: "POST",
+        body: "{}",
+      });
+      expect(revoke.status).toBe(200);
+      // The very next request to the instance that did not revoke it.
+      expect((await read(other.url)).status).toBe(401);
+      expect((await read(app.url)).status).toBe(401);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it("should refuse a token once it has expired", async () => {
     const { token, record } = await create({ name: "short", role: "viewer", expiresInDays: 1 });
     expect((await withToken(token, "/api/admin/overview")).status).toBe(200);

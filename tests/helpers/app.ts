@@ -42,6 +42,8 @@ export interface AppFixture {
   killServer(which?: "all" | "launcher"): Promise<void>;
   /** Starts the dashboard server again on the same port, against the same Redis. */
   restartServer(): Promise<void>;
+  /** A second dashboard instance beside the first: same Redis, same settings, another port. */
+  anotherServer(): Promise<{ url: string; stop(): Promise<void> }>;
   /** Everything the server wrote to stdout and stderr so far. */
   output(): string;
   /** The Redis settings of a worker service beside this dashboard (a full-rights user). */
@@ -87,9 +89,9 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
     const acl = ACL_MODE && !options.redisUrl ? await createAclUser(fixture.server, env) : null;
     redisUrl = options.redisUrl?.(fixture.server) ?? acl ?? fixture.server.url;
   };
-  const spawnServer = async () => {
-    const port = new URL(fixture.url).port;
-    child = spawn(process.execPath, ["scripts/start.mjs", "-p", String(port), "-H", "127.0.0.1"], {
+  /** `next start` on `port` with the fixture's settings, answering /api/health when it resolves. */
+  const launch = async (port: string, log: (text: string) => void) => {
+    const server = spawn(process.execPath, ["scripts/start.mjs", "-p", port, "-H", "127.0.0.1"], {
       env: {
         ...process.env,
         NODE_ENV: "production",
@@ -107,16 +109,25 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
       // Its own process group: killServer kills npm start's launcher and the server it runs.
       detached: true,
     });
-    const undo = killOnExit(child);
-    child.once("exit", undo);
-    child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+    const undo = killOnExit(server);
+    server.once("exit", undo);
+    let text = "";
+    const take = (d: Buffer) => {
+      text += d.toString();
+      log(d.toString());
+    };
+    server.stdout?.on("data", take);
+    server.stderr?.on("data", take);
     await waitForHealth(
-      fixture.url,
-      { exited: () => child.exitCode !== null, output: () => output },
+      `http://127.0.0.1:${port}`,
+      { exited: () => server.exitCode !== null, output: () => text },
       // Redis is up: the first answer must already be 200.
       { firstAnswerOk: true },
     );
+    return server;
+  };
+  const spawnServer = async () => {
+    child = await launch(new URL(fixture.url).port, (text) => (output += text));
   };
   beforeAll(async () => {
     if (CLUSTER_MODE) {
@@ -183,6 +194,17 @@ export function useApp(env: Record<string, string> = {}, options: AppOptions = {
     await gone;
   };
   fixture.restartServer = spawnServer;
+  fixture.anotherServer = async () => {
+    const port = String(await freePort());
+    const server = await launch(port, () => undefined);
+    const stop = async () => {
+      if (server.exitCode !== null) return;
+      const gone = new Promise((resolve) => server.once("exit", resolve));
+      process.kill(-server.pid!, "SIGTERM");
+      await gone;
+    };
+    return { url: `http://127.0.0.1:${port}`, stop };
+  };
 
   fixture.output = () => output;
   fixture.workerEnv = () => ({ REDIS_URL: fixture.server.url, ...redisEnv, ...env });
