@@ -41,6 +41,17 @@ async function list(): Promise<Created["record"][]> {
   return ((await res.json()) as { tokens: Created["record"][] }).tokens;
 }
 
+/** Revokes a token from an admin's session, on the test's dashboard. */
+async function revoke(id: string): Promise<void> {
+  const cookie = await app.login("admin");
+  const res = await app.call(`/api/admin/tokens/${id}/revoke`, {
+    cookie,
+    method: "POST",
+    body: "{}",
+  });
+  expect(res.status).toBe(200);
+}
+
 describe("API tokens", () => {
   it("should act with a token until it is revoked, and keep only a hash of it", async () => {
     const { token, record } = await create({ name: "nightly requeue", role: "admin" });
@@ -54,13 +65,7 @@ describe("API tokens", () => {
     expect((await withToken(token, "/api/admin/dlq/stats")).status).toBe(200);
     expect((await list())[0]!.lastUsedAt).toBeGreaterThan(0);
 
-    const cookie = await app.login("admin");
-    const revoke = await app.call(`/api/admin/tokens/${record.id}/revoke`, {
-      cookie,
-      method: "POST",
-      body: "{}",
-    });
-    expect(revoke.status).toBe(200);
+    await revoke(record.id);
     const refused = await withToken(token, "/api/admin/dlq/stats");
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
@@ -75,13 +80,7 @@ describe("API tokens", () => {
       const read = (base: string) =>
         fetch(`${base}/api/admin/dlq/stats`, { headers: { authorization: `Bearer ${token}` } });
       expect((await read(other.url)).status).toBe(200);
-      const cookie = await app.login("admin");
-      const revoke = await app.call(`/api/admin/tokens/${record.id}/revoke`, {
-        cookie,
-        method: "POST",
-        body: "{}",
-      });
-      expect(revoke.status).toBe(200);
+      await revoke(record.id);
       // The very next request to the instance that did not revoke it.
       expect((await read(other.url)).status).toBe(401);
       expect((await read(app.url)).status).toBe(401);
