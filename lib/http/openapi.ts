@@ -183,7 +183,7 @@ function operation(method: string, path: string, route: JsonRoute): Json {
         }
       : {}),
     responses: responses(route, doc),
-    security: SECURITY[route.access],
+    security: doc?.sessionsOnly ? SECURITY.session : SECURITY[route.access],
   };
 }
 

@@ -18,6 +18,8 @@ export interface RouteDoc {
   alsoAnswers?: number[];
   /** Error statuses beyond those of every route of its kind (see ./openapi.ts). */
   errors?: number[];
+  /** A route that refuses API tokens (`withoutToken` in ./route.ts): a session alone calls it. */
+  sessionsOnly?: true;
 }
 
 /** Who may call a route: the guards its helper composes (./route.ts). */

@@ -63,7 +63,11 @@ describe("GET /api/openapi.json", () => {
       "query:limit",
       "query:q",
     ]);
-    expect(doc.paths["/api/admin/tokens"]!.post!.responses["201"]).toBeDefined();
+    const tokens = doc.paths["/api/admin/tokens"]!;
+    expect(tokens.post!.responses["201"]).toBeDefined();
+    // Only a session creates a token; an admin token may list them.
+    expect(tokens.post!.security).toEqual([{ session: [] }]);
+    expect(tokens.get!.security).toEqual([{ session: [] }, { token: [] }]);
     expect(doc.paths["/api/health/live"]!.get!.security).toEqual([]);
   });
 

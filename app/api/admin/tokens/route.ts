@@ -53,6 +53,7 @@ documented(GET, {
 });
 documented(POST, {
   summary: "Creates an API token; its secret is in this answer only. Sessions only.",
+  sessionsOnly: true,
   body: CreateTokenBodySchema,
   status: 201,
   errors: [409],
