@@ -49,7 +49,9 @@ const queueList = z
       )
       .min(1, { error: "expected at least one queue name" })
       .max(QUEUES_MAX, { error: `expected at most ${QUEUES_MAX} queues` })
-      .refine((qs) => new Set(qs).size === qs.length, { error: "expected no duplicate names" }),
+      .refine((qs) => new Set(qs).size === qs.length, { error: "expected no duplicate names" })
+      // GET /api/admin/dlq/stats is every queue's lengths: a queue of that name had no DLQ page.
+      .refine((qs) => !qs.includes("stats"), { error: 'expected no queue named "stats"' }),
   );
 
 /** Comma-separated names, trimmed; empty entries dropped. */

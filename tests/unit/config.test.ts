@@ -45,6 +45,9 @@ describe("loadConfig", () => {
     );
     expect(problemsOf({ QUEUES: "document,Bad Name" })[0]).toMatch(/^QUEUES: expected queue names/);
     expect(problemsOf({ QUEUES: "a,a" })[0]).toMatch(/^QUEUES: expected no duplicate names/);
+    expect(problemsOf({ QUEUES: "document,stats" })[0]).toMatch(
+      /^QUEUES: expected no queue named "stats"/,
+    );
     expect(problemsOf({ REDIS_DLQ_DOCUMENT: "bad key*" })[0]).toMatch(
       /^REDIS_DLQ_DOCUMENT: expected a Redis key name/,
     );
