@@ -42,20 +42,45 @@ function withQuery(path: string, query: Query): string {
   return qs ? `${path}?${qs}` : path;
 }
 
+/** Waits before sending again a request that got no answer at all. */
 const RESEND_AFTER_MS = [500, 1_000, 2_000];
+/**
+ * How long a resent change waits while the server says its first sending is
+ * still running (409 IN_PROGRESS): the server holds the key 30 s at most.
+ */
+const IN_PROGRESS_WAIT_MS = 35_000;
+const READ_TIMEOUT_MS = 60_000;
+/** A change may run long (purging a large DLQ); waiting beats sending it again. */
+const CHANGE_TIMEOUT_MS = 600_000;
 
-/** `attempt` again after each wait while it got no answer at all (status 0). */
+/** The request was sent and no answer came: it may or may not have been acted on. */
+const NO_ANSWER = 0;
+
+/**
+ * `attempt` again while it got no answer (a dropped connection, a dashboard
+ * restarting), and, once resent, while the first sending is still running.
+ */
 async function resending<T>(attempt: () => Promise<T>): Promise<T> {
-  for (const wait of RESEND_AFTER_MS) {
+  const waits = [...RESEND_AFTER_MS];
+  let runningSince: number | null = null;
+  for (;;) {
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof CliError && error.status === 0)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (!(error instanceof CliError)) throw error;
+      const resent = waits.length < RESEND_AFTER_MS.length;
+      if (resent && error.code === "IN_PROGRESS") {
+        runningSince ??= Date.now();
+        if (Date.now() - runningSince > IN_PROGRESS_WAIT_MS) throw error;
+        await sleep(1_000);
+      } else if (error.status === NO_ANSWER && waits.length > 0) {
+        await sleep(waits.shift()!);
+      } else throw error;
     }
   }
-  return attempt();
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class ApiClient {
   constructor(private readonly connection: Connection) {}
@@ -80,32 +105,66 @@ export class ApiClient {
     return resending(() => this.send<T>(method, path, body, key));
   }
 
-  private async send<T>(method: string, path: string, body?: unknown, key?: string) {
+  private async send<T>(method: string, path: string, body?: unknown, key?: string): Promise<T> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.connection.token}`,
       accept: "application/json",
     };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (key) headers["idempotency-key"] = key;
+    const timeout = key ? CHANGE_TIMEOUT_MS : READ_TIMEOUT_MS;
     let response: Response;
     try {
       response = await fetch(new URL(path, this.connection.url), {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(60_000),
+        signal: AbortSignal.timeout(timeout),
       });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new CliError(`${this.connection.url} cannot be reached: ${reason}`, 1, 0);
+      throw this.unanswered(error, timeout);
     }
-    const parsed = (await response.json().catch(() => null)) as
-      (T & { error?: { code: string; message: string } }) | null;
-    if (!response.ok) {
-      const e = parsed?.error;
-      const text = e ? `${e.message} (${response.status} ${e.code})` : `HTTP ${response.status}`;
-      throw new CliError(text, exitCodeOf(response.status), response.status, e?.code);
-    }
-    return parsed as T;
+    return answerOf<T>(response, this.connection.url);
   }
+
+  /**
+   * Why a request got no answer. Only the cause's code is told (never the
+   * error's message: one about a header would hold the token). A timeout is
+   * not resent: the dashboard had the request and may still act on it.
+   */
+  private unanswered(error: unknown, timeout: number): CliError {
+    const { url } = this.connection;
+    if (error instanceof Error && error.name === "TimeoutError") {
+      return new CliError(
+        `${url} did not answer within ${timeout / 1000} s; a change may still be under way`,
+        1,
+      );
+    }
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return new CliError(`${url} cannot be reached${cause ? ` (${cause})` : ""}`, 1, NO_ANSWER);
+  }
+}
+
+/** The answer's JSON; an error answer as a CliError; a body that is not JSON as no answer. */
+async function answerOf<T>(response: Response, url: string): Promise<T> {
+  type Answer = T & { error?: { code: string; message: string } };
+  let parsed: Answer | null = null;
+  try {
+    parsed = (await response.json()) as Answer;
+  } catch {
+    if (response.ok) {
+      // Cut short, or not Redrive (a proxy's page): sent again, a change with its key.
+      throw new CliError(
+        `${url} answered ${response.status} without JSON: is it Redrive?`,
+        1,
+        NO_ANSWER,
+      );
+    }
+  }
+  if (!response.ok) {
+    const e = parsed?.error;
+    const text = e ? `${e.message} (${response.status} ${e.code})` : `HTTP ${response.status}`;
+    throw new CliError(text, exitCodeOf(response.status), response.status, e?.code);
+  }
+  return parsed as T;
 }

@@ -14,10 +14,13 @@ export async function confirm(question: string, yes: boolean, details?: string):
   }
   if (details) process.stderr.write(`${details}\n`);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await rl.question(`${question} [y/N] `);
-    if (!/^y(es)?$/i.test(answer.trim())) throw new CliError("Nothing changed.", 3);
-  } finally {
-    rl.close();
-  }
+  // Ctrl-C or Ctrl-D at the prompt closes it (or rejects the question): no answer, no change.
+  const answer = await new Promise<string | null>((resolve) => {
+    rl.once("close", () => resolve(null));
+    rl.once("SIGINT", () => rl.close());
+    rl.question(`${question} [y/N] `).then(resolve, () => resolve(null));
+  });
+  rl.close();
+  if (answer === null) throw new CliError("Nothing changed.", 130);
+  if (!/^y(es)?$/i.test(answer.trim())) throw new CliError("Nothing changed.", 3);
 }

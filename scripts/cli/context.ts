@@ -20,10 +20,20 @@ export interface Cli {
   yes: boolean;
 }
 
+/** A token's characters: what may go in a header. Never echoed: it is a secret. */
+const TOKEN_CHARS = /^[\x21-\x7e]{1,512}$/;
+
 export function connect(cmd: Command): Cli {
   const g = cmd.optsWithGlobals<Globals>();
   if (!g.url) throw new CliError("Set REDRIVE_URL or --url (the dashboard's address)", 2);
+  if (!URL.canParse(g.url) || !/^https?:$/.test(new URL(g.url).protocol))
+    throw new CliError("The dashboard's address (REDRIVE_URL or --url) must be an http(s) URL", 2);
   if (!g.token) throw new CliError("Set REDRIVE_TOKEN or --token (an API token)", 2);
+  if (!TOKEN_CHARS.test(g.token))
+    throw new CliError(
+      "The token holds a space, a line break or another character no token has",
+      2,
+    );
   const o = { json: g.json === true, out: (text: string) => process.stdout.write(`${text}\n`) };
   return { api: new ApiClient({ url: g.url, token: g.token }), o, yes: g.yes === true };
 }

@@ -20,8 +20,9 @@ Examples:
   redrive dlq requeue document 0 3 4
   redrive dlq requeue-all document --rate 100 --wait
   redrive dlq purge document --older-than 30d --yes
-  redrive dlq stats --json | jq '.queues[] | select(.dlq > 0)'
+  redrive dlq stats --json | jq '.queues[] | select(.dlq > 0)'`;
 
+const EXIT_CODES = `
 Exit codes: 0 done, 1 error, 2 usage (or a destructive change without --yes
 and no terminal to ask), 3 a conflict or nothing moved.`;
 
@@ -34,7 +35,10 @@ export function program(): Command {
     .option("-y, --yes", "do a destructive change without asking")
     .exitOverride()
     .showHelpAfterError()
-    .addHelpText("after", EXAMPLES);
+    // Every command's help lists --url, --token, --json and --yes too.
+    .configureHelp({ showGlobalOptions: true })
+    .addHelpText("after", EXAMPLES)
+    .addHelpText("afterAll", EXIT_CODES);
   const dlq = p.command("dlq").description("dead-letter queues");
   dlqReadCommands(dlq);
   dlqMoveCommands(dlq);
@@ -59,4 +63,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-void main(process.argv.slice(2)).then((code) => process.exit(code));
+void main(process.argv.slice(2)).then((code) => {
+  // process.exit drops what a pipe has not taken yet (a 16 MB --raw into jq): exit once it has.
+  process.stdout.write("", () => process.exit(code));
+});

@@ -28,7 +28,8 @@ async function dlqOf(...ids: string[]): Promise<void> {
 const dlqIds = async () =>
   (await app.redis.lrange(qk("audio_dlq"), 0, -1)).map((e) => /"id":"(\w+)"/.exec(e)![1]);
 
-describe("the redrive command line's changes", () => {
+// Each test runs the command line several times: a child process each, slower on a busy machine.
+describe("the redrive command line's changes", { timeout: 60_000 }, () => {
   it("should requeue the messages at the indexes by their identities, audited under the token", async () => {
     await dlqOf("a", "b", "c", "d");
     const admin = await newToken(app, "admin");

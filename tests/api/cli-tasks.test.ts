@@ -38,7 +38,8 @@ interface TaskLine {
   task: { state: string; moved: number; total: number };
 }
 
-describe("the redrive command line's tasks", () => {
+// Each test runs the command line several times: a child process each, slower on a busy machine.
+describe("the redrive command line's tasks", { timeout: 60_000 }, () => {
   it("should requeue all at a rate and show its progress until it is done", async () => {
     await fill("document", 12);
     const admin = await newToken(app, "admin");
@@ -77,22 +78,31 @@ describe("the redrive command line's tasks", () => {
     expect(empty.err).toContain("nothing moved");
   });
 
-  it("should redraw one progress line on a terminal, and refuse a second task of the queue", async () => {
+  it("should refuse a second task of the queue, and cancel the first", async () => {
     await fill("audio", 8);
     const admin = await newToken(app, "admin");
-    const started = await redrive(["dlq", "requeue-all", "audio", "--rate", "4"], admin);
+    const started = await redrive(["dlq", "requeue-all", "audio", "--rate", "1"], admin);
     expect(started.code, started.err).toBe(0);
     expect(started.out).toContain("follow it: redrive dlq task audio --wait");
     const second = await redrive(["dlq", "delete-all", "audio", "--yes"], admin);
     expect(second.code).toBe(3);
     expect(second.err).toContain("409");
-    const followed = await redrive(["dlq", "task", "audio", "--wait"], {
-      ...admin,
-      terminal: true,
-    });
+    const cancelled = await redrive(["dlq", "cancel", "audio"], admin);
+    expect(cancelled.code, cancelled.err).toBe(0);
+    const followed = await redrive(["dlq", "task", "audio", "--wait"], admin);
+    expect(followed.code).toBe(3);
+    expect(followed.out).toMatch(/requeue all audio: \d of 8 \(\d+%\) at 1 msg\/s, cancelled/);
+    expect(await app.redis.llen(qk("audio_dlq"))).toBeGreaterThan(0);
+  });
+
+  it("should redraw one progress line on a terminal", async () => {
+    await fill("graph", 8);
+    const admin = await newToken(app, "admin");
+    const args = ["dlq", "requeue-all", "graph", "--rate", "4", "--wait"];
+    const followed = await redrive(args, { ...admin, terminal: true });
     expect(followed.code, followed.out).toBe(0);
     // Each change redrawn in place: a carriage return and "erase the line", no new line.
     expect(followed.out.split("\r\x1b[K").length, followed.out).toBeGreaterThanOrEqual(3);
-    expect(followed.out).toContain("requeue all audio: 8 of 8 (100%) at 4 msg/s, done");
+    expect(followed.out).toContain("requeue all graph: 8 of 8 (100%) at 4 msg/s, done");
   });
 });

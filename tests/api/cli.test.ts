@@ -17,7 +17,8 @@ const stamp = (message: string) => ({
 
 const viewer = async () => (await newToken(app, "viewer")).token;
 
-describe("the redrive command line's reads", () => {
+// Each test runs the command line several times: a child process each, slower on a busy machine.
+describe("the redrive command line's reads", { timeout: 60_000 }, () => {
   it("should print every queue's lengths as a table, and as JSON with --json", async () => {
     await app.redis.lpush(qk("document_dlq"), toDlqEntry(Buffer.from('{"id":"a"}'), stamp("t")));
     const token = await viewer();
@@ -41,6 +42,10 @@ describe("the redrive command line's reads", () => {
     const parsed = JSON.parse(page.out) as { total: number; messages: { identity: string }[] };
     expect(parsed.total).toBe(3);
     expect(parsed.messages.map((m) => m.identity)).toEqual(["id:x3", "id:x2"]);
+    const filtered = await redrive(["dlq", "list", "document", "--filter", "x2"], { token });
+    expect(filtered.out).toContain(
+      '1 matching "x2" among 3 scanned of 3; the scan reached the end',
+    );
     const errors = await redrive(["errors", "document"], { token });
     expect(errors.code, errors.err).toBe(0);
     expect(errors.out).toContain("TimeoutError");
@@ -48,7 +53,8 @@ describe("the redrive command line's reads", () => {
   });
 
   it("should show one dead letter whole, and its exact entry with --raw", async () => {
-    const big = `{"id":"b","n":12345678901234567890,"pad":"${"p".repeat(70_000)}"}`;
+    // 2 MB: more than a pipe takes at once, so the process must not exit before stdout drains.
+    const big = `{"id":"b","n":12345678901234567890,"pad":"${"p".repeat(2_000_000)}"}`;
     await app.redis.lpush(
       qk("document_dlq"),
       toDlqEntry(Buffer.from(big), stamp("slow")),
@@ -63,8 +69,12 @@ describe("the redrive command line's reads", () => {
     // Larger than a list shows, and with a number JSON.parse would round: exactly as stored.
     const raw = await redrive(["dlq", "show", "document", "1", "--raw"], { token });
     expect(raw.code, raw.err).toBe(0);
+    expect(raw.out).toBe(`${await app.redis.lindex(qk("document_dlq"), 1)}\n`);
     expect(raw.out.startsWith(big.slice(0, -1))).toBe(true);
     expect(raw.out).toContain("12345678901234567890");
+    expect(
+      (await redrive(["dlq", "show", "document", "1", "--raw", "--json"], { token })).code,
+    ).toBe(2);
     const missing = await redrive(["dlq", "show", "document", "7"], { token });
     expect(missing.code).toBe(1);
     expect(missing.err).toContain("no message at index 7");
@@ -101,12 +111,21 @@ describe("the redrive command line's reads", () => {
     const bad = await redrive(["dlq", "stats"], { token: "rdv_000000000000_" + "x".repeat(43) });
     expect(bad.code).toBe(1);
     expect(bad.err).toContain("INVALID_TOKEN");
+    // A pasted token with a line break in it: refused before any request, and never echoed.
+    const pasted = await newToken(app, "viewer");
+    const broken = pasted.token.slice(0, 20) + "\n" + pasted.token.slice(20);
+    const refused = await redrive(["dlq", "stats"], { token: broken });
+    expect(refused.code).toBe(2);
+    expect(refused.err + refused.out).not.toContain(pasted.token.slice(20));
     const token = await viewer();
     const unknown = await redrive(["dlq", "list", "nope"], { token });
     expect(unknown.code).toBe(1);
     expect(unknown.err).toContain("UNKNOWN_QUEUE");
     expect((await redrive(["dlq", "frobnicate"], { token })).code).toBe(2);
     expect((await redrive(["dlq", "show", "document", "first"], { token })).code).toBe(2);
+  });
+
+  it("should print help for every command, with exit 0", async () => {
     const help = await redrive(["--help"]);
     expect(help.code).toBe(0);
     expect(help.out).toContain("Exit codes");

@@ -10,6 +10,9 @@ import { messagesAt } from "./lookup";
 
 type Picked = z.input<typeof Selection>["messages"];
 
+/** The most messages one request names (the selection routes' bound). */
+const SELECTION_MAX = 1000;
+
 /** `redrive dlq requeue | delete | purge`: changes to a DLQ, for admins. */
 export function dlqMoveCommands(dlq: Command): void {
   for (const mode of ["requeue", "delete"] as const) moveCommand(dlq, mode);
@@ -50,6 +53,11 @@ function moveCommand(dlq: Command, mode: "requeue" | "delete"): void {
 /** The messages named: identities given, else read at the indexes now. */
 async function pick(cli: Cli, queue: string, indexes: string[], ids: string[]): Promise<Picked> {
   const numbers = indexes.map((i) => wholeNumber(i, "index"));
+  if (Math.max(numbers.length, ids.length) > SELECTION_MAX)
+    throw new CliError(
+      `At most ${SELECTION_MAX} messages at a time (requeue-all moves them all)`,
+      2,
+    );
   if (ids.length > 0) {
     if (numbers.length > 0 && numbers.length !== ids.length)
       throw new CliError("Give one index per --identity, or identities alone", 2);

@@ -75,7 +75,7 @@ function listCommand(dlq: Command): void {
                 errorOf(m).slice(0, 80),
               ]),
             ),
-            `${p.messages.length} of ${p.total} dead letters`,
+            pageFooter(p),
           ].join("\n"),
         );
       },
@@ -87,7 +87,7 @@ function showCommand(dlq: Command): void {
     .command("show <queue> <index>")
     .description("one dead letter whole: its error, stack, metadata and message")
     .option("--identity <id>", "the message's identity from `dlq list` (else read at the index)")
-    .option("--raw", "only the entry exactly as stored, for piping to other tools")
+    .option("--raw", "only the entry's text, for piping to other tools (invalid UTF-8 as U+FFFD)")
     .action(
       async (
         queue: string,
@@ -96,6 +96,7 @@ function showCommand(dlq: Command): void {
         cmd: Command,
       ) => {
         const { api, o } = connect(cmd);
+        if (opts.raw && o.json) throw new CliError("--raw and --json: choose one", 2);
         const index = wholeNumber(indexText, "index");
         const identity =
           opts.identity ?? (await messagesAt(api, queue, [index])).get(index)?.identity;
@@ -108,6 +109,16 @@ function showCommand(dlq: Command): void {
         else print(o, found, (f) => describe(f.message));
       },
     );
+}
+
+/** How much the page showed, and with a filter whether its bounded scan went on to the end. */
+function pageFooter(p: DlqPageResponse): string {
+  const f = p.filter;
+  if (!f) return `${p.messages.length} of ${p.total} dead letters`;
+  const matched = `${p.messages.length} matching "${f.q}" among ${f.scanned} scanned of ${p.total}`;
+  if (f.nextOffset === null) return `${matched}; the scan reached the end`;
+  // A full page, or the scan's entry or byte bound: the rest is not scanned yet.
+  return `${matched}; more may match: go on with --offset ${f.nextOffset}`;
 }
 
 /** A dead letter for people: the facts, then the error's stack, then the message. */

@@ -4,6 +4,12 @@ import { queuePath } from "../context";
 
 /** The most messages one list page holds (the list route's bound). */
 const PAGE = 200;
+/**
+ * Indexes at most this far apart share a page: reading the ones between costs
+ * less than another request, while two far apart would read up to a page of
+ * entries (each up to 64 KB) to learn two identities.
+ */
+const GAP = 16;
 
 /**
  * The dead letters now at `indexes` (0 the newest), as a list page shows them:
@@ -23,7 +29,12 @@ export async function messagesAt(
   while (i < wanted.length) {
     const offset = wanted[i]!;
     let last = i;
-    while (last + 1 < wanted.length && wanted[last + 1]! < offset + PAGE) last += 1;
+    while (
+      last + 1 < wanted.length &&
+      wanted[last + 1]! < offset + PAGE &&
+      wanted[last + 1]! - wanted[last]! <= GAP
+    )
+      last += 1;
     const page = await api.get<DlqPageResponse>(queuePath("dlq", queue), {
       offset,
       limit: wanted[last]! - offset + 1,
