@@ -66,6 +66,9 @@ function checkPage(offset: number, limit: number): void {
  * value, and a page's values together stay within a few megabytes; one
  * message's view gets them up to READ_LIMITS.messageBytes.
  */
+/** Entries read from a DLQ, as its page shows them (with their metadata hashes). */
+export const dlqViews = (ctx: EngineContext, entries: ReadEntry[]) => viewsOf(ctx, entries);
+
 async function viewsOf(
   ctx: EngineContext,
   entries: ReadEntry[],

@@ -4,7 +4,14 @@ import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
 import { countPromoted } from "./counters";
 import { checkLuaReply, EngineError } from "./errors";
 import { identityOf } from "./message";
-import { EntryFields, entryIdentity, entryRetryCount, ReadBudget, readRange } from "./read";
+import {
+  EntryFields,
+  entryIdentity,
+  entryRetryCount,
+  ReadBudget,
+  readRange,
+  type ReadEntry,
+} from "./read";
 import type { ScheduledRetryView } from "./types";
 
 /**
@@ -109,18 +116,24 @@ export async function listRetries(
   ]);
   return {
     total,
-    retries: page.entries.map((e) => {
-      const fields = new EntryFields(e);
-      return {
-        rank: e.index,
-        identity: entryIdentity(e, fields),
-        due: e.score ?? 0,
-        raw: (e.whole ?? e.head).toString("utf8"),
-        bytes: e.bytes,
-        retryCount: entryRetryCount(fields),
-        ...(e.whole ? {} : { truncated: true }),
-      };
-    }),
+    retries: page.entries.map(retryView),
+  };
+}
+
+/**
+ * An entry as the Retries tab shows it (`due` its score; 0 outside a sorted
+ * set): also how "where is job X?" shows a work or processing entry.
+ */
+export function retryView(e: ReadEntry): ScheduledRetryView {
+  const fields = new EntryFields(e);
+  return {
+    rank: e.index,
+    identity: entryIdentity(e, fields),
+    due: e.score ?? 0,
+    raw: (e.whole ?? e.head).toString("utf8"),
+    bytes: e.bytes,
+    retryCount: entryRetryCount(fields),
+    ...(e.whole ? {} : { truncated: true }),
   };
 }
 

@@ -99,3 +99,22 @@ export const ErrorGroupsSchema = z.strictObject({
     .nullable()
     .describe("Mean retry_count of the entries looked at (null when none)."),
 });
+
+export const PlaceSchema = z
+  .enum(["work", "processing", "retry", "dlq"])
+  .describe(
+    "Where in a queue: its work list (waiting), processing list (taken by a consumer), retry set (scheduled) or DLQ.",
+  );
+
+/** GET /api/admin/find: one match, with the view of the tab that shows it. */
+export const FoundSchema = z.strictObject({
+  queue: z.string(),
+  place: PlaceSchema,
+  index: count.describe(
+    "Index in the list (0 the newest), or rank in the retry set (0 the soonest).",
+  ),
+  dlq: DlqMessageSchema.optional().describe("A dead letter, as the DLQ page shows it."),
+  entry: ScheduledRetryViewSchema.optional().describe(
+    "Any other entry, as the Retries tab shows one; `due` is 0 outside the retry set.",
+  ),
+});

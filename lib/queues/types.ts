@@ -9,6 +9,8 @@ import type {
   DlqMessageSchema,
   ErrorGroupSchema,
   ErrorGroupsSchema,
+  FoundSchema,
+  PlaceSchema,
   QueueStatsSchema,
   ScheduledRetryViewSchema,
 } from "./schemas";
@@ -23,3 +25,7 @@ export type QueueStats = z.infer<typeof QueueStatsSchema>;
 export type ErrorGroup = z.infer<typeof ErrorGroupSchema>;
 
 export type ErrorGroups = z.infer<typeof ErrorGroupsSchema>;
+
+/** Where in a queue an entry is, and an entry found there (find.ts). */
+export type Place = z.infer<typeof PlaceSchema>;
+export type Found = z.infer<typeof FoundSchema>;

@@ -44,6 +44,7 @@ export const SCRIPT_NAMES = [
   "alertOutbox",
   "dlqProbe",
   "createToken",
+  "findField",
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
