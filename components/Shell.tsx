@@ -48,6 +48,7 @@ export function Shell(props: { children: ReactNode }) {
             <NavLink href="/">Overview</NavLink>
             <QueueLinks queues={queues} />
             {viewer.everyQueue && <NavLink href="/cache">Cache</NavLink>}
+            <NavLink href="/find">Find</NavLink>
             <NavLink href="/audit">Audit</NavLink>
             {viewer.adminEverywhere && !viewer.display && <NavLink href="/tokens">Tokens</NavLink>}
           </nav>

@@ -1,11 +1,12 @@
 "use client";
 
-import { useState } from "react";
+import { useSearchParams } from "next/navigation";
+import { useEffect, useState } from "react";
 import type { DlqMessage } from "@/lib/http/types";
 import { ErrorNote } from "../ui";
 import { BulkBar } from "./BulkBar";
 import { useQueue } from "./context";
-import { useDlqPage } from "./data";
+import { linkedMessage, useDlqPage } from "./data";
 import { DlqActions } from "./DlqActions";
 import { DlqTable } from "./DlqTable";
 import { FilterBar, FilterSummary } from "./FilterBar";
@@ -62,12 +63,36 @@ function useDlqView(queue: string) {
 
 const NONE: DlqMessage[] = [];
 
+/** `?message=<index>&identity=<id>` (a link from the Find page) opens that dead letter. */
+function useLinkedMessage(queue: string, open: (m: DlqMessage) => void) {
+  const params = useSearchParams();
+  const { notify } = useQueue();
+  const index = params.get("message");
+  const identity = params.get("identity");
+  useEffect(() => {
+    if (index === null || identity === null || !/^\d{1,9}$/.test(index)) return;
+    let live = true;
+    linkedMessage(queue, { index: Number(index), identity }).then(
+      (m) => {
+        if (!live) return;
+        if (m === "gone") notify("error", `Dead letter ${index} is no longer in the DLQ.`);
+        else open(m);
+      },
+      (error: unknown) => live && notify("error", String(error)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [queue, index, identity, open, notify]);
+}
+
 /** The DLQ, newest first: paged, or filtered by a bounded substring scan. */
 export function DlqTab() {
   const { queue, isAdmin } = useQueue();
   const view = useDlqView(queue);
   const { data, messages, selection, q } = view;
   const [open, setOpen] = useState<DlqMessage | null>(null);
+  useLinkedMessage(queue, setOpen);
 
   return (
     <div className="space-y-4">

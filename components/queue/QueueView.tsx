@@ -1,5 +1,6 @@
 "use client";
 
+import { useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 import { useDashboard } from "../DashboardProvider";
 import { QueueContext, type Status } from "./context";
@@ -20,7 +21,9 @@ type TabId = (typeof TABS)[number]["id"];
 /** The page of one queue: its counts, and its dead letters, error groups and retries. */
 export function QueueView(props: { queue: string }) {
   const isAdmin = useDashboard().isAdminOf(props.queue);
-  const [tab, setTab] = useState<TabId>("dlq");
+  // `?tab=retries` (a link from the Find page) opens that tab.
+  const linked = useSearchParams().get("tab");
+  const [tab, setTab] = useState<TabId>(TABS.find((t) => t.id === linked)?.id ?? "dlq");
   const [status, setStatus] = useState<Status | null>(null);
   const notify = useCallback(
     (tone: Status["tone"], text: string) =>

@@ -19,7 +19,7 @@ import type {
   TaskStartedResponse,
   TaskState,
 } from "@/lib/http/types";
-import { apiPath, postJson, queuePath } from "../api";
+import { ApiError, apiPath, getJson, postJson, queuePath } from "../api";
 import { usePollInterval } from "../DashboardProvider";
 
 export { PURGE_DAYS_MAX, REDRIVE_RATE_MAX } from "@/lib/http/types";
@@ -82,6 +82,19 @@ export function useDlqPage(queue: string, offset: number, limit: number, q: stri
 }
 
 /** Fetched once (the drawer is a snapshot, not polled), and only for a truncated entry. */
+/**
+ * The dead letter a link names (`?message=<index>&identity=<id>`, from the
+ * Find page): read once, whole; `gone` when it is no longer in the DLQ.
+ */
+export async function linkedMessage(queue: string, ref: MessageRef): Promise<DlqMessage | "gone"> {
+  try {
+    return (await getJson<DlqMessageResponse>(messagePath(queue, ref))).message;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return "gone";
+    throw error;
+  }
+}
+
 export function useWholeMessage(queue: string, m: DlqMessage) {
   return useSWR<DlqMessageResponse>(m.truncated ? messagePath(queue, m) : null, {
     refreshInterval: 0,

@@ -16,6 +16,8 @@ import {
   ErrorGroupsSchema,
   QueueStatsSchema,
   ScheduledRetryViewSchema,
+  FoundSchema,
+  PlaceSchema,
 } from "../queues/schemas";
 import { RedriveTaskSchema } from "../tasks/schemas";
 
@@ -177,3 +179,28 @@ export const HealthResponseSchema = z.discriminatedUnion("status", [
 
 /** GET /api/health/live: the process serves requests; Redis is not asked. */
 export const LivenessResponseSchema = z.strictObject({ status: z.literal("ok") });
+
+/** GET /api/admin/find: one step of the scan for a field's value, and where it goes on. */
+export const FindResponseSchema = z.strictObject({
+  field: z.string(),
+  value: z.string(),
+  queues: z.array(z.string()).describe("The queues the scan covers, in the order it takes them."),
+  masked: z
+    .boolean()
+    .describe(
+      "The field is masked for this user (REDRIVE_REDACT): nothing can be found by its value.",
+    ),
+  found: z.array(FoundSchema),
+  scanned: count.describe("Entries this step looked at."),
+  finished: z
+    .array(z.strictObject({ queue: z.string(), place: PlaceSchema, scanned: count }))
+    .describe("The places this step finished, each with the entries looked at there in all."),
+  next: z
+    .string()
+    .nullable()
+    .describe("Pass as `cursor` to go on; null when every place of every queue was scanned."),
+  at: z
+    .strictObject({ queue: z.string(), place: PlaceSchema, offset: count, length: count })
+    .nullable()
+    .describe("Where the scan goes on, and that place's length now, for a progress bar."),
+});

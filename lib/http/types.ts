@@ -13,6 +13,7 @@ import type {
   EndSessionsResponseSchema,
   ErrorBodySchema,
   ErrorGroupsResponseSchema,
+  FindResponseSchema,
   HealthResponseSchema,
   OkResponseSchema,
   PurgeResponseSchema,
@@ -35,6 +36,8 @@ import type { WorkerStatus } from "../health";
 import type { ReviewMark } from "../metrics/types";
 import type {
   DlqMessage,
+  Found,
+  Place,
   ErrorGroup,
   ErrorGroups,
   QueueStats,
@@ -43,6 +46,7 @@ import type {
 import type { RedriveTask, TaskState } from "../tasks/redrive";
 
 export type { DlqMessage, QueueStats, ScheduledRetryView, WorkerStatus };
+export type { Found, Place };
 export type { ErrorGroup, ErrorGroups, RedriveTask, ReviewMark, TaskState };
 export type { AuditEntry, AuditPage, DeniedRow, DeniedSummary };
 export type { CacheOverview, NamespaceStats, TopKey };
@@ -101,3 +105,6 @@ export { PURGE_DAYS_MAX, REDRIVE_RATE_MAX } from "../queues/limits";
 export type TokenView = z.infer<typeof TokenViewSchema>;
 export type TokenList = z.infer<typeof TokensResponseSchema>;
 export type CreatedToken = z.infer<typeof CreatedTokenResponseSchema>;
+
+/** GET /api/admin/find: one step of "where is job X?". */
+export type FindResponse = z.infer<typeof FindResponseSchema>;

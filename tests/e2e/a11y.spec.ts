@@ -4,7 +4,7 @@ import { dlqEntry, expect, test } from "./fixtures";
 import { ADMIN_STATE } from "./setup-env";
 
 /** axe-core on every page, light and dark, desktop and phone: no serious or critical violation. */
-const PAGES = ["/", "/queues/document", "/cache", "/audit", "/tokens"];
+const PAGES = ["/", "/queues/document", "/cache", "/audit", "/tokens", "/find?job_id=x"];
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();

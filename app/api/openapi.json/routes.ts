@@ -28,6 +28,7 @@ import * as r25 from "@/app/api/health/route";
 import * as r26 from "@/app/api/metrics/route";
 import * as r27 from "@/app/api/session/activity/route";
 import * as r28 from "@/app/api/session/end-all/route";
+import * as r29 from "@/app/api/admin/find/route";
 
 /**
  * Every API route file, by its path (a unit test checks this list against the
@@ -48,6 +49,7 @@ export const ROUTES: RouteEntry[] = [
   { path: "/api/admin/dlq/stats", module: r11 },
   { path: "/api/admin/errors/{queue}/{mode}", module: r12 },
   { path: "/api/admin/errors/{queue}", module: r13 },
+  { path: "/api/admin/find", module: r29 },
   { path: "/api/admin/insights", module: r14 },
   { path: "/api/admin/metrics", module: r15 },
   { path: "/api/admin/overview", module: r16 },
