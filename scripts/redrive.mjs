@@ -10,7 +10,7 @@
  *   node scripts/redrive.mjs migrate [--dry-run] as `npm run migrate`
  *   node scripts/redrive.mjs migrate-keys ... as `npm run migrate-keys`
  *   node scripts/redrive.mjs simulate         the demo's traffic simulator (writes messages!)
- *   node scripts/redrive.mjs dlq|errors|retry|cache|tokens|audit ...
+ *   node scripts/redrive.mjs dlq|errors|find|retry|cache|tokens|audit ...
  *                                             the admin API with a token (REDRIVE_URL,
  *                                             REDRIVE_TOKEN): `redrive --help`
  *   node scripts/redrive.mjs health           the container's health check: a worker's alive
@@ -26,7 +26,7 @@ import { fileURLToPath } from "node:url";
 const HERE = new URL("..", import.meta.url);
 const TOOLS = ["worker", "hash-password", "redis-acl", "migrate", "migrate-keys", "simulate"];
 /** The admin API's commands (scripts/cli/main.ts): `redrive dlq stats`, `redrive cache clear`, … */
-const CLI = ["dlq", "errors", "retry", "cache", "tokens", "audit"];
+const CLI = ["dlq", "errors", "find", "retry", "cache", "tokens", "audit"];
 
 /**
  * The command line, with the whole argument list: compiled in dist/ in a

@@ -4,6 +4,7 @@ import { adminCommands } from "./commands/admin";
 import { dlqMoveCommands } from "./commands/dlq-move";
 import { dlqReadCommands } from "./commands/dlq-read";
 import { dlqTaskCommands } from "./commands/dlq-tasks";
+import { findCommand } from "./commands/find";
 import { queueCommands } from "./commands/queues";
 
 /**
@@ -17,6 +18,7 @@ Examples:
   export REDRIVE_URL=https://redrive.example.com REDRIVE_TOKEN=rdv_…
   redrive dlq stats
   redrive dlq list document --filter TimeoutError --limit 20
+  redrive find 6b4c87a6
   redrive dlq requeue document 0 3 4
   redrive dlq requeue-all document --rate 100 --wait
   redrive dlq purge document --older-than 30d --yes
@@ -44,6 +46,7 @@ export function program(): Command {
   dlqMoveCommands(dlq);
   dlqTaskCommands(dlq);
   queueCommands(p);
+  findCommand(p);
   adminCommands(p);
   return p;
 }

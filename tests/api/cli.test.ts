@@ -104,6 +104,22 @@ describe("the redrive command line's reads", { timeout: 60_000 }, () => {
     expect(noTokens.err).toContain("403");
   });
 
+  it("should find where a job is now, and exit 3 when it is nowhere", async () => {
+    await app.redis.lpush(qk("video_queue"), '{"job_id":"j-7"}');
+    await app.redis.lpush(
+      qk("document_dlq"),
+      toDlqEntry(Buffer.from('{"job_id":"j-7"}'), stamp("gone")),
+    );
+    const token = await viewer();
+    const found = await redrive(["find", "j-7"], { token });
+    expect(found.code, found.err).toBe(0);
+    expect(found.out).toMatch(/\ndocument +dead +0 +2 +TimeoutError: gone/);
+    expect(found.out).toMatch(/\nvideo +waiting +0 /);
+    const machine = await redrive(["find", "j-7", "--queue", "video", "--json"], { token });
+    expect((JSON.parse(machine.out) as { found: unknown[] }).found).toHaveLength(1);
+    expect((await redrive(["find", "nowhere"], { token })).code).toBe(3);
+  });
+
   it("should exit 2 on a usage error, 1 on a refused token or an unknown queue, and 0 for --help", async () => {
     const noToken = await redrive(["dlq", "stats"]);
     expect(noToken.code).toBe(2);
