@@ -82,7 +82,7 @@ function Position({ found: f }: { found: Found }) {
       </Link>
     );
   }
-  return <>{fmtInt(f.index)} from the head</>;
+  return <>index {fmtInt(f.index)} (0 is the newest)</>;
 }
 
 function Details({ found: f }: { found: Found }) {
