@@ -10,7 +10,15 @@ import { pipeScript, runScript } from "../redis/scripts";
 import { BATCH_BYTES, byteChunks, readAt, readFrom, BATCH_ENTRIES, reportBatch } from "./batch";
 import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
 import { EngineError } from "./errors";
-import { failedAtOf, forRequeue, hasIdentity, identityOf, metadataKeyOf, sha1 } from "./message";
+import {
+  failedAtOf,
+  forRequeue,
+  hasIdentity,
+  identityOf,
+  metadataKeyOf,
+  sha1,
+  withRetryNonce,
+} from "./message";
 import { execBySlot } from "../redis/pipeline";
 import type { ChainableCommander } from "ioredis";
 import { parseTopLevel } from "./rawJson";
@@ -39,6 +47,17 @@ interface Located {
   raw: Buffer;
 }
 
+/** A requeue to the work queue now, or with `at` to the queue's retry set, due then (epoch s). */
+export interface MoveOptions {
+  at?: number;
+}
+
+interface Push {
+  l: Located;
+  /** What goes to the destination; null when deleting. */
+  push: Buffer | null;
+}
+
 /**
  * Moves `located` (highest index first, so that a move never shifts the
  * entries still to come) with one moveIndexed call per BATCH_BYTES of them
@@ -49,21 +68,21 @@ async function moveLocated(
   queue: string,
   mode: MoveMode,
   located: Located[],
+  options: MoveOptions = {},
 ): Promise<Located[]> {
-  const { dlq, work } = keysOf(ctx, queue);
+  let items: Push[] = located.map((l) => ({
+    l,
+    push: mode === "requeue" ? forRequeue(l.raw) : null,
+  }));
   const done: Located[] = [];
-  const items = located.map((l) => ({ l, push: mode === "requeue" ? forRequeue(l.raw) : null }));
-  const sizeOf = (i: (typeof items)[number]) => i.l.raw.length + (i.push?.length ?? 0);
-  for (const chunk of byteChunks(items, sizeOf)) {
-    const args: (string | number | Buffer)[] = [mode, tombstone(), BATCH_BYTES];
-    for (const { l, push } of chunk) args.push(l.index, l.raw, push ?? "");
-    const [results, read] = (await runScript(ctx.redis, "moveIndexed", [dlq, work], args)) as [
-      number[],
-      number,
-    ];
-    const sent = chunk.reduce((n, i) => n + sizeOf(i), 0);
-    reportBatch(ctx, "moveIndexed", chunk.length, sent, read);
-    done.push(...chunk.flatMap((i, k) => (results[k] === 1 ? [i.l] : [])));
+  // A scheduled message identical to one in the retry set is made unique and sent again.
+  for (let round = 0; round < 3 && items.length > 0; round++) {
+    const { moved, merging } = await moveItems(ctx, queue, mode, items, options);
+    done.push(...moved);
+    items = merging.flatMap((i) => {
+      const unique = withRetryNonce(i.push!, randomUUID());
+      return unique.equals(i.push!) ? [] : [{ ...i, push: unique }];
+    });
   }
   // The entries moved: a hash left behind (Redis went away) expires with the retention.
   await deleteMetadata(ctx, done).catch(() => undefined);
@@ -71,6 +90,40 @@ async function moveLocated(
   const resolved = { mode, moved: done.length, dated: w.length, waitSeconds: sum(w) };
   await countResolved(ctx, queue, resolved).catch(() => undefined);
   return done;
+}
+
+async function moveItems(
+  ctx: EngineContext,
+  queue: string,
+  mode: MoveMode,
+  items: Push[],
+  options: MoveOptions,
+): Promise<{ moved: Located[]; merging: Push[] }> {
+  const { dlq, work, retry } = keysOf(ctx, queue);
+  const schedule = mode === "requeue" && options.at !== undefined;
+  const out = { moved: [] as Located[], merging: [] as Push[] };
+  const sizeOf = (i: Push) => i.l.raw.length + (i.push?.length ?? 0);
+  for (const chunk of byteChunks(items, sizeOf)) {
+    const args: (string | number | Buffer)[] = [
+      schedule ? "schedule" : mode,
+      tombstone(),
+      BATCH_BYTES,
+      schedule ? options.at! : "",
+    ];
+    for (const { l, push } of chunk) args.push(l.index, l.raw, push ?? "");
+    const keys = [dlq, schedule ? retry : work];
+    const [results, read] = (await runScript(ctx.redis, "moveIndexed", keys, args)) as [
+      number[],
+      number,
+    ];
+    const sent = chunk.reduce((n, i) => n + sizeOf(i), 0);
+    reportBatch(ctx, "moveIndexed", chunk.length, sent, read);
+    chunk.forEach((i, k) => {
+      if (results[k] === 1) out.moved.push(i.l);
+      if (results[k] === 2) out.merging.push(i);
+    });
+  }
+  return out;
 }
 
 /**
@@ -113,6 +166,7 @@ async function moveAtHints(
   queue: string,
   mode: MoveMode,
   targets: Target[],
+  options: MoveOptions,
 ): Promise<Located[]> {
   const { dlq } = keysOf(ctx, queue);
   const hinted = targets
@@ -133,7 +187,7 @@ async function moveAtHints(
       claimed.add(t.index!);
       return [{ identity: t.identity, index: t.index!, raw }];
     });
-    moved.push(...(await moveLocated(ctx, queue, mode, located)));
+    moved.push(...(await moveLocated(ctx, queue, mode, located, options)));
     at += Math.max(1, entries.length);
   }
   return moved;
@@ -149,6 +203,7 @@ async function moveByScan(
   queue: string,
   mode: MoveMode,
   targets: Target[],
+  options: MoveOptions,
 ): Promise<{ moved: Located[]; found: number }> {
   const { dlq } = keysOf(ctx, queue);
   const wanted = new Map<string, number>();
@@ -169,7 +224,7 @@ async function moveByScan(
       return [{ identity, index: start + i, raw }];
     });
     found += located.length;
-    const done = await moveLocated(ctx, queue, mode, located.reverse());
+    const done = await moveLocated(ctx, queue, mode, located.reverse(), options);
     moved.push(...done);
     // The entries moved were before the next unread one.
     start += page.length - done.length;
@@ -189,14 +244,15 @@ export async function moveMany(
   queue: string,
   targets: Target[],
   mode: MoveMode,
+  options: MoveOptions = {},
 ): Promise<MoveResult> {
   if (targets.length > BATCH) throw new EngineError("INVALID", `at most ${BATCH} messages at once`);
   const moved: string[] = [];
   let pending = targets;
   for (let attempt = 0; attempt < ATTEMPTS && pending.length > 0; attempt++) {
-    const atHints = (await moveAtHints(ctx, queue, mode, pending)).map((d) => d.identity);
+    const atHints = (await moveAtHints(ctx, queue, mode, pending, options)).map((d) => d.identity);
     pending = removeOnce(pending, atHints);
-    const scan = await moveByScan(ctx, queue, mode, pending);
+    const scan = await moveByScan(ctx, queue, mode, pending, options);
     const byScan = scan.moved.map((d) => d.identity);
     pending = removeOnce(pending, byScan);
     moved.push(...atHints, ...byScan);
@@ -225,8 +281,9 @@ export async function moveFromDlq(
   index: number,
   identity: string,
   mode: MoveMode,
+  options: MoveOptions = {},
 ): Promise<void> {
-  const result = await moveMany(ctx, queue, [{ identity, index }], mode);
+  const result = await moveMany(ctx, queue, [{ identity, index }], mode, options);
   if (result.moved.length === 0) {
     throw new EngineError("CONFLICT", "that message is no longer in the dead-letter queue");
   }

@@ -55,11 +55,17 @@ export class QueueEngine {
   getDlqMessage(queue: string, index: number, identity: string) {
     return read.getDlqMessage(this.ctx, queue, index, identity);
   }
-  moveFromDlq(queue: string, index: number, identity: string, mode: move.MoveMode) {
-    return move.moveFromDlq(this.ctx, queue, index, identity, mode);
+  moveFromDlq(
+    queue: string,
+    index: number,
+    identity: string,
+    mode: move.MoveMode,
+    options?: move.MoveOptions,
+  ) {
+    return move.moveFromDlq(this.ctx, queue, index, identity, mode, options);
   }
-  moveMany(queue: string, targets: move.Target[], mode: move.MoveMode) {
-    return move.moveMany(this.ctx, queue, targets, mode);
+  moveMany(queue: string, targets: move.Target[], mode: move.MoveMode, options?: move.MoveOptions) {
+    return move.moveMany(this.ctx, queue, targets, mode, options);
   }
   requeueFromDlq(queue: string, index: number, identity: string) {
     return this.moveFromDlq(queue, index, identity, "requeue");
