@@ -1,8 +1,10 @@
 "use client";
 
+import { useState } from "react";
 import { Button } from "../ui";
 import { stayOpenOnFailure, useAction, useQueue } from "./context";
-import { deleteSelected, requeueSelected, type MessageRef } from "./data";
+import { deleteSelected, requeueSelected, requeueSelectedLater, type MessageRef } from "./data";
+import { LaterDialog } from "./LaterDialog";
 import { MoveConfirm, useMoveConfirm } from "./MoveConfirm";
 import { plural } from "./text";
 
@@ -23,6 +25,21 @@ export function BulkBar(props: {
   const { busy, run } = useAction();
   const n = props.selected.length;
   const confirm = useMoveConfirm(props.total, at);
+  // The selection the later dialog was opened for: a poll may change the page meanwhile.
+  const [later, setLater] = useState<Selected[] | null>(null);
+
+  const actLater = async (selected: Selected[], due: number) => {
+    const outcome = await run(
+      () => requeueSelectedLater(queue, selected, due),
+      (r) =>
+        `${plural(r.moved.length, "message")} requeued to the retry set, due ${new Date(due * 1000).toLocaleString()}` +
+        (r.missing.length > 0
+          ? `; ${plural(r.missing.length, "message was", "messages were")} no longer in the DLQ.`
+          : "."),
+    );
+    if (outcome.ok) props.onDone();
+    setLater(null);
+  };
 
   const act = async (mode: "requeue" | "delete", selected: Selected[]) => {
     const outcome = await run(
@@ -48,12 +65,23 @@ export function BulkBar(props: {
       >
         Requeue selected
       </Button>
+      <Button disabled={n === 0 || busy} onClick={() => setLater(props.selected)}>
+        Requeue later…
+      </Button>
       <Button
         disabled={n === 0 || busy}
         onClick={() => confirm.ask({ mode: "delete", of: props.selected })}
       >
         Delete selected
       </Button>
+      {later && (
+        <LaterDialog
+          what={plural(later.length, "message")}
+          busy={busy}
+          onConfirm={(due) => void actLater(later, due)}
+          onClose={() => setLater(null)}
+        />
+      )}
       {/* The dialog acts on the selection it was opened for, even if a poll changes the page. */}
       <MoveConfirm
         target={confirm.target}

@@ -6,6 +6,7 @@ import { fmtBytes, fmtInt } from "../format";
 import { Button, Dialog, ErrorNote } from "../ui";
 import { GONE, stayOpenOnFailure, useAction, useQueue } from "./context";
 import { deleteOne, requeueOne, useWholeMessage, type MoveMode } from "./data";
+import { RequeueLater } from "./RequeueLater";
 import { MessageDetails } from "./MessageDetails";
 import { MoveConfirm, oneIndex, oneName, useMoveConfirm } from "./MoveConfirm";
 
@@ -62,6 +63,7 @@ export function MessageDrawer(props: {
             >
               Delete
             </Button>
+            <RequeueLater m={m} onDone={close} onFailure={setFailure} />
             <Button
               tone="primary"
               disabled={busy}

@@ -135,10 +135,33 @@ export function useReview(queue: string) {
   return useSWR<ReviewResponse>(reviewPath(queue));
 }
 
-function moveOne(queue: string, mode: MoveMode, m: MessageRef): Promise<RequeueResponse> {
+function moveOne(
+  queue: string,
+  mode: MoveMode,
+  m: MessageRef,
+  at?: number,
+): Promise<RequeueResponse> {
   return postJson<RequeueResponse>(queuePath(queue, mode, String(m.index)), {
     identity: m.identity,
+    at,
   });
+}
+
+/** Requeue later: into the queue's retry set, due at `at` (epoch seconds). */
+export function requeueOneLater(
+  queue: string,
+  m: MessageRef,
+  at: number,
+): Promise<RequeueResponse> {
+  return moveOne(queue, "requeue", m, at);
+}
+
+export function requeueSelectedLater(
+  queue: string,
+  messages: MessageRef[],
+  at: number,
+): Promise<RequeueResponse> {
+  return postJson<RequeueResponse>(queuePath(queue, "requeue"), { messages, at });
 }
 
 export function requeueOne(queue: string, m: MessageRef): Promise<RequeueResponse> {

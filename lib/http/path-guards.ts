@@ -2,6 +2,7 @@ import "server-only";
 import { isQueue } from "../queues/keys";
 import type { MoveMode } from "../queues/dlq-move";
 import { HttpError } from "./errors";
+import { LATER_MAX_DAYS } from "./schemas";
 import { unknownQueue } from "./scope";
 import type { BaseContext, Handler, Params } from "./route";
 
@@ -57,3 +58,20 @@ export function withMoveMode<C extends BaseContext, B>(
 export function moveAction(what = ""): (params: Params) => string {
   return (params) => `${isMoveMode(params.mode) ? params.mode : "move"}${what}`;
 }
+
+/**
+ * A move's options from its body's `at` (requeue later): refused for a delete,
+ * and beyond LATER_MAX_DAYS; a time already past is due at once.
+ */
+export function laterOf(mode: MoveMode, at: number | undefined, now = Date.now() / 1000) {
+  if (at === undefined) return {};
+  if (mode !== "requeue") throw new HttpError(400, "INVALID", "at is for requeue only");
+  if (at > now + LATER_MAX_DAYS * 86_400) {
+    throw new HttpError(400, "INVALID", `at must be within ${LATER_MAX_DAYS} days`);
+  }
+  return { at };
+}
+
+/** The audit detail of a move put off to `at`. */
+export const laterDetail = (at: number | undefined) =>
+  at === undefined ? undefined : `later: due ${new Date(at * 1000).toISOString()}`;

@@ -7,14 +7,28 @@ import { PURGE_DAYS_MAX, REDRIVE_RATE_MAX } from "../queues/limits";
  */
 export const Identity = z.string().min(3).max(200);
 
+/** The most a requeue may be put off: the span a retry set is meant to hold. */
+export const LATER_MAX_DAYS = 30;
+
+/** Requeue later: into the queue's retry set, due then (the worker service promotes it). */
+const At = z
+  .number()
+  .int()
+  .min(0)
+  .optional()
+  .describe(
+    `Requeue later: epoch seconds, at most ${LATER_MAX_DAYS} days ahead; the message goes to the queue's retry set, due then, and the worker service moves it to the work queue. Requeue only.`,
+  );
+
 export const Selection = z.object({
   messages: z
     .array(z.object({ identity: Identity, index: z.number().int().min(0).max(1e9).optional() }))
     .min(1)
     .max(1000),
+  at: At,
 });
 
-export const SingleMessage = z.object({ identity: Identity });
+export const SingleMessage = z.object({ identity: Identity, at: At });
 
 /** POST …/dlq/{queue}/purge. */
 export const PurgeBody = z.object({ olderThanDays: z.number().min(0).max(PURGE_DAYS_MAX) });

@@ -1,4 +1,4 @@
-import { moveAction, withMoveMode, withQueue } from "@/lib/http/path-guards";
+import { laterDetail, laterOf, moveAction, withMoveMode, withQueue } from "@/lib/http/path-guards";
 import { RequeueResponseSchema } from "@/lib/http/responses";
 import { adminMutation } from "@/lib/http/route";
 import { Selection } from "@/lib/http/schemas";
@@ -14,9 +14,10 @@ export const POST = adminMutation(
   moveAction(" selected"),
   withMoveMode(
     withQueue(async (_request, { engine, queue, mode, body }) => {
-      const { messages } = Selection.parse(body);
-      const result = await moveMany(engine.ctx, queue, messages, mode);
-      const detail = result.missing.length > 0 ? `${result.missing.length} missing` : undefined;
+      const { messages, at } = Selection.parse(body);
+      const result = await moveMany(engine.ctx, queue, messages, mode, laterOf(mode, at));
+      const missing = result.missing.length > 0 ? `${result.missing.length} missing` : undefined;
+      const detail = [laterDetail(at), missing].filter(Boolean).join("; ") || undefined;
       return {
         body: result,
         audit: { identities: result.moved, count: result.moved.length, detail },
@@ -27,7 +28,7 @@ export const POST = adminMutation(
 
 documented(POST, {
   summary:
-    "Requeues or deletes up to 1 000 selected messages by identity; `missing` lists those already gone.",
+    "Requeues (now, or later with `at`) or deletes up to 1 000 selected messages by identity; `missing` lists those already gone.",
   body: Selection,
   errors: [404],
 });

@@ -1,5 +1,5 @@
 import { HttpError } from "@/lib/http/errors";
-import { moveAction, withMoveMode, withQueue } from "@/lib/http/path-guards";
+import { laterDetail, laterOf, moveAction, withMoveMode, withQueue } from "@/lib/http/path-guards";
 import { RequeueResponseSchema } from "@/lib/http/responses";
 import { adminMutation } from "@/lib/http/route";
 import { SingleMessage } from "@/lib/http/schemas";
@@ -19,16 +19,19 @@ export const POST = adminMutation(
       const raw = params.index ?? "";
       if (!/^\d{1,9}$/.test(raw))
         throw new HttpError(400, "INVALID", "index must be a whole number");
-      const { identity } = SingleMessage.parse(body);
-      await moveFromDlq(engine.ctx, queue, Number(raw), identity, mode);
-      return { body: { moved: [identity], missing: [] }, audit: { identities: [identity] } };
+      const { identity, at } = SingleMessage.parse(body);
+      await moveFromDlq(engine.ctx, queue, Number(raw), identity, mode, laterOf(mode, at));
+      return {
+        body: { moved: [identity], missing: [] },
+        audit: { identities: [identity], detail: laterDetail(at) },
+      };
     }),
   ),
 );
 
 documented(POST, {
   summary:
-    "Requeues or deletes the message at `index`, named by its identity (409 when it is no longer there).",
+    "Requeues (now, or later with `at`) or deletes the message at `index`, named by its identity (409 when it is no longer there).",
   body: SingleMessage,
   errors: [404, 409],
 });

@@ -1,0 +1,124 @@
+"use client";
+
+import { useState } from "react";
+import { fmtTime } from "../format";
+import { Button, Dialog } from "../ui";
+import { epochToZoned, LATER_MAX_SECONDS, PRESETS, zonedToEpoch, zoneChoices } from "./later";
+
+const input =
+  "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900";
+
+/**
+ * Requeue later: a time "in 1 hour", or a date and time on the clocks of a
+ * named zone, shown back in that zone and in UTC before anything moves. The
+ * messages go to the queue's retry set, due then; the Retries tab lists them.
+ */
+export function LaterDialog(props: {
+  /** What moves: "message 3", "4 messages". */
+  what: string | null;
+  busy: boolean;
+  onConfirm: (at: number) => void;
+  onClose: () => void;
+}) {
+  const [zones] = useState(zoneChoices);
+  // Mounted when opened: "now" is when the admin opened it.
+  const [openedAt] = useState(() => Date.now() / 1000);
+  const [zone, setZone] = useState(zones[0]!);
+  const [local, setLocal] = useState(() => epochToZoned(openedAt + 3600, zones[0]!));
+  const at = zonedToEpoch(local, zone);
+  const problem =
+    at === null
+      ? "Choose a date and time."
+      : at > openedAt + LATER_MAX_SECONDS
+        ? "At most 30 days ahead."
+        : null;
+  return (
+    <Dialog
+      open={props.what !== null}
+      title="Requeue later"
+      onClose={props.onClose}
+      footer={
+        <>
+          <Button onClick={props.onClose}>Cancel</Button>
+          <Button
+            tone="primary"
+            disabled={props.busy || problem !== null}
+            onClick={() => at !== null && props.onConfirm(at)}
+          >
+            Requeue later
+          </Button>
+        </>
+      }
+    >
+      <div className="space-y-3 text-sm">
+        <p>
+          {props.what} will go to the retry set, due at the time below; the worker service moves
+          {props.what?.endsWith("s") ? " them" : " it"} to the work queue then.
+        </p>
+        <WhenFields
+          zones={zones}
+          zone={zone}
+          local={local}
+          onLocal={setLocal}
+          onZone={(z) => {
+            // The same instant, on the new zone's clocks.
+            if (at !== null) setLocal(epochToZoned(at, z));
+            setZone(z);
+          }}
+        />
+        <p role="status" className="tabular-nums">
+          {problem ?? `Due ${local.replace("T", " ")} ${zone} · ${fmtTime(at, "utc")}`}
+        </p>
+      </div>
+    </Dialog>
+  );
+}
+
+/** The presets, then the date and time and the zone they are read in. */
+function WhenFields(props: {
+  zones: string[];
+  zone: string;
+  local: string;
+  onLocal: (local: string) => void;
+  onZone: (zone: string) => void;
+}) {
+  return (
+    <>
+      <div className="flex flex-wrap gap-2" role="group" aria-label="Presets">
+        {PRESETS.map((p) => (
+          <Button
+            key={p.label}
+            onClick={() => props.onLocal(epochToZoned(Date.now() / 1000 + p.seconds, props.zone))}
+          >
+            {p.label}
+          </Button>
+        ))}
+      </div>
+      <div className="flex flex-wrap gap-3">
+        <label className="flex flex-col gap-1">
+          Date and time
+          <input
+            type="datetime-local"
+            className={input}
+            value={props.local}
+            onChange={(e) => props.onLocal(e.target.value)}
+          />
+        </label>
+        <label className="flex flex-col gap-1">
+          Time zone
+          <select
+            className={input}
+            value={props.zone}
+            onChange={(e) => props.onZone(e.target.value)}
+          >
+            {props.zones.map((z) => (
+              <option key={z} value={z}>
+                {z}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+    </>
+  );
+}
