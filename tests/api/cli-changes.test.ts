@@ -59,6 +59,22 @@ describe("the redrive command line's changes", { timeout: 60_000 }, () => {
     expect(past.err).toContain("no message at index 5");
   });
 
+  it("should requeue later into the retry set with --later, and refuse a time it cannot read", async () => {
+    await dlqOf("a", "b");
+    const admin = await newToken(app, "admin");
+    const before = Date.now() / 1000;
+    const run = await redrive(["dlq", "requeue", "audio", "1", "--later", "2h"], admin);
+    expect(run.code, run.err).toBe(0);
+    expect(run.out).toMatch(/requeued 1 of audio's dead letters to the retry set, due \d{4}-/);
+    const [member, score] = await app.redis.zrange(qk("audio_retry"), "0", "-1", "WITHSCORES");
+    expect(member).toContain('"id":"b"');
+    expect(Number(score)).toBeGreaterThanOrEqual(Math.floor(before) + 7200);
+    expect(Number(score)).toBeLessThan(before + 7200 + 60);
+    const bad = await redrive(["dlq", "requeue", "audio", "0", "--later", "soon"], admin);
+    expect(bad.code).toBe(2);
+    expect(await dlqIds()).toEqual(["a"]);
+  });
+
   it("should resend a change whose answer was lost with the same Idempotency-Key, and act once", async () => {
     await dlqOf("a", "b");
     const admin = await newToken(app, "admin");

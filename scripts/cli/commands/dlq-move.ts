@@ -4,7 +4,7 @@ import type { PurgeBody, Selection } from "../../../lib/http/schemas";
 import type { PurgeResponse, RequeueResponse } from "../../../lib/http/types";
 import { CliError } from "../client";
 import { confirm } from "../confirm";
-import { type Cli, connect, nothingMoved, queuePath, wholeNumber } from "../context";
+import { type Cli, connect, nothingMoved, queuePath, when, wholeNumber } from "../context";
 import { print, table } from "../output";
 import { messagesAt } from "./lookup";
 
@@ -21,7 +21,7 @@ export function dlqMoveCommands(dlq: Command): void {
 
 function moveCommand(dlq: Command, mode: "requeue" | "delete"): void {
   const doing = mode === "requeue" ? "to its work queue" : "for good";
-  dlq
+  const command = dlq
     .command(`${mode} <queue> [index...]`)
     .summary(`${mode} the dead letters at these indexes (from \`dlq list\`)`)
     .description(
@@ -32,9 +32,22 @@ function moveCommand(dlq: Command, mode: "requeue" | "delete"): void {
     .option(
       "--identity <id...>",
       "identities from `dlq list --json` instead of reading them at the indexes now",
-    )
-    .action(async (queue: string, indexes: string[], opts: { identity?: string[] }, cmd) => {
-      const cli = connect(cmd as Command);
+    );
+  if (mode === "requeue") {
+    command.option(
+      "--later <when>",
+      "into the retry set instead, due in 90m, 2h, 1d or at an ISO 8601 time (at most 30 days)",
+    );
+  }
+  command.action(
+    async (
+      queue: string,
+      indexes: string[],
+      opts: { identity?: string[]; later?: string },
+      cmd: Command,
+    ) => {
+      const cli = connect(cmd);
+      const at = opts.later === undefined ? undefined : dueAt(opts.later);
       const picked = await pick(cli, queue, indexes, opts.identity ?? []);
       if (mode === "delete") {
         const shown = table(
@@ -45,9 +58,26 @@ function moveCommand(dlq: Command, mode: "requeue" | "delete"): void {
       }
       const result = await cli.api.post<RequeueResponse>(queuePath("dlq", queue, mode), {
         messages: picked,
+        at,
       } satisfies z.input<typeof Selection>);
-      reportMoved(cli, mode, queue, result);
-    });
+      reportMoved(cli, mode, queue, result, at);
+    },
+  );
+}
+
+const UNIT_SECONDS = { m: 60, h: 3600, d: 86_400 } as const;
+
+/** `90m`, `2h`, `1d` from now, or an ISO 8601 time, as epoch seconds. */
+function dueAt(when: string): number {
+  const relative = /^(\d{1,5})([mhd])$/.exec(when);
+  if (relative) {
+    const unit = relative[2] as keyof typeof UNIT_SECONDS;
+    return Math.floor(Date.now() / 1000) + Number(relative[1]) * UNIT_SECONDS[unit];
+  }
+  const ms = /^\d{4}-\d\d-\d\dT/.test(when) ? Date.parse(when) : NaN;
+  if (Number.isNaN(ms))
+    throw new CliError(`--later takes 90m, 2h, 1d or an ISO 8601 time, not ${when}`, 2);
+  return Math.floor(ms / 1000);
 }
 
 /** The messages named: identities given, else read at the indexes now. */
@@ -71,11 +101,18 @@ async function pick(cli: Cli, queue: string, indexes: string[], ids: string[]): 
   return [...found.values()].map((m) => ({ identity: m.identity, index: m.index }));
 }
 
-function reportMoved(cli: Cli, mode: string, queue: string, result: RequeueResponse): void {
+function reportMoved(
+  cli: Cli,
+  mode: string,
+  queue: string,
+  result: RequeueResponse,
+  at?: number,
+): void {
   const done = mode === "requeue" ? "requeued" : "deleted";
+  const later = at === undefined ? "" : ` to the retry set, due ${when(at)}`;
   print(cli.o, result, (r) =>
     [
-      `${done} ${r.moved.length} of ${queue}'s dead letters`,
+      `${done} ${r.moved.length} of ${queue}'s dead letters${later}`,
       ...r.missing.map((id) => `no longer in the DLQ: ${id}`),
     ].join("\n"),
   );
