@@ -120,7 +120,7 @@ describe("roles per queue", () => {
     routesUnder("app/api/admin", queue).filter((r) => r.file.includes("[queue]"));
   const otherRoutes = routes.filter((r) => !r.file.includes("[queue]"));
   // What a user of some queues may read although it names no queue of theirs.
-  const LISTS = ["overview", "dlq/stats", "insights", "metrics", "audit", "redis"].map(
+  const LISTS = ["overview", "dlq/stats", "insights", "metrics", "audit", "redis", "find"].map(
     (p) => `/api/admin/${p}`,
   );
 
@@ -195,7 +195,10 @@ describe("roles per queue", () => {
       const text = await (await app.call(path, { cookie: team })).text();
       return ["document", "audio", "video", "graph"].filter((q) => text.includes(`"${q}"`));
     };
-    for (const path of ["/api/admin/overview", "/api/admin/dlq/stats", "/api/admin/insights"]) {
+    const lists = ["overview", "dlq/stats", "insights", "find?value=x"].map(
+      (p) => `/api/admin/${p}`,
+    );
+    for (const path of lists) {
       expect(await names(path), path).toEqual(["document", "audio"]);
     }
     expect(await names("/api/admin/audit")).toEqual(["document"]);
