@@ -67,7 +67,8 @@ export function LaterDialog(props: {
           }}
         />
         <p role="status" className="tabular-nums">
-          {problem ?? `Due ${local.replace("T", " ")} ${zone} · ${fmtTime(at, "utc")}`}
+          {problem ??
+            `Due ${local.replace("T", " ")} ${zone}${zone === "UTC" ? "" : ` · ${fmtTime(at, "utc")}`}`}
         </p>
       </div>
     </Dialog>
