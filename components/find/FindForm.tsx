@@ -51,7 +51,7 @@ export function FindForm(props: {
           className={`${input} font-mono`}
           value={value}
           required
-          maxLength={256}
+          maxLength={128}
           placeholder="6b4c87a6-…"
           onChange={(e) => setValue(e.target.value)}
         />

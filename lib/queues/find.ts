@@ -25,8 +25,8 @@ export const PLACES = ["work", "processing", "retry", "dlq"] as const satisfies 
 export const FIND_LIMITS = {
   /** Entries one script call looks at (a few ms of Redis time)... */
   callEntries: 2_000,
-  /** ...and bytes of entries it reads. */
-  callReadBytes: 16 * 1024 * 1024,
+  /** ...and bytes of entries it reads: Redis serves no one else meanwhile. */
+  callReadBytes: 1024 * 1024,
   /** One request looks at this many entries at most... */
   requestEntries: 200_000,
   /** ...reads this many bytes... */
@@ -127,16 +127,26 @@ async function scanCall(
   };
 }
 
+/** What a reader is shown of a match: itself, masked, or nothing (a masked value). */
+export type Shown = (found: Found) => Found | null;
+
+/** At most this many matches of one call are read back; the next call goes on after them. */
+const READ_BACK = 100;
+
 /**
  * Scans from `from` until every place of every queue is done or a budget of
- * FIND_LIMITS is spent, then reads the matches. `queues` is the order the scan
- * takes (the caller's queues, or one).
+ * FIND_LIMITS is spent. Each call's matches are read back at once (the lists
+ * move) and passed through `shown`: only what the reader is shown counts
+ * toward the step's 20 and sets where the next step goes on, so that a match
+ * a reader may not see tells nothing, not even by where a step stopped.
+ * `queues` is the order the scan takes (the caller's queues, or one).
  */
 export async function findEntries(
   ctx: EngineContext,
   queues: readonly string[],
   match: FieldMatch,
   from: FindCursor,
+  shown: Shown = (f) => f,
 ): Promise<FindStep> {
   const budget = {
     entries: FIND_LIMITS.requestEntries,
@@ -144,19 +154,23 @@ export async function findEntries(
     until: Date.now() + FIND_LIMITS.requestMs,
   };
   const step: FindStep = { found: [], scanned: 0, finished: [], next: null };
-  const hits: Hit[] = [];
   let at: FindCursor | null = from;
-  while (at && hits.length < FIND_LIMITS.requestHits && !spent(budget)) {
+  while (at && step.found.length < FIND_LIMITS.requestHits && !spent(budget)) {
     const key = keyOf(ctx, at.queue, at.place);
     const call = await scanCall(ctx.redis, key, at.place, at.offset, match, budget);
-    const room = FIND_LIMITS.requestHits - hits.length;
-    if (call.hits.length > room) {
-      // More matches than this step shows: stop right after the last one shown.
-      call.hits.length = room;
-      call.consumed = call.hits[room - 1]![0] + 1 - at.offset;
-      call.done = false;
-    }
-    for (const [position, sha1] of call.hits) hits.push({ ...at, key, position, sha1 });
+    if (call.hits.length > READ_BACK) stopAfter(call, READ_BACK, at.offset);
+    const read = await readHits(
+      ctx,
+      call.hits.map(([position, sha1]) => ({ ...at!, key, position, sha1 })),
+    );
+    const visible = read.flatMap((r) => {
+      const f = shown(r.found);
+      return f ? [{ ...r, found: f }] : [];
+    });
+    const room = FIND_LIMITS.requestHits - step.found.length;
+    // More than this step shows: stop right after the last one shown.
+    if (visible.length > room) stopAt(call, visible[room - 1]!.position, at.offset);
+    step.found.push(...visible.slice(0, room).map((v) => v.found));
     step.scanned += call.consumed;
     const offset: number = at.offset + call.consumed;
     if (call.done) {
@@ -165,8 +179,18 @@ export async function findEntries(
     } else at = { ...at, offset };
   }
   step.next = at;
-  step.found = await readHits(ctx, hits);
   return step;
+}
+
+/** The call ends at its `n`th match: what follows is for the next call. */
+function stopAfter(call: ScanCall, n: number, offset: number): void {
+  stopAt(call, call.hits[n - 1]![0], offset);
+  call.hits.length = n;
+}
+
+function stopAt(call: ScanCall, position: number, offset: number): void {
+  call.consumed = position + 1 - offset;
+  call.done = false;
 }
 
 interface Hit extends FindCursor {
@@ -193,7 +217,10 @@ const DRIFT = 4;
  * shifts as producers push and consumers pop); a match gone from there is left
  * out, and one entry resolved twice (a shift between two calls) is shown once.
  */
-async function readHits(ctx: EngineContext, hits: Hit[]): Promise<Found[]> {
+async function readHits(
+  ctx: EngineContext,
+  hits: Hit[],
+): Promise<{ found: Found; position: number }[]> {
   const seen = new Set<string>();
   const entries: { hit: Hit; entry: ReadEntry }[] = [];
   for (const hit of hits) {
@@ -207,8 +234,11 @@ async function readHits(ctx: EngineContext, hits: Hit[]): Promise<Found[]> {
   const views = await dlqViews(ctx, dead);
   return entries.map(({ hit, entry }) => {
     const base = { queue: hit.queue, place: hit.place, index: entry.index };
-    if (hit.place === "dlq") return { ...base, dlq: views[dead.indexOf(entry)] };
-    return { ...base, entry: retryView(entry) };
+    const found =
+      hit.place === "dlq"
+        ? { ...base, dlq: views[dead.indexOf(entry)] }
+        : { ...base, entry: retryView(entry) };
+    return { found, position: hit.position };
   });
 }
 

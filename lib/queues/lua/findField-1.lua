@@ -23,7 +23,8 @@
   consumed   entries looked at from start
   more       1 when the byte budget stopped the scan before `count` entries and
              before the end; 0 otherwise
-  read       bytes of entries looked at
+  read       bytes of entries looked at, and TRY_BYTES for each occurrence
+             of the value looked at
   positions  index (or rank) of each match
   sha1s      sha1 hex of each match, to tell it from another entry at that
              position when the caller reads it
@@ -36,8 +37,16 @@ local readBudget = tonumber(ARGV[4])
 local field = ARGV[5]
 local forms = {}
 for i = 6, #ARGV do forms[#forms + 1] = ARGV[i] end
-local CHUNK = 64
-
+-- Entries fetched at once; one at a time after a page of large ones, so that a
+-- page never copies much more than the byte budget.
+local chunk = 64
+-- Occurrences of the value looked at in one entry: each costs Lua work, and an
+-- entry that repeats the value a million times ("[1,1,1,…]") must not hold
+-- Redis. Past this many, the entry counts as no match.
+local TRIES = 1000
+-- What one occurrence costs of the byte budget.
+local TRY_BYTES = 64
+local tries = 0
 local function blank(b)
   return b == 32 or b == 9 or b == 10 or b == 13
 end
@@ -65,11 +74,13 @@ local function ends(e, stop, form)
 end
 
 local function matches(e)
+  tries = 0
   for _, form in ipairs(forms) do
     local from = 1
-    while true do
+    while tries < TRIES do
       local s, t = string.find(e, form, from, true)
       if not s then break end
+      tries = tries + 1
       if named(e, s) and ends(e, t, form) then return true end
       from = s + 1
     end
@@ -81,7 +92,7 @@ local positions, sha1s = {}, {}
 local consumed, read, more = 0, 0, 0
 
 while consumed < count do
-  local want = math.min(CHUNK, count - consumed)
+  local want = math.min(chunk, count - consumed)
   local from = start + consumed
   local page
   if zset then
@@ -90,13 +101,15 @@ while consumed < count do
     page = redis.call("LRANGE", key, from, from + want - 1)
   end
   local stopped = false
+  local pageBytes = 0
   for i = 1, #page do
     local e = page[i]
     if matches(e) then
       positions[#positions + 1] = from + i - 1
       sha1s[#sha1s + 1] = redis.sha1hex(e)
     end
-    read = read + #e
+    pageBytes = pageBytes + #e
+    read = read + #e + tries * TRY_BYTES
     consumed = consumed + 1
     if read >= readBudget then
       stopped = true
@@ -108,6 +121,7 @@ while consumed < count do
     break
   end
   if #page < want then break end
+  if pageBytes > readBudget / 4 then chunk = 1 end
 end
 
 return {consumed, more, read, positions, sha1s}

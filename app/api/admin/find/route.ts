@@ -11,8 +11,8 @@ import {
   parseCursor,
   PLACES,
   placeLength,
-  type Found,
   type FieldMatch,
+  type Shown,
 } from "@/lib/queues/find";
 import { covers, redactorFor, type Redactor } from "@/lib/queues/redact";
 
@@ -22,7 +22,7 @@ const Query = z.object({
     .regex(/^[A-Za-z_][\w.-]{0,63}$/, { error: "field must be a JSON key name" })
     .default("job_id")
     .describe("The JSON field to match, at any depth of the entry (`job_id` unless said)."),
-  value: z.string().min(1).max(256).describe("Its value: a string, or a number written as one."),
+  value: z.string().min(1).max(128).describe("Its value: a string, or a number written as one."),
   queue: z.string().optional().describe("Only this queue (every queue the user sees when absent)."),
   cursor: z
     .string()
@@ -50,13 +50,23 @@ export const GET = adminRead(
     if (!from) throw new HttpError(400, "INVALID_CURSOR", "cursor must be a `next` of this search");
     const match: FieldMatch = { field: query.field, value: query.value };
     const redactor = redactorFor(ctx.config, ctx.user);
-    const step = await findEntries(ctx.engine.ctx, queues, match, from);
+    const masked = redactor !== null && covers(redactor.paths, [query.field]);
+    // A masked field finds nothing for this reader: not even a scan that tells by its time.
+    const step = masked
+      ? { found: [], scanned: 0, finished: [], next: null }
+      : await findEntries(
+          ctx.engine.ctx,
+          queues,
+          match,
+          from,
+          redactor ? shownTo(redactor, match) : undefined,
+        );
     return {
       body: {
         ...match,
         queues,
-        masked: redactor !== null && covers(redactor.paths, [query.field]),
-        found: redactor ? shownTo(redactor, match, step.found) : step.found,
+        masked,
+        found: step.found,
         scanned: step.scanned,
         finished: step.finished,
         next: step.next && formatCursor(step.next),
@@ -68,21 +78,21 @@ export const GET = adminRead(
 );
 
 /**
- * The matches as a reader with masked fields sees them: only those that
- * still match once masked (a masked value must not be confirmed by a search),
- * each masked. A cut entry shows nothing to such a reader, so matches nothing.
+ * A match as a reader with masked fields sees it: masked, and only if it still
+ * matches once masked (a masked value must not be confirmed by a search). A
+ * cut entry shows nothing to such a reader, so matches nothing.
  */
-function shownTo(redactor: Redactor, match: FieldMatch, found: Found[]): Found[] {
+function shownTo(redactor: Redactor, match: FieldMatch): Shown {
   const seen = (v: { raw: string; truncated?: boolean }) =>
     v.truncated !== true && fieldMatches(v.raw, match);
-  return found.flatMap((f): Found[] => {
+  return (f) => {
     if (f.dlq) {
       const dlq = redactor.view(f.dlq);
-      return seen(dlq) ? [{ ...f, dlq }] : [];
+      return seen(dlq) ? { ...f, dlq } : null;
     }
     const entry = f.entry && redactor.retry(f.entry);
-    return entry && seen(entry) ? [{ ...f, entry }] : [];
-  });
+    return entry && seen(entry) ? { ...f, entry } : null;
+  };
 }
 
 documented(GET, {
