@@ -75,20 +75,32 @@ async function moveLocated(
     push: mode === "requeue" ? forRequeue(l.raw) : null,
   }));
   const done: Located[] = [];
+  let stuck = 0;
   // A scheduled message identical to one in the retry set is made unique and sent again.
   for (let round = 0; round < 3 && items.length > 0; round++) {
     const { moved, merging } = await moveItems(ctx, queue, mode, items, options);
     done.push(...moved);
-    items = merging.flatMap((i) => {
-      const unique = withRetryNonce(i.push!, randomUUID());
-      return unique.equals(i.push!) ? [] : [{ ...i, push: unique }];
+    const unique = merging.flatMap((i) => {
+      const push = withRetryNonce(i.push!, randomUUID());
+      // Each entry moved toward the head of this one shifted it down by one.
+      const index = i.l.index - moved.filter((m) => m.index < i.l.index).length;
+      return push.equals(i.push!) ? [] : [{ l: { ...i.l, index }, push }];
     });
+    stuck += merging.length - unique.length;
+    items = unique;
   }
   // The entries moved: a hash left behind (Redis went away) expires with the retention.
   await deleteMetadata(ctx, done).catch(() => undefined);
   const w = waits(ctx, done);
   const resolved = { mode, moved: done.length, dated: w.length, waitSeconds: sum(w) };
   await countResolved(ctx, queue, resolved).catch(() => undefined);
+  if (stuck > 0) {
+    // Nothing can make it unique: it stays in the DLQ, and the caller is told why.
+    throw new EngineError(
+      "CONFLICT",
+      "an identical message that is not a JSON object is already scheduled; it stays in the DLQ",
+    );
+  }
   return done;
 }
 

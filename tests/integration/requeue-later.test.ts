@@ -1,9 +1,11 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { useRedis } from "../helpers/redis";
 import { allKeys, qk } from "../helpers/cluster-mode";
 
 /** Requeue later: dead letters into their queue's retry set, due at a chosen time. */
 const r = useRedis();
+const sha1Of = (text: string) => createHash("sha1").update(text).digest("hex");
 
 async function fillDlq(queue: string, messages: string[]) {
   for (const m of messages) await r.engine.pushToDlq(queue, m, new Error("boom"), 3);
@@ -44,6 +46,21 @@ describe("requeue later", () => {
     expect(members.filter((m) => m === '{"x":1}')).toHaveLength(1);
     expect(members.filter((m) => /^\{"x":1,"retry_nonce":"[\w-]+"\}$/.test(m))).toHaveLength(2);
     expect(await r.redis.llen(qk("audio_dlq"))).toBe(0);
+  });
+
+  it("should refuse, leaving it in the DLQ, a message that is not JSON and is already scheduled", async () => {
+    await r.redis.zadd(qk("audio_retry"), r.clock.now + 60, "plain text");
+    await r.redis.lpush(qk("audio_dlq"), "plain text");
+    await expect(
+      r.engine.moveFromDlq("audio", 0, `h:${sha1Of("plain text")}`, "requeue", {
+        at: r.clock.now + 600,
+      }),
+    ).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringContaining("not a JSON object"),
+    });
+    expect(await r.redis.lrange(qk("audio_dlq"), 0, -1)).toEqual(["plain text"]);
+    expect(await r.redis.zcard(qk("audio_retry"))).toBe(1);
   });
 
   it("should be promoted to the work queue by the worker once due, not before", async () => {

@@ -32,7 +32,10 @@ local requeue = ARGV[1] == "requeue"
 local schedule = ARGV[1] == "schedule"
 local tomb = ARGV[2]
 local budget = tonumber(ARGV[3])
-local due = ARGV[4]
+local due = tonumber(ARGV[4])
+if schedule and (not due or due ~= due) then
+  return redis.error_reply("ERR schedule needs a due time, not " .. ARGV[4])
+end
 -- Refused before any write: a push that failed after the removal would lose
 -- the message (a script's writes are not undone).
 local kind = redis.call("TYPE", dst)["ok"]
