@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useRef } from "react";
+import { useEffect } from "react";
 import { fmtInt } from "../format";
 import { ErrorNote } from "../ui";
 import { type FindQuery, type FindState, useFind } from "./data";
@@ -18,15 +18,19 @@ const PLACE_NAME = { work: "work queue", processing: "processing", retry: "retry
 export function FindView(props: { initial: FindQuery | null }) {
   const { state, start, stop } = useFind();
   const router = useRouter();
-  const started = useRef(false);
+  // The URL is the search: a link, or the form (which puts its search in the URL), starts it.
+  const key = props.initial ? urlOf(props.initial) : null;
   useEffect(() => {
-    if (props.initial && !started.current) void start(props.initial);
-    started.current = true;
-  }, [props.initial, start]);
+    if (props.initial) void start(props.initial);
+    return stop;
+    // The search is named by its URL: a new object for the same search is the same search.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, start, stop]);
 
   const find = (q: FindQuery) => {
-    router.replace(urlOf(q), { scroll: false });
-    void start(q);
+    // The same search again: the URL does not change, so it is started here.
+    if (urlOf(q) === key) void start(q);
+    else router.replace(urlOf(q), { scroll: false });
   };
 
   return (

@@ -1,6 +1,6 @@
 "use client";
 
-import { useSearchParams } from "next/navigation";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { DlqMessage } from "@/lib/http/types";
 import { ErrorNote } from "../ui";
@@ -66,6 +66,8 @@ const NONE: DlqMessage[] = [];
 /** `?message=<index>&identity=<id>` (a link from the Find page) opens that dead letter. */
 function useLinkedMessage(queue: string, open: (m: DlqMessage) => void) {
   const params = useSearchParams();
+  const router = useRouter();
+  const path = usePathname();
   const { notify } = useQueue();
   const index = params.get("message");
   const identity = params.get("identity");
@@ -75,6 +77,8 @@ function useLinkedMessage(queue: string, open: (m: DlqMessage) => void) {
     linkedMessage(queue, { index: Number(index), identity }).then(
       (m) => {
         if (!live) return;
+        // Opened once: back on this tab later, the link is not followed again.
+        router.replace(path, { scroll: false });
         if (m === "gone") notify("error", `Dead letter ${index} is no longer in the DLQ.`);
         else open(m);
       },
@@ -83,7 +87,7 @@ function useLinkedMessage(queue: string, open: (m: DlqMessage) => void) {
     return () => {
       live = false;
     };
-  }, [queue, index, identity, open, notify]);
+  }, [queue, index, identity, open, notify, router, path]);
 }
 
 /** The DLQ, newest first: paged, or filtered by a bounded substring scan. */

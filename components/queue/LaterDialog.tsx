@@ -22,10 +22,10 @@ export function LaterDialog(props: {
 }) {
   const [zones] = useState(zoneChoices);
   // Mounted when opened: "now" is when the admin opened it.
-  const [openedAt] = useState(() => Date.now() / 1000);
+  const [openedAt] = useState(() => Math.floor(Date.now() / 1000));
   const [zone, setZone] = useState(zones[0]!);
-  const [local, setLocal] = useState(() => epochToZoned(openedAt + 3600, zones[0]!));
-  const at = zonedToEpoch(local, zone);
+  // The instant itself; the input shows it on the chosen zone's clocks.
+  const [at, setAt] = useState<number | null>(openedAt + 3600);
   const problem =
     at === null
       ? "Choose a date and time."
@@ -58,21 +58,24 @@ export function LaterDialog(props: {
         <WhenFields
           zones={zones}
           zone={zone}
-          local={local}
-          onLocal={setLocal}
-          onZone={(z) => {
-            // The same instant, on the new zone's clocks.
-            if (at !== null) setLocal(epochToZoned(at, z));
-            setZone(z);
-          }}
+          local={at === null ? "" : epochToZoned(at, zone)}
+          onLocal={(local) => setAt(zonedToEpoch(local, zone))}
+          onPreset={(seconds) => setAt(Math.floor(Date.now() / 1000) + seconds)}
+          onZone={setZone}
         />
         <p role="status" className="tabular-nums">
-          {problem ??
-            `Due ${local.replace("T", " ")} ${zone}${zone === "UTC" ? "" : ` · ${fmtTime(at, "utc")}`}`}
+          {problem ?? dueText(at!, zone, openedAt)}
         </p>
       </div>
     </Dialog>
   );
+}
+
+/** The due time as it will be used: on the zone's clocks, in UTC, and whether it has passed. */
+function dueText(at: number, zone: string, now: number): string {
+  const utc = zone === "UTC" ? "" : ` · ${fmtTime(at, "utc")}`;
+  const passed = at <= now ? " (already past: due at once)" : "";
+  return `Due ${epochToZoned(at, zone).replace("T", " ")} ${zone}${utc}${passed}`;
 }
 
 /** The presets, then the date and time and the zone they are read in. */
@@ -81,16 +84,14 @@ function WhenFields(props: {
   zone: string;
   local: string;
   onLocal: (local: string) => void;
+  onPreset: (seconds: number) => void;
   onZone: (zone: string) => void;
 }) {
   return (
     <>
       <div className="flex flex-wrap gap-2" role="group" aria-label="Presets">
         {PRESETS.map((p) => (
-          <Button
-            key={p.label}
-            onClick={() => props.onLocal(epochToZoned(Date.now() / 1000 + p.seconds, props.zone))}
-          >
+          <Button key={p.label} onClick={() => props.onPreset(p.seconds)}>
             {p.label}
           </Button>
         ))}

@@ -25,13 +25,18 @@ const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 
 /**
  * `2026-12-08T02:00` on the clocks of `zone`, as epoch seconds; null when the
- * text is no such time. A time a DST change skips comes out an hour later.
+ * text is no such time. A time a change of offset skips or repeats resolves to
+ * one instant near it (east of UTC: the skipped hour an hour later, a repeated
+ * time its later instant; west of UTC the other way): the dialog shows back the
+ * instant it will use, so the admin sees the result before anything moves.
  */
 export function zonedToEpoch(local: string, zone: string): number | null {
   const m = LOCAL.exec(local);
   if (!m) return null;
   const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
-  const asUtc = Date.UTC(y, mo - 1, d, h, mi) / 1000;
+  const date = new Date(Date.UTC(2000, mo - 1, d, h, mi));
+  date.setUTCFullYear(y); // Date.UTC reads years below 100 as 19xx
+  const asUtc = date.getTime() / 1000;
   // The offset where the time lands, found from the offset at the UTC reading, checked once more.
   let epoch = asUtc - zoneOffset(asUtc, zone);
   epoch = asUtc - zoneOffset(epoch, zone);
