@@ -5,7 +5,7 @@ import type { Found } from "@/lib/http/types";
 import { fmtBytes, fmtInt } from "../format";
 import { useFmtTime } from "../time";
 import { Badge, EmptyRow, table, TableScroll } from "../ui";
-import { PLACE_LABEL } from "./data";
+import { PLACE_LABEL, rowKey } from "./data";
 
 const TONE = { work: "blue", processing: "amber", retry: "amber", dlq: "red" } as const;
 const PREVIEW_CHARS = 160;
@@ -27,7 +27,7 @@ export function FoundTable(props: { found: Found[]; empty: string }) {
         </thead>
         <tbody>
           {props.found.map((f) => (
-            <FoundRow key={`${f.queue}:${f.place}:${f.index}`} found={f} />
+            <FoundRow key={rowKey(f)} found={f} />
           ))}
           {props.found.length === 0 && <EmptyRow columns={6}>{props.empty}</EmptyRow>}
         </tbody>

@@ -86,10 +86,15 @@ export function useFind() {
   return { state, start, stop };
 }
 
+/** A match's row: the same entry found again by a later step (its list shifted) is one row. */
+export const rowKey = (f: Found) =>
+  `${f.queue}:${f.place}:${f.index}:${(f.dlq ?? f.entry)?.identity}`;
+
 function merge(s: FindState, step: FindResponse): FindState {
+  const known = new Set(s.found.map(rowKey));
   return {
     ...s,
-    found: [...s.found, ...step.found],
+    found: [...s.found, ...step.found.filter((f) => !known.has(rowKey(f)))],
     scanned: s.scanned + step.scanned,
     finished: [...s.finished, ...step.finished],
     at: step.at,

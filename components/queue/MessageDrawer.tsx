@@ -22,7 +22,8 @@ export function MessageDrawer(props: {
 }) {
   const m = props.message;
   const { queue, isAdmin } = useQueue();
-  const { busy, run } = useAction();
+  const action = useAction();
+  const { busy, run } = action;
   const [failure, setFailure] = useState<string | null>(null);
   const confirm = useMoveConfirm<DlqMessage>(props.total, oneIndex);
 
@@ -63,7 +64,7 @@ export function MessageDrawer(props: {
             >
               Delete
             </Button>
-            <RequeueLater m={m} onDone={close} onFailure={setFailure} />
+            <RequeueLater m={m} action={action} onDone={close} onFailure={setFailure} />
             <Button
               tone="primary"
               disabled={busy}

@@ -11,11 +11,13 @@ import { LaterDialog } from "./LaterDialog";
 /** The drawer's "Requeue later…": the time dialog, then the move into the retry set. */
 export function RequeueLater(props: {
   m: DlqMessage;
+  /** The drawer's action: one at a time, its buttons disabled meanwhile. */
+  action: ReturnType<typeof useAction>;
   onDone: () => void;
   onFailure: (message: string) => void;
 }) {
   const { queue } = useQueue();
-  const { busy, run } = useAction();
+  const { busy, run } = props.action;
   const [open, setOpen] = useState(false);
   const { m } = props;
   const act = async (at: number) => {
