@@ -15,8 +15,15 @@ export function bold(text: string): string {
   return useColour() ? `\x1b[1m${text}\x1b[22m` : text;
 }
 
-/** Rows under their headings, each column as wide as its widest cell; numbers to the right. */
-export function table(headings: string[], rows: (string | number | null)[][]): string {
+/**
+ * Rows under their headings, each column as wide as its widest cell; numbers
+ * to the right; then `footer` (how much was shown, where to go on) on its own line.
+ */
+export function table(
+  headings: string[],
+  rows: (string | number | null)[][],
+  footer?: string,
+): string {
   const cells = rows.map((r) => r.map((c) => (c === null ? "—" : String(c))));
   const widths = headings.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
   const line = (r: string[], numeric: boolean[]) =>
@@ -34,6 +41,7 @@ export function table(headings: string[], rows: (string | number | null)[][]): s
       numeric,
     ),
     ...cells.map((r) => line(r, numeric)),
+    ...(footer === undefined ? [] : [footer]),
   ].join("\n");
 }
 

@@ -61,9 +61,7 @@ function cacheCommands(cache: Command): void {
         namespace,
       });
       print(cli.o, result, (r) =>
-        table(["namespace", "deleted"], Object.entries(r.deleted)).concat(
-          `\n${r.count} keys deleted`,
-        ),
+        table(["namespace", "deleted"], Object.entries(r.deleted), `${r.count} keys deleted`),
       );
       if (result.count === 0) nothingMoved("the cache held no key to delete");
     });
@@ -122,21 +120,19 @@ function auditCommand(program: Command): void {
       const { api, o } = connect(cmd);
       const page = await api.get<AuditPage>("/api/admin/audit", opts);
       print(o, page, (p) =>
-        [
-          table(
-            ["at", "who", "action", "queue", "result", "count", "detail"],
-            p.entries.map((e) => [
-              when(e.at),
-              e.token ? `${e.user} (by ${e.token.createdBy})` : e.user,
-              e.action,
-              e.queue ?? null,
-              e.result,
-              e.count ?? e.identities?.length ?? null,
-              e.detail ?? null,
-            ]),
-          ),
+        table(
+          ["at", "who", "action", "queue", "result", "count", "detail"],
+          p.entries.map((e) => [
+            when(e.at),
+            e.token ? `${e.user} (by ${e.token.createdBy})` : e.user,
+            e.action,
+            e.queue ?? null,
+            e.result,
+            e.count ?? e.identities?.length ?? null,
+            e.detail ?? null,
+          ]),
           p.next ? `older: redrive audit --before ${p.next}` : "the start of the log",
-        ].join("\n"),
+        ),
       );
     });
 }

@@ -64,19 +64,17 @@ function listCommand(dlq: Command): void {
           offset: opts.offset,
         });
         print(o, page, (p) =>
-          [
-            table(
-              ["index", "identity", "failed at", "retries", "error"],
-              p.messages.map((m) => [
-                m.index,
-                m.identity,
-                when(m.failedAt),
-                m.retryCount,
-                errorOf(m).slice(0, 80),
-              ]),
-            ),
+          table(
+            ["index", "identity", "failed at", "retries", "error"],
+            p.messages.map((m) => [
+              m.index,
+              m.identity,
+              when(m.failedAt),
+              m.retryCount,
+              errorOf(m).slice(0, 80),
+            ]),
             pageFooter(p),
-          ].join("\n"),
+          ),
         );
       },
     );

@@ -1,7 +1,7 @@
 import { type Command, Option } from "commander";
 import type { FindResponse, Found } from "../../../lib/http/types";
 import { connect, nothingMoved, when } from "../context";
-import { table } from "../output";
+import { print, table } from "../output";
 
 const WHERE = { work: "waiting", processing: "processing", retry: "retry", dlq: "dead" } as const;
 
@@ -36,11 +36,13 @@ export function findCommand(program: Command): void {
             `… ${scanned} entries looked at, now in ${step.at.queue} ${step.at.place}\n`,
           );
       } while (cursor);
-      if (o.json) o.out(JSON.stringify({ found, scanned }));
-      else
-        o.out(
-          `${table(["queue", "where", "index", "retries", "details"], found.map(row))}\n${found.length} found among ${scanned} entries`,
-        );
+      print(o, { found, scanned }, () =>
+        table(
+          ["queue", "where", "index", "retries", "details"],
+          found.map(row),
+          `${found.length} found among ${scanned} entries`,
+        ),
+      );
       if (found.length === 0) nothingMoved(`no message has ${opts.field} = ${value}`);
     });
 }

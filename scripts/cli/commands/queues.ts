@@ -19,19 +19,17 @@ export function queueCommands(program: Command): void {
       const { api, o } = connect(cmd);
       const found = await api.get<ErrorGroupsResponse>(queuePath("errors", queue));
       print(o, found, (f) =>
-        [
-          table(
-            ["group", "count", "type", "pattern", "last seen"],
-            f.groups.map((g) => [
-              g.id,
-              g.count,
-              g.errorType,
-              g.pattern.slice(0, 80),
-              when(g.lastSeen),
-            ]),
-          ),
+        table(
+          ["group", "count", "type", "pattern", "last seen"],
+          f.groups.map((g) => [
+            g.id,
+            g.count,
+            g.errorType,
+            g.pattern.slice(0, 80),
+            when(g.lastSeen),
+          ]),
           `from ${f.scanned} of ${f.total} dead letters`,
-        ].join("\n"),
+        ),
       );
     });
   const retry = program.command("retry").description("scheduled retries");
@@ -49,13 +47,11 @@ function retryListCommand(retry: Command): void {
       const { api, o } = connect(cmd);
       const page = await api.get<RetryPageResponse>(queuePath("retry", queue), opts);
       print(o, page, (p) =>
-        [
-          table(
-            ["rank", "identity", "due", "retries", "bytes"],
-            p.retries.map((r) => [r.rank, r.identity, when(r.due), r.retryCount, r.bytes]),
-          ),
+        table(
+          ["rank", "identity", "due", "retries", "bytes"],
+          p.retries.map((r) => [r.rank, r.identity, when(r.due), r.retryCount, r.bytes]),
           `${p.retries.length} of ${p.total} scheduled retries`,
-        ].join("\n"),
+        ),
       );
     });
 }
