@@ -182,6 +182,8 @@ const baseSchema = z.object({
   AUDIT_RETENTION_DAYS: int(1, 36_500).default(90),
   // Per-minute counts (and the first few in full) of denied mutations.
   AUDIT_DENIED_RETENTION_DAYS: int(1, 3650).default(7),
+  // An edit's changes (fix, then requeue) are payload: kept apart, for less time.
+  AUDIT_DIFF_RETENTION_DAYS: int(1, 3650).default(7),
   // Payload fields masked for viewers (see lib/queues/redact.ts).
   REDRIVE_REDACT: redactPaths.default([]),
   // Every 2xx API body parsed against its route's schema before it is sent (the tests turn it

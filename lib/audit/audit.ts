@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Config } from "../config";
 import { logLine } from "../log";
 import { denialsKey, recordDenial } from "./denied";
+import { readAuditDiffs } from "./diffs";
 import { ownKey, type KeyPrefix } from "../own-keys";
 import { runScript } from "../redis/scripts";
 import { AuditResultSchema } from "./schemas";
@@ -128,8 +129,24 @@ export async function readAudit(
   let n = Math.min(limit, rows.length);
   // The two streams can hold the same id; the cursor is exclusive, so a page takes both.
   while (n > 0 && n < rows.length && rows[n]![0] === rows[n - 1]![0]) n++;
-  const entries = rows.slice(0, n).map(([id, fields]) => toEntry(id, fields));
+  const entries = await withChanges(
+    redis,
+    config,
+    rows.slice(0, n).map(([id, fields]) => toEntry(id, fields)),
+  );
   return { entries, next: rows.length > n ? entries.at(-1)!.id : null };
+}
+
+/** Entries that name an edit's diff get its changes (null once it expired). */
+async function withChanges(
+  redis: RedisClient,
+  config: KeyPrefix,
+  entries: AuditEntry[],
+): Promise<AuditEntry[]> {
+  const ids = entries.flatMap((e) => (e.diff ? [e.diff] : []));
+  if (ids.length === 0) return entries;
+  const diffs = await readAuditDiffs(redis, config, ids);
+  return entries.map((e) => (e.diff ? { ...e, changes: diffs.get(e.diff) ?? null } : e));
 }
 
 function compareIds(a: string, b: string): number {
@@ -155,6 +172,7 @@ const StoredRecord = z.object({
   count: z.number().optional().catch(undefined),
   result: AuditResultSchema.catch("error"),
   detail: z.string().optional().catch(undefined),
+  diff: z.string().optional().catch(undefined),
   ip: z.string().catch(""),
   at: z.number().optional().catch(undefined),
 } satisfies Record<keyof AuditRecord, z.ZodType>);

@@ -8,6 +8,18 @@ import { z } from "zod";
 
 export const AuditResultSchema = z.enum(["ok", "conflict", "error", "denied"]);
 
+/** What an edit changed, as the audit log keeps it (lib/audit/diffs.ts): masked and cut. */
+export const AuditChangesSchema = z.strictObject({
+  changes: z.array(
+    z.strictObject({
+      path: z.string().describe("The field, e.g. `options.language`."),
+      before: z.string().nullable().describe("Its JSON text before (cut), null when it was added."),
+      after: z.string().nullable().describe("Its JSON text after (cut), null when it was removed."),
+    }),
+  ),
+  more: z.number().describe("Changed fields beyond those listed."),
+});
+
 export const AuditRecordSchema = z.strictObject({
   user: z.string().describe("Who: a user's name, or `token:<name>` for an API token."),
   token: z
@@ -24,6 +36,10 @@ export const AuditRecordSchema = z.strictObject({
   count: z.number().optional(),
   result: AuditResultSchema,
   detail: z.string().optional(),
+  diff: z
+    .string()
+    .optional()
+    .describe("An edit's changes are kept apart under this id, for less time than the entry."),
   ip: z.string().describe("The client's address."),
   at: z
     .number()
@@ -35,6 +51,11 @@ export const AuditRecordSchema = z.strictObject({
 
 export const AuditEntrySchema = AuditRecordSchema.extend({
   id: z.string().describe("The stream entry id: pass it as `before` to page on."),
+  changes: AuditChangesSchema.nullable()
+    .optional()
+    .describe(
+      "With `diff`: the fields the edit changed, values masked as REDRIVE_REDACT says and cut; null once AUDIT_DIFF_RETENTION_DAYS have passed.",
+    ),
   at: z.number().describe("Epoch seconds: the record's own time, else the stream id's."),
 });
 

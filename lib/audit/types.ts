@@ -6,6 +6,7 @@
  */
 import type { z } from "zod";
 import type {
+  AuditChangesSchema,
   AuditEntrySchema,
   AuditPageSchema,
   AuditRecordSchema,
@@ -14,6 +15,8 @@ import type {
 } from "./schemas";
 
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;
+
+export type AuditChanges = z.infer<typeof AuditChangesSchema>;
 
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 

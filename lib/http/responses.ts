@@ -78,6 +78,46 @@ export const RequeueResponseSchema = z.strictObject({
   missing: z
     .array(z.string())
     .describe("Identities of the messages that were no longer in the DLQ: nothing moved for them."),
+  skipped: z
+    .array(z.string())
+    .optional()
+    .describe(
+      "With an `edit`: identities of the messages it cannot apply to (not a JSON object along its path); they stay in the DLQ.",
+    ),
+});
+
+/** POST /api/admin/dlq/[queue]/edit-preview: what an edit would do; nothing is written. */
+export const EditPreviewResponseSchema = z.strictObject({
+  total: count.describe(
+    "Entries looked at: the message, the selection's entries still listed, or the group's.",
+  ),
+  touched: count.describe("Entries the edit changes."),
+  unchanged: count.describe(
+    "Entries the edit leaves as they are (the field already so); requeued unchanged.",
+  ),
+  notApplicable: count.describe(
+    "Entries it cannot apply to (not a JSON object along its path); they stay in the DLQ.",
+  ),
+  moved: count.describe(
+    "Selected entries no longer at the index given; looked up again when the requeue runs.",
+  ),
+  sample: z
+    .array(
+      z.strictObject({
+        path: z.array(z.string()),
+        before: z
+          .string()
+          .nullable()
+          .describe("JSON text (the first 2 000 characters), null when added."),
+        after: z
+          .string()
+          .nullable()
+          .describe("JSON text (the first 2 000 characters), null when removed."),
+      }),
+    )
+    .describe(
+      "The changes to the first entry touched: a message's whole edit, a selection's or group's example.",
+    ),
 });
 
 /** GET /api/admin/retry/[queue]: scheduled retries, soonest first. */

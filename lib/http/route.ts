@@ -57,7 +57,9 @@ export interface RouteResult<B = unknown> {
   headers?: Record<string, string>;
 }
 
-export type AuditExtra = Partial<Pick<AuditRecord, "queue" | "identities" | "count" | "detail">>;
+export type AuditExtra = Partial<
+  Pick<AuditRecord, "queue" | "identities" | "count" | "detail" | "diff">
+>;
 
 export type Handler<C, B = unknown> = (request: Request, ctx: C) => Promise<RouteResult<B>>;
 
@@ -369,6 +371,18 @@ export function adminMutation<S extends ResponseSchema>(
   handler: Handler<BodyContext, z.output<S>>,
 ): JsonRoute<S> {
   return route(schema, withSession(withAdmin(action, handler)), "admin");
+}
+
+/**
+ * A dry run of a change (what an edit would touch): what a change needs
+ * (same origin, admin role, a JSON body), but it changes nothing, so it is
+ * not audited.
+ */
+export function adminPreview<S extends ResponseSchema>(
+  schema: S,
+  handler: Handler<BodyContext, z.output<S>>,
+): JsonRoute<S> {
+  return route(schema, withSession(withSameOrigin(withAdminRole(withJsonBody(handler)))), "admin");
 }
 
 /**

@@ -5,63 +5,50 @@
  * many small calls, never one large read or move.
  */
 import { randomUUID } from "node:crypto";
-import { countResolved } from "./counters";
-import { pipeScript, runScript } from "../redis/scripts";
-import { BATCH_BYTES, byteChunks, readAt, readFrom, BATCH_ENTRIES, reportBatch } from "./batch";
-import { BATCH, keysOf, nowSeconds, type EngineContext } from "./context";
+import { readAt, readFrom, BATCH_ENTRIES } from "./batch";
+import { BATCH, keysOf, type EngineContext } from "./context";
 import { EngineError } from "./errors";
-import {
-  failedAtOf,
-  forRequeue,
-  hasIdentity,
-  identityOf,
-  metadataKeyOf,
-  sha1,
-  withRetryNonce,
-} from "./message";
-import { execBySlot } from "../redis/pipeline";
-import type { ChainableCommander } from "ioredis";
-import { parseTopLevel } from "./rawJson";
+import { forRequeue, hasIdentity, identityOf, sha1, withRetryNonce } from "./message";
+import { moveItems, type Destination, type Located, type MoveMode, type Push } from "./move-items";
+import { settle } from "./move-settle";
 
-export type MoveMode = "requeue" | "delete";
+export type { MoveMode };
 
 export interface Target {
   identity: string;
   /** Where the admin saw it; a hint, checked before anything moves. */
   index?: number;
+  /** The entry's sha1 when the admin saw it: set, an entry whose bytes changed since is not it. */
+  sha1?: string;
 }
 
 export interface MoveResult {
   moved: string[];
   missing: string[];
+  /** Requeues with an edit: entries the edit cannot apply to (not a JSON object along its path); they stay. */
+  skipped?: string[];
 }
 
-/** A value no producer writes (NUL bytes), unique per call. */
-function tombstone(): string {
-  return `\0redrive:tombstone:${randomUUID()}\0`;
+/**
+ * Where a requeue goes and what it changes: now or `at` (the retry set), to
+ * the queue's own work queue or `to`'s, with `edit` applied to each message
+ * (./edit.ts; null when it cannot apply to one, which then stays).
+ */
+export interface MoveOptions extends Destination {
+  edit?: (message: Buffer) => Buffer | null;
 }
 
-interface Located {
-  identity: string;
-  index: number;
-  raw: Buffer;
-}
-
-/** A requeue to the work queue now, or with `at` to the queue's retry set, due then (epoch s). */
-export interface MoveOptions {
-  at?: number;
-}
-
-interface Push {
-  l: Located;
-  /** What goes to the destination; null when deleting. */
-  push: Buffer | null;
+/** What goes back for an entry: the message restored, edited. */
+function pushOf(raw: Buffer, options: MoveOptions): Buffer | null {
+  const message = forRequeue(raw);
+  return options.edit ? options.edit(message) : message;
 }
 
 /**
  * Moves `located` (highest index first, so that a move never shifts the
  * entries still to come) with one moveIndexed call per BATCH_BYTES of them
- * and what is pushed for them; returns those that moved.
+ * and what is pushed for them; returns those that moved, and those an edit
+ * could not apply to (left where they are).
  */
 async function moveLocated(
   ctx: EngineContext,
@@ -69,11 +56,14 @@ async function moveLocated(
   mode: MoveMode,
   located: Located[],
   options: MoveOptions = {},
-): Promise<Located[]> {
-  let items: Push[] = located.map((l) => ({
-    l,
-    push: mode === "requeue" ? forRequeue(l.raw) : null,
-  }));
+): Promise<{ done: Located[]; skipped: Located[] }> {
+  const skipped: Located[] = [];
+  let items: Push[] = located.flatMap((l): Push[] => {
+    if (mode === "delete") return [{ l, push: null }];
+    const push = pushOf(l.raw, options);
+    if (!push) skipped.push(l);
+    return push ? [{ l, push }] : [];
+  });
   const done: Located[] = [];
   let stuck = 0;
   // A scheduled message identical to one in the retry set is made unique and sent again.
@@ -89,11 +79,7 @@ async function moveLocated(
     stuck += merging.length - unique.length;
     items = unique;
   }
-  // The entries moved: a hash left behind (Redis went away) expires with the retention.
-  await deleteMetadata(ctx, done).catch(() => undefined);
-  const w = waits(ctx, done);
-  const resolved = { mode, moved: done.length, dated: w.length, waitSeconds: sum(w) };
-  await countResolved(ctx, queue, resolved).catch(() => undefined);
+  await settle(ctx, queue, mode, done);
   if (stuck > 0) {
     // Nothing can make it unique: it stays in the DLQ, and the caller is told why.
     throw new EngineError(
@@ -101,71 +87,7 @@ async function moveLocated(
       "an identical message that is not a JSON object is already scheduled; it stays in the DLQ",
     );
   }
-  return done;
-}
-
-async function moveItems(
-  ctx: EngineContext,
-  queue: string,
-  mode: MoveMode,
-  items: Push[],
-  options: MoveOptions,
-): Promise<{ moved: Located[]; merging: Push[] }> {
-  const { dlq, work, retry } = keysOf(ctx, queue);
-  const schedule = mode === "requeue" && options.at !== undefined;
-  const out = { moved: [] as Located[], merging: [] as Push[] };
-  const sizeOf = (i: Push) => i.l.raw.length + (i.push?.length ?? 0);
-  for (const chunk of byteChunks(items, sizeOf)) {
-    const args: (string | number | Buffer)[] = [
-      schedule ? "schedule" : mode,
-      tombstone(),
-      BATCH_BYTES,
-      schedule ? options.at! : "",
-    ];
-    for (const { l, push } of chunk) args.push(l.index, l.raw, push ?? "");
-    const keys = [dlq, schedule ? retry : work];
-    const [results, read] = (await runScript(ctx.redis, "moveIndexed", keys, args)) as [
-      number[],
-      number,
-    ];
-    const sent = chunk.reduce((n, i) => n + sizeOf(i), 0);
-    reportBatch(ctx, "moveIndexed", chunk.length, sent, read);
-    chunk.forEach((i, k) => {
-      if (results[k] === 1) out.moved.push(i.l);
-      if (results[k] === 2) out.merging.push(i);
-    });
-  }
-  return out;
-}
-
-/**
- * Deletes the metadata hashes of entries that left the DLQ, each only while
- * it still names that entry (a newer failure of the same job and file may own
- * it now). After the move, not in it: the hashes lie in other Cluster slots
- * than the lists. A crash in between leaves a hash that expires with the
- * retention.
- */
-async function deleteMetadata(ctx: EngineContext, moved: Located[]): Promise<void> {
-  if (moved.length === 0) return;
-  const batches = moved.map((m) => {
-    const key = metadataKeyOf(m.raw, parseTopLevel(m.raw));
-    return {
-      key,
-      add: (p: ChainableCommander) => pipeScript(p, "deleteMetadata", [key], [sha1(m.raw)]),
-    };
-  });
-  await execBySlot(ctx.redis, batches);
-}
-
-const sum = (xs: number[]) => xs.reduce((a, b) => a + Math.max(0, b), 0);
-
-/** How long each entry waited in the DLQ (entries without a failure time are left out). */
-function waits(ctx: EngineContext, entries: Located[]): number[] {
-  const now = nowSeconds(ctx);
-  return entries.flatMap((e) => {
-    const at = failedAtOf(e.raw);
-    return at === null ? [] : [now - at];
-  });
+  return { done, skipped };
 }
 
 /**
@@ -179,13 +101,13 @@ async function moveAtHints(
   mode: MoveMode,
   targets: Target[],
   options: MoveOptions,
-): Promise<Located[]> {
+): Promise<Moved> {
   const { dlq } = keysOf(ctx, queue);
   const hinted = targets
     .filter((t) => t.index !== undefined && t.index >= 0)
     .sort((a, b) => b.index! - a.index!);
   const claimed = new Set<number>();
-  const moved: Located[] = [];
+  const out: Moved = { done: [], skipped: [] };
   for (let at = 0; at < hinted.length;) {
     const group = hinted.slice(at, at + BATCH_ENTRIES);
     const entries = await readAt(
@@ -195,14 +117,14 @@ async function moveAtHints(
     );
     const located = entries.flatMap((raw, k) => {
       const t = group[k]!;
-      if (!raw || claimed.has(t.index!) || !hasIdentity(raw, t.identity)) return [];
+      if (!raw || claimed.has(t.index!) || !isTarget(raw, t)) return [];
       claimed.add(t.index!);
       return [{ identity: t.identity, index: t.index!, raw }];
     });
-    moved.push(...(await moveLocated(ctx, queue, mode, located, options)));
+    add(out, await moveLocated(ctx, queue, mode, located, options));
     at += Math.max(1, entries.length);
   }
-  return moved;
+  return out;
 }
 
 /**
@@ -216,11 +138,12 @@ async function moveByScan(
   mode: MoveMode,
   targets: Target[],
   options: MoveOptions,
-): Promise<{ moved: Located[]; found: number }> {
+): Promise<Moved & { found: number }> {
   const { dlq } = keysOf(ctx, queue);
   const wanted = new Map<string, number>();
   for (const t of targets) wanted.set(t.identity, (wanted.get(t.identity) ?? 0) + 1);
-  const moved: Located[] = [];
+  const bytes = new Map(targets.flatMap((t) => (t.sha1 ? [[t.identity, t.sha1] as const] : [])));
+  const out: Moved = { done: [], skipped: [] };
   let found = 0;
   for (let start = 0; wanted.size > 0;) {
     const page = await readFrom(ctx, dlq, start, BATCH_ENTRIES);
@@ -228,7 +151,10 @@ async function moveByScan(
     const located = page.flatMap((raw, i) => {
       // An entry answers to its `id:` identity and always to `h:<sha1>` (hasIdentity's rule).
       const own = raw.includes('"id"') ? [identityOf(raw)] : [];
-      const identity = [...own, `h:${sha1(raw)}`].find((id) => wanted.has(id));
+      const hash = sha1(raw);
+      const identity = [...own, `h:${hash}`].find(
+        (id) => wanted.has(id) && (bytes.get(id) ?? hash) === hash,
+      );
       if (identity === undefined) return [];
       const left = wanted.get(identity)! - 1;
       if (left === 0) wanted.delete(identity);
@@ -236,12 +162,12 @@ async function moveByScan(
       return [{ identity, index: start + i, raw }];
     });
     found += located.length;
-    const done = await moveLocated(ctx, queue, mode, located.reverse(), options);
-    moved.push(...done);
+    const step = await moveLocated(ctx, queue, mode, located.reverse(), options);
+    add(out, step);
     // The entries moved were before the next unread one.
-    start += page.length - done.length;
+    start += page.length - step.done.length;
   }
-  return { moved, found };
+  return { ...out, found };
 }
 
 const ATTEMPTS = 3;
@@ -260,18 +186,38 @@ export async function moveMany(
 ): Promise<MoveResult> {
   if (targets.length > BATCH) throw new EngineError("INVALID", `at most ${BATCH} messages at once`);
   const moved: string[] = [];
+  const skipped: string[] = [];
   let pending = targets;
+  const take = (step: Moved) => {
+    const ids = (ls: Located[]) => ls.map((l) => l.identity);
+    pending = removeOnce(removeOnce(pending, ids(step.done)), ids(step.skipped));
+    moved.push(...ids(step.done));
+    skipped.push(...ids(step.skipped));
+  };
   for (let attempt = 0; attempt < ATTEMPTS && pending.length > 0; attempt++) {
-    const atHints = (await moveAtHints(ctx, queue, mode, pending, options)).map((d) => d.identity);
-    pending = removeOnce(pending, atHints);
+    take(await moveAtHints(ctx, queue, mode, pending, options));
     const scan = await moveByScan(ctx, queue, mode, pending, options);
-    const byScan = scan.moved.map((d) => d.identity);
-    pending = removeOnce(pending, byScan);
-    moved.push(...atHints, ...byScan);
+    take(scan);
     // What the scan did not find is gone; what it found but could not move moved meanwhile.
     if (scan.found === 0) break;
   }
-  return { moved, missing: pending.map((t) => t.identity) };
+  const missing = pending.map((t) => t.identity);
+  return options.edit ? { moved, missing, skipped } : { moved, missing };
+}
+
+interface Moved {
+  done: Located[];
+  skipped: Located[];
+}
+
+function add(into: Moved, step: Moved): void {
+  into.done.push(...step.done);
+  into.skipped.push(...step.skipped);
+}
+
+/** Whether an entry read at a target's index is that target (and, with its sha1, unchanged). */
+function isTarget(raw: Buffer, t: Target): boolean {
+  return hasIdentity(raw, t.identity) && (t.sha1 === undefined || sha1(raw) === t.sha1);
 }
 
 function removeOnce(targets: Target[], identities: string[]): Target[] {
@@ -284,19 +230,23 @@ function removeOnce(targets: Target[], identities: string[]): Target[] {
 }
 
 /**
- * Moves one message: the entry at `index` if it is `identity`, else wherever
- * that identity now is; a conflict when it is gone.
+ * Moves one message: the entry at its index if it is that message, else
+ * wherever that identity now is; a conflict when it is gone (or, for a target
+ * with a sha1, when its bytes changed).
  */
 export async function moveFromDlq(
   ctx: EngineContext,
   queue: string,
-  index: number,
-  identity: string,
+  target: Target,
   mode: MoveMode,
   options: MoveOptions = {},
 ): Promise<void> {
-  const result = await moveMany(ctx, queue, [{ identity, index }], mode, options);
-  if (result.moved.length === 0) {
-    throw new EngineError("CONFLICT", "that message is no longer in the dead-letter queue");
-  }
+  const result = await moveMany(ctx, queue, [target], mode, options);
+  if (result.moved.length > 0) return;
+  throw new EngineError(
+    "CONFLICT",
+    target.sha1 === undefined
+      ? "that message is no longer in the dead-letter queue"
+      : "that message changed or left the dead-letter queue since it was opened; nothing was written",
+  );
 }

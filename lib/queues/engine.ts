@@ -62,7 +62,7 @@ export class QueueEngine {
     mode: move.MoveMode,
     options?: move.MoveOptions,
   ) {
-    return move.moveFromDlq(this.ctx, queue, index, identity, mode, options);
+    return move.moveFromDlq(this.ctx, queue, { identity, index }, mode, options);
   }
   moveMany(queue: string, targets: move.Target[], mode: move.MoveMode, options?: move.MoveOptions) {
     return move.moveMany(this.ctx, queue, targets, mode, options);

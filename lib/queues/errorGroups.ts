@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
 import { readFrom, BATCH_ENTRIES } from "./batch";
 import { BATCH, keysOf, type EngineContext } from "./context";
-import { moveMany, type MoveMode, type MoveResult, type Target } from "./dlq-move";
+import {
+  moveMany,
+  type MoveMode,
+  type MoveOptions,
+  type MoveResult,
+  type Target,
+} from "./dlq-move";
 import { identityOf, METADATA_OWNER, metadataKeyOf, sha1 } from "./message";
 import { execEachKey } from "../redis/pipeline";
 import { normalizeError } from "./normalize";
@@ -219,6 +225,26 @@ function groupOf(error: EntryError): GroupKind {
   return group;
 }
 
+/** Calls `visit` for each entry of a group (whole entries, BATCH_BYTES a call), head first. */
+export async function forEachInGroup(
+  ctx: EngineContext,
+  queue: string,
+  id: string,
+  visit: (raw: Buffer, index: number) => void,
+): Promise<void> {
+  const { dlq } = keysOf(ctx, queue);
+  const total = await ctx.redis.llen(dlq);
+  for (let start = 0; start < total;) {
+    const page = await readFrom(ctx, dlq, start, Math.min(BATCH_ENTRIES, total - start));
+    if (page.length === 0) break;
+    const errors = await errorsOf(ctx, page);
+    page.forEach((raw, i) => {
+      if (groupOf(errors[i]!).id === id) visit(raw, start + i);
+    });
+    start += page.length;
+  }
+}
+
 /**
  * Requeues or deletes every entry of a group, over the whole DLQ: the scan
  * (whole entries, BATCH_BYTES a call) collects identities and positions, then
@@ -229,26 +255,20 @@ export async function moveErrorGroup(
   queue: string,
   id: string,
   mode: MoveMode,
+  options: MoveOptions = {},
 ): Promise<MoveResult> {
-  const { dlq } = keysOf(ctx, queue);
   const targets: Target[] = [];
-  const total = await ctx.redis.llen(dlq);
-  for (let start = 0; start < total;) {
-    const page = await readFrom(ctx, dlq, start, Math.min(BATCH_ENTRIES, total - start));
-    if (page.length === 0) break;
-    const errors = await errorsOf(ctx, page);
-    page.forEach((raw, i) => {
-      const e = errors[i]!;
-      if (groupOf(e).id === id) targets.push({ identity: identityOf(raw), index: start + i });
-    });
-    start += page.length;
-  }
-  const result: MoveResult = { moved: [], missing: [] };
+  await forEachInGroup(ctx, queue, id, (raw, index) => {
+    targets.push({ identity: identityOf(raw), index });
+  });
+  const result: MoveResult = { moved: [], missing: [], ...(options.edit ? { skipped: [] } : {}) };
   // From the end of the list first, so that moving one chunk does not shift the next one's positions.
   for (let end = targets.length; end > 0; end -= BATCH) {
-    const chunk = await moveMany(ctx, queue, targets.slice(Math.max(0, end - BATCH), end), mode);
+    const slice = targets.slice(Math.max(0, end - BATCH), end);
+    const chunk = await moveMany(ctx, queue, slice, mode, options);
     result.moved.push(...chunk.moved);
     result.missing.push(...chunk.missing);
+    result.skipped?.push(...(chunk.skipped ?? []));
   }
   return result;
 }

@@ -1,8 +1,10 @@
-import { laterDetail, laterOf, moveAction, withMoveMode, withQueue } from "@/lib/http/path-guards";
+import { moveOptionsOf } from "@/lib/http/move-options";
+import { moveAction, withMoveMode, withQueue } from "@/lib/http/path-guards";
 import { RequeueResponseSchema } from "@/lib/http/responses";
 import { adminMutation } from "@/lib/http/route";
 import { Selection } from "@/lib/http/schemas";
 import { moveMany } from "@/lib/queues/dlq-move";
+import { moveDetail } from "@/lib/http/move-options";
 import { documented } from "@/lib/http/route-doc";
 
 /**
@@ -13,14 +15,17 @@ export const POST = adminMutation(
   RequeueResponseSchema,
   moveAction(" selected"),
   withMoveMode(
-    withQueue(async (_request, { engine, queue, mode, body }) => {
-      const { messages, at } = Selection.parse(body);
-      const result = await moveMany(engine.ctx, queue, messages, mode, laterOf(mode, at));
-      const missing = result.missing.length > 0 ? `${result.missing.length} missing` : undefined;
-      const detail = [laterDetail(at), missing].filter(Boolean).join("; ") || undefined;
+    withQueue(async (_request, ctx) => {
+      const { messages, ...rest } = Selection.parse(ctx.body);
+      const { options, detail } = moveOptionsOf(ctx, ctx.mode, rest);
+      const result = await moveMany(ctx.engine.ctx, ctx.queue, messages, ctx.mode, options);
       return {
         body: result,
-        audit: { identities: result.moved, count: result.moved.length, detail },
+        audit: {
+          identities: result.moved,
+          count: result.moved.length,
+          detail: moveDetail(detail, result),
+        },
       };
     }),
   ),
@@ -28,7 +33,7 @@ export const POST = adminMutation(
 
 documented(POST, {
   summary:
-    "Requeues (now, or later with `at`) or deletes up to 1 000 selected messages by identity; `missing` lists those already gone.",
+    "Requeues (now, later with `at`, to another queue with `to`, with one field set or removed by `edit`) or deletes up to 1 000 selected messages by identity; `missing` lists those already gone, `skipped` those the edit cannot apply to (left in the DLQ).",
   body: Selection,
   errors: [404],
 });
