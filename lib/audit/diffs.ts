@@ -37,14 +37,14 @@ export function auditValue(
   text: string | null,
 ): string | null {
   if (text === null) return null;
-  if (covers(paths, path)) return REDACTED;
+  if (covers(paths, path)) return JSON.stringify(REDACTED);
   let shown = text;
   const under = pathsUnder(paths, path);
   if (under.length > 0) {
     try {
       shown = JSON.stringify(maskJson(JSON.parse(text), under));
     } catch {
-      shown = REDACTED;
+      shown = JSON.stringify(REDACTED);
     }
   }
   return shown.length > AUDIT_DIFF_VALUE_CHARS
