@@ -79,6 +79,8 @@ export function Dialog(props: {
   children: ReactNode;
   footer?: ReactNode;
   side?: boolean;
+  /** A wider centred dialog (an editor). */
+  wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -90,7 +92,7 @@ export function Dialog(props: {
   }, [props.open]);
   const placement = props.side
     ? "ml-auto mr-0 h-full max-h-none w-full max-w-2xl rounded-none"
-    : "m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg";
+    : `m-auto ${props.wide ? "w-[min(60rem,calc(100vw-2rem))]" : "w-[min(32rem,calc(100vw-2rem))]"} rounded-lg`;
   return (
     <dialog
       ref={ref}
@@ -112,7 +114,7 @@ export function Dialog(props: {
           </div>
           <div className="flex-1 overflow-auto px-4 py-3">{props.children}</div>
           {props.footer && (
-            <div className="flex justify-end gap-2 border-t border-zinc-200 px-4 py-3 dark:border-zinc-800">
+            <div className="flex flex-wrap justify-end gap-2 border-t border-zinc-200 px-4 py-3 dark:border-zinc-800">
               {props.footer}
             </div>
           )}

@@ -1,4 +1,5 @@
 import type { AuditEntry } from "@/lib/audit/audit";
+import type { AuditChanges } from "@/lib/audit/types";
 import { DataTable, type Column } from "../table/DataTable";
 import { Time } from "../time";
 import { IdentityList } from "./IdentityList";
@@ -39,7 +40,12 @@ const COLUMNS: Column<AuditEntry>[] = [
     id: "detail",
     header: "Detail",
     className: "max-w-sm min-w-48 text-xs break-words",
-    cell: (e) => e.detail ?? muted,
+    cell: (e) => (
+      <>
+        {e.detail ?? (e.diff ? null : muted)}
+        {e.diff && <Changes changes={e.changes ?? null} />}
+      </>
+    ),
   },
 ];
 
@@ -55,5 +61,26 @@ export function AuditTable(props: { entries: AuditEntry[]; empty: string; busy?:
       empty={props.empty}
       busy={props.busy}
     />
+  );
+}
+
+/** An edit's changes, as the audit keeps them (masked, cut); gone once they expire. */
+function Changes({ changes }: { changes: AuditChanges | null }) {
+  if (!changes) {
+    return (
+      <p className="text-zinc-600 dark:text-zinc-400">
+        The edit&apos;s changes have expired (they are kept for less time than the log).
+      </p>
+    );
+  }
+  return (
+    <ul className="mt-1 space-y-0.5 font-mono" aria-label="Changes">
+      {changes.changes.map((c) => (
+        <li key={c.path} className="break-all">
+          {c.path}: {c.before ?? "(absent)"} → {c.after ?? "(removed)"}
+        </li>
+      ))}
+      {changes.more > 0 && <li>and {changes.more} more</li>}
+    </ul>
   );
 }

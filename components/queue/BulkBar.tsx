@@ -5,6 +5,7 @@ import { Button } from "../ui";
 import { stayOpenOnFailure, useAction, useQueue } from "./context";
 import { deleteSelected, requeueSelected, requeueSelectedLater, type MessageRef } from "./data";
 import { LaterDialog } from "./LaterDialog";
+import { RequeueWith } from "./RequeueWith";
 import { MoveConfirm, useMoveConfirm } from "./MoveConfirm";
 import { plural } from "./text";
 
@@ -25,22 +26,6 @@ export function BulkBar(props: {
   const { busy, run } = useAction();
   const n = props.selected.length;
   const confirm = useMoveConfirm(props.total, at);
-  // The selection the later dialog was opened for: a poll may change the page meanwhile.
-  const [later, setLater] = useState<Selected[] | null>(null);
-
-  const actLater = async (selected: Selected[], due: number) => {
-    const outcome = await run(
-      () => requeueSelectedLater(queue, selected, due),
-      (r) =>
-        `${plural(r.moved.length, "message")} requeued to the retry set, due ${new Date(due * 1000).toLocaleString()}` +
-        (r.missing.length > 0
-          ? `; ${plural(r.missing.length, "message was", "messages were")} no longer in the DLQ.`
-          : "."),
-    );
-    if (outcome.ok) props.onDone();
-    setLater(null);
-  };
-
   const act = async (mode: "requeue" | "delete", selected: Selected[]) => {
     const outcome = await run(
       () => (mode === "requeue" ? requeueSelected : deleteSelected)(queue, selected),
@@ -65,23 +50,13 @@ export function BulkBar(props: {
       >
         Requeue selected
       </Button>
-      <Button disabled={n === 0 || busy} onClick={() => setLater(props.selected)}>
-        Requeue later…
-      </Button>
+      <LaterAndOptions selected={props.selected} busy={busy} run={run} onDone={props.onDone} />
       <Button
         disabled={n === 0 || busy}
         onClick={() => confirm.ask({ mode: "delete", of: props.selected })}
       >
         Delete selected
       </Button>
-      {later && (
-        <LaterDialog
-          what={plural(later.length, "message")}
-          busy={busy}
-          onConfirm={(due) => void actLater(later, due)}
-          onClose={() => setLater(null)}
-        />
-      )}
       {/* The dialog acts on the selection it was opened for, even if a poll changes the page. */}
       <MoveConfirm
         target={confirm.target}
@@ -93,5 +68,60 @@ export function BulkBar(props: {
         onClose={confirm.close}
       />
     </div>
+  );
+}
+
+/** "Requeue later…" and "Requeue with options…": each acts on the selection it was opened for. */
+function LaterAndOptions(props: {
+  selected: Selected[];
+  busy: boolean;
+  run: ReturnType<typeof useAction>["run"];
+  onDone: () => void;
+}) {
+  const { queue } = useQueue();
+  // The selection a dialog was opened for: a poll may change the page meanwhile.
+  const [later, setLater] = useState<Selected[] | null>(null);
+  const [withOptions, setWithOptions] = useState<Selected[] | null>(null);
+  const none = props.selected.length === 0 || props.busy;
+  const actLater = async (selected: Selected[], due: number) => {
+    const outcome = await props.run(
+      () => requeueSelectedLater(queue, selected, due),
+      (r) =>
+        `${plural(r.moved.length, "message")} requeued to the retry set, due ${new Date(due * 1000).toLocaleString()}` +
+        (r.missing.length > 0
+          ? `; ${plural(r.missing.length, "message was", "messages were")} no longer in the DLQ.`
+          : "."),
+    );
+    if (outcome.ok) props.onDone();
+    setLater(null);
+  };
+  return (
+    <>
+      <Button disabled={none} onClick={() => setLater(props.selected)}>
+        Requeue later…
+      </Button>
+      <Button disabled={none} onClick={() => setWithOptions(props.selected)}>
+        Requeue with options…
+      </Button>
+      {later && (
+        <LaterDialog
+          what={plural(later.length, "message")}
+          busy={props.busy}
+          onConfirm={(due) => void actLater(later, due)}
+          onClose={() => setLater(null)}
+        />
+      )}
+      {withOptions && (
+        <RequeueWith
+          what={named(withOptions)}
+          many={{ messages: withOptions }}
+          onClose={() => setWithOptions(null)}
+          onDone={() => {
+            setWithOptions(null);
+            props.onDone();
+          }}
+        />
+      )}
+    </>
   );
 }

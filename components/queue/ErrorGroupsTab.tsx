@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback } from "react";
+import { useCallback, useState } from "react";
 import type { ErrorGroup } from "@/lib/http/types";
 import { Confirm, useConfirm } from "../Confirm";
 import { DataTable, type Column, type TableFilter } from "../table/DataTable";
@@ -9,6 +9,7 @@ import { Ago } from "../time";
 import { Button, ErrorNote } from "../ui";
 import { stayOpenOnFailure, useAction, useQueue } from "./context";
 import { moveGroup, useErrorGroups, type MoveMode } from "./data";
+import { RequeueWith } from "./RequeueWith";
 import { plural, preview } from "./text";
 
 interface Pending {
@@ -83,9 +84,10 @@ export function ErrorGroupsTab() {
   const { data, error } = useErrorGroups(queue);
   const confirm = useConfirm<Pending>();
   const { ask } = confirm;
+  const [withOptions, setWithOptions] = useState<ErrorGroup | null>(null);
   const actions = useCallback(
-    (g: ErrorGroup) =>
-      (["requeue", "delete"] as const).map((mode) => (
+    (g: ErrorGroup) => [
+      ...(["requeue", "delete"] as const).map((mode) => (
         <Button
           key={mode}
           className="py-0.5"
@@ -95,6 +97,15 @@ export function ErrorGroupsTab() {
           {mode === "requeue" ? "Requeue" : "Delete"}
         </Button>
       )),
+      <Button
+        key="options"
+        className="py-0.5"
+        aria-label={`Requeue with options: ${g.errorType}: ${preview(g.pattern, 80)}`}
+        onClick={() => setWithOptions(g)}
+      >
+        Options…
+      </Button>,
+    ],
     [ask],
   );
 
@@ -123,6 +134,14 @@ export function ErrorGroupsTab() {
         middle
       />
       <GroupConfirm target={confirm.target} onClose={confirm.close} />
+      {withOptions && (
+        <RequeueWith
+          what={`the group ${preview(withOptions.errorType, 40)}`}
+          many={{ group: withOptions.id }}
+          onClose={() => setWithOptions(null)}
+          onDone={() => setWithOptions(null)}
+        />
+      )}
     </div>
   );
 }

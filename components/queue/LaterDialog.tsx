@@ -20,18 +20,7 @@ export function LaterDialog(props: {
   onConfirm: (at: number) => void;
   onClose: () => void;
 }) {
-  const [zones] = useState(zoneChoices);
-  // Mounted when opened: "now" is when the admin opened it.
-  const [openedAt] = useState(() => Math.floor(Date.now() / 1000));
-  const [zone, setZone] = useState(zones[0]!);
-  // The instant itself; the input shows it on the chosen zone's clocks.
-  const [at, setAt] = useState<number | null>(openedAt + 3600);
-  const problem =
-    at === null
-      ? "Choose a date and time."
-      : at > openedAt + LATER_MAX_SECONDS
-        ? "At most 30 days ahead."
-        : null;
+  const later = useLater();
   return (
     <Dialog
       open={props.what !== null}
@@ -42,8 +31,8 @@ export function LaterDialog(props: {
           <Button onClick={props.onClose}>Cancel</Button>
           <Button
             tone="primary"
-            disabled={props.busy || problem !== null}
-            onClick={() => at !== null && props.onConfirm(at)}
+            disabled={props.busy || later.problem !== null}
+            onClick={() => later.at !== null && props.onConfirm(later.at)}
           >
             Requeue later
           </Button>
@@ -55,19 +44,46 @@ export function LaterDialog(props: {
           {props.what} will go to the retry set, due at the time below; the worker service moves
           {props.what?.endsWith("s") ? " them" : " it"} to the work queue then.
         </p>
-        <WhenFields
-          zones={zones}
-          zone={zone}
-          local={at === null ? "" : epochToZoned(at, zone)}
-          onLocal={(local) => setAt(zonedToEpoch(local, zone))}
-          onPreset={(seconds) => setAt(Math.floor(Date.now() / 1000) + seconds)}
-          onZone={setZone}
-        />
-        <p role="status" className="tabular-nums">
-          {problem ?? dueText(at!, zone, openedAt)}
-        </p>
+        <LaterPicker later={later} />
       </div>
     </Dialog>
+  );
+}
+
+/** A due time being chosen: the instant, and why it cannot be used yet (null when it can). */
+export function useLater() {
+  // Mounted when opened: "now" is when the admin opened it.
+  const [openedAt] = useState(() => Math.floor(Date.now() / 1000));
+  // The instant itself; the input shows it on the chosen zone's clocks.
+  const [at, setAt] = useState<number | null>(openedAt + 3600);
+  const problem =
+    at === null
+      ? "Choose a date and time."
+      : at > openedAt + LATER_MAX_SECONDS
+        ? "At most 30 days ahead."
+        : null;
+  return { openedAt, at, setAt, problem };
+}
+
+/** The presets, the date and time on a zone's clocks, and the due time shown back. */
+export function LaterPicker({ later }: { later: ReturnType<typeof useLater> }) {
+  const [zones] = useState(zoneChoices);
+  const [zone, setZone] = useState(zones[0]!);
+  const { at, setAt } = later;
+  return (
+    <>
+      <WhenFields
+        zones={zones}
+        zone={zone}
+        local={at === null ? "" : epochToZoned(at, zone)}
+        onLocal={(local) => setAt(zonedToEpoch(local, zone))}
+        onPreset={(seconds) => setAt(Math.floor(Date.now() / 1000) + seconds)}
+        onZone={setZone}
+      />
+      <p role="status" className="tabular-nums">
+        {later.problem ?? dueText(at!, zone, later.openedAt)}
+      </p>
+    </>
   );
 }
 

@@ -6,7 +6,9 @@ import { fmtBytes, fmtInt } from "../format";
 import { Button, Dialog, ErrorNote } from "../ui";
 import { GONE, stayOpenOnFailure, useAction, useQueue } from "./context";
 import { deleteOne, requeueOne, useWholeMessage, type MoveMode } from "./data";
+import { EditAndRequeue } from "./EditMessage";
 import { RequeueLater } from "./RequeueLater";
+import { RequeueWith } from "./RequeueWith";
 import { MessageDetails } from "./MessageDetails";
 import { MoveConfirm, oneIndex, oneName, useMoveConfirm } from "./MoveConfirm";
 
@@ -23,8 +25,9 @@ export function MessageDrawer(props: {
   const m = props.message;
   const { queue, isAdmin } = useQueue();
   const action = useAction();
-  const { busy, run } = action;
+  const { run } = action;
   const [failure, setFailure] = useState<string | null>(null);
+  const [withOptions, setWithOptions] = useState(false);
   const confirm = useMoveConfirm<DlqMessage>(props.total, oneIndex);
 
   const close = () => {
@@ -56,23 +59,15 @@ export function MessageDrawer(props: {
       onClose={close}
       footer={
         m && isAdmin ? (
-          <>
-            <Button
-              tone="danger"
-              disabled={busy}
-              onClick={() => confirm.ask({ mode: "delete", of: m })}
-            >
-              Delete
-            </Button>
-            <RequeueLater m={m} action={action} onDone={close} onFailure={setFailure} />
-            <Button
-              tone="primary"
-              disabled={busy}
-              onClick={() => confirm.requeue(m, (of) => void act("requeue", of))}
-            >
-              Requeue
-            </Button>
-          </>
+          <DrawerButtons
+            m={m}
+            action={action}
+            onAsk={confirm.ask}
+            onRequeue={() => confirm.requeue(m, (of) => void act("requeue", of))}
+            onDone={close}
+            onFailure={setFailure}
+            onOptions={() => setWithOptions(true)}
+          />
         ) : undefined
       }
     >
@@ -82,6 +77,17 @@ export function MessageDrawer(props: {
         </div>
       )}
       {m && <Whole m={m} />}
+      {m && withOptions && (
+        <RequeueWith
+          what={`message ${fmtInt(m.index)}`}
+          many={{ messages: [{ identity: m.identity, index: m.index }] }}
+          onClose={() => setWithOptions(false)}
+          onDone={() => {
+            setWithOptions(false);
+            close();
+          }}
+        />
+      )}
       <MoveConfirm
         target={confirm.target}
         total={props.total}
@@ -124,3 +130,32 @@ function Whole({ m }: { m: DlqMessage }) {
 }
 
 const TITLES = { delete: "Delete message", requeue: "Requeue message" };
+
+/** The drawer's actions, from the most destructive to the usual one. */
+function DrawerButtons(props: {
+  m: DlqMessage;
+  action: ReturnType<typeof useAction>;
+  onAsk: (t: { mode: MoveMode; of: DlqMessage }) => void;
+  onRequeue: () => void;
+  onDone: () => void;
+  onFailure: (message: string) => void;
+  onOptions: () => void;
+}) {
+  const { m, action } = props;
+  const busy = action.busy;
+  return (
+    <>
+      <Button tone="danger" disabled={busy} onClick={() => props.onAsk({ mode: "delete", of: m })}>
+        Delete
+      </Button>
+      <RequeueLater m={m} action={action} onDone={props.onDone} onFailure={props.onFailure} />
+      <Button disabled={busy} onClick={props.onOptions}>
+        Requeue with options…
+      </Button>
+      <EditAndRequeue m={m} action={action} onDone={props.onDone} />
+      <Button tone="primary" disabled={busy} onClick={props.onRequeue}>
+        Requeue
+      </Button>
+    </>
+  );
+}

@@ -70,6 +70,16 @@ export const DlqPageResponseSchema = z.strictObject({
 export const DlqMessageResponseSchema = z.strictObject({
   queue: z.string(),
   message: DlqMessageSchema,
+  editable: z
+    .strictObject({
+      sha1: z.string().describe("The entry's sha1: what a requeue with `edit` names."),
+      text: z.string().describe("The message as a requeue restores it: what the editor shows."),
+    })
+    .nullable()
+    .optional()
+    .describe(
+      "For an admin who sees it unmasked, a JSON object up to 256 KB: what fix-then-requeue edits; null otherwise.",
+    ),
 });
 
 /** POST …/requeue, …/delete (one or selected) and the error groups' requeue and delete. */

@@ -10,6 +10,7 @@ import type {
   DlqMessageResponseSchema,
   DlqPageResponseSchema,
   DlqStatsResponseSchema,
+  EditPreviewResponseSchema,
   EndSessionsResponseSchema,
   ErrorBodySchema,
   ErrorGroupsResponseSchema,
@@ -61,6 +62,8 @@ export type DlqMessageResponse = z.infer<typeof DlqMessageResponseSchema>;
 
 export type RequeueResponse = z.infer<typeof RequeueResponseSchema>;
 
+export type EditPreviewResponse = z.infer<typeof EditPreviewResponseSchema>;
+
 export type RetryPageResponse = z.infer<typeof RetryPageResponseSchema>;
 
 /** GET /api/admin/errors/[queue]. */
@@ -100,7 +103,8 @@ export type HealthResponse = z.infer<typeof HealthResponseSchema>;
 export { AUDIT_PAGE_SIZE, DENIED_MINUTES_MAX } from "../audit/types";
 
 /** Limits the UI shares with the DLQ routes. */
-export { PURGE_DAYS_MAX, REDRIVE_RATE_MAX } from "../queues/limits";
+export { EDIT_MESSAGE_MAX_BYTES, PURGE_DAYS_MAX, REDRIVE_RATE_MAX } from "../queues/limits";
+export { pathText } from "../queues/path-text";
 
 export type TokenView = z.infer<typeof TokenViewSchema>;
 export type TokenList = z.infer<typeof TokensResponseSchema>;

@@ -10,6 +10,8 @@
  */
 import { editFields, findMember, parseTopLevel, rawValue, type Member } from "./rawJson";
 
+export { pathText } from "./path-text";
+
 /** One field set (`value`: its JSON text) or removed (`value` undefined), at a path of keys. */
 export interface FieldEdit {
   path: string[];
@@ -117,13 +119,4 @@ function diffObjects(a: Buffer, b: Buffer, prefix: string[], out: FieldChange[])
 /** The edits that make `before` into what `changes` describe. */
 export function editsOf(changes: readonly FieldChange[]): FieldEdit[] {
   return changes.map((c) => ({ path: c.path, ...(c.after === null ? {} : { value: c.after }) }));
-}
-
-/** A path as people read it: `options.language`, `["a.b"]` for a key with a dot. */
-export function pathText(path: readonly string[]): string {
-  return path
-    .map((k, i) =>
-      /^[A-Za-z_$][\w$-]*$/.test(k) ? `${i > 0 ? "." : ""}${k}` : `[${JSON.stringify(k)}]`,
-    )
-    .join("");
 }

@@ -5,6 +5,9 @@ import { adminRead } from "@/lib/http/route";
 import { withQueue } from "@/lib/http/path-guards";
 import { Identity } from "@/lib/http/schemas";
 import { redactorFor } from "@/lib/queues/redact";
+import { EDIT_MESSAGE_MAX_BYTES } from "@/lib/queues/limits";
+import { forRequeue, sha1 } from "@/lib/queues/message";
+import type { DlqMessage } from "@/lib/queues/types";
 import { documented } from "@/lib/http/route-doc";
 
 const Query = z.object({ identity: Identity });
@@ -20,9 +23,25 @@ export const GET = adminRead(
     const message = await ctx.engine.getDlqMessage(queue, index, identity);
     if (!message) throw new HttpError(404, "NOT_FOUND", "This message is no longer in the DLQ");
     const redactor = redactorFor(ctx.config, ctx.user);
-    return { body: { queue, message: redactor ? redactor.view(message) : message } };
+    if (redactor) return { body: { queue, message: redactor.view(message), editable: null } };
+    return {
+      body: { queue, message, editable: ctx.user.role === "admin" ? editableOf(message) : null },
+    };
   }),
 );
+
+/**
+ * What the editor of fix-then-requeue opens: the message as it goes back, and
+ * the sha1 of the entry it came from. The bytes are the view's text again, so
+ * an entry that is not valid UTF-8 gets a sha1 that names no entry, and its
+ * edit is refused with a 409 rather than made on other bytes.
+ */
+function editableOf(message: DlqMessage) {
+  if (!message.isJson || message.truncated) return null;
+  const bytes = Buffer.from(message.raw);
+  if (bytes.length > EDIT_MESSAGE_MAX_BYTES) return null;
+  return { sha1: sha1(bytes), text: forRequeue(bytes).toString() };
+}
 
 documented(GET, {
   summary: "One dead letter whole (up to 16 MB), checked against its identity.",
