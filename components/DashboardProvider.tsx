@@ -31,6 +31,8 @@ export interface Viewer {
   adminEverywhere: boolean;
   /** The queues (among those shown) the user is an admin of. */
   adminOf: string[];
+  /** Named in REDRIVE_EXPORTERS: the export links show (the API decides). */
+  canExport: boolean;
 }
 
 interface DashboardState {

@@ -119,6 +119,31 @@ export function deleteJson<T>(path: string, body: unknown = {}): Promise<T> {
   return mutate<T>("DELETE", path, body);
 }
 
+/**
+ * A download answered to a POST (a selection's export): the file's bytes and
+ * the name the server gave it. A refusal throws as any other call's does.
+ */
+export async function postForFile(
+  path: string,
+  body: unknown,
+): Promise<{ blob: Blob; name: string }> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, "NETWORK", "The dashboard server cannot be reached");
+  }
+  if (!response.ok) return parse(response);
+  const disposition = response.headers.get("content-disposition") ?? "";
+  const name = /filename="([^"]{1,200})"/.exec(disposition)?.[1] ?? "export.jsonl";
+  return { blob: await response.blob(), name };
+}
+
 /** `path` with the defined params as its query string (URLSearchParams encodes them). */
 export function apiPath(
   path: string,

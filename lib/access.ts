@@ -128,3 +128,16 @@ export function parseGroupScopes(text: string): Map<string, string[]> | string {
   }
   return scopes;
 }
+
+/**
+ * Whether a user may export DLQ entries (whole payloads leave the dashboard):
+ * named in REDRIVE_EXPORTERS, by the name they log in with (`token:<name>`
+ * for an API token); a read-only display session never. A grant on the queue
+ * is needed besides, as for any read of it.
+ */
+export function mayExport(
+  exporters: readonly string[],
+  user: { name: string; display?: boolean },
+): boolean {
+  return user.display !== true && exporters.includes(user.name);
+}

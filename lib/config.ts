@@ -184,6 +184,9 @@ const baseSchema = z.object({
   AUDIT_DENIED_RETENTION_DAYS: int(1, 3650).default(7),
   // An edit's changes (fix, then requeue) are payload: kept apart, for less time.
   AUDIT_DIFF_RETENTION_DAYS: int(1, 3650).default(7),
+  // Who may export DLQ entries (whole payloads leave the dashboard): user names as they log in,
+  // `token:<name>` for an API token; each still needs a grant on the queue. Nobody by default.
+  REDRIVE_EXPORTERS: nameList.default([]),
   // Payload fields masked for viewers (see lib/queues/redact.ts).
   REDRIVE_REDACT: redactPaths.default([]),
   // Every 2xx API body parsed against its route's schema before it is sent (the tests turn it

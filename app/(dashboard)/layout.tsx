@@ -5,7 +5,7 @@ import { DashboardProvider } from "@/components/DashboardProvider";
 import { Shell } from "@/components/Shell";
 import { pageUser } from "@/lib/http/page";
 import { getConfig } from "@/lib/config";
-import { adminQueues, roleEverywhere, visibleQueues } from "@/lib/access";
+import { adminQueues, mayExport, roleEverywhere, visibleQueues } from "@/lib/access";
 import { VERSION } from "@/lib/version";
 
 export const dynamic = "force-dynamic";
@@ -18,7 +18,8 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const user = await pageUser((await headers()).get("cookie"));
   if (!user) redirect("/login");
   // Only the queues the user has a grant on reach the browser (roles per queue).
-  const queues = visibleQueues(getConfig().QUEUES, user.grants);
+  const config = getConfig();
+  const queues = visibleQueues(config.QUEUES, user.grants);
   const everywhere = roleEverywhere(user.grants);
   const viewer = {
     name: user.name,
@@ -27,6 +28,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     everyQueue: everywhere !== null,
     adminEverywhere: everywhere === "admin",
     adminOf: adminQueues(queues, user.grants),
+    canExport: mayExport(config.REDRIVE_EXPORTERS, user),
   };
   return (
     <DashboardProvider viewer={viewer} queues={queues} version={VERSION}>

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Button } from "../ui";
 import { stayOpenOnFailure, useAction, useQueue } from "./context";
 import { deleteSelected, requeueSelected, requeueSelectedLater, type MessageRef } from "./data";
+import { ExportSelected } from "./Export";
 import { LaterDialog } from "./LaterDialog";
 import { RequeueWith } from "./RequeueWith";
 import { MoveConfirm, useMoveConfirm } from "./MoveConfirm";
@@ -51,6 +52,7 @@ export function BulkBar(props: {
         Requeue selected
       </Button>
       <LaterAndOptions selected={props.selected} busy={busy} run={run} onDone={props.onDone} />
+      <ExportSelected selected={props.selected} />
       <Button
         disabled={n === 0 || busy}
         onClick={() => confirm.ask({ mode: "delete", of: props.selected })}

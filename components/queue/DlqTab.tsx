@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import type { DlqMessage } from "@/lib/http/types";
 import { ErrorNote } from "../ui";
 import { BulkBar } from "./BulkBar";
+import { ExportLink, exportPath } from "./Export";
 import { useQueue } from "./context";
 import { linkedMessage, useDlqPage } from "./data";
 import { DlqActions } from "./DlqActions";
@@ -103,7 +104,17 @@ export function DlqTab() {
       <TaskProgress />
       <div className="flex flex-wrap items-start justify-between gap-3">
         <FilterBar value={q} onApply={view.applyFilter} />
-        {isAdmin && <DlqActions total={data?.total ?? 0} />}
+        <div className="flex flex-wrap gap-2">
+          <ExportLink
+            href={exportPath(queue, { q: q || undefined })}
+            label={
+              q ? `Export the messages of ${queue} that contain ${q}` : `Export the DLQ of ${queue}`
+            }
+          >
+            {q ? "Export matches" : "Export"}
+          </ExportLink>
+          {isAdmin && <DlqActions total={data?.total ?? 0} />}
+        </div>
       </div>
       {data?.filter && (
         <FilterSummary

@@ -3,12 +3,14 @@
 import { useCallback, useState } from "react";
 import type { ErrorGroup } from "@/lib/http/types";
 import { Confirm, useConfirm } from "../Confirm";
+import { useDashboard } from "../DashboardProvider";
 import { DataTable, type Column, type TableFilter } from "../table/DataTable";
 import { fmtInt } from "../format";
 import { Ago } from "../time";
 import { Button, ErrorNote } from "../ui";
 import { stayOpenOnFailure, useAction, useQueue } from "./context";
 import { moveGroup, useErrorGroups, type MoveMode } from "./data";
+import { ExportLink, exportPath } from "./Export";
 import { RequeueWith } from "./RequeueWith";
 import { plural, preview } from "./text";
 
@@ -85,9 +87,10 @@ export function ErrorGroupsTab() {
   const confirm = useConfirm<Pending>();
   const { ask } = confirm;
   const [withOptions, setWithOptions] = useState<ErrorGroup | null>(null);
+  const { viewer } = useDashboard();
   const actions = useCallback(
     (g: ErrorGroup) => [
-      ...(["requeue", "delete"] as const).map((mode) => (
+      ...(isAdmin ? (["requeue", "delete"] as const) : []).map((mode) => (
         <Button
           key={mode}
           className="py-0.5"
@@ -97,16 +100,28 @@ export function ErrorGroupsTab() {
           {mode === "requeue" ? "Requeue" : "Delete"}
         </Button>
       )),
-      <Button
-        key="options"
+      <ExportLink
+        key="export"
         className="py-0.5"
-        aria-label={`Requeue with options: ${g.errorType}: ${preview(g.pattern, 80)}`}
-        onClick={() => setWithOptions(g)}
+        href={exportPath(queue, { group: g.id })}
+        label={`Export the messages of ${g.errorType}: ${preview(g.pattern, 80)}`}
       >
-        Options…
-      </Button>,
+        Export
+      </ExportLink>,
+      ...(isAdmin
+        ? [
+            <Button
+              key="options"
+              className="py-0.5"
+              aria-label={`Requeue with options: ${g.errorType}: ${preview(g.pattern, 80)}`}
+              onClick={() => setWithOptions(g)}
+            >
+              Options…
+            </Button>,
+          ]
+        : []),
     ],
-    [ask],
+    [ask, queue, isAdmin],
   );
 
   return (
@@ -129,7 +144,7 @@ export function ErrorGroupsTab() {
         filter={FILTER}
         initialSort={{ id: "count", direction: "desc" }}
         empty={data ? "No errors: the DLQ is empty." : "Loading…"}
-        actions={isAdmin ? actions : undefined}
+        actions={isAdmin || viewer.canExport ? actions : undefined}
         stackOnPhone
         middle
       />

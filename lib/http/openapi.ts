@@ -133,9 +133,8 @@ function pathParameters(path: string): Json[] {
 function responses(route: JsonRoute, doc: RouteDoc | undefined): Json {
   const ok = String(doc?.status ?? 200);
   const text = route.access === "metrics";
-  const content = text
-    ? { "text/plain": { schema: jsonSchema(route.responseSchema, "output") } }
-    : { "application/json": { schema: jsonSchema(route.responseSchema, "output") } };
+  const type = doc?.contentType ?? (text ? "text/plain" : "application/json");
+  const content = { [type]: { schema: jsonSchema(route.responseSchema, "output") } };
   const out: Json = { [ok]: { description: "Done.", content } };
   for (const status of doc?.alsoAnswers ?? []) {
     out[String(status)] = { description: STATUS_TEXT[status] ?? "Answered.", content };

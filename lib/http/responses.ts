@@ -130,6 +130,32 @@ export const EditPreviewResponseSchema = z.strictObject({
     ),
 });
 
+/** GET or POST …/dlq/[queue]/export: each line of the JSON Lines answer. */
+export const ExportLineSchema = z
+  .strictObject({
+    queue: z.string(),
+    identity: z.string().describe("`id:<id>` or `h:<sha1>`; a `v:` token when masked."),
+    sha1: z.string().optional().describe("The entry's sha1 (absent when masked)."),
+    bytes: count.describe("The entry's size in bytes."),
+    entry: z
+      .unknown()
+      .optional()
+      .describe(
+        "The entry's exact bytes, when they are JSON on one line in valid UTF-8 (else `entry_text` or `entry_base64`); the masked JSON when `redacted`.",
+      ),
+    entry_text: z
+      .string()
+      .optional()
+      .describe("The exact text of an entry that is not one-line JSON."),
+    entry_base64: z.string().optional().describe("The bytes of an entry that is not valid UTF-8."),
+    redacted: z.literal(true).optional().describe("REDRIVE_REDACT masked this line."),
+    metadata: z
+      .record(z.string(), z.string())
+      .nullable()
+      .describe("The metadata hash's fields, or null."),
+  })
+  .describe("One line of the export (JSON Lines: one such object a line, oldest entry first).");
+
 /** GET /api/admin/retry/[queue]: scheduled retries, soonest first. */
 export const RetryPageResponseSchema = z.strictObject({
   queue: z.string(),

@@ -18,6 +18,8 @@ export interface RouteDoc {
   alsoAnswers?: number[];
   /** Error statuses beyond those of every route of its kind (see ./openapi.ts). */
   errors?: number[];
+  /** The success answer's media type when it is not JSON (an export's JSON Lines). */
+  contentType?: string;
   /** A route that refuses API tokens (`withoutToken` in ./route.ts): a session alone calls it. */
   sessionsOnly?: true;
 }

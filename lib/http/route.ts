@@ -55,6 +55,8 @@ export interface RouteResult<B = unknown> {
   ageSeconds?: number;
   /** More response headers (Redrive-Replication, ./replication.ts). */
   headers?: Record<string, string>;
+  /** A body streamed as it is made (an export): sent instead of `body`, with `headers`. */
+  stream?: ReadableStream<Uint8Array>;
 }
 
 export type AuditExtra = Partial<
@@ -113,6 +115,7 @@ export function route<S extends ResponseSchema>(
       const ctx: BaseContext = { ...(await connected()), params };
       const result = await handler(request, ctx);
       const status = result.status ?? 200;
+      if (result.stream) return new Response(result.stream, { status, headers: result.headers });
       if (ctx.config.REDRIVE_CHECK_RESPONSES && status >= 200 && status < 300) {
         return checkedResponse(schema, request, result, status);
       }
@@ -400,6 +403,14 @@ export function sessionAction<S extends ResponseSchema>(
     "session",
   );
 }
+
+/** Records an audit entry for what a read route does that the log must hold (an export). */
+export const recordAudit = (
+  ctx: SessionContext,
+  action: string,
+  result: AuditRecord["result"],
+  extra: AuditExtra = {},
+) => audit(ctx, action, result, extra);
 
 async function audit(
   ctx: SessionContext,

@@ -6,7 +6,15 @@ import { slotGroups } from "../redis/pipeline";
 import { runScript } from "../redis/scripts";
 import { BATCH, keysOf, type EngineContext } from "./context";
 import { EngineError } from "./errors";
-import { hasIdentity, METADATA_OWNER, parseRetryCount, parseTimestamp, stackText } from "./message";
+import {
+  hasIdentity,
+  METADATA_OWNER,
+  metadataKeyOf,
+  parseRetryCount,
+  parseTimestamp,
+  sha1,
+  stackText,
+} from "./message";
 import {
   EntryFields,
   entryFailedAt,
@@ -105,6 +113,25 @@ async function readHashes(
     }),
   );
   return out;
+}
+
+/**
+ * The metadata hash of each entry read whole (an export): its fields, values
+ * up to READ_LIMITS.messageBytes; null where there is none or it names
+ * another entry.
+ */
+export async function metadataFor(
+  ctx: EngineContext,
+  raws: Buffer[],
+): Promise<(Record<string, string> | null)[]> {
+  if (raws.length === 0) return [];
+  const keys = raws.map((raw) => metadataKeyOf(raw));
+  const hashes = await readHashes(ctx, keys, READ_LIMITS.messageBytes);
+  return raws.map((raw, i) => {
+    const hash = pairsToRecord(hashes[i] ?? []);
+    const owner = hash?.[METADATA_OWNER];
+    return owner !== undefined && owner !== sha1(raw) ? null : hash;
+  });
 }
 
 /** A metadata hash that names another entry (a newer failure of the same job and file) is not this one's. */

@@ -225,6 +225,11 @@ function groupOf(error: EntryError): GroupKind {
   return group;
 }
 
+/** The error group id of each entry of a page read whole (the export's filter). */
+export async function groupIdsOf(ctx: EngineContext, page: Buffer[]): Promise<string[]> {
+  return (await errorsOf(ctx, page)).map((e) => groupOf(e).id);
+}
+
 /** Calls `visit` for each entry of a group (whole entries, BATCH_BYTES a call), head first. */
 export async function forEachInGroup(
   ctx: EngineContext,

@@ -170,17 +170,7 @@ export class Redactor {
       raw = redactText(m.raw, this.paths);
       payload = m.payload === null || raw === m.raw ? m.payload : JSON.parse(raw);
     }
-    const metadata = m.metadata
-      ? Object.fromEntries(
-          Object.entries(m.metadata).map(([k, v]) => {
-            const masked =
-              k === METADATA_OWNER ||
-              this.covers(k) ||
-              this.covers(...(METADATA_ALIASES[k] ?? [k]));
-            return [k, masked ? REDACTED : v];
-          }),
-        )
-      : null;
+    const metadata = this.metadata(m.metadata);
     let metadataKey = m.metadataKey;
     // `h:<sha1 of the entry>` would let a guess be checked; job_id and filename may be masked.
     if (
@@ -204,6 +194,18 @@ export class Redactor {
       metadataKey,
       metadata,
     };
+  }
+
+  /** A metadata hash's fields, those that repeat a masked payload field (or name the entry's bytes) masked. */
+  metadata(hash: Record<string, string> | null): Record<string, string> | null {
+    if (!hash) return null;
+    return Object.fromEntries(
+      Object.entries(hash).map(([k, v]) => {
+        const masked =
+          k === METADATA_OWNER || this.covers(k) || this.covers(...(METADATA_ALIASES[k] ?? [k]));
+        return [k, masked ? REDACTED : v];
+      }),
+    );
   }
 
   /** A scheduled retry as the retry list shows it. */
@@ -257,8 +259,8 @@ export function redactorFor(
 }
 
 /**
- * For an export (none exists yet): the same masking whoever asks, since an
- * exported file leaves the dashboard's access control behind.
+ * For an export: the same masking whoever asks, since an exported file leaves
+ * the dashboard's access control behind.
  */
 export function exportRedactor(config: Config): Redactor | null {
   return config.REDRIVE_REDACT.length === 0 ? null : new Redactor(config, config.REDRIVE_REDACT);

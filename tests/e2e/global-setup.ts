@@ -31,6 +31,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       `team:admin:${passwordHash}:document|audio`,
     ].join(","),
     RETRY_WORKER_INTERVAL_SECONDS: "1",
+    // Exports: the admin may; `customer.email` is masked in them (and for viewers).
+    REDRIVE_EXPORTERS: "admin",
+    REDRIVE_REDACT: "customer.email",
     ALERT_DLQ_SIZE: "50",
     // Every browser test also checks every API body the pages read against its schema.
     REDRIVE_CHECK_RESPONSES: "true",

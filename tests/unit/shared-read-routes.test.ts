@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 const FRESH: Record<string, string> = {
   "app/api/admin/dlq/[queue]/message/[index]/route.ts":
     "one whole message, up to 16 MB, opened once: sharing it would only fill the cache",
+  "app/api/admin/dlq/[queue]/export/route.ts":
+    "a stream of one user's export, audited per request: an answer shared would be an export unaudited",
   "app/api/admin/find/route.ts":
     "one step of one admin's search, each with a new cursor: no other dashboard asks the same",
   "app/api/admin/tokens/route.ts":

@@ -30,6 +30,7 @@ import * as r27 from "@/app/api/session/activity/route";
 import * as r28 from "@/app/api/session/end-all/route";
 import * as r29 from "@/app/api/admin/find/route";
 import * as r30 from "@/app/api/admin/dlq/[queue]/edit-preview/route";
+import * as r31 from "@/app/api/admin/dlq/[queue]/export/route";
 
 /**
  * Every API route file, by its path (a unit test checks this list against the
@@ -43,6 +44,7 @@ export const ROUTES: RouteEntry[] = [
   { path: "/api/admin/dlq/{queue}/{mode}/{index}", module: r4 },
   { path: "/api/admin/dlq/{queue}/{mode}", module: r5 },
   { path: "/api/admin/dlq/{queue}/edit-preview", module: r30 },
+  { path: "/api/admin/dlq/{queue}/export", module: r31 },
   { path: "/api/admin/dlq/{queue}/message/{index}", module: r6 },
   { path: "/api/admin/dlq/{queue}/purge", module: r7 },
   { path: "/api/admin/dlq/{queue}", module: r8 },
