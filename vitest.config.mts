@@ -44,7 +44,7 @@ export default defineConfig({
           // every move, WAIT); the ones that add no command of their own run once.
           include: [
             "tests/api/{admin-api,audit-api,dlq-api,fix-and-route,idempotency,login-throttle,redact-api,replication,response-shapes,sessions}.test.ts",
-            "tests/integration/{dlq-move,find,fix-and-route,foreign-requeue,large-entries,requeue-later,retry,tasks}.test.ts",
+            "tests/integration/{dlq-move,export,find,fix-and-route,foreign-requeue,large-entries,requeue-later,retry,tasks}.test.ts",
           ],
           env: { REDRIVE_TEST_ACL: "1" },
         },
@@ -56,7 +56,7 @@ export default defineConfig({
         test: {
           name: "cluster",
           include: [
-            "tests/integration/{dlq-move,dlq-read,find,fix-and-route,requeue-later,retry,tasks,processor,foreign-requeue,undo,metrics,cache,cache-inspect,drain-queued}.test.ts",
+            "tests/integration/{dlq-move,dlq-read,export,find,fix-and-route,requeue-later,retry,tasks,processor,foreign-requeue,undo,metrics,cache,cache-inspect,drain-queued}.test.ts",
             "tests/api/{dlq-api,admin-api,fix-and-route,metrics}.test.ts",
             // What only a Cluster has (failover of one shard, WAIT per master...).
             "tests/cluster/**/*.test.ts",

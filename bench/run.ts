@@ -16,7 +16,7 @@ interface BenchModule {
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 
 /** Benchmarks that compare against no peer: they skip the install of bench/peers. */
-const WITHOUT_PEERS = new Set(["ui", "queues", "find"]);
+const WITHOUT_PEERS = new Set(["ui", "queues", "find", "export"]);
 
 function knownBenchmarks(): string[] {
   return readdirSync(BENCH_DIR)

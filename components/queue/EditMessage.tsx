@@ -74,7 +74,9 @@ function EditDialog(props: {
 }) {
   const { queue } = useQueue();
   const { opened, loadError, text, setText } = useEditable(queue, props.m);
-  const [review, setReview] = useState<EditPreviewResponse | null>(null);
+  // The diff shown, and the text it was made of: the requeue sends that text, not a later one.
+  const [review, setReview] = useState<{ preview: EditPreviewResponse; text: string } | null>(null);
+  const [reviewing, setReviewing] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const typed = useDeferredValue(text);
   const check = useMemo(() => checkText(typed), [typed]);
@@ -83,16 +85,20 @@ function EditDialog(props: {
   const showDiff = async () => {
     if (!edit) return;
     setFailure(null);
+    setReviewing(true);
     try {
-      setReview(await previewMessageEdit(queue, props.m, edit));
+      setReview({ preview: await previewMessageEdit(queue, props.m, edit), text: edit.text });
     } catch (error) {
       setFailure(editFailure(error));
+    } finally {
+      setReviewing(false);
     }
   };
   const requeue = async () => {
-    if (!edit) return;
+    if (!edit || !review) return;
+    const reviewed = { ...edit, text: review.text };
     const outcome = await props.action.run(
-      () => requeueEdited(queue, props.m, edit),
+      () => requeueEdited(queue, props.m, reviewed),
       () => `Message ${props.m.index} requeued with your changes.`,
       EDIT_GONE,
     );
@@ -109,7 +115,7 @@ function EditDialog(props: {
       footer={
         <EditFooter
           review={review !== null}
-          ready={edit !== null && check.problem === null}
+          ready={edit !== null && check.problem === null && !reviewing}
           busy={props.action.busy}
           onBack={() => setReview(null)}
           onCancel={props.onClose}
@@ -133,10 +139,10 @@ function EditDialog(props: {
       )}
       {opened !== "loading" && opened && (
         <div className={review ? "hidden" : undefined}>
-          <Editor text={text} onText={setText} check={check} />
+          <Editor text={text} onText={setText} check={check} readOnly={reviewing} />
         </div>
       )}
-      {review && <Review review={review} queue={queue} />}
+      {review && <Review review={review.preview} queue={queue} />}
     </Dialog>
   );
 }
@@ -200,7 +206,7 @@ function Review({ review, queue }: { review: EditPreviewResponse; queue: string 
 
 function editFailure(error: unknown): string {
   if (error instanceof ApiError && error.code === "NO_CHANGE") {
-    return "You have not changed anything yet (spacing alone is not a change).";
+    return "You have not changed anything yet (spacing between an object's fields is not a change).";
   }
   return describeError(error, EDIT_GONE);
 }
@@ -210,6 +216,7 @@ function Editor(props: {
   text: string;
   onText: (text: string) => void;
   check: { problem: string | null; bytes: number };
+  readOnly: boolean;
 }) {
   const id = useId();
   return (
@@ -220,6 +227,7 @@ function Editor(props: {
       <textarea
         id={id}
         value={props.text}
+        readOnly={props.readOnly}
         onChange={(e) => props.onText(e.target.value)}
         spellCheck={false}
         aria-describedby={`${id}-check`}

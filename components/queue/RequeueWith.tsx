@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import type { EditPreviewResponse, RequeueResponse } from "@/lib/http/types";
 import { useDashboard } from "../DashboardProvider";
 import { fmtInt } from "../format";
@@ -112,6 +112,10 @@ function useRequeueWith(queue: string, many: Many, onDone: () => void) {
   const [when, setWhen] = useState<"now" | "later">("now");
   const later = useLater();
   const [field, setField] = useState<FieldState>({ on: false, path: "", op: "set", value: "" });
+  const fieldRef = useRef(field);
+  useEffect(() => {
+    fieldRef.current = field;
+  }, [field]);
   const [preview, setPreview] = useState<EditPreviewResponse | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const edit = field.on ? parseEdit(field.path, field.op, field.value) : null;
@@ -125,8 +129,11 @@ function useRequeueWith(queue: string, many: Many, onDone: () => void) {
   const showPreview = async () => {
     if (!edit || typeof edit === "string") return;
     setFailure(null);
+    const asked = fieldRef.current;
     try {
-      setPreview(await previewManyEdit(queue, many, edit));
+      const answer = await previewManyEdit(queue, many, edit);
+      // A field changed while it was asked for: that preview is of another edit.
+      if (fieldRef.current === asked) setPreview(answer);
     } catch (error) {
       setFailure(describeError(error));
     }

@@ -136,3 +136,33 @@ export function readFrom(
 ): Promise<Buffer[]> {
   return readRun(ctx, key, count, (i) => start + i);
 }
+
+/**
+ * Up to `count` (at most BATCH_ENTRIES) of a list's oldest entries, oldest
+ * first, after skipping the `skip` oldest, within BATCH_BYTES: a walk of a
+ * whole list from its tail (readOldest-1.lua seeks once a range, where
+ * readTail's LINDEX seeks for every entry).
+ */
+export async function readOldest(
+  ctx: EngineContext,
+  key: string,
+  skip: number,
+  count: number,
+): Promise<Buffer[]> {
+  const n = Math.max(0, Math.min(count, BATCH_ENTRIES));
+  if (n === 0) return [];
+  const reply = (await runScript(
+    ctx.redis,
+    "readOldest",
+    [key],
+    [skip, n, BATCH_BYTES],
+    true,
+  )) as Buffer[];
+  reportBatch(
+    ctx,
+    "readOldest",
+    reply.length,
+    reply.reduce((b, e) => b + e.length, 0),
+  );
+  return reply;
+}

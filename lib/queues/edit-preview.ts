@@ -7,6 +7,7 @@
  */
 import { readAt, readFrom, BATCH_ENTRIES } from "./batch";
 import { keysOf, type EngineContext } from "./context";
+import { READ_LIMITS } from "./read";
 import { diffMessages, type FieldChange } from "./edit";
 import { forEachInGroup } from "./errorGroups";
 import { forRequeue, hasIdentity, sha1 } from "./message";
@@ -86,20 +87,26 @@ export async function previewGroup(
   return out;
 }
 
-/** The entry with these bytes: at `index` when still there, else the first found from the head. */
+/**
+ * The entry with these bytes, named by identity: at `index` when still there,
+ * else where that identity now is within the newest READ_LIMITS.scanEntries
+ * (as a message's read looks), null when not found or its bytes changed.
+ */
 export async function entryBySha1(
   ctx: EngineContext,
   queue: string,
-  index: number,
-  hash: string,
+  target: { identity: string; index: number; sha1: string },
 ): Promise<Buffer | null> {
   const { dlq } = keysOf(ctx, queue);
-  const [atIndex] = await readAt(ctx, dlq, [index]);
-  if (atIndex && sha1(atIndex) === hash) return atIndex;
-  for (let start = 0; ; start += BATCH_ENTRIES) {
-    const page = await readFrom(ctx, dlq, start, BATCH_ENTRIES);
+  const [atIndex] = await readAt(ctx, dlq, [target.index]);
+  if (atIndex && sha1(atIndex) === target.sha1) return atIndex;
+  for (let start = 0; start < READ_LIMITS.scanEntries;) {
+    const want = Math.min(BATCH_ENTRIES, READ_LIMITS.scanEntries - start);
+    const page = await readFrom(ctx, dlq, start, want);
     if (page.length === 0) return null;
-    const found = page.find((raw) => sha1(raw) === hash);
-    if (found) return found;
+    const found = page.find((raw) => hasIdentity(raw, target.identity));
+    if (found) return sha1(found) === target.sha1 ? found : null;
+    start += page.length;
   }
+  return null;
 }

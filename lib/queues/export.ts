@@ -10,7 +10,8 @@
  * someone else meanwhile shifts the rest toward the tail, so an export of a
  * DLQ others are working on may miss entries.
  */
-import { readTail, BATCH_ENTRIES } from "./batch";
+import { isUtf8 } from "node:buffer";
+import { readOldest, BATCH_ENTRIES } from "./batch";
 import { keysOf, type EngineContext } from "./context";
 import { metadataFor } from "./dlq-read";
 import { groupIdsOf } from "./errorGroups";
@@ -44,9 +45,8 @@ export interface ExportLine {
 
 /** The `entry…` member of a line: the exact bytes in the most readable form that keeps them. */
 function entryMember(raw: Buffer): string {
+  if (!isUtf8(raw)) return `"entry_base64":${JSON.stringify(raw.toString("base64"))}`;
   const text = raw.toString("utf8");
-  if (!Buffer.from(text, "utf8").equals(raw))
-    return `"entry_base64":${JSON.stringify(raw.toString("base64"))}`;
   if (!text.includes("\n") && !text.includes("\r") && isJson(text)) return `"entry":${text}`;
   return `"entry_text":${JSON.stringify(text)}`;
 }
@@ -67,7 +67,9 @@ export function exportLine(
   metadata: Record<string, string> | null,
   redactor: Redactor | null,
 ): string {
-  const identity = identityOf(raw);
+  const hash = sha1(raw);
+  // identityOf's answer without its parse when no top-level `id` can be there.
+  const identity = raw.includes('"id"') ? identityOf(raw) : `h:${hash}`;
   if (redactor) {
     const masked = redactText(raw.toString("utf8"), redactor.paths);
     const entry = isJson(masked) ? `"entry":${masked}` : `"entry_text":${JSON.stringify(masked)}`;
@@ -79,7 +81,7 @@ export function exportLine(
     };
     return `${JSON.stringify(head).slice(0, -1)},${entry},"metadata":${JSON.stringify(redactor.metadata(metadata))}}`;
   }
-  const head = { queue, identity, sha1: sha1(raw), bytes: raw.length };
+  const head = { queue, identity, sha1: hash, bytes: raw.length };
   return `${JSON.stringify(head).slice(0, -1)},${entryMember(raw)},"metadata":${JSON.stringify(metadata)}}`;
 }
 
@@ -131,18 +133,32 @@ export async function* exportPages(
 ): AsyncGenerator<string> {
   const { dlq } = keysOf(ctx, queue);
   progress.total = await ctx.redis.llen(dlq);
-  while (progress.read < progress.total) {
-    const want = Math.min(BATCH_ENTRIES, progress.total - progress.read);
-    const page = await readTail(ctx, dlq, progress.read, want);
-    if (page.length === 0) break;
-    progress.read += page.length;
+  // A page's entries, chosen, with their metadata: all of it Redis's work, so the next
+  // page's runs while this one is made into lines.
+  const fetchPage = async (skip: number) => {
+    const want = Math.min(BATCH_ENTRIES, progress.total - skip);
+    const page = want > 0 ? await readOldest(ctx, dlq, skip, want) : [];
     const keep = await selected(ctx, page, select, redactor);
     const chosen = page.filter((_, i) => keep[i]);
+    return { read: page.length, chosen, metadata: await metadataFor(ctx, chosen) };
+  };
+  let next = fetchPage(0);
+  let skip = 0;
+  for (;;) {
+    const { read, chosen, metadata } = await next;
+    if (read === 0) break;
+    skip += read;
+    next =
+      skip < progress.total
+        ? fetchPage(skip)
+        : Promise.resolve({ read: 0, chosen: [], metadata: [] });
+    progress.read = skip;
     if (chosen.length === 0) continue;
-    const metadata = await metadataFor(ctx, chosen);
     progress.exported += chosen.length;
     yield chosen
       .map((raw, i) => `${exportLine(queue, raw, metadata[i] ?? null, redactor)}\n`)
       .join("");
   }
+  // A consumer that stopped early leaves one page in flight: its answer is not wanted.
+  next.catch(() => undefined);
 }

@@ -110,16 +110,36 @@ async function moveChunk(ctx: EngineContext, plan: Plan, chunk: Push[]): Promise
   return results;
 }
 
-/** The Cluster path across slots: copy, remove from the DLQ, take back the copies of what had gone. */
+/**
+ * The Cluster path across slots: copy, then remove each entry by its exact
+ * bytes wherever it is now (failures pushed at the DLQ's head meanwhile shift
+ * every index, and a copy already taken by a worker cannot be taken back), and
+ * take back only the copies whose entry is truly gone.
+ */
 async function copyThenRemove(ctx: EngineContext, plan: Plan, chunk: Push[]): Promise<number[]> {
   const copied = await copy(ctx, plan, chunk);
   const sent = chunk.filter((_, k) => copied[k]);
-  const removed =
-    sent.length > 0 ? await moveChunk(ctx, { ...plan, mode: "delete", dst: plan.src }, sent) : [];
-  const stray = sent.filter((_, k) => removed[k] !== 1).map((i) => i.push!);
+  const removed = await removeByBytes(ctx, plan.src, sent);
+  const stray = sent.filter((_, k) => !removed[k]).map((i) => i.push!);
   if (stray.length > 0) await takeBack(ctx, plan, stray);
   let next = 0;
-  return chunk.map((_, k) => (copied[k] ? (removed[next++] === 1 ? 1 : 0) : 2));
+  return chunk.map((_, k) => (copied[k] ? (removed[next++] ? 1 : 0) : 2));
+}
+
+/**
+ * LREM of one occurrence of each entry's bytes, from the end nearer to where
+ * it was read (identical entries are the same message: any one of them is it).
+ */
+async function removeByBytes(ctx: EngineContext, dlq: string, items: Push[]): Promise<boolean[]> {
+  if (items.length === 0) return [];
+  const length = await ctx.redis.llen(dlq);
+  const pipeline = ctx.redis.pipeline();
+  for (const { l } of items) pipeline.lrem(dlq, l.index < length / 2 ? 1 : -1, l.raw);
+  const replies = (await pipeline.exec()) ?? [];
+  return replies.map(([error, n]) => {
+    if (error) throw error;
+    return n === 1;
+  });
 }
 
 /** Writes each push; false for a scheduled one an identical member already holds (ZADD NX). */

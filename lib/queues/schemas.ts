@@ -75,6 +75,20 @@ export const QueueStatsSchema = z.strictObject({
 });
 
 /** Top error groups of a DLQ (errorGroups.ts); here so that redact.ts and the metrics can name them. */
+/** An admin's note on an error group, and its mark "known" (lib/queues/notes.ts). */
+export const GroupNoteSchema = z.strictObject({
+  note: z.string().describe("A sentence, up to 500 characters."),
+  link: z.string().nullable().describe("An http(s) link, such as a ticket."),
+  known: z.boolean().describe("Marked known: the daily review lists it apart."),
+  until: epochSeconds
+    .nullable()
+    .describe(
+      "Until when the growth alert leaves a known group's failures out (null: as long as it is marked known).",
+    ),
+  by: z.string().describe("Who wrote it."),
+  at: epochSeconds.describe("When."),
+});
+
 export const ErrorGroupSchema = z.strictObject({
   id: z.string(),
   errorType: z.string(),
@@ -83,6 +97,7 @@ export const ErrorGroupSchema = z.strictObject({
   count,
   firstSeen: epochSeconds.nullable(),
   lastSeen: epochSeconds.nullable(),
+  note: GroupNoteSchema.optional().describe("An admin's note and mark, when there is one."),
 });
 
 export const ErrorGroupsSchema = z.strictObject({

@@ -21,6 +21,7 @@ export const SCRIPT_NAMES = [
   "progressTask",
   "promoteOne",
   "moveIndexed",
+  "readOldest",
   "deleteMetadata",
   "moveTail",
   "requeueTail",

@@ -37,7 +37,9 @@ export const POST = adminPreview(
 
 async function previewOf(ctx: EngineContext, queue: string, req: z.infer<typeof EditPreviewBody>) {
   if ("identity" in req) {
-    const raw = await entryBySha1(ctx, queue, req.index, req.edit.sha1);
+    // The text is checked before anything is read.
+    const editor = messageEditor(req.edit);
+    const raw = await entryBySha1(ctx, queue, { ...req, sha1: req.edit.sha1 });
     if (!raw) {
       throw new HttpError(
         409,
@@ -45,7 +47,6 @@ async function previewOf(ctx: EngineContext, queue: string, req: z.infer<typeof 
         "That message changed or left the dead-letter queue since it was opened",
       );
     }
-    const editor = messageEditor(req.edit);
     editor.edit(forRequeue(raw));
     const touched = { total: 1, touched: 1, unchanged: 0, notApplicable: 0, moved: 0 };
     return { ...touched, sample: editor.changes() };

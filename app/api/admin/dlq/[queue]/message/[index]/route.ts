@@ -32,12 +32,12 @@ export const GET = adminRead(
 
 /**
  * What the editor of fix-then-requeue opens: the message as it goes back, and
- * the sha1 of the entry it came from. The bytes are the view's text again, so
- * an entry that is not valid UTF-8 gets a sha1 that names no entry, and its
- * edit is refused with a 409 rather than made on other bytes.
+ * the sha1 of the entry it came from. The bytes are the view's text encoded
+ * again, which are the entry's only when it was valid UTF-8: a text with a
+ * replacement character (what invalid bytes decode to) is not offered.
  */
 function editableOf(message: DlqMessage) {
-  if (!message.isJson || message.truncated) return null;
+  if (!message.isJson || message.truncated || message.raw.includes("\uFFFD")) return null;
   const bytes = Buffer.from(message.raw);
   if (bytes.length > EDIT_MESSAGE_MAX_BYTES) return null;
   return { sha1: sha1(bytes), text: forRequeue(bytes).toString() };
