@@ -72,6 +72,38 @@ async function exportOnce(b: BenchServer): Promise<Run> {
   };
 }
 
+const rateOf = (r: Run) => r.exported / (r.ms / 1000);
+
+function targets(runs: Run[]) {
+  const med = (pick: (r: Run) => number) => median(runs.map(pick));
+  return [
+    target(
+      "rate",
+      "entries exported a second (median run)",
+      med(rateOf),
+      ">=",
+      50_000,
+      "entries/s",
+    ),
+    target(
+      "heap",
+      "highest heap above the start (median run)",
+      med((r) => r.heapGrowthMb),
+      "<=",
+      64,
+      "MB",
+    ),
+    target(
+      "ping",
+      "worst PING during an export (median run)",
+      med((r) => r.ping.worstMs),
+      "<=",
+      25,
+      "ms",
+    ),
+  ];
+}
+
 export async function run(args: string[]): Promise<Summary> {
   const opts = parseOptions(args, OPTIONS);
   const started = new Date();
@@ -83,14 +115,13 @@ export async function run(args: string[]): Promise<Summary> {
     const runs: Run[] = [];
     for (let i = 0; i < opts.runs; i++) runs.push(await exportOnce(b));
     for (const r of runs) check(r.exported === n, `a run exported ${r.exported} of ${n} entries`);
-    const rate = (r: Run) => r.exported / (r.ms / 1000);
     printTable(
       `Export a DLQ of ${n} entries as JSON Lines`,
       ["run", "s", "entries/s", "MB made", "heap +MB peak", "RSS +MB peak", "PING worst ms"],
       runs.map((r, i) => [
         new Count(i + 1),
         r.ms / 1000,
-        new Count(Math.round(rate(r))),
+        new Count(Math.round(rateOf(r))),
         r.bytes / 2 ** 20,
         r.heapGrowthMb,
         r.rssGrowthMb,
@@ -102,32 +133,7 @@ export async function run(args: string[]): Promise<Summary> {
       started,
       { redis: b.redisVersion, priority: b.priority, scale: opts.scale, runs: opts.runs },
       { entries: n, runs },
-      [
-        target(
-          "rate",
-          "entries exported a second (median run)",
-          median(runs.map(rate)),
-          ">=",
-          50_000,
-          "entries/s",
-        ),
-        target(
-          "heap",
-          "highest heap above the start (median run)",
-          median(runs.map((r) => r.heapGrowthMb)),
-          "<=",
-          64,
-          "MB",
-        ),
-        target(
-          "ping",
-          "worst PING during an export (median run)",
-          median(runs.map((r) => r.ping.worstMs)),
-          "<=",
-          25,
-          "ms",
-        ),
-      ],
+      targets(runs),
     );
   } finally {
     await b.stop();
