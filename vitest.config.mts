@@ -43,8 +43,8 @@ export default defineConfig({
           // The suites whose Redis commands differ (sessions, throttle, audit, idempotency,
           // every move, WAIT); the ones that add no command of their own run once.
           include: [
-            "tests/api/{admin-api,audit-api,dlq-api,fix-and-route,idempotency,login-throttle,redact-api,replication,response-shapes,sessions}.test.ts",
-            "tests/integration/{dlq-move,export,find,fix-and-route,foreign-requeue,large-entries,requeue-later,retry,tasks}.test.ts",
+            "tests/api/{admin-api,audit-api,dlq-api,export,fix-and-route,idempotency,login-throttle,redact-api,replication,response-shapes,sessions}.test.ts",
+            "tests/integration/{dlq-move,export,find,fix-and-route,foreign-requeue,group-notes,large-entries,requeue-later,retry,tasks}.test.ts",
           ],
           env: { REDRIVE_TEST_ACL: "1" },
         },

@@ -1,7 +1,9 @@
 "use client";
 
+import type { ErrorGroup } from "@/lib/http/types";
 import type { InsightsResponse } from "@/lib/metrics/types";
 import { fmtInt } from "../format";
+import { GroupNote } from "../GroupNote";
 import { Card } from "../ui";
 
 /** The daily review's answer: per reviewed queue, what is new since an admin last looked. */
@@ -24,15 +26,39 @@ export function NewSinceReview(props: { insights: InsightsResponse }) {
                     <span key={g.id}>
                       {i > 0 && "; "}
                       <span className="font-medium">{g.errorType}</span> {g.pattern} (
-                      {fmtInt(g.count)})
+                      {fmtInt(g.count)}){" "}
+                      {g.note && <GroupNote note={g.note} now={props.insights.computedAt} />}
                     </span>
                   ))}
                 </>
               )}
+              <KnownGroups
+                groups={q.topErrors.filter((g) => !s.newGroups.some((n) => n.id === g.id))}
+                now={props.insights.computedAt}
+              />
             </li>
           );
         })}
       </ul>
     </Card>
+  );
+}
+
+/** The queue's groups an admin noted or marked known: the review remembers what it learnt. */
+function KnownGroups(props: { groups: ErrorGroup[]; now: number }) {
+  const noted = props.groups.filter((g) => g.note);
+  if (noted.length === 0) return null;
+  return (
+    <ul
+      className="mt-1 ml-4 list-disc text-xs text-zinc-700 dark:text-zinc-300"
+      aria-label="Noted groups"
+    >
+      {noted.slice(0, 5).map((g) => (
+        <li key={g.id}>
+          <span className="font-medium">{g.errorType}</span> {g.pattern} ({fmtInt(g.count)}):{" "}
+          <GroupNote note={g.note!} now={props.now} />
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useState } from "react";
+import { useCallback, useMemo, useState, type ReactNode } from "react";
 import type { ErrorGroup } from "@/lib/http/types";
 import { Confirm, useConfirm } from "../Confirm";
 import { useDashboard } from "../DashboardProvider";
@@ -11,6 +11,8 @@ import { Button, ErrorNote } from "../ui";
 import { stayOpenOnFailure, useAction, useQueue } from "./context";
 import { moveGroup, useErrorGroups, type MoveMode } from "./data";
 import { ExportLink, exportPath } from "./Export";
+import { GroupNote } from "../GroupNote";
+import { NoteDialog } from "./NoteDialog";
 import { RequeueWith } from "./RequeueWith";
 import { plural, preview } from "./text";
 
@@ -22,7 +24,7 @@ interface Pending {
 const when = (at: number | null) =>
   at === null ? <span className="text-zinc-600 dark:text-zinc-400">–</span> : <Ago at={at} />;
 
-const COLUMNS: Column<ErrorGroup>[] = [
+const BASE_COLUMNS: Column<ErrorGroup>[] = [
   {
     id: "type",
     header: "Error type",
@@ -74,55 +76,44 @@ const COLUMNS: Column<ErrorGroup>[] = [
   },
 ];
 
+/** The columns, with the admins' notes (`now`: when the groups were computed). */
+function columnsAt(now: number): Column<ErrorGroup>[] {
+  return [
+    ...BASE_COLUMNS,
+    {
+      id: "note",
+      header: "Note",
+      phone: "full",
+      className: "min-w-40 max-w-72",
+      cell: (g) => (g.note ? <GroupNote note={g.note} now={now} /> : null),
+    },
+  ];
+}
+
 const FILTER: TableFilter<ErrorGroup> = {
   label: "Filter error groups",
   placeholder: "Filter by error type or message",
-  text: (g) => `${g.errorType} ${g.pattern} ${g.example}`,
+  text: (g) => `${g.errorType} ${g.pattern} ${g.example} ${g.note?.note ?? ""}`,
 };
 
-/** The DLQ's failures grouped by type and normalised message, largest first. */
+/** The DLQ's failures grouped by type and normalised message, largest first; known groups apart. */
 export function ErrorGroupsTab() {
   const { queue, isAdmin } = useQueue();
+  const { viewer } = useDashboard();
   const { data, error } = useErrorGroups(queue);
   const confirm = useConfirm<Pending>();
-  const { ask } = confirm;
   const [withOptions, setWithOptions] = useState<ErrorGroup | null>(null);
-  const { viewer } = useDashboard();
-  const actions = useCallback(
-    (g: ErrorGroup) => [
-      ...(isAdmin ? (["requeue", "delete"] as const) : []).map((mode) => (
-        <Button
-          key={mode}
-          className="py-0.5"
-          aria-label={`${mode === "requeue" ? "Requeue" : "Delete"} ${plural(g.count, "message")} of ${g.errorType}: ${preview(g.pattern, 80)}`}
-          onClick={() => ask({ group: g, mode })}
-        >
-          {mode === "requeue" ? "Requeue" : "Delete"}
-        </Button>
-      )),
-      <ExportLink
-        key="export"
-        className="py-0.5"
-        href={exportPath(queue, { group: g.id })}
-        label={`Export the messages of ${g.errorType}: ${preview(g.pattern, 80)}`}
-      >
-        Export
-      </ExportLink>,
-      ...(isAdmin
-        ? [
-            <Button
-              key="options"
-              className="py-0.5"
-              aria-label={`Requeue with options: ${g.errorType}: ${preview(g.pattern, 80)}`}
-              onClick={() => setWithOptions(g)}
-            >
-              Options…
-            </Button>,
-          ]
-        : []),
-    ],
-    [ask, queue, isAdmin],
-  );
+  const [noting, setNoting] = useState<ErrorGroup | null>(null);
+  const computedAt = data?.computedAt ?? 0;
+  const columns = useMemo(() => columnsAt(computedAt), [computedAt]);
+  const groups = data?.groups ?? NONE;
+  const open = useMemo(() => groups.filter((g) => !g.note?.known), [groups]);
+  const known = useMemo(() => groups.filter((g) => g.note?.known), [groups]);
+  const rowActions = useGroupActions({ ask: confirm.ask, setWithOptions, setNoting });
+  const table = {
+    columns,
+    actions: isAdmin || viewer.canExport ? rowActions : undefined,
+  };
 
   return (
     <div className="space-y-3">
@@ -135,20 +126,27 @@ export function ErrorGroupsTab() {
         </p>
       )}
       {error && !data && <ErrorNote error={error} />}
-      <DataTable
+      <GroupTable
+        {...table}
         label={`Error groups of ${queue}`}
-        scrollLabel="Error groups, scrollable"
-        rows={data?.groups ?? NONE}
-        rowKey={(g) => g.id}
-        columns={COLUMNS}
+        rows={open}
         filter={FILTER}
-        initialSort={{ id: "count", direction: "desc" }}
-        empty={data ? "No errors: the DLQ is empty." : "Loading…"}
-        actions={isAdmin || viewer.canExport ? actions : undefined}
-        stackOnPhone
-        middle
+        empty={
+          !data
+            ? "Loading…"
+            : known.length > 0
+              ? "Only known groups."
+              : "No errors: the DLQ is empty."
+        }
       />
+      {known.length > 0 && (
+        <section aria-label="Known error groups" className="space-y-2">
+          <h3 className="text-sm font-semibold">Known ({known.length})</h3>
+          <GroupTable {...table} label={`Known error groups of ${queue}`} rows={known} empty="" />
+        </section>
+      )}
       <GroupConfirm target={confirm.target} onClose={confirm.close} />
+      {noting && <NoteDialog group={noting} onClose={() => setNoting(null)} />}
       {withOptions && (
         <RequeueWith
           what={`the group ${preview(withOptions.errorType, 40)}`}
@@ -158,6 +156,79 @@ export function ErrorGroupsTab() {
         />
       )}
     </div>
+  );
+}
+
+function GroupTable(props: {
+  label: string;
+  rows: ErrorGroup[];
+  columns: Column<ErrorGroup>[];
+  filter?: TableFilter<ErrorGroup>;
+  empty: string;
+  actions: ((g: ErrorGroup) => ReactNode[]) | undefined;
+}) {
+  return (
+    <DataTable
+      label={props.label}
+      scrollLabel={`${props.label}, scrollable`}
+      rows={props.rows}
+      rowKey={(g) => g.id}
+      columns={props.columns}
+      filter={props.filter}
+      initialSort={{ id: "count", direction: "desc" }}
+      empty={props.empty}
+      actions={props.actions}
+      stackOnPhone
+      middle
+    />
+  );
+}
+
+/** A row's buttons: requeue, delete, options and note for an admin; export for an exporter. */
+function useGroupActions(set: {
+  ask: (p: Pending) => void;
+  setWithOptions: (g: ErrorGroup) => void;
+  setNoting: (g: ErrorGroup) => void;
+}) {
+  const { queue, isAdmin } = useQueue();
+  const { ask, setWithOptions, setNoting } = set;
+  return useCallback(
+    (g: ErrorGroup) => {
+      const what = `${g.errorType}: ${preview(g.pattern, 80)}`;
+      const button = (key: string, label: string, aria: string, onClick: () => void) => (
+        <Button key={key} className="py-0.5" aria-label={aria} onClick={onClick}>
+          {label}
+        </Button>
+      );
+      const admin = isAdmin
+        ? [
+            button("requeue", "Requeue", `Requeue ${plural(g.count, "message")} of ${what}`, () =>
+              ask({ group: g, mode: "requeue" }),
+            ),
+            button("delete", "Delete", `Delete ${plural(g.count, "message")} of ${what}`, () =>
+              ask({ group: g, mode: "delete" }),
+            ),
+          ]
+        : [];
+      const more = isAdmin
+        ? [
+            button("options", "Options…", `Requeue with options: ${what}`, () => setWithOptions(g)),
+            button("note", "Note…", `Note on ${what}`, () => setNoting(g)),
+          ]
+        : [];
+      const exporting = (
+        <ExportLink
+          key="export"
+          className="py-0.5"
+          href={exportPath(queue, { group: g.id })}
+          label={`Export the messages of ${what}`}
+        >
+          Export
+        </ExportLink>
+      );
+      return [...admin, exporting, ...more];
+    },
+    [ask, queue, isAdmin, setWithOptions, setNoting],
   );
 }
 

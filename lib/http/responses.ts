@@ -14,6 +14,7 @@ import {
 import {
   DlqMessageSchema,
   ErrorGroupsSchema,
+  GroupNoteSchema,
   QueueStatsSchema,
   ScheduledRetryViewSchema,
   FoundSchema,
@@ -155,6 +156,12 @@ export const ExportLineSchema = z
       .describe("The metadata hash's fields, or null."),
   })
   .describe("One line of the export (JSON Lines: one such object a line, oldest entry first).");
+
+/** POST and DELETE /api/admin/errors/[queue]/notes. */
+export const GroupNoteResponseSchema = z.strictObject({
+  group: z.string(),
+  note: GroupNoteSchema.nullable().describe("The note as stored; null once cleared."),
+});
 
 /** GET /api/admin/retry/[queue]: scheduled retries, soonest first. */
 export const RetryPageResponseSchema = z.strictObject({

@@ -105,3 +105,32 @@ export const EditPreviewBody = z.union([
   z.object({ messages: Selection.shape.messages, edit: PathEdit }),
   z.object({ group: GroupBody.shape.group, edit: PathEdit }),
 ]);
+
+/** The most a note's sentence may hold, and how far ahead a known group's quiet may reach. */
+export const NOTE_MAX_CHARS = 500;
+export const NOTE_UNTIL_MAX_DAYS = 366;
+
+/** POST …/errors/{queue}/notes: a note on an error group and its mark "known". */
+export const NoteBody = z.object({
+  group: GroupBody.shape.group,
+  note: z.string().max(NOTE_MAX_CHARS).default("").describe("A sentence, such as what was found."),
+  link: z
+    .url({ protocol: /^https?$/, error: "link must be an http(s) URL" })
+    .max(500)
+    .nullable()
+    .default(null)
+    .describe("A link, such as a ticket."),
+  known: z.boolean().default(false).describe("Mark the group known: listed apart in the review."),
+  until: z
+    .number()
+    .int()
+    .min(0)
+    .nullable()
+    .default(null)
+    .describe(
+      `Until when (epoch seconds, at most ${NOTE_UNTIL_MAX_DAYS} days ahead) the growth alert leaves a known group's failures out; null: as long as it is known.`,
+    ),
+});
+
+/** DELETE …/errors/{queue}/notes: remove a group's note and mark. */
+export const NoteClearBody = z.object({ group: GroupBody.shape.group });

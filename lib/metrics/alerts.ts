@@ -11,6 +11,7 @@ export function alertsOf(
   stats: QueueStats,
   thresholds: AlertThresholds,
   growthPerHour: number | null,
+  knownLastHour = 0,
 ): QueueAlert[] {
   const out: QueueAlert[] = [];
   const { queue } = stats;
@@ -23,17 +24,15 @@ export function alertsOf(
       message: `${stats.dlq} messages in the DLQ (alert above ${thresholds.dlqSize})`,
     });
   }
-  if (
-    thresholds.growthPerHour > 0 &&
-    growthPerHour !== null &&
-    growthPerHour > thresholds.growthPerHour
-  ) {
+  // Failures in groups an admin marked known are left out of the growth (./known.ts).
+  const growth = growthPerHour === null ? null : Math.max(0, growthPerHour - knownLastHour);
+  if (thresholds.growthPerHour > 0 && growth !== null && growth > thresholds.growthPerHour) {
     out.push({
       queue,
       kind: "dlq_growth",
-      value: growthPerHour,
+      value: growth,
       threshold: thresholds.growthPerHour,
-      message: `DLQ grew by ${Math.round(growthPerHour)} in the last hour (alert above ${thresholds.growthPerHour})`,
+      message: `DLQ grew by ${Math.round(growth)} in the last hour (alert above ${thresholds.growthPerHour})${knownLastHour > 0 ? `; ${knownLastHour} failures in known groups left out` : ""}`,
     });
   }
   const ageHours = (stats.oldestDlqAgeSeconds ?? 0) / 3600;

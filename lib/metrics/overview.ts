@@ -6,6 +6,7 @@ import { getStats } from "../queues/stats";
 import { alertsOf, growthPerHour } from "./alerts";
 import { readCounters } from "../queues/counters";
 import { dlqAt, firstDlq, readSamples, type StoredSample } from "./history";
+import { knownLastHour } from "./known";
 import { readReviews } from "./review";
 import type { OverviewResponse } from "./types";
 
@@ -14,13 +15,14 @@ const TREND_POINTS = 30;
 
 /** The overview's cards: counts, alerts, trend, review and resolution time per queue. */
 export async function buildOverview(ctx: EngineContext): Promise<OverviewResponse> {
-  const [stats, worker, history, reviews, counters, info] = await Promise.all([
+  const [stats, worker, history, reviews, counters, info, known] = await Promise.all([
     getStats(ctx),
     workerStatus(ctx),
     hourOfSamples(ctx),
     readReviews(ctx),
     readCounters(ctx),
     readInfo(ctx.redis),
+    knownLastHour(ctx),
   ]);
   const server = info;
   const trendSamples = sparkline(history);
@@ -30,7 +32,7 @@ export async function buildOverview(ctx: EngineContext): Promise<OverviewRespons
     return {
       ...s,
       dlqGrowthPerHour: growth,
-      alerts: alertsOf(s, ctx.config.alerts[s.queue]!, growth),
+      alerts: alertsOf(s, ctx.config.alerts[s.queue]!, growth, known.get(s.queue) ?? 0),
       trend: dlqAt(trendSamples, s.queue),
       review: reviews[s.queue] ?? null,
       resolved: {

@@ -13,6 +13,7 @@ import { isActiveState, taskKeys } from "../tasks/redrive";
 import { readRedisSafety, RedisWarningCodeSchema } from "../redis/safety";
 import { processMetrics } from "./process-metrics";
 import { histogramText, readRuns } from "./worker-runs";
+import { knownLastHour } from "./known";
 import { readReviews } from "./review";
 
 /**
@@ -93,10 +94,11 @@ const QUEUE_COUNTERS = [
 ] as const;
 
 async function queueMetrics(registry: Registry, ctx: EngineContext): Promise<void> {
-  const [stats, counters, reviews] = await Promise.all([
+  const [stats, counters, reviews, known] = await Promise.all([
     getStats(ctx),
     readCounters(ctx),
     readReviews(ctx),
+    knownLastHour(ctx),
   ]);
   const now = nowSeconds(ctx);
   for (const [name, help, pick] of QUEUE_GAUGES) {
@@ -114,6 +116,12 @@ async function queueMetrics(registry: Registry, ctx: EngineContext): Promise<voi
     "redrive_dlq_review_age_seconds",
     help,
     stats.map((s) => [{ queue: s.queue }, reviewAge(s.queue)]),
+  );
+  gauge(
+    registry,
+    "redrive_dlq_known_last_hour_messages",
+    "Dead letters of the last hour in error groups an admin marked known (the growth alert leaves them out).",
+    stats.map((s) => [{ queue: s.queue }, known.get(s.queue) ?? 0]),
   );
   for (const [name, text, field] of QUEUE_COUNTERS) {
     const rows = ctx.config.QUEUES.map((q): [Labels, number] => [

@@ -169,6 +169,17 @@ export class EntryFacts {
     return { groups, retries };
   }
 
+  /** Of the entries from the head that failed after `since` (up to the first that did not), those in these groups. */
+  inGroupsSince(since: number, ids: ReadonlySet<string>): number {
+    let n = 0;
+    for (let i = 0; i < this.length; i++) {
+      const at = this.at[i]!;
+      if (!Number.isNaN(at) && at <= since) break;
+      if (ids.has(this.table[this.kind[i]!]!.id)) n++;
+    }
+    return n;
+  }
+
   /** How many entries from the head failed after `since` (or have no failure time), up to the first that did not. */
   newSince(since: number): number {
     for (let i = 0; i < this.length; i++) {

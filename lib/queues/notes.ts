@@ -89,3 +89,15 @@ function parseNote(text: string): GroupNote | null {
 export function knownNow(note: GroupNote | undefined, now: number): boolean {
   return note !== undefined && note.known && (note.until === null || note.until > now);
 }
+
+/** Groups with their notes joined (the groups keep their order; a group without one is as it was). */
+export function withNotes<G extends { id: string }>(
+  groups: G[],
+  notes: Map<string, GroupNote> | undefined,
+): (G & { note?: GroupNote })[] {
+  if (!notes || notes.size === 0) return groups;
+  return groups.map((g) => {
+    const note = notes.get(g.id);
+    return note ? { ...g, note } : g;
+  });
+}

@@ -31,6 +31,7 @@ import * as r28 from "@/app/api/session/end-all/route";
 import * as r29 from "@/app/api/admin/find/route";
 import * as r30 from "@/app/api/admin/dlq/[queue]/edit-preview/route";
 import * as r31 from "@/app/api/admin/dlq/[queue]/export/route";
+import * as r32 from "@/app/api/admin/errors/[queue]/notes/route";
 
 /**
  * Every API route file, by its path (a unit test checks this list against the
@@ -53,6 +54,7 @@ export const ROUTES: RouteEntry[] = [
   { path: "/api/admin/dlq/stats", module: r11 },
   { path: "/api/admin/errors/{queue}/{mode}", module: r12 },
   { path: "/api/admin/errors/{queue}", module: r13 },
+  { path: "/api/admin/errors/{queue}/notes", module: r32 },
   { path: "/api/admin/find", module: r29 },
   { path: "/api/admin/insights", module: r14 },
   { path: "/api/admin/metrics", module: r15 },

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { nowSeconds } from "@/lib/queues/context";
 import { getErrorGroups } from "@/lib/queues/errorGroups";
+import { readGroupNotes, withNotes } from "@/lib/queues/notes";
 import { READ_LIMITS } from "@/lib/queues/read";
 import { ErrorGroupsResponseSchema } from "@/lib/http/responses";
 import { HEAVY_READ_MS, shared } from "@/lib/http/shared-read";
@@ -24,11 +25,15 @@ export const GET = adminRead(
     withQueue(async (request, ctx) => {
       const { queue } = ctx;
       const { scan } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-      const found = await getErrorGroups(ctx.engine.ctx, queue, scan);
-      const computed = { queue, ...found, computedAt: nowSeconds(ctx.engine.ctx) };
+      const [found, notes] = await Promise.all([
+        getErrorGroups(ctx.engine.ctx, queue, scan),
+        readGroupNotes(ctx.engine.ctx),
+      ]);
+      const groups = withNotes(found.groups, notes.get(queue));
+      const computed = { queue, ...found, groups, computedAt: nowSeconds(ctx.engine.ctx) };
       const redactor = redactorFor(ctx.config, ctx.user);
       if (!redactor) return { body: computed };
-      return { body: { ...computed, groups: found.groups.map((g) => redactor.group(g)) } };
+      return { body: { ...computed, groups: groups.map((g) => redactor.group(g)) } };
     }),
     { heavyMs: HEAVY_READ_MS },
   ),
@@ -36,7 +41,7 @@ export const GET = adminRead(
 
 documented(GET, {
   summary:
-    "A DLQ's error groups (same type and normalised message), largest first, from up to `scan` entries.",
+    "A DLQ's error groups (same type and normalised message), largest first, from up to `scan` entries, with the admins' notes.",
   query: Query,
   errors: [404],
 });
