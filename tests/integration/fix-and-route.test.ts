@@ -156,4 +156,30 @@ describe("route elsewhere", () => {
     expect(step.moved).toEqual([]);
     expect(await r.redis.llen(qk("video_queue"))).toBe(0);
   });
+
+  it("should route a message once when new failures shift it between the read and the move", async () => {
+    await dead("document", ['{"id":"shift"}']);
+    const raw = await entryAt("document", 0);
+    // A failure arrives at the head: the entry read at 0 is now at 1.
+    await dead("document", ['{"id":"newer"}']);
+    const located = { identity: "id:shift", index: 0, raw };
+    const step = await moveItems(
+      r.engine.ctx,
+      "document",
+      "requeue",
+      [{ l: located, push: forRequeue(raw) }],
+      { to: "video" },
+    );
+    // One script call finds another entry at 0 and moves nothing (the caller looks again);
+    // on a Cluster the copy's entry is removed by its bytes wherever it is. Never both.
+    const copies = await r.redis.lrange(qk("video_queue"), 0, -1);
+    expect(copies).toEqual(step.moved.length === 1 ? ['{"id":"shift"}'] : []);
+    await r.engine.moveMany("document", [{ identity: "id:shift", index: 0 }], "requeue", {
+      to: "video",
+    });
+    expect(await r.redis.lrange(qk("video_queue"), 0, -1)).toEqual(['{"id":"shift"}']);
+    expect((await r.engine.getDlqMessages("document")).map((m) => m.identity)).toEqual([
+      "id:newer",
+    ]);
+  });
 });
