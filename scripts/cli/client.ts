@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebStream } from "node:stream/web";
 
 /**
  * The `redrive` command line's side of the admin API: a running dashboard at
@@ -98,6 +101,28 @@ export class ApiClient {
   /** DELETE, with its query: a change like post (with an empty JSON body, as every change has). */
   delete<T>(path: string, query: Query = {}): Promise<T> {
     return this.change<T>("DELETE", withQuery(path, query), {});
+  }
+
+  /**
+   * A GET whose answer is a file (an export): streamed into `out` as it
+   * comes, never held whole. Not resent: a second export would be audited
+   * twice, and bytes already written cannot be taken back.
+   */
+  async download(path: string, query: Query, out: NodeJS.WritableStream): Promise<number> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(withQuery(path, query), this.connection.url), {
+        headers: { authorization: `Bearer ${this.connection.token}` },
+      });
+    } catch (error) {
+      throw this.unanswered(error, 0);
+    }
+    if (!response.ok || !response.body) return answerOf<never>(response, this.connection.url);
+    let bytes = 0;
+    const body = Readable.fromWeb(response.body as WebStream);
+    body.on("data", (chunk: Buffer) => (bytes += chunk.length));
+    await pipeline(body, out, { end: out !== process.stdout });
+    return bytes;
   }
 
   private change<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { CliError } from "./client";
 import { adminCommands } from "./commands/admin";
+import { dlqExportCommand } from "./commands/dlq-export";
 import { dlqMoveCommands } from "./commands/dlq-move";
 import { dlqReadCommands } from "./commands/dlq-read";
 import { dlqTaskCommands } from "./commands/dlq-tasks";
@@ -45,6 +46,7 @@ export function program(): Command {
   dlqReadCommands(dlq);
   dlqMoveCommands(dlq);
   dlqTaskCommands(dlq);
+  dlqExportCommand(dlq);
   queueCommands(p);
   findCommand(p);
   adminCommands(p);

@@ -33,21 +33,17 @@ function moveCommand(dlq: Command, mode: "requeue" | "delete"): void {
       "--identity <id...>",
       "identities from `dlq list --json` instead of reading them at the indexes now",
     );
-  if (mode === "requeue") {
-    command.option(
-      "--later <when>",
-      "into the retry set instead, due in 90m, 2h, 1d or at an ISO 8601 time (at most 30 days)",
-    );
-  }
+  if (mode === "requeue") requeueOptions(command);
   command.action(
     async (
       queue: string,
       indexes: string[],
-      opts: { identity?: string[]; later?: string },
+      opts: { identity?: string[]; later?: string; to?: string; set?: string; unset?: string },
       cmd: Command,
     ) => {
       const cli = connect(cmd);
       const at = opts.later === undefined ? undefined : dueAt(opts.later);
+      const edit = fieldEdit(opts.set, opts.unset);
       const picked = await pick(cli, queue, indexes, opts.identity ?? []);
       if (mode === "delete") {
         const shown = table(
@@ -59,10 +55,24 @@ function moveCommand(dlq: Command, mode: "requeue" | "delete"): void {
       const result = await cli.api.post<RequeueResponse>(queuePath("dlq", queue, mode), {
         messages: picked,
         at,
+        to: opts.to,
+        edit,
       } satisfies z.input<typeof Selection>);
-      reportMoved(cli, mode, queue, result, at);
+      reportMoved(cli, mode, queue, result, at, opts.to);
     },
   );
+}
+
+/** Requeue's own options: later, elsewhere, with one field edited. */
+function requeueOptions(command: Command): void {
+  command
+    .option(
+      "--later <when>",
+      "into the retry set instead, due in 90m, 2h, 1d or at an ISO 8601 time (at most 30 days)",
+    )
+    .option("--to <queue>", "to another configured queue (route elsewhere)")
+    .option("--set <path=json>", "set one field in each first, e.g. options.language='\"de\"'")
+    .option("--unset <path>", "remove one field from each first, e.g. options.debug");
 }
 
 const UNIT_SECONDS = { m: 60, h: 3600, d: 86_400 } as const;
@@ -78,6 +88,23 @@ function dueAt(when: string): number {
   if (Number.isNaN(ms))
     throw new CliError(`--later takes 90m, 2h, 1d or an ISO 8601 time, not ${when}`, 2);
   return Math.floor(ms / 1000);
+}
+
+/** `--set a.b=<json>` or `--unset a.b` as the API's edit (keys split at dots). */
+function fieldEdit(set: string | undefined, unset: string | undefined) {
+  if (set !== undefined && unset !== undefined)
+    throw new CliError("Give --set or --unset, not both", 2);
+  if (unset !== undefined) return { path: unset.split("."), remove: true as const };
+  if (set === undefined) return undefined;
+  const at = set.indexOf("=");
+  if (at <= 0) throw new CliError("--set takes path=json, such as language='\"de\"'", 2);
+  const value = set.slice(at + 1);
+  try {
+    JSON.parse(value);
+  } catch {
+    throw new CliError(`--set's value must be JSON (text in double quotes), not ${value}`, 2);
+  }
+  return { path: set.slice(0, at).split("."), set: value };
 }
 
 /** The messages named: identities given, else read at the indexes now. */
@@ -107,13 +134,17 @@ function reportMoved(
   queue: string,
   result: RequeueResponse,
   at?: number,
+  to?: string,
 ): void {
   const done = mode === "requeue" ? "requeued" : "deleted";
-  const later = at === undefined ? "" : ` to the retry set, due ${when(at)}`;
+  const where = to === undefined ? "" : ` to ${to}`;
+  const retrySet = to === undefined ? " to the retry set" : " (its retry set)";
+  const later = at === undefined ? "" : `${retrySet}, due ${when(at)}`;
   print(cli.o, result, (r) =>
     [
-      `${done} ${r.moved.length} of ${queue}'s dead letters${later}`,
+      `${done} ${r.moved.length} of ${queue}'s dead letters${where}${later}`,
       ...r.missing.map((id) => `no longer in the DLQ: ${id}`),
+      ...(r.skipped ?? []).map((id) => `left in the DLQ, the edit does not apply: ${id}`),
     ].join("\n"),
   );
   if (result.moved.length === 0) nothingMoved(`nothing ${done}: none was still in the DLQ`);
