@@ -14,9 +14,11 @@ type Note = NonNullable<ErrorGroup["note"]>;
 export function GroupNote({
   note,
   now,
+  group,
 }: {
   note: Note;
   /** When the figures were computed. */ now: number;
+  /** The group's name, for the link's accessible name. */ group: string;
 }) {
   const quiet = note.known && note.until !== null && note.until > now;
   const lapsed = note.known && note.until !== null && note.until <= now;
@@ -30,9 +32,10 @@ export function GroupNote({
       )}
       {lapsed && <span className="text-amber-800 dark:text-amber-300">its date has passed</span>}
       {note.note && <span className="break-words">{note.note}</span>}
-      {note.link && /^https?:\/\//.test(note.link) && (
+      {note.link && /^https?:\/\//i.test(note.link) && (
         <a
           href={note.link}
+          aria-label={`link of ${group}`}
           target="_blank"
           rel="noopener noreferrer"
           className="text-blue-700 underline dark:text-blue-400"

@@ -131,13 +131,13 @@ export function parseGroupScopes(text: string): Map<string, string[]> | string {
 
 /**
  * Whether a user may export DLQ entries (whole payloads leave the dashboard):
- * named in REDRIVE_EXPORTERS, by the name they log in with (`token:<name>`
- * for an API token); a read-only display session never. A grant on the queue
+ * named in REDRIVE_EXPORTERS (lowercased there), by the name they log in with
+ * in any case (`token:<name>` for an API token); a read-only display session never. A grant on the queue
  * is needed besides, as for any read of it.
  */
 export function mayExport(
   exporters: readonly string[],
   user: { name: string; display?: boolean },
 ): boolean {
-  return user.display !== true && exporters.includes(user.name);
+  return user.display !== true && exporters.includes(user.name.toLowerCase());
 }

@@ -186,7 +186,8 @@ const baseSchema = z.object({
   AUDIT_DIFF_RETENTION_DAYS: int(1, 3650).default(7),
   // Who may export DLQ entries (whole payloads leave the dashboard): user names as they log in,
   // `token:<name>` for an API token; each still needs a grant on the queue. Nobody by default.
-  REDRIVE_EXPORTERS: nameList.default([]),
+  // Compared without case: single sign-on names are e-mail addresses.
+  REDRIVE_EXPORTERS: lowercaseList.default([]),
   // Payload fields masked for viewers (see lib/queues/redact.ts).
   REDRIVE_REDACT: redactPaths.default([]),
   // Every 2xx API body parsed against its route's schema before it is sent (the tests turn it

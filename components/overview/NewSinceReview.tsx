@@ -27,7 +27,13 @@ export function NewSinceReview(props: { insights: InsightsResponse }) {
                       {i > 0 && "; "}
                       <span className="font-medium">{g.errorType}</span> {g.pattern} (
                       {fmtInt(g.count)}){" "}
-                      {g.note && <GroupNote note={g.note} now={props.insights.computedAt} />}
+                      {g.note && (
+                        <GroupNote
+                          note={g.note}
+                          now={props.insights.computedAt}
+                          group={g.errorType}
+                        />
+                      )}
                     </span>
                   ))}
                 </>
@@ -56,7 +62,7 @@ function KnownGroups(props: { groups: ErrorGroup[]; now: number }) {
       {noted.slice(0, 5).map((g) => (
         <li key={g.id}>
           <span className="font-medium">{g.errorType}</span> {g.pattern} ({fmtInt(g.count)}):{" "}
-          <GroupNote note={g.note!} now={props.now} />
+          <GroupNote note={g.note!} now={props.now} group={g.errorType} />
         </li>
       ))}
     </ul>

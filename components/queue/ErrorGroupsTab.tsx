@@ -85,7 +85,7 @@ function columnsAt(now: number): Column<ErrorGroup>[] {
       header: "Note",
       phone: "full",
       className: "min-w-40 max-w-72",
-      cell: (g) => (g.note ? <GroupNote note={g.note} now={now} /> : null),
+      cell: (g) => (g.note ? <GroupNote note={g.note} now={now} group={g.errorType} /> : null),
     },
   ];
 }

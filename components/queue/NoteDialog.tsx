@@ -18,8 +18,9 @@ const dayOf = (at: number | null) => {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 };
+/** The end of that day in the browser's zone: "until the 12th" covers the 12th. */
 const epochOf = (day: string) =>
-  day ? Math.floor(new Date(`${day}T00:00`).getTime() / 1000) : null;
+  day ? Math.floor(new Date(`${day}T23:59:59`).getTime() / 1000) : null;
 
 /**
  * An error group's note: a sentence, a link (a ticket), and the mark "known"

@@ -32,7 +32,7 @@ export function alertsOf(
       kind: "dlq_growth",
       value: growth,
       threshold: thresholds.growthPerHour,
-      message: `DLQ grew by ${Math.round(growth)} in the last hour (alert above ${thresholds.growthPerHour})${knownLastHour > 0 ? `; ${knownLastHour} failures in known groups left out` : ""}`,
+      message: `DLQ grew by ${Math.round(growth)} in the last hour (alert above ${thresholds.growthPerHour})${knownLastHour > 0 ? `; ${Math.round(knownLastHour)} failures in known groups left out` : ""}`,
     });
   }
   const ageHours = (stats.oldestDlqAgeSeconds ?? 0) / 3600;

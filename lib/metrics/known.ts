@@ -14,6 +14,18 @@ import { ReadBudget } from "../queues/read";
  */
 export async function knownLastHour(ctx: EngineContext): Promise<Map<string, number>> {
   const now = nowSeconds(ctx);
+  return knownSince(ctx, () => now - 3600);
+}
+
+/**
+ * The same count after a time of each queue's own (`since(queue)`, epoch s):
+ * the growth alert's, which measures from the first sample of the last hour.
+ */
+export async function knownSince(
+  ctx: EngineContext,
+  since: (queue: string) => number,
+): Promise<Map<string, number>> {
+  const now = nowSeconds(ctx);
   const notes = await readGroupNotes(ctx);
   const out = new Map<string, number>();
   await Promise.all(
@@ -22,7 +34,7 @@ export async function knownLastHour(ctx: EngineContext): Promise<Map<string, num
       if (known.length === 0) return;
       const { dlq } = keysOf(ctx, queue);
       const { facts } = await readFacts(ctx, dlq, BATCH, new ReadBudget(), false);
-      out.set(queue, facts.inGroupsSince(now - 3600, new Set(known.map(([id]) => id))));
+      out.set(queue, facts.inGroupsSince(since(queue), new Set(known.map(([id]) => id))));
     }),
   );
   return out;

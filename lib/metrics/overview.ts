@@ -6,7 +6,7 @@ import { getStats } from "../queues/stats";
 import { alertsOf, growthPerHour } from "./alerts";
 import { readCounters } from "../queues/counters";
 import { dlqAt, firstDlq, readSamples, type StoredSample } from "./history";
-import { knownLastHour } from "./known";
+import { knownSince } from "./known";
 import { readReviews } from "./review";
 import type { OverviewResponse } from "./types";
 
@@ -15,24 +15,29 @@ const TREND_POINTS = 30;
 
 /** The overview's cards: counts, alerts, trend, review and resolution time per queue. */
 export async function buildOverview(ctx: EngineContext): Promise<OverviewResponse> {
-  const [stats, worker, history, reviews, counters, info, known] = await Promise.all([
+  const [stats, worker, history, reviews, counters, info] = await Promise.all([
     getStats(ctx),
     workerStatus(ctx),
     hourOfSamples(ctx),
     readReviews(ctx),
     readCounters(ctx),
     readInfo(ctx.redis),
-    knownLastHour(ctx),
   ]);
+  const now = nowSeconds(ctx);
+  // Known failures over the growth's own span (from the hour's first sample), per hour as it is.
+  const since = (queue: string) => firstDlq(history, queue)?.t ?? now - 3600;
+  const known = await knownSince(ctx, since);
+  const knownPerHour = (queue: string) =>
+    ((known.get(queue) ?? 0) * 3600) / Math.max(300, now - since(queue));
   const server = info;
   const trendSamples = sparkline(history);
   const queues = stats.map((s) => {
-    const growth = growthPerHour(firstDlq(history, s.queue), s.dlq, nowSeconds(ctx));
+    const growth = growthPerHour(firstDlq(history, s.queue), s.dlq, now);
     const c = counters[s.queue]!;
     return {
       ...s,
       dlqGrowthPerHour: growth,
-      alerts: alertsOf(s, ctx.config.alerts[s.queue]!, growth, known.get(s.queue) ?? 0),
+      alerts: alertsOf(s, ctx.config.alerts[s.queue]!, growth, knownPerHour(s.queue)),
       trend: dlqAt(trendSamples, s.queue),
       review: reviews[s.queue] ?? null,
       resolved: {

@@ -18,11 +18,18 @@ import { groupIdsOf } from "./errorGroups";
 import { identityOf, sha1 } from "./message";
 import { redactText, type Redactor } from "./redact";
 
-/** Which entries: all, those containing a text, one error group's, or some named by identity. */
+/**
+ * Which entries: all, those containing a text, one error group's, or some
+ * named by identity. `reader`: the redactor of a reader who gets masked views
+ * (a viewer while REDRIVE_REDACT is set); then identities and group ids are
+ * the tokens that reader was shown, so that naming a guessed `id:` or a
+ * guessed group cannot confirm the guess.
+ */
 export interface ExportSelect {
   filter?: string;
   group?: string;
   identities?: readonly string[];
+  reader?: Redactor | null;
 }
 
 /** One line of an export (docs: README, "Export"). */
@@ -92,13 +99,15 @@ async function selected(
   select: ExportSelect,
   redactor: Redactor | null,
 ): Promise<boolean[]> {
+  const reader = select.reader ?? null;
   if (select.group !== undefined) {
     const ids = await groupIdsOf(ctx, page);
-    return ids.map((id) => id === select.group);
+    return ids.map((id) => (reader ? reader.groupId(id) : id) === select.group);
   }
   if (select.identities) {
     const wanted = new Set(select.identities);
-    return page.map((raw) => wanted.has(identityOf(raw)) || wanted.has(`h:${sha1(raw)}`));
+    const named = (identity: string) => wanted.has(reader ? reader.identity(identity) : identity);
+    return page.map((raw) => named(identityOf(raw)) || named(`h:${sha1(raw)}`));
   }
   if (select.filter !== undefined) {
     // What the file would show: a filter never selects by a masked value.
@@ -144,21 +153,27 @@ export async function* exportPages(
   };
   let next = fetchPage(0);
   let skip = 0;
-  for (;;) {
-    const { read, chosen, metadata } = await next;
-    if (read === 0) break;
-    skip += read;
-    next =
-      skip < progress.total
-        ? fetchPage(skip)
-        : Promise.resolve({ read: 0, chosen: [], metadata: [] });
-    progress.read = skip;
-    if (chosen.length === 0) continue;
-    progress.exported += chosen.length;
-    yield chosen
-      .map((raw, i) => `${exportLine(queue, raw, metadata[i] ?? null, redactor)}\n`)
-      .join("");
+  try {
+    for (;;) {
+      const { read, chosen, metadata } = await next;
+      if (read === 0) break;
+      skip += read;
+      next = skip < progress.total ? fetchPage(skip) : Promise.resolve(NO_PAGE);
+      progress.read = skip;
+      if (chosen.length === 0) continue;
+      progress.exported += chosen.length;
+      yield chosen
+        .map((raw, i) => `${exportLine(queue, raw, metadata[i] ?? null, redactor)}\n`)
+        .join("");
+    }
+  } finally {
+    // A consumer that stopped early leaves one page in flight: its answer is not wanted.
+    next.catch(() => undefined);
   }
-  // A consumer that stopped early leaves one page in flight: its answer is not wanted.
-  next.catch(() => undefined);
 }
+
+const NO_PAGE = {
+  read: 0,
+  chosen: [] as Buffer[],
+  metadata: [] as (Record<string, string> | null)[],
+};

@@ -225,6 +225,13 @@ export class Redactor {
     return e.whole ? redactText(e.whole.toString("utf8"), this.paths) : null;
   }
 
+  /** A group's id as this reader gets it: a token when the error's type or message is masked. */
+  groupId(id: string): string {
+    return this.covers("error", "message") || this.covers("error", "type")
+      ? this.identity(`group:${id}`)
+      : id;
+  }
+
   /**
    * An error group: error messages are Redrive's text, not payload, unless
    * the `error` field itself is masked; then the message, its pattern and the
@@ -236,7 +243,7 @@ export class Redactor {
     if (!message && !type) return g;
     return {
       ...g,
-      id: this.identity(`group:${g.id}`),
+      id: this.groupId(g.id),
       errorType: type ? REDACTED : g.errorType,
       pattern: message ? REDACTED : g.pattern,
       example: message ? REDACTED : g.example,

@@ -104,11 +104,11 @@ export class ApiClient {
   }
 
   /**
-   * A GET whose answer is a file (an export): streamed into `out` as it
-   * comes, never held whole. Not resent: a second export would be audited
+   * A GET whose answer is a file (an export): streamed into what `open`
+   * gives, once the answer is a success, as it comes, never held whole. Not resent: a second export would be audited
    * twice, and bytes already written cannot be taken back.
    */
-  async download(path: string, query: Query, out: NodeJS.WritableStream): Promise<number> {
+  async download(path: string, query: Query, open: () => NodeJS.WritableStream): Promise<number> {
     let response: Response;
     try {
       response = await fetch(new URL(withQuery(path, query), this.connection.url), {
@@ -118,6 +118,8 @@ export class ApiClient {
       throw this.unanswered(error, 0);
     }
     if (!response.ok || !response.body) return answerOf<never>(response, this.connection.url);
+    // Opened only now: a refusal leaves an existing file as it was.
+    const out = open();
     let bytes = 0;
     const body = Readable.fromWeb(response.body as WebStream);
     body.on("data", (chunk: Buffer) => (bytes += chunk.length));

@@ -50,3 +50,38 @@ test.describe("dashboard pages", () => {
     }
   }
 });
+
+test.describe("the dialogs of fix, route and notes", () => {
+  test.use({ storageState: ADMIN_STATE });
+
+  for (const scheme of ["light", "dark"] as const) {
+    test(`should have no serious accessibility violation, ${scheme}`, async ({ page, redis }) => {
+      await redis.lpush("audio_dlq", dlqEntry("d1", "audio"));
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto("/queues/audio");
+      await page.getByRole("button", { name: "Details of message 0" }).click();
+      await page.getByRole("button", { name: "Edit & requeue…" }).click();
+      const editor = page.getByRole("dialog", { name: "Edit message 0, then requeue" });
+      const text = editor.getByRole("textbox");
+      await text.fill((await text.inputValue()).replace("reports/d1.pdf", "reports/d1.docx"));
+      await editor.getByRole("button", { name: "Review changes" }).click();
+      await expect(editor.getByRole("table", { name: "Changes" })).toBeVisible();
+      expect(await seriousViolations(page), `editor ${scheme}`).toEqual([]);
+      await editor.getByRole("button", { name: "Back to editing" }).click();
+      await page.keyboard.press("Escape");
+      await page
+        .getByRole("dialog", { name: "Message 0" })
+        .getByRole("button", { name: "Requeue with options…" })
+        .click();
+      const options = page.getByRole("dialog", { name: /with options/ });
+      await options.getByLabel("Change one field in each message").check();
+      await expect(options.getByLabel("Value (JSON)")).toBeVisible();
+      expect(await seriousViolations(page), `options ${scheme}`).toEqual([]);
+      await page.goto("/queues/audio");
+      await page.getByRole("tab", { name: "Error groups" }).click();
+      await page.getByRole("button", { name: /^Note on / }).click();
+      await page.getByLabel("Known: list it apart in the review").check();
+      expect(await seriousViolations(page), `note ${scheme}`).toEqual([]);
+    });
+  }
+});

@@ -29,9 +29,10 @@ export function dlqExportCommand(dlq: Command): void {
         const cli = connect(cmd);
         if (opts.filter !== undefined && opts.group !== undefined)
           throw new CliError("Export a --filter or a --group, not both", 2);
-        const out = opts.out ? createWriteStream(opts.out) : process.stdout;
+        // Opened once the export is under way: a refusal leaves an existing file alone.
+        const open = () => (opts.out ? createWriteStream(opts.out) : process.stdout);
         const query = { q: opts.filter, group: opts.group };
-        const bytes = await cli.api.download(queuePath("dlq", queue, "export"), query, out);
+        const bytes = await cli.api.download(queuePath("dlq", queue, "export"), query, open);
         if (opts.out)
           process.stderr.write(`wrote ${bytes} bytes of ${queue}'s dead letters to ${opts.out}\n`);
       },

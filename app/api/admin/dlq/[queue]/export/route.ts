@@ -15,16 +15,16 @@ import {
   type ExportProgress,
   type ExportSelect,
 } from "@/lib/queues/export";
-import { exportRedactor } from "@/lib/queues/redact";
+import { exportRedactor, redactorFor } from "@/lib/queues/redact";
 import type { EngineContext } from "@/lib/queues/context";
 
 const Query = z.object({
   q: z.string().min(1).max(200).optional().describe("Only the entries containing this text."),
   group: z
     .string()
-    .regex(/^[0-9a-f]{12}$/, { error: "group must be a group id" })
+    .regex(/^([0-9a-f]{12}|v:[0-9a-f]{40})$/, { error: "group must be a group id" })
     .optional()
-    .describe("Only the entries of this error group."),
+    .describe("Only the entries of this error group (its id as GET …/errors/{queue} gave it)."),
 });
 
 const Body = z.object({
@@ -43,6 +43,7 @@ async function exportAnswer(
   ctx: SessionContext & { queue: string },
   select: ExportSelect,
   what: string,
+  identities?: string[],
 ) {
   if (!mayExport(ctx.config.REDRIVE_EXPORTERS, ctx.user)) {
     await recordAudit(ctx, "export", "denied", { detail: what }).catch(() => undefined);
@@ -54,7 +55,9 @@ async function exportAnswer(
   }
   const redactor = exportRedactor(ctx.config);
   const detail = `${what}${redactor ? "; masked (REDRIVE_REDACT)" : ""}`;
-  await recordAudit(ctx, "export", "ok", { detail });
+  await recordAudit(ctx, "export", "ok", { detail, identities });
+  // A reader shown masked views names entries and groups by the tokens they were shown.
+  select.reader = redactorFor(ctx.config, ctx.user);
   const stamp = new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15);
   return streamed<ExportLine>(
     linesStream(ctx.engine.ctx, ctx.queue, select, redactor, ctx.user.name),
@@ -99,10 +102,25 @@ function linesStream(
   });
 }
 
+/**
+ * A session's export must start from the dashboard itself: a link on another
+ * site opens a GET with the session's cookie, which would read the whole DLQ
+ * and audit an export in the user's name. Browsers say where a request came
+ * from in Sec-Fetch-Site ("none": typed or bookmarked). A token is no
+ * ambient credential.
+ */
+function sameSiteStart(request: Request, ctx: SessionContext): void {
+  const site = request.headers.get("sec-fetch-site");
+  if (!ctx.user.token && site !== null && site !== "same-origin" && site !== "none") {
+    throw new HttpError(403, "CROSS_SITE", "Start an export from the dashboard itself");
+  }
+}
+
 /** GET …/export?q=&group=: the whole DLQ, a filter's matches, or an error group, as JSON Lines. */
 export const GET = adminRead(
   ExportLineSchema,
   withQueue(async (request, ctx) => {
+    sameSiteStart(request, ctx);
     const query = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
     if (query.q !== undefined && query.group !== undefined) {
       throw new HttpError(400, "INVALID", "Export a filter or a group, not both");
@@ -123,7 +141,7 @@ export const POST = adminRead(
     withQueue(async (request, ctx) => {
       const { messages } = Body.parse(await jsonBody(request));
       const identities = messages.map((m) => m.identity);
-      return exportAnswer(ctx, { identities }, `selected ${identities.length}`);
+      return exportAnswer(ctx, { identities }, `selected ${identities.length}`, identities);
     }),
   ),
 );
