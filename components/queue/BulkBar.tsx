@@ -8,7 +8,7 @@ import { ExportSelected } from "./Export";
 import { LaterDialog } from "./LaterDialog";
 import { RequeueWith } from "./RequeueWith";
 import { MoveConfirm, useMoveConfirm } from "./MoveConfirm";
-import { plural } from "./text";
+import { deepMoveNote, plural } from "./text";
 
 export type Selected = MessageRef;
 
@@ -51,7 +51,13 @@ export function BulkBar(props: {
       >
         Requeue selected
       </Button>
-      <LaterAndOptions selected={props.selected} busy={busy} run={run} onDone={props.onDone} />
+      <LaterAndOptions
+        selected={props.selected}
+        total={props.total}
+        busy={busy}
+        run={run}
+        onDone={props.onDone}
+      />
       <ExportSelected selected={props.selected} />
       <Button
         disabled={n === 0 || busy}
@@ -76,6 +82,8 @@ export function BulkBar(props: {
 /** "Requeue later…" and "Requeue with options…": each acts on the selection it was opened for. */
 function LaterAndOptions(props: {
   selected: Selected[];
+  /** The DLQ's length, for what a move from deep inside it costs. */
+  total: number;
   busy: boolean;
   run: ReturnType<typeof useAction>["run"];
   onDone: () => void;
@@ -109,6 +117,7 @@ function LaterAndOptions(props: {
         <LaterDialog
           what={plural(later.length, "message")}
           busy={props.busy}
+          deep={deepMoveNote(at(later), props.total)}
           onConfirm={(due) => void actLater(later, due)}
           onClose={() => setLater(null)}
         />
@@ -117,6 +126,7 @@ function LaterAndOptions(props: {
         <RequeueWith
           what={named(withOptions)}
           many={{ messages: withOptions }}
+          deep={deepMoveNote(at(withOptions), props.total)}
           onClose={() => setWithOptions(null)}
           onDone={() => {
             setWithOptions(null);

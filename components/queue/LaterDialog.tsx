@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { fmtTime } from "../format";
 import { Button, Dialog } from "../ui";
+import { DeepMoveNote } from "./MoveConfirm";
 import { epochToZoned, LATER_MAX_SECONDS, PRESETS, zonedToEpoch, zoneChoices } from "./later";
 
 const input =
@@ -17,6 +18,8 @@ export function LaterDialog(props: {
   /** What moves: "message 3", "4 messages". */
   what: string | null;
   busy: boolean;
+  /** What the move costs Redis when deep inside a long DLQ (deepMoveNote), else null. */
+  deep?: string | null;
   onConfirm: (at: number) => void;
   onClose: () => void;
 }) {
@@ -45,6 +48,7 @@ export function LaterDialog(props: {
           {props.what?.endsWith("s") ? " them" : " it"} to the work queue then.
         </p>
         <LaterPicker later={later} />
+        <DeepMoveNote note={props.deep ?? null} />
       </div>
     </Dialog>
   );

@@ -9,6 +9,7 @@ import { deleteOne, requeueOne, useWholeMessage, type MoveMode } from "./data";
 import { EditAndRequeue } from "./EditMessage";
 import { RequeueLater } from "./RequeueLater";
 import { RequeueWith } from "./RequeueWith";
+import { deepMoveNote } from "./text";
 import { MessageDetails } from "./MessageDetails";
 import { MoveConfirm, oneIndex, oneName, useMoveConfirm } from "./MoveConfirm";
 
@@ -61,6 +62,7 @@ export function MessageDrawer(props: {
         m && isAdmin ? (
           <DrawerButtons
             m={m}
+            total={props.total}
             action={action}
             onAsk={confirm.ask}
             onRequeue={() => confirm.requeue(m, (of) => void act("requeue", of))}
@@ -81,6 +83,7 @@ export function MessageDrawer(props: {
         <RequeueWith
           what={`message ${fmtInt(m.index)}`}
           many={{ messages: [{ identity: m.identity, index: m.index }] }}
+          deep={deepMoveNote([m.index], props.total)}
           onClose={() => setWithOptions(false)}
           onDone={() => {
             setWithOptions(false);
@@ -134,6 +137,7 @@ const TITLES = { delete: "Delete message", requeue: "Requeue message" };
 /** The drawer's actions, from the most destructive to the usual one. */
 function DrawerButtons(props: {
   m: DlqMessage;
+  total: number;
   action: ReturnType<typeof useAction>;
   onAsk: (t: { mode: MoveMode; of: DlqMessage }) => void;
   onRequeue: () => void;
@@ -148,7 +152,13 @@ function DrawerButtons(props: {
       <Button tone="danger" disabled={busy} onClick={() => props.onAsk({ mode: "delete", of: m })}>
         Delete
       </Button>
-      <RequeueLater m={m} action={action} onDone={props.onDone} onFailure={props.onFailure} />
+      <RequeueLater
+        m={m}
+        total={props.total}
+        action={action}
+        onDone={props.onDone}
+        onFailure={props.onFailure}
+      />
       <Button disabled={busy} onClick={props.onOptions}>
         Requeue with options…
       </Button>

@@ -7,10 +7,13 @@ import { Button } from "../ui";
 import { GONE, useAction, useQueue } from "./context";
 import { requeueOneLater } from "./data";
 import { LaterDialog } from "./LaterDialog";
+import { deepMoveNote } from "./text";
 
 /** The drawer's "Requeue later…": the time dialog, then the move into the retry set. */
 export function RequeueLater(props: {
   m: DlqMessage;
+  /** The DLQ's length, for what a move from deep inside it costs. */
+  total: number;
   /** The drawer's action: one at a time, its buttons disabled meanwhile. */
   action: ReturnType<typeof useAction>;
   onDone: () => void;
@@ -41,6 +44,7 @@ export function RequeueLater(props: {
         <LaterDialog
           what={`Message ${fmtInt(m.index)}`}
           busy={busy}
+          deep={deepMoveNote([m.index], props.total)}
           onConfirm={(at) => void act(at)}
           onClose={() => setOpen(false)}
         />

@@ -9,6 +9,7 @@ import { describeError, useAction, useQueue } from "./context";
 import { ChangeList } from "./ChangeList";
 import { previewManyEdit, requeueMany, type Many, type PathEdit } from "./fix-data";
 import { LaterPicker, useLater } from "./LaterDialog";
+import { DeepMoveNote } from "./MoveConfirm";
 import { plural } from "./text";
 
 const input =
@@ -46,6 +47,8 @@ export function requeuedText(r: RequeueResponse, where: string): string {
 export function RequeueWith(props: {
   what: string;
   many: Many;
+  /** What the move costs Redis when deep inside a long DLQ (deepMoveNote), else null. */
+  deep?: string | null;
   onClose: () => void;
   onDone: () => void;
 }) {
@@ -100,6 +103,7 @@ export function RequeueWith(props: {
         </fieldset>
         <FieldEdit field={field} onChange={s.changeField} problem={s.editProblem} />
         {preview && <PreviewText preview={preview} />}
+        <DeepMoveNote note={props.deep ?? null} />
       </div>
     </Dialog>
   );

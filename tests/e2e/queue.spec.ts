@@ -58,6 +58,12 @@ test.describe("as an admin", () => {
       `{"id":"d${n - 1 - 60_000}","n":${n - 1 - 60_000}}`,
     ]);
     expect(await redis.llen("document_dlq")).toBe(n - 1);
+    // Requeue later moves by position too: its dialog says the same before anything moves.
+    await page.getByRole("button", { name: "Details of message 60000" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Requeue later…" }).click();
+    const later = page.getByRole("dialog", { name: "Requeue later" });
+    // One fewer now: the tail, 59 999 entries away, is the nearer end.
+    await expect(later.getByRole("note")).toContainText("walk 59,999 entries");
   });
 
   test("should requeue a selection in one go", async ({ page, redis }) => {
