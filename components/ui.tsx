@@ -37,18 +37,17 @@ const TONES: Record<Tone, string> = {
   ghost: "hover:bg-zinc-100 dark:hover:bg-zinc-800",
 };
 
+/** A button's look, also for a link that acts as one (a download). */
+export function buttonClass(tone: Tone = "default", className = ""): string {
+  return `inline-flex items-center gap-1 rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:cursor-not-allowed disabled:opacity-50 ${TONES[tone]} ${className}`;
+}
+
 export function Button({
   tone = "default",
   className,
   ...rest
 }: ComponentProps<"button"> & { tone?: Tone }) {
-  return (
-    <button
-      type="button"
-      {...rest}
-      className={`inline-flex items-center gap-1 rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:cursor-not-allowed disabled:opacity-50 ${TONES[tone]} ${className ?? ""}`}
-    />
-  );
+  return <button type="button" {...rest} className={buttonClass(tone, className)} />;
 }
 
 export function Badge(props: {

@@ -3,12 +3,9 @@
 import { useState } from "react";
 import { apiPath, postForFile, queuePath } from "../api";
 import { useDashboard } from "../DashboardProvider";
-import { Button } from "../ui";
+import { Button, buttonClass } from "../ui";
 import { describeError, useQueue } from "./context";
 import type { MessageRef } from "./data";
-
-const LINK =
-  "inline-flex items-center gap-1 rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800";
 
 /** The export of a queue's DLQ as JSON Lines, streamed to a file: `q` its filter, `group` an error group. */
 export function exportPath(queue: string, params: { q?: string; group?: string } = {}): string {
@@ -33,7 +30,7 @@ export function ExportLink(props: {
       href={props.href}
       download
       aria-label={props.label}
-      className={`${LINK} ${props.className ?? ""}`}
+      className={buttonClass("default", props.className)}
     >
       {props.children}
     </a>

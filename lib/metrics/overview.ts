@@ -24,15 +24,16 @@ export async function buildOverview(ctx: EngineContext): Promise<OverviewRespons
     readInfo(ctx.redis),
   ]);
   const now = nowSeconds(ctx);
-  // Known failures over the growth's own span (from the hour's first sample), per hour as it is.
-  const since = (queue: string) => firstDlq(history, queue)?.t ?? now - 3600;
+  // Each queue's first sample of the hour: where its growth, and the known failures left out of it, start.
+  const firsts = new Map(stats.map((s) => [s.queue, firstDlq(history, s.queue)]));
+  const since = (queue: string) => firsts.get(queue)?.t ?? now - 3600;
   const known = await knownSince(ctx, since);
   const knownPerHour = (queue: string) =>
     ((known.get(queue) ?? 0) * 3600) / Math.max(300, now - since(queue));
   const server = info;
   const trendSamples = sparkline(history);
   const queues = stats.map((s) => {
-    const growth = growthPerHour(firstDlq(history, s.queue), s.dlq, now);
+    const growth = growthPerHour(firsts.get(s.queue) ?? null, s.dlq, now);
     const c = counters[s.queue]!;
     return {
       ...s,

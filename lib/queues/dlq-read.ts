@@ -87,7 +87,7 @@ async function viewsOf(
   const metaKeys = entries.map((e, i) => entryMetadataKey(e, fields[i]));
   const hashes = await readHashes(ctx, metaKeys, valueBytes);
   return entries.map((e, i) =>
-    toView(e, fields[i]!, metaKeys[i]!, ownHash(e, pairsToRecord(hashes[i] ?? []))),
+    toView(e, fields[i]!, metaKeys[i]!, ownHash(entrySha1(e), pairsToRecord(hashes[i] ?? []))),
   );
 }
 
@@ -127,17 +127,16 @@ export async function metadataFor(
   if (raws.length === 0) return [];
   const keys = raws.map((raw) => metadataKeyOf(raw));
   const hashes = await readHashes(ctx, keys, READ_LIMITS.messageBytes);
-  return raws.map((raw, i) => {
-    const hash = pairsToRecord(hashes[i] ?? []);
-    const owner = hash?.[METADATA_OWNER];
-    return owner !== undefined && owner !== sha1(raw) ? null : hash;
-  });
+  return raws.map((raw, i) => ownHash(sha1(raw), pairsToRecord(hashes[i] ?? [])));
 }
 
 /** A metadata hash that names another entry (a newer failure of the same job and file) is not this one's. */
-function ownHash(e: ReadEntry, hash: Record<string, string> | null): Record<string, string> | null {
+function ownHash(
+  entrySha1Hex: string,
+  hash: Record<string, string> | null,
+): Record<string, string> | null {
   const owner = hash?.[METADATA_OWNER];
-  return owner !== undefined && owner !== entrySha1(e) ? null : hash;
+  return owner !== undefined && owner !== entrySha1Hex ? null : hash;
 }
 
 /**
@@ -179,7 +178,11 @@ export async function getDlqMessage(
 }
 
 /** Where an identity is, within the newest READ_LIMITS.scanEntries, read cut. */
-async function lookFor(ctx: EngineContext, dlq: string, identity: string): Promise<number | null> {
+export async function lookFor(
+  ctx: EngineContext,
+  dlq: string,
+  identity: string,
+): Promise<number | null> {
   const budget = new ReadBudget();
   for (let at = 0; at < READ_LIMITS.scanEntries;) {
     const want = Math.min(BATCH, READ_LIMITS.scanEntries - at);

@@ -5,9 +5,9 @@
  * holds that value), how many it cannot apply to, and one example's changes.
  * Nothing is written.
  */
-import { readAt, readFrom, BATCH_ENTRIES } from "./batch";
+import { readAt, BATCH_ENTRIES } from "./batch";
 import { keysOf, type EngineContext } from "./context";
-import { READ_LIMITS } from "./read";
+import { lookFor } from "./dlq-read";
 import { diffMessages, type FieldChange } from "./edit";
 import { forEachInGroup } from "./errorGroups";
 import { forRequeue, hasIdentity, sha1 } from "./message";
@@ -100,13 +100,9 @@ export async function entryBySha1(
   const { dlq } = keysOf(ctx, queue);
   const [atIndex] = await readAt(ctx, dlq, [target.index]);
   if (atIndex && sha1(atIndex) === target.sha1) return atIndex;
-  for (let start = 0; start < READ_LIMITS.scanEntries;) {
-    const want = Math.min(BATCH_ENTRIES, READ_LIMITS.scanEntries - start);
-    const page = await readFrom(ctx, dlq, start, want);
-    if (page.length === 0) return null;
-    const found = page.find((raw) => hasIdentity(raw, target.identity));
-    if (found) return sha1(found) === target.sha1 ? found : null;
-    start += page.length;
-  }
-  return null;
+  // Moved: where a message's read would find it, then its bytes.
+  const moved = await lookFor(ctx, dlq, target.identity);
+  if (moved === null) return null;
+  const [found] = await readAt(ctx, dlq, [moved]);
+  return found && sha1(found) === target.sha1 ? found : null;
 }

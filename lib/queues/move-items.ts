@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import { runScript } from "../redis/scripts";
 import { isCluster } from "../redis/client";
+import { execAll } from "../redis/pipeline";
 import { keySlot } from "../redis/slots";
 import { BATCH_BYTES, byteChunks, reportBatch } from "./batch";
 import { keysOf, type EngineContext } from "./context";
@@ -135,11 +136,7 @@ async function removeByBytes(ctx: EngineContext, dlq: string, items: Push[]): Pr
   const length = await ctx.redis.llen(dlq);
   const pipeline = ctx.redis.pipeline();
   for (const { l } of items) pipeline.lrem(dlq, l.index < length / 2 ? 1 : -1, l.raw);
-  const replies = (await pipeline.exec()) ?? [];
-  return replies.map(([error, n]) => {
-    if (error) throw error;
-    return n === 1;
-  });
+  return (await execAll(pipeline)).map((n) => n === 1);
 }
 
 /** Writes each push; false for a scheduled one an identical member already holds (ZADD NX). */
@@ -148,21 +145,18 @@ async function copy(ctx: EngineContext, plan: Plan, chunk: Push[]): Promise<bool
     await ctx.redis.lpush(plan.dst, ...chunk.map((i) => i.push!));
     return chunk.map(() => true);
   }
-  const fresh = new Set<string>();
-  const out: boolean[] = [];
-  for (const { push } of chunk) {
-    const key = push!.toString("latin1");
-    const added = !fresh.has(key) && (await ctx.redis.zadd(plan.dst, "NX", plan.at, push!)) === 1;
-    if (added) fresh.add(key);
-    out.push(added);
-  }
-  return out;
+  // In order, one key: a push the chunk holds twice is added once, the second ZADD NX answers 0.
+  const pipeline = ctx.redis.pipeline();
+  for (const { push } of chunk) pipeline.zadd(plan.dst, "NX", plan.at, push!);
+  return (await execAll(pipeline)).map((added) => added === 1);
 }
 
 /** Removes copies whose DLQ entry another admin moved first (a worker may have taken one already). */
 async function takeBack(ctx: EngineContext, plan: Plan, pushes: Buffer[]): Promise<void> {
+  const pipeline = ctx.redis.pipeline();
   for (const push of pushes) {
-    if (plan.mode === "requeue") await ctx.redis.lrem(plan.dst, 1, push);
-    else await ctx.redis.zrem(plan.dst, push);
+    if (plan.mode === "requeue") pipeline.lrem(plan.dst, 1, push);
+    else pipeline.zrem(plan.dst, push);
   }
+  await execAll(pipeline);
 }

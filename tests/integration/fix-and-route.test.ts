@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { applyEdit, applyEdits, diffMessages, editsOf } from "@/lib/queues/edit";
-import { previewGroup, previewSelection } from "@/lib/queues/edit-preview";
+import { entryBySha1, previewGroup, previewSelection } from "@/lib/queues/edit-preview";
 import { getErrorGroups, moveErrorGroup } from "@/lib/queues/errorGroups";
 import { forRequeue } from "@/lib/queues/message";
 import { moveItems } from "@/lib/queues/move-items";
@@ -68,6 +68,18 @@ describe("fix, then requeue", () => {
     expect(result).toEqual({ moved: [], missing: ["id:k"], skipped: [] });
     expect(await r.redis.llen(qk("document_dlq"))).toBe(1);
     expect(before).toHaveLength(1);
+  });
+
+  it("should find the entry the editor opened where it moved, and nothing once its bytes changed", async () => {
+    const [m] = await dead("video", ['{"id":"e","v":1}']);
+    const raw = await entryAt("video", m!.index);
+    await dead("video", ['{"id":"f"}']);
+    const target = { identity: m!.identity, index: 0, sha1: sha1Of(raw) };
+    expect((await entryBySha1(r.engine.ctx, "video", target))?.equals(raw)).toBe(true);
+    expect(
+      await entryBySha1(r.engine.ctx, "video", { ...target, sha1: sha1Of("other") }),
+    ).toBeNull();
+    expect(await entryBySha1(r.engine.ctx, "video", { ...target, identity: "id:gone" })).toBeNull();
   });
 
   it("should set one field in each selected message, and leave in the DLQ those it cannot apply to", async () => {
