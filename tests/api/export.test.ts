@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { request } from "node:http";
 import { describe, expect, it } from "vitest";
 import type { ExportLine } from "@/lib/queues/export";
 import { toDlqEntry } from "@/lib/queues/message";
@@ -103,5 +104,41 @@ describe("export", () => {
     expect(reader.lines.map((l) => l.identity)).toEqual(["id:x"]);
     // The reader has no grant on audio: it does not exist for them.
     expect((await exported("/api/admin/dlq/audio/export", "reader")).res.status).toBe(404);
+  });
+
+  it("should cut the download short, never end it as if whole, when Redis dies mid-export", async () => {
+    const pad = "p".repeat(1000);
+    for (let i = 0; i < 30_000; i += 1000) {
+      const batch = Array.from({ length: 1000 }, (_, k) => `{"id":"k${i + k}","pad":"${pad}"}`);
+      await app.redis.lpush(qk("video_dlq"), ...batch);
+    }
+    const cookie = await app.login("admin");
+    try {
+      const outcome = await new Promise<{ ended: boolean; bytes: number }>((resolve, reject) => {
+        const url = new URL("/api/admin/dlq/video/export", app.url);
+        const req = request(url, { headers: { cookie } }, (res) => {
+          let bytes = 0;
+          let stopped = false;
+          res.on("data", (chunk: Buffer) => {
+            bytes += chunk.length;
+            if (stopped) return;
+            stopped = true;
+            // Read no further until Redis is gone: the server waits on the socket meanwhile.
+            res.pause();
+            void app.stopRedis().then(() => res.resume(), reject);
+          });
+          res.on("end", () => resolve({ ended: res.complete, bytes }));
+          res.on("aborted", () => resolve({ ended: false, bytes }));
+          res.on("error", () => resolve({ ended: false, bytes }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+      expect(outcome.ended).toBe(false);
+      expect(outcome.bytes).toBeLessThan(30_000 * 1000);
+      expect(app.logged("export failed")).toHaveLength(1);
+    } finally {
+      await app.startRedis();
+    }
   });
 });
